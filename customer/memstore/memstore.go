@@ -1,0 +1,445 @@
+// Package memstore is the in-memory customer repository and group store: the
+// reference implementation of customer.Repository and groups.Store, the
+// default store of the examples, and a fast fake for tests of code that uses
+// impex.
+//
+// A Store is safe for concurrent use. Batches are applied under one lock and
+// rolled back on the first failing operation, so they are atomic and
+// serialisable. Listings page through the customers in ID order without
+// holding the lock while the caller works, so a caller may write to the store
+// while it iterates.
+package memstore
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/impexkit/impex/customer"
+	"github.com/impexkit/impex/groups"
+)
+
+// Options configure a Store. The zero value is ready to use: no extra
+// uniqueness rules, the system clock, decimal customer numbers, no buyer
+// numbers.
+type Options struct {
+	// Constraints add uniqueness rules (unique e-mail, unique custom
+	// identifier types).
+	Constraints customer.Constraints
+	// Now is the clock for CreatedAt and UpdatedAt; nil means time.Now.
+	Now func() time.Time
+	// FormatNumber turns the n-th number of a list's sequence into a customer
+	// number; nil means plain decimal ("1", "2", ...).
+	FormatNumber func(list string, n uint64) string
+	// BuyerNumbers are order buyer numbers known to the store; see
+	// customer.BuyerNumbers.
+	BuyerNumbers []string
+}
+
+// Store is an in-memory customer.Repository and groups.Store.
+type Store struct {
+	now          func() time.Time
+	formatNumber func(list string, n uint64) string
+	uniqueEmail  bool
+	uniqueTypes  map[string]bool
+	buyers       map[string]bool
+
+	mu     sync.RWMutex
+	byID   map[string]*customer.Customer
+	ids    []string // sorted; the listing order
+	index  map[indexKey][]string
+	seq    map[string]uint64
+	nextID uint64
+	groups map[string]*groups.Group
+}
+
+var (
+	_ customer.Repository   = (*Store)(nil)
+	_ customer.BuyerNumbers = (*Store)(nil)
+	_ groups.Store          = (*Store)(nil)
+)
+
+// New returns an empty store holding only the three system groups.
+func New(opts Options) *Store {
+	s := &Store{
+		now:          opts.Now,
+		formatNumber: opts.FormatNumber,
+		uniqueEmail:  opts.Constraints.UniqueEmail,
+		uniqueTypes:  make(map[string]bool),
+		buyers:       make(map[string]bool),
+		byID:         make(map[string]*customer.Customer),
+		index:        make(map[indexKey][]string),
+		seq:          make(map[string]uint64),
+		groups:       make(map[string]*groups.Group),
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.formatNumber == nil {
+		s.formatNumber = func(_ string, n uint64) string { return strconv.FormatUint(n, 10) }
+	}
+	for _, t := range opts.Constraints.UniqueIdentifiers {
+		s.uniqueTypes[t] = true
+	}
+	for _, b := range opts.BuyerNumbers {
+		s.buyers[b] = true
+	}
+	for _, g := range groups.SystemGroups() {
+		s.groups[g.ID] = g
+	}
+	return s
+}
+
+// Len returns the number of customers stored.
+func (s *Store) Len() int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.byID)
+}
+
+// indexKey is one value of one key. List is empty for store-wide keys.
+type indexKey struct {
+	key   customer.Key
+	list  string
+	value string
+}
+
+// keys returns the index entries of c and whether each must be unique.
+func (s *Store) keys(c *customer.Customer, yield func(k indexKey, unique bool) bool) {
+	if c.Number != "" && !yield(indexKey{customer.KeyNumber, c.List, c.Number}, true) {
+		return
+	}
+	if l := c.Credentials.Login; l != "" && !yield(indexKey{customer.KeyLogin, c.List, l}, true) {
+		return
+	}
+	if e := c.Profile.Email; e != "" && !yield(indexKey{customer.KeyEmail, c.List, strings.ToLower(e)}, s.uniqueEmail) {
+		return
+	}
+	for _, id := range c.Identifiers.All() {
+		unique := true
+		switch id.Type {
+		case customer.IdentCard, customer.IdentSSNHash, customer.IdentExternal:
+		default:
+			unique = s.uniqueTypes[string(id.Type)]
+		}
+		if !yield(indexKey{customer.Key(id.Type), "", id.Value}, unique) {
+			return
+		}
+	}
+}
+
+// set makes c the stored customer id (nil deletes it), keeping the indexes
+// and the ordered ID list in step. The caller holds the write lock and has
+// checked every rule.
+func (s *Store) set(id string, c *customer.Customer) {
+	if old := s.byID[id]; old != nil {
+		s.keys(old, func(k indexKey, _ bool) bool {
+			holders := s.index[k]
+			if i, ok := slices.BinarySearch(holders, id); ok {
+				holders = slices.Delete(holders, i, i+1)
+			}
+			if len(holders) == 0 {
+				delete(s.index, k)
+			} else {
+				s.index[k] = holders
+			}
+			return true
+		})
+	}
+	i, present := slices.BinarySearch(s.ids, id)
+	if c == nil {
+		delete(s.byID, id)
+		if present {
+			s.ids = slices.Delete(s.ids, i, i+1)
+		}
+		return
+	}
+	s.byID[id] = c
+	if !present {
+		s.ids = slices.Insert(s.ids, i, id)
+	}
+	s.keys(c, func(k indexKey, _ bool) bool {
+		holders := s.index[k]
+		if j, ok := slices.BinarySearch(holders, id); !ok {
+			s.index[k] = slices.Insert(holders, j, id)
+		}
+		return true
+	})
+}
+
+// checkUnique returns a *customer.DuplicateError when c, stored as id, would
+// share a unique key with another customer or carry one key twice.
+func (s *Store) checkUnique(id string, c *customer.Customer) error {
+	var err error
+	seen := make(map[indexKey]bool)
+	s.keys(c, func(k indexKey, unique bool) bool {
+		if !unique {
+			return true
+		}
+		if seen[k] {
+			err = &customer.DuplicateError{Key: k.key, List: k.list, Value: k.value, Holder: id}
+			return false
+		}
+		seen[k] = true
+		for _, h := range s.index[k] {
+			if h != id {
+				err = &customer.DuplicateError{Key: k.key, List: k.list, Value: k.value, Holder: h}
+				return false
+			}
+		}
+		return true
+	})
+	return err
+}
+
+// get returns a copy of the customer id or a wrapped customer.ErrNotFound.
+func (s *Store) get(id string) (*customer.Customer, error) {
+	c := s.byID[id]
+	if c == nil {
+		return nil, fmt.Errorf("%w: id %q", customer.ErrNotFound, id)
+	}
+	return c.Clone(), nil
+}
+
+// Get returns the customer with the given ID, or customer.ErrNotFound.
+func (s *Store) Get(ctx context.Context, id string) (*customer.Customer, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.get(id)
+}
+
+// lookup returns the holders of a key, or a wrapped customer.ErrNotFound.
+func (s *Store) lookup(ctx context.Context, k indexKey, ambiguous bool) (*customer.Customer, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	holders := s.index[k]
+	switch {
+	case len(holders) == 0:
+		where := ""
+		if k.list != "" {
+			where = fmt.Sprintf(" in list %q", k.list)
+		}
+		return nil, fmt.Errorf("%w: %s %q%s", customer.ErrNotFound, k.key, k.value, where)
+	case len(holders) > 1 && ambiguous:
+		return nil, fmt.Errorf("%w: %d customers have %s %q", customer.ErrAmbiguous, len(holders), k.key, k.value)
+	}
+	return s.get(holders[0])
+}
+
+// ByNumber returns the customer of list with the given number, or
+// customer.ErrNotFound.
+func (s *Store) ByNumber(ctx context.Context, list, number string) (*customer.Customer, error) {
+	return s.lookup(ctx, indexKey{customer.KeyNumber, list, number}, false)
+}
+
+// ByLogin returns the customer of list with the given login, or
+// customer.ErrNotFound.
+func (s *Store) ByLogin(ctx context.Context, list, login string) (*customer.Customer, error) {
+	return s.lookup(ctx, indexKey{customer.KeyLogin, list, login}, false)
+}
+
+// ByEmail returns the customer of list with the given e-mail address
+// (case-insensitive), customer.ErrNotFound, or customer.ErrAmbiguous when
+// several customers share it.
+func (s *Store) ByEmail(ctx context.Context, list, email string) (*customer.Customer, error) {
+	return s.lookup(ctx, indexKey{customer.KeyEmail, list, strings.ToLower(email)}, true)
+}
+
+// ByIdentifier returns the customer holding the identifier, or
+// customer.ErrNotFound. For a custom type that is not unique it returns the
+// holder with the lowest ID.
+func (s *Store) ByIdentifier(ctx context.Context, id customer.Identifier) (*customer.Customer, error) {
+	return s.lookup(ctx, indexKey{customer.Key(id.Type), "", id.Value}, false)
+}
+
+// listPage is how many customers List copies per lock.
+const listPage = 256
+
+// List yields the customers that pass f in ID order. It takes the lock one
+// page at a time and never while the caller's loop body runs.
+func (s *Store) List(ctx context.Context, f customer.Filter) iter.Seq2[*customer.Customer, error] {
+	return func(yield func(*customer.Customer, error) bool) {
+		after, started := "", false
+		page := make([]*customer.Customer, 0, listPage)
+		for {
+			if err := ctx.Err(); err != nil {
+				yield(nil, err)
+				return
+			}
+			page = page[:0]
+			s.mu.RLock()
+			i := 0
+			if started {
+				i, _ = slices.BinarySearch(s.ids, after)
+				if i < len(s.ids) && s.ids[i] == after {
+					i++
+				}
+			}
+			for ; i < len(s.ids) && len(page) < listPage; i++ {
+				after, started = s.ids[i], true
+				if c := s.byID[after]; f.Match(c) {
+					page = append(page, c.Clone())
+				}
+			}
+			done := i >= len(s.ids)
+			s.mu.RUnlock()
+			for _, c := range page {
+				if !yield(c, nil) {
+					return
+				}
+			}
+			if done {
+				return
+			}
+		}
+	}
+}
+
+// Write applies the operations all-or-nothing; see customer.Repository.
+// A failing operation rolls back the ones before it and is returned as a
+// *customer.BatchError wrapping customer.ErrNotFound, ErrConflict,
+// ErrDuplicate or ErrInvalid.
+func (s *Store) Write(ctx context.Context, ops []customer.Op) ([]customer.Written, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	var log undoLog
+	out := make([]customer.Written, len(ops))
+	for i, op := range ops {
+		w, err := s.apply(op, now, &log)
+		if err != nil {
+			log.rollback(s)
+			return nil, &customer.BatchError{Index: i, Op: op, Err: err}
+		}
+		out[i] = w
+	}
+	return out, nil
+}
+
+func (s *Store) apply(op customer.Op, now time.Time, log *undoLog) (customer.Written, error) {
+	switch op.Kind {
+	case customer.OpPut:
+		return s.put(op.Customer, now, log)
+	case customer.OpDelete:
+		old := s.byID[op.ID]
+		if old == nil {
+			return customer.Written{}, fmt.Errorf("%w: id %q", customer.ErrNotFound, op.ID)
+		}
+		if op.Version != 0 && op.Version != old.Version {
+			return customer.Written{}, fmt.Errorf("%w: delete of %q at version %d, stored version is %d", customer.ErrConflict, op.ID, op.Version, old.Version)
+		}
+		log.customer(s, op.ID)
+		s.set(op.ID, nil)
+		return customer.Written{ID: op.ID}, nil
+	}
+	return customer.Written{}, fmt.Errorf("%w: unknown operation kind %d", customer.ErrInvalid, op.Kind)
+}
+
+func (s *Store) put(c *customer.Customer, now time.Time, log *undoLog) (customer.Written, error) {
+	switch {
+	case c == nil:
+		return customer.Written{}, fmt.Errorf("%w: nil customer", customer.ErrInvalid)
+	case !c.Kind.Valid():
+		return customer.Written{}, fmt.Errorf("%w: %v is not a kind of customer", customer.ErrInvalid, c.Kind)
+	case c.Version < 0:
+		return customer.Written{}, fmt.Errorf("%w: negative version %d", customer.ErrInvalid, c.Version)
+	}
+	nc := c.Clone()
+	slices.Sort(nc.Groups)
+	nc.Groups = slices.Compact(nc.Groups)
+	if c.Version == 0 {
+		if nc.ID == "" {
+			s.nextID++
+			nc.ID = fmt.Sprintf("c%010d", s.nextID)
+			for s.byID[nc.ID] != nil {
+				s.nextID++
+				nc.ID = fmt.Sprintf("c%010d", s.nextID)
+			}
+		} else if s.byID[nc.ID] != nil {
+			return customer.Written{}, fmt.Errorf("%w: cannot create %q, the ID is taken", customer.ErrConflict, nc.ID)
+		}
+		nc.Version, nc.CreatedAt = 1, now
+	} else {
+		old := s.byID[nc.ID]
+		if old == nil {
+			return customer.Written{}, fmt.Errorf("%w: id %q", customer.ErrNotFound, nc.ID)
+		}
+		if old.Version != c.Version {
+			return customer.Written{}, fmt.Errorf("%w: put of %q at version %d, stored version is %d", customer.ErrConflict, nc.ID, c.Version, old.Version)
+		}
+		nc.Version, nc.CreatedAt = old.Version+1, old.CreatedAt
+	}
+	nc.UpdatedAt = now
+	if err := s.checkUnique(nc.ID, nc); err != nil {
+		return customer.Written{}, err
+	}
+	log.customer(s, nc.ID)
+	s.set(nc.ID, nc)
+	return customer.Written{ID: nc.ID, Version: nc.Version}, nil
+}
+
+// NextNumber reserves the next number of list's sequence that no customer
+// of the list holds.
+func (s *Store) NextNumber(ctx context.Context, list string) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for {
+		s.seq[list]++
+		n := s.formatNumber(list, s.seq[list])
+		if len(s.index[indexKey{customer.KeyNumber, list, n}]) == 0 {
+			return n, nil
+		}
+	}
+}
+
+// IsBuyerNumber reports whether number is one of Options.BuyerNumbers.
+func (s *Store) IsBuyerNumber(ctx context.Context, number string) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	return s.buyers[number], nil
+}
+
+// undoLog records what a batch changed so a failure can restore it.
+type undoLog []func(*Store)
+
+// customer records the current state of customer id before a change.
+func (l *undoLog) customer(s *Store, id string) {
+	prev := s.byID[id]
+	*l = append(*l, func(s *Store) { s.set(id, prev) })
+}
+
+// group records the current state of group id before a change.
+func (l *undoLog) group(s *Store, id string) {
+	prev, had := s.groups[id]
+	*l = append(*l, func(s *Store) {
+		if had {
+			s.groups[id] = prev
+		} else {
+			delete(s.groups, id)
+		}
+	})
+}
+
+func (l undoLog) rollback(s *Store) {
+	for i := len(l) - 1; i >= 0; i-- {
+		l[i](s)
+	}
+}

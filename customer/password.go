@@ -1,0 +1,158 @@
+package customer
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"golang.org/x/crypto/scrypt"
+)
+
+// Password errors.
+var (
+	// ErrPasswordMismatch: the password does not match the hash.
+	ErrPasswordMismatch = errors.New("password does not match")
+	// ErrUnverifiableScheme: the hash's scheme cannot be checked outside the
+	// system that made it (SFCC's md5 and s0001).
+	ErrUnverifiableScheme = errors.New("password scheme cannot be verified here")
+	// ErrPasswordHashFormat: the hash is not well formed for its scheme.
+	ErrPasswordHashFormat = errors.New("malformed password hash")
+)
+
+// PasswordScheme names how a stored password was hashed, with SFCC's names.
+type PasswordScheme string
+
+// The schemes SFCC names. Only SchemeScrypt can be verified here.
+const (
+	// SchemeScrypt is scrypt in the "$s0$params$salt$key" form SFCC exports
+	// and this package makes.
+	SchemeScrypt PasswordScheme = "scrypt"
+	// SchemeMD5 is SFCC's deprecated md5 scheme, kept as given.
+	SchemeMD5 PasswordScheme = "md5"
+	// SchemeS0001 is SFCC's internal scheme, kept as given.
+	SchemeS0001 PasswordScheme = "s0001"
+)
+
+// Known reports whether s is one of the schemes SFCC accepts.
+func (s PasswordScheme) Known() bool {
+	return s == SchemeScrypt || s == SchemeMD5 || s == SchemeS0001
+}
+
+// PasswordHash is a stored password: the hash and the scheme that made it.
+// The zero value means no password.
+type PasswordHash struct {
+	Scheme PasswordScheme
+	Hash   string
+}
+
+// IsZero reports whether h holds no password.
+func (h PasswordHash) IsZero() bool { return h.Hash == "" }
+
+// String names the scheme only, so a hash never ends up in a log by accident.
+func (h PasswordHash) String() string {
+	if h.IsZero() {
+		return "no password"
+	}
+	return "password hash (" + string(h.Scheme) + ")"
+}
+
+// PasswordHasher hashes plain-text passwords with scrypt. The zero value uses
+// N = 2^17, r = 8, p = 1 (the OWASP recommendation) and crypto/rand; tests
+// and bulk imports of many plain passwords may choose cheaper parameters.
+type PasswordHasher struct {
+	LogN uint8     // log2 of the CPU/memory cost N; 0 means 17
+	R    int       // block size; 0 means 8
+	P    int       // parallelism; 0 means 1
+	Rand io.Reader // salt source; nil means crypto/rand
+}
+
+const (
+	scryptSaltLen = 16
+	scryptKeyLen  = 32
+)
+
+// Hash returns the scrypt hash of plain with a fresh random salt, in the
+// "$s0$" form SFCC imports as encryptionScheme="scrypt". It returns an error
+// only when the salt cannot be read or the parameters are out of range.
+func (ph PasswordHasher) Hash(plain string) (PasswordHash, error) {
+	logN, r, p := ph.params()
+	salt := make([]byte, scryptSaltLen)
+	src := ph.Rand
+	if src == nil {
+		src = rand.Reader
+	}
+	if _, err := io.ReadFull(src, salt); err != nil {
+		return PasswordHash{}, fmt.Errorf("password salt: %w", err)
+	}
+	key, err := scrypt.Key([]byte(plain), salt, 1<<logN, r, p, scryptKeyLen)
+	if err != nil {
+		return PasswordHash{}, fmt.Errorf("scrypt: %w", err)
+	}
+	params := uint64(logN)<<16 | uint64(r)<<8 | uint64(p)
+	hash := "$s0$" + strconv.FormatUint(params, 16) + "$" +
+		base64.StdEncoding.EncodeToString(salt) + "$" + base64.StdEncoding.EncodeToString(key)
+	return PasswordHash{Scheme: SchemeScrypt, Hash: hash}, nil
+}
+
+func (ph PasswordHasher) params() (logN uint8, r, p int) {
+	logN, r, p = ph.LogN, ph.R, ph.P
+	if logN == 0 {
+		logN = 17
+	}
+	if r == 0 {
+		r = 8
+	}
+	if p == 0 {
+		p = 1
+	}
+	return logN, r, p
+}
+
+// VerifyPassword checks plain against a stored hash. It returns nil on a
+// match, ErrPasswordMismatch when it does not match, ErrUnverifiableScheme for
+// schemes only their origin can check, and an error wrapping
+// ErrPasswordHashFormat for a malformed hash.
+func VerifyPassword(h PasswordHash, plain string) error {
+	if h.Scheme != SchemeScrypt {
+		return fmt.Errorf("%w: %q", ErrUnverifiableScheme, h.Scheme)
+	}
+	logN, r, p, salt, want, err := parseScrypt(h.Hash)
+	if err != nil {
+		return err
+	}
+	got, err := scrypt.Key([]byte(plain), salt, 1<<logN, r, p, len(want))
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrPasswordHashFormat, err)
+	}
+	if subtle.ConstantTimeCompare(got, want) != 1 {
+		return ErrPasswordMismatch
+	}
+	return nil
+}
+
+// maxScryptLogN bounds the cost a stored hash may ask for, so that a hostile
+// hash cannot make verification allocate gigabytes.
+const maxScryptLogN = 20
+
+func parseScrypt(s string) (logN uint, r, p int, salt, key []byte, err error) {
+	parts := strings.Split(s, "$")
+	if len(parts) != 5 || parts[0] != "" || parts[1] != "s0" {
+		return 0, 0, 0, nil, nil, fmt.Errorf("%w: want $s0$params$salt$key", ErrPasswordHashFormat)
+	}
+	params, perr := strconv.ParseUint(parts[2], 16, 32)
+	salt, serr := base64.StdEncoding.DecodeString(parts[3])
+	key, kerr := base64.StdEncoding.DecodeString(parts[4])
+	if perr != nil || serr != nil || kerr != nil || len(key) == 0 {
+		return 0, 0, 0, nil, nil, fmt.Errorf("%w: bad parameters, salt or key", ErrPasswordHashFormat)
+	}
+	logN, r, p = uint(params>>16), int(params>>8&0xff), int(params&0xff)
+	if logN < 1 || logN > maxScryptLogN || r < 1 || p < 1 || uint64(r)*uint64(p) >= 1<<30 {
+		return 0, 0, 0, nil, nil, fmt.Errorf("%w: parameters out of range", ErrPasswordHashFormat)
+	}
+	return logN, r, p, salt, key, nil
+}
