@@ -160,11 +160,11 @@ type OpKind uint8
 
 // The kinds of group operation.
 const (
-	OpCreate OpKind = iota + 1 // create a group that does not exist
-	OpPut                      // create a group, or replace one of the same kind family
-	OpDelete                   // delete a group; its memberships stay on the customers
-	OpAssign                   // make a customer an explicit member of a static group
-	OpUnassign                 // end a customer's explicit membership
+	OpCreate   OpKind = iota + 1 // create a group that does not exist
+	OpPut                        // create a group, or replace one of the same kind family
+	OpDelete                     // delete a group; its memberships stay on the customers
+	OpAssign                     // make a customer an explicit member of a static group
+	OpUnassign                   // end a customer's explicit membership
 )
 
 // Op is one operation of a group batch. Build it with the functions below.
@@ -198,7 +198,9 @@ func Assign(id, customerID string) Op { return Op{Kind: OpAssign, GroupID: id, C
 // membership of group id. Unassigning a non-member changes nothing; the
 // group need not exist any more, so memberships left by a deleted group can
 // be cleaned up.
-func Unassign(id, customerID string) Op { return Op{Kind: OpUnassign, GroupID: id, CustomerID: customerID} }
+func Unassign(id, customerID string) Op {
+	return Op{Kind: OpUnassign, GroupID: id, CustomerID: customerID}
+}
 
 // BatchError reports which operation of a group batch failed. It unwraps to
 // the cause.
