@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"sync"
 	"testing"
@@ -733,6 +734,7 @@ func concurrentUpdates(t testing.TB, h *harness) {
 						return
 					}
 					c.Attributes = customer.SetAttribute(c.Attributes, "counter", "", fmt.Sprint(counter(c)+1))
+					runtime.Gosched() // let other writers read the same version
 					_, err = h.repo.Write(h.ctx, []customer.Op{customer.Put(c)})
 					if err == nil {
 						break

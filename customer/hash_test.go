@@ -1,0 +1,183 @@
+package customer_test
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/impexkit/impex/customer"
+)
+
+func key(id string, fill byte) customer.SSNKey {
+	return customer.SSNKey{ID: id, Secret: bytes.Repeat([]byte{fill}, 32)}
+}
+
+func TestSSNHasher(t *testing.T) {
+	const ssn = "131052-308T"
+	k1, k2 := key("k1", 1), key("k2", 2)
+	h1, err := customer.NewSSNHasher(k1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h1again, _ := customer.NewSSNHasher(key("k1", 1))
+	h2, _ := customer.NewSSNHasher(k2, k1) // k1 rotated out
+
+	t.Run("the same number and key give the same hash", func(t *testing.T) {
+		if a, b := h1.Hash(ssn), h1again.Hash(ssn); a != b {
+			t.Fatalf("%q != %q", a, b)
+		}
+	})
+	t.Run("another key gives another hash", func(t *testing.T) {
+		if h1.Hash(ssn) == h2.Hash(ssn) {
+			t.Fatal("two keys gave the same hash")
+		}
+		other, _ := customer.NewSSNHasher(customer.SSNKey{ID: "k1", Secret: bytes.Repeat([]byte{9}, 32)})
+		if h1.Hash(ssn) == other.Hash(ssn) {
+			t.Fatal("two secrets under one key ID gave the same hash")
+		}
+	})
+	t.Run("another number gives another hash", func(t *testing.T) {
+		if h1.Hash(ssn) == h1.Hash("131052-308U") {
+			t.Fatal("two numbers gave the same hash")
+		}
+	})
+	t.Run("the hash names its key and does not contain the number", func(t *testing.T) {
+		got := h1.Hash(ssn)
+		if !strings.HasPrefix(got, "$ssn1$k1$") || len(got) != len("$ssn1$k1$")+43 {
+			t.Fatalf("hash %q does not have the documented form", got)
+		}
+		for _, part := range []string{ssn, "131052", "308T"} {
+			if strings.Contains(got, part) {
+				t.Fatalf("hash %q contains %q", got, part)
+			}
+		}
+	})
+	t.Run("a hash made with a rotated-out key still matches", func(t *testing.T) {
+		old := h1.Hash(ssn)
+		ok, err := h2.Match(ssn, old)
+		if err != nil || !ok {
+			t.Fatalf("Match = %v, %v; want true", ok, err)
+		}
+		if !h2.Stale(old) || h2.Stale(h2.Hash(ssn)) {
+			t.Fatal("Stale should be true only for the old key's hash")
+		}
+		if ok, _ := h2.Match("010101-0101", old); ok {
+			t.Fatal("another number matched an old hash")
+		}
+		hashes := h2.Hashes(ssn)
+		if len(hashes) != 2 || hashes[0] != h2.Hash(ssn) || hashes[1] != old {
+			t.Fatalf("Hashes = %q, want the current key's hash then k1's", hashes)
+		}
+	})
+	t.Run("a hash made with a key the hasher lacks is reported", func(t *testing.T) {
+		_, err := h1.Match(ssn, h2.Hash(ssn))
+		if !errors.Is(err, customer.ErrSSNKeyUnknown) {
+			t.Fatalf("got %v, want ErrSSNKeyUnknown", err)
+		}
+	})
+	t.Run("malformed hashes are refused", func(t *testing.T) {
+		good := h1.Hash(ssn)
+		for _, bad := range []string{"", ssn, "$ssn1$k1$", good[:len(good)-1], good + "A", "$ssn2" + good[5:],
+			"$ssn1$k 1$" + good[len("$ssn1$k1$"):], strings.Replace(good, "$k1$", "$$", 1)} {
+			if customer.IsSSNHash(bad) {
+				t.Errorf("IsSSNHash(%q) = true", bad)
+			}
+			if _, err := h1.Match(ssn, bad); !errors.Is(err, customer.ErrSSNHashFormat) {
+				t.Errorf("Match(%q): got %v, want ErrSSNHashFormat", bad, err)
+			}
+		}
+		if !customer.IsSSNHash(good) {
+			t.Errorf("IsSSNHash(%q) = false", good)
+		}
+	})
+	t.Run("bad keys are refused and there is no default key", func(t *testing.T) {
+		for name, ks := range map[string][]customer.SSNKey{
+			"no key at all":      {{}},
+			"a short secret":     {{ID: "k", Secret: []byte("short")}},
+			"a long secret":      {{ID: "k", Secret: bytes.Repeat([]byte{1}, 65)}},
+			"an empty ID":        {{Secret: bytes.Repeat([]byte{1}, 32)}},
+			"an ID with a $":     {{ID: "k$1", Secret: bytes.Repeat([]byte{1}, 32)}},
+			"a repeated key ID":  {key("k", 1), key("k", 2)},
+			"a 33-character ID":  {{ID: strings.Repeat("a", 33), Secret: bytes.Repeat([]byte{1}, 32)}},
+			"an ID with a space": {{ID: "a b", Secret: bytes.Repeat([]byte{1}, 32)}},
+		} {
+			if _, err := customer.NewSSNHasher(ks[0], ks[1:]...); !errors.Is(err, customer.ErrSSNKey) {
+				t.Errorf("%s: got %v, want ErrSSNKey", name, err)
+			}
+		}
+	})
+	t.Run("the hasher does not keep a reference to the caller's secret", func(t *testing.T) {
+		k := key("k", 7)
+		h, _ := customer.NewSSNHasher(k)
+		before := h.Hash(ssn)
+		k.Secret[0] ^= 0xff
+		if h.Hash(ssn) != before {
+			t.Fatal("changing the caller's secret changed the hasher")
+		}
+		if strings.Contains(h.String(), string(k.Secret)) {
+			t.Fatal("String reveals the secret")
+		}
+	})
+}
+
+func TestPasswords(t *testing.T) {
+	cheap := customer.PasswordHasher{LogN: 10, R: 8, P: 1}
+	t.Run("a hashed password verifies and another does not", func(t *testing.T) {
+		h, err := cheap.Hash("correct horse")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h.Scheme != customer.SchemeScrypt || !strings.HasPrefix(h.Hash, "$s0$a0801$") {
+			t.Fatalf("hash %v %q is not in the $s0$ form with N=2^10, r=8, p=1", h.Scheme, h.Hash)
+		}
+		if err := customer.VerifyPassword(h, "correct horse"); err != nil {
+			t.Fatalf("Verify: %v", err)
+		}
+		if err := customer.VerifyPassword(h, "correct horsE"); !errors.Is(err, customer.ErrPasswordMismatch) {
+			t.Fatalf("Verify of a wrong password: %v, want ErrPasswordMismatch", err)
+		}
+	})
+	t.Run("two hashes of one password differ by their salt", func(t *testing.T) {
+		a, _ := cheap.Hash("pw")
+		b, _ := cheap.Hash("pw")
+		if a == b {
+			t.Fatal("two hashes are equal")
+		}
+	})
+	t.Run("an scrypt hash made by another implementation verifies", func(t *testing.T) {
+		// The published example of the $s0$ format's reference implementation.
+		h := customer.PasswordHash{Scheme: customer.SchemeScrypt,
+			Hash: "$s0$e0801$epIxT/h6HbbwHaehFnh/bw==$7H0vsXlY8UxxyW/BWx/9GuY7jEvGjT71GFd6O4SZND0="}
+		if err := customer.VerifyPassword(h, "secret"); err != nil {
+			t.Fatalf("Verify: %v", err)
+		}
+		if err := customer.VerifyPassword(h, "Secret"); !errors.Is(err, customer.ErrPasswordMismatch) {
+			t.Fatalf("Verify of a wrong password: %v", err)
+		}
+	})
+	t.Run("SFCC's md5 and s0001 hashes cannot be verified here", func(t *testing.T) {
+		for _, s := range []customer.PasswordScheme{customer.SchemeMD5, customer.SchemeS0001} {
+			err := customer.VerifyPassword(customer.PasswordHash{Scheme: s, Hash: "abc"}, "pw")
+			if !errors.Is(err, customer.ErrUnverifiableScheme) {
+				t.Errorf("%s: got %v, want ErrUnverifiableScheme", s, err)
+			}
+		}
+	})
+	t.Run("malformed and hostile scrypt hashes are refused without work", func(t *testing.T) {
+		for _, bad := range []string{"", "plain", "$s0$e0801$salt$", "$s0$zz$c2FsdA==$a2V5",
+			"$s0$e0801$!!$a2V5", "$s0$ff0801$c2FsdA==$a2V5", "$s0$e0000$c2FsdA==$a2V5", "$s1$e0801$c2FsdA==$a2V5",
+			"$s0$e0801$c2FsdA==$a2V5$extra"} {
+			err := customer.VerifyPassword(customer.PasswordHash{Scheme: customer.SchemeScrypt, Hash: bad}, "pw")
+			if !errors.Is(err, customer.ErrPasswordHashFormat) {
+				t.Errorf("%q: got %v, want ErrPasswordHashFormat", bad, err)
+			}
+		}
+	})
+	t.Run("String never shows the hash", func(t *testing.T) {
+		h, _ := cheap.Hash("pw")
+		if strings.Contains(h.String(), h.Hash) || strings.Contains(h.String(), "$s0$") {
+			t.Fatalf("String() = %q", h.String())
+		}
+	})
+}
