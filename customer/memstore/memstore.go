@@ -52,7 +52,8 @@ type Store struct {
 	mu     sync.RWMutex
 	byID   map[string]*customer.Customer
 	ids    []string // sorted; the listing order
-	index  map[indexKey][]string
+	unique map[indexKey]string   // holder of each unique key
+	shared map[indexKey][]string // sorted holders of each non-unique key
 	seq    map[string]uint64
 	nextID uint64
 	groups map[string]*groups.Group
@@ -73,7 +74,8 @@ func New(opts Options) *Store {
 		uniqueTypes:  make(map[string]bool),
 		buyers:       make(map[string]bool),
 		byID:         make(map[string]*customer.Customer),
-		index:        make(map[indexKey][]string),
+		unique:       make(map[indexKey]string),
+		shared:       make(map[indexKey][]string),
 		seq:          make(map[string]uint64),
 		groups:       make(map[string]*groups.Group),
 	}
@@ -138,15 +140,19 @@ func (s *Store) keys(c *customer.Customer, yield func(k indexKey, unique bool) b
 // checked every rule.
 func (s *Store) set(id string, c *customer.Customer) {
 	if old := s.byID[id]; old != nil {
-		s.keys(old, func(k indexKey, _ bool) bool {
-			holders := s.index[k]
+		s.keys(old, func(k indexKey, unique bool) bool {
+			if unique {
+				delete(s.unique, k)
+				return true
+			}
+			holders := s.shared[k]
 			if i, ok := slices.BinarySearch(holders, id); ok {
 				holders = slices.Delete(holders, i, i+1)
 			}
 			if len(holders) == 0 {
-				delete(s.index, k)
+				delete(s.shared, k)
 			} else {
-				s.index[k] = holders
+				s.shared[k] = holders
 			}
 			return true
 		})
@@ -163,10 +169,14 @@ func (s *Store) set(id string, c *customer.Customer) {
 	if !present {
 		s.ids = slices.Insert(s.ids, i, id)
 	}
-	s.keys(c, func(k indexKey, _ bool) bool {
-		holders := s.index[k]
+	s.keys(c, func(k indexKey, unique bool) bool {
+		if unique {
+			s.unique[k] = id
+			return true
+		}
+		holders := s.shared[k]
 		if j, ok := slices.BinarySearch(holders, id); !ok {
-			s.index[k] = slices.Insert(holders, j, id)
+			s.shared[k] = slices.Insert(holders, j, id)
 		}
 		return true
 	})
@@ -176,21 +186,20 @@ func (s *Store) set(id string, c *customer.Customer) {
 // share a unique key with another customer or carry one key twice.
 func (s *Store) checkUnique(id string, c *customer.Customer) error {
 	var err error
-	seen := make(map[indexKey]bool)
+	var seen [8]indexKey // a customer has few keys; no map needed
+	own := seen[:0]
 	s.keys(c, func(k indexKey, unique bool) bool {
 		if !unique {
 			return true
 		}
-		if seen[k] {
+		if slices.Contains(own, k) {
 			err = &customer.DuplicateError{Key: k.key, List: k.list, Value: k.value, Holder: id}
 			return false
 		}
-		seen[k] = true
-		for _, h := range s.index[k] {
-			if h != id {
-				err = &customer.DuplicateError{Key: k.key, List: k.list, Value: k.value, Holder: h}
-				return false
-			}
+		own = append(own, k)
+		if h, ok := s.unique[k]; ok && h != id {
+			err = &customer.DuplicateError{Key: k.key, List: k.list, Value: k.value, Holder: h}
+			return false
 		}
 		return true
 	})
@@ -216,14 +225,17 @@ func (s *Store) Get(ctx context.Context, id string) (*customer.Customer, error) 
 	return s.get(id)
 }
 
-// lookup returns the holders of a key, or a wrapped customer.ErrNotFound.
+// lookup returns the holder of a key, or a wrapped customer.ErrNotFound.
 func (s *Store) lookup(ctx context.Context, k indexKey, ambiguous bool) (*customer.Customer, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	holders := s.index[k]
+	if id, ok := s.unique[k]; ok {
+		return s.get(id)
+	}
+	holders := s.shared[k]
 	switch {
 	case len(holders) == 0:
 		where := ""
@@ -403,7 +415,7 @@ func (s *Store) NextNumber(ctx context.Context, list string) (string, error) {
 	for {
 		s.seq[list]++
 		n := s.formatNumber(list, s.seq[list])
-		if len(s.index[indexKey{customer.KeyNumber, list, n}]) == 0 {
+		if _, taken := s.unique[indexKey{customer.KeyNumber, list, n}]; !taken {
 			return n, nil
 		}
 	}
