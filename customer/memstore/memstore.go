@@ -51,7 +51,7 @@ type Store struct {
 
 	mu     sync.RWMutex
 	byID   map[string]*customer.Customer
-	ids    []string // sorted; the listing order
+	ids    []string              // sorted; the listing order
 	unique map[indexKey]string   // holder of each unique key
 	shared map[indexKey][]string // sorted holders of each non-unique key
 	seq    map[string]uint64
