@@ -1,0 +1,56 @@
+package customer_test
+
+import (
+	"fmt"
+
+	"github.com/impexkit/impex/customer"
+)
+
+// An SSN is hashed with a key the application supplies; only the hash is
+// stored, and after a key rotation old hashes still match.
+func ExampleSSNHasher() {
+	old, _ := customer.NewSSNHasher(customer.SSNKey{ID: "2025", Secret: []byte("an old secret of 32 bytes.......")})
+	stored := old.Hash("131052-308T")
+
+	rotated, _ := customer.NewSSNHasher(
+		customer.SSNKey{ID: "2026", Secret: []byte("the new secret of 32 bytes......")},
+		customer.SSNKey{ID: "2025", Secret: []byte("an old secret of 32 bytes.......")},
+	)
+	ok, _ := rotated.Match("131052-308T", stored)
+	fmt.Println("is a hash:", customer.IsSSNHash(stored))
+	fmt.Println("still matches after rotation:", ok)
+	fmt.Println("made with an older key:", rotated.Stale(stored))
+	// Output:
+	// is a hash: true
+	// still matches after rotation: true
+	// made with an older key: true
+}
+
+// A Patch gives some fields and leaves the rest alone; a given empty value
+// clears its field.
+func ExamplePatch() {
+	c := &customer.Customer{Kind: customer.KindPerson, Note: "call first",
+		Profile: customer.Profile{FirstName: "Aino", Email: "aino@example.com"}}
+
+	var p customer.Patch
+	p.Give(customer.FieldFirstName)
+	p.Set.Profile.FirstName = "Aino-Maria"
+	p.Give(customer.FieldNote) // given, and empty: cleared
+	p.Cards = map[int]string{0: "600123451"}
+
+	changed := p.Apply(c)
+	fmt.Println(changed, c.Profile.FirstName, c.Profile.Email, fmt.Sprintf("%q", c.Note), c.Identifiers.Cards)
+	// Output: true Aino-Maria aino@example.com "" [600123451]
+}
+
+// Plain-text passwords are hashed with scrypt at once and verified later.
+func ExamplePasswordHasher() {
+	h, _ := customer.PasswordHasher{LogN: 12}.Hash("correct horse battery staple")
+	fmt.Println(h.Scheme, h)
+	fmt.Println(customer.VerifyPassword(h, "correct horse battery staple"))
+	fmt.Println(customer.VerifyPassword(h, "wrong"))
+	// Output:
+	// scrypt password hash (scrypt)
+	// <nil>
+	// password does not match
+}
