@@ -167,7 +167,7 @@ func TestPasswords(t *testing.T) {
 	t.Run("malformed and hostile scrypt hashes are refused without work", func(t *testing.T) {
 		for _, bad := range []string{"", "plain", "$s0$e0801$salt$", "$s0$zz$c2FsdA==$a2V5",
 			"$s0$e0801$!!$a2V5", "$s0$ff0801$c2FsdA==$a2V5", "$s0$e0000$c2FsdA==$a2V5", "$s1$e0801$c2FsdA==$a2V5",
-			"$s0$e0801$c2FsdA==$a2V5$extra"} {
+			"$s0$e0801$c2FsdA==$a2V5$extra", "$s0$140801$c2FsdA==$a2V5", "$s0$e0811$c2FsdA==$a2V5"} {
 			err := customer.VerifyPassword(customer.PasswordHash{Scheme: customer.SchemeScrypt, Hash: bad}, "pw")
 			if !errors.Is(err, customer.ErrPasswordHashFormat) {
 				t.Errorf("%q: got %v, want ErrPasswordHashFormat", bad, err)

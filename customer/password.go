@@ -135,9 +135,14 @@ func VerifyPassword(h PasswordHash, plain string) error {
 	return nil
 }
 
-// maxScryptLogN bounds the cost a stored hash may ask for, so that a hostile
-// hash cannot make verification allocate gigabytes.
-const maxScryptLogN = 20
+// Bounds on the cost a stored hash may ask for, so that a hostile hash
+// cannot make verification allocate gigabytes or run for minutes. scrypt
+// needs 128 * r * N bytes; the limit allows twice the default's 128 MiB.
+const (
+	maxScryptLogN   = 20
+	maxScryptMemory = 256 << 20
+	maxScryptP      = 16
+)
 
 func parseScrypt(s string) (logN uint, r, p int, salt, key []byte, err error) {
 	parts := strings.Split(s, "$")
@@ -151,7 +156,8 @@ func parseScrypt(s string) (logN uint, r, p int, salt, key []byte, err error) {
 		return 0, 0, 0, nil, nil, fmt.Errorf("%w: bad parameters, salt or key", ErrPasswordHashFormat)
 	}
 	logN, r, p = uint(params>>16), int(params>>8&0xff), int(params&0xff)
-	if logN < 1 || logN > maxScryptLogN || r < 1 || p < 1 || uint64(r)*uint64(p) >= 1<<30 {
+	if logN < 1 || logN > maxScryptLogN || r < 1 || p < 1 || p > maxScryptP ||
+		128*uint64(r)<<logN > maxScryptMemory {
 		return 0, 0, 0, nil, nil, fmt.Errorf("%w: parameters out of range", ErrPasswordHashFormat)
 	}
 	return logN, r, p, salt, key, nil
