@@ -1,0 +1,171 @@
+package validate
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// E-mail length limits from RFC 5321: the whole address as it fits in a
+// forward path, the part before the @, the domain, and one domain label.
+const (
+	MaxEmailLen  = 254
+	MaxLocalLen  = 64
+	MaxDomainLen = 253
+	MaxLabelLen  = 63
+)
+
+// Email validates s as an e-mail address and returns it normalised:
+// surrounding whitespace removed and the domain in lower case (the part
+// before the @ keeps its case, which RFC 5321 leaves to the receiving
+// server). A valid address that needs no change comes back as a substring
+// of s, without allocating.
+//
+// It accepts the practical subset of RFC 5322 that mail systems and shops
+// exchange: a dot-atom before exactly one @ (letters, digits and
+// !#$%&'*+-/=?^_`{|}~, dots between but not at the ends or doubled), and a
+// domain name of at least two labels of letters, digits and hyphens, not
+// starting or ending with a hyphen, whose last label is not all digits.
+// Letters outside ASCII (RFC 6531) are accepted in both parts. Quoted local
+// parts, comments and address literals such as [192.0.2.1] are not. Each
+// cause has its own code: CodeEmailSpace, CodeEmailNoAt, CodeEmailManyAt,
+// CodeEmailLocal, CodeEmailDomain, CodeEmailTooLong, and CodeInvalidEmail
+// for control characters and broken UTF-8. An empty s is CodeRequired.
+func Email(s string) (string, Code) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", CodeRequired
+	}
+	at, ats, high := -1, 0, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
+			return "", CodeEmailSpace
+		case c < 0x20 || c == 0x7f:
+			return "", CodeInvalidEmail
+		case c == '@':
+			at = i
+			ats++
+		case c >= 0x80:
+			high = true
+		}
+	}
+	if high {
+		if !utf8.ValidString(s) {
+			return "", CodeInvalidEmail
+		}
+		if strings.ContainsRune(s, '\u00a0') || strings.ContainsRune(s, '\u3000') || strings.ContainsRune(s, '\u2007') || strings.ContainsRune(s, '\u202f') {
+			return "", CodeEmailSpace
+		}
+	}
+	switch ats {
+	case 0:
+		return "", CodeEmailNoAt
+	case 1:
+	default:
+		return "", CodeEmailManyAt
+	}
+	if len(s) > MaxEmailLen {
+		return "", CodeEmailTooLong
+	}
+	local, domain := s[:at], s[at+1:]
+	if code := emailLocal(local); code != "" {
+		return "", code
+	}
+	upper, code := emailDomain(domain)
+	if code != "" {
+		return "", code
+	}
+	if !upper {
+		return s, ""
+	}
+	b := make([]byte, len(s))
+	copy(b, s)
+	for i := at + 1; i < len(b); i++ {
+		if c := b[i]; c >= 'A' && c <= 'Z' {
+			b[i] = c + ('a' - 'A')
+		}
+	}
+	return string(b), ""
+}
+
+// emailLocal checks the part before the @.
+func emailLocal(l string) Code {
+	if l == "" {
+		return CodeEmailLocal
+	}
+	if len(l) > MaxLocalLen {
+		return CodeEmailTooLong
+	}
+	if l[0] == '.' || l[len(l)-1] == '.' || strings.Contains(l, "..") {
+		return CodeEmailLocal
+	}
+	for i := 0; i < len(l); i++ {
+		if !atext(l[i]) && l[i] != '.' {
+			return CodeEmailLocal
+		}
+	}
+	return ""
+}
+
+// atext reports whether c may appear in a dot-atom (RFC 5322 atext), with
+// UTF-8 bytes allowed as RFC 6531 does.
+func atext(c byte) bool {
+	switch {
+	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c >= 0x80:
+		return true
+	}
+	return strings.IndexByte("!#$%&'*+-/=?^_`{|}~", c) >= 0
+}
+
+// emailDomain checks the part after the @ and reports whether it holds
+// ASCII upper-case letters that normalising turns to lower case.
+func emailDomain(d string) (upper bool, code Code) {
+	if d == "" {
+		return false, CodeEmailDomain
+	}
+	if len(d) > MaxDomainLen {
+		return false, CodeEmailTooLong
+	}
+	labels := 0
+	start := 0
+	allDigits := true
+	for i := 0; i <= len(d); i++ {
+		if i < len(d) && d[i] != '.' {
+			c := d[i]
+			switch {
+			case c >= 'A' && c <= 'Z':
+				upper = true
+				allDigits = false
+			case c >= 'a' && c <= 'z', c >= 0x80:
+				allDigits = false
+			case c >= '0' && c <= '9':
+			case c == '-':
+				allDigits = false
+			default:
+				return false, CodeEmailDomain
+			}
+			continue
+		}
+		label := d[start:i]
+		switch {
+		case label == "":
+			return false, CodeEmailDomain
+		case len(label) > MaxLabelLen:
+			return false, CodeEmailTooLong
+		case label[0] == '-' || label[len(label)-1] == '-':
+			return false, CodeEmailDomain
+		}
+		labels++
+		start = i + 1
+		if i < len(d) {
+			allDigits = true
+		}
+	}
+	// allDigits now describes the last label: a top-level domain is never
+	// all digits, which also keeps out a bare IPv4 address.
+	if labels < 2 || allDigits {
+		return false, CodeEmailDomain
+	}
+	return upper, ""
+}

@@ -1,0 +1,323 @@
+package validate
+
+import "strings"
+
+// maxVATInput bounds the work done on a VAT or business-id input: no
+// real one comes near it.
+const maxVATInput = 40
+
+// VAT validates s as a VAT number with its country prefix and returns it
+// normalised: upper case, without spaces, dots or hyphens, such as
+// "FI12345671". The prefix picks the rules:
+//
+//   - FI: FI and the 8 digits of the Y-tunnus, whose last digit is its
+//     check digit (weights 7 9 10 5 8 4 2, modulo 11: remainder 0 gives 0,
+//     remainder 1 is never issued, otherwise 11 minus the remainder);
+//   - SE: SE, a 10-digit organisationsnummer (or personnummer of a sole
+//     trader) that passes the Luhn test, and 01;
+//   - DK: DK and an 8-digit CVR number not starting with 0 whose weighted
+//     sum (2 7 6 5 4 3 2 1) is divisible by 11;
+//   - NO: NO, a 9-digit organisasjonsnummer with a modulus 11 check digit
+//     (weights 3 2 7 6 5 4 3 2), and MVA, which may be left out on input
+//     and is always written on output ("NO123456785MVA");
+//   - the other EU member states (with EL for Greece, and GR read as EL),
+//     XI for Northern Ireland and GB: the format of the VIES rules,
+//     without a check digit test.
+//
+// A value without a known prefix is CodeVATCountry; a prefix with the
+// wrong number of digits CodeVATFormat; a wrong check digit
+// CodeVATChecksum. The normalised value's first two letters are its
+// country.
+func VAT(s string) (string, Code) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", CodeRequired
+	}
+	if len(s) > maxVATInput {
+		return "", CodeVATFormat
+	}
+	var buf [maxVATInput]byte
+	c, changed := compact(&buf, s)
+	if len(c) < 2 || !isLetter(c[0]) || !isLetter(c[1]) {
+		return "", CodeVATCountry
+	}
+	prefix, body := string(c[:2]), c[2:]
+	out := func(code Code) (string, Code) {
+		if code != "" {
+			return "", code
+		}
+		if changed {
+			return string(c), ""
+		}
+		return s, ""
+	}
+	switch prefix {
+	case "FI":
+		if len(body) != 8 || !allDigitsB(body) {
+			return out(CodeVATFormat)
+		}
+		if !finnishBusinessCheck(body) {
+			return out(CodeVATChecksum)
+		}
+		return out("")
+	case "SE":
+		if len(body) != 12 || !allDigitsB(body) || body[10] != '0' || body[11] != '1' {
+			return out(CodeVATFormat)
+		}
+		if !luhn(string(body[:10]), "") {
+			return out(CodeVATChecksum)
+		}
+		return out("")
+	case "DK":
+		if len(body) != 8 || !allDigitsB(body) || body[0] == '0' {
+			return out(CodeVATFormat)
+		}
+		if !danishBusinessCheck(body) {
+			return out(CodeVATChecksum)
+		}
+		return out("")
+	case "NO":
+		digits := body
+		if len(digits) == 12 && string(digits[9:]) == "MVA" {
+			digits = digits[:9]
+		}
+		if len(digits) != 9 || !allDigitsB(digits) {
+			return out(CodeVATFormat)
+		}
+		if !norwegianBusinessCheck(digits) {
+			return out(CodeVATChecksum)
+		}
+		if len(body) == 12 && !changed {
+			return s, ""
+		}
+		return "NO" + string(digits) + "MVA", ""
+	case "GR":
+		prefix = "EL"
+		c[0], c[1] = 'E', 'L'
+		changed = true
+	}
+	patterns, ok := vatPatterns(prefix)
+	if !ok {
+		return "", CodeVATCountry
+	}
+	for _, p := range patterns {
+		if matchPattern(body, p) {
+			return out("")
+		}
+	}
+	return out(CodeVATFormat)
+}
+
+// vatPatterns returns the shapes of the VAT numbers of EU member states
+// (and of XI and GB) after their prefix: 9 is a digit, A a letter, X a
+// digit or letter, other characters stand for themselves.
+func vatPatterns(prefix string) ([]string, bool) {
+	switch prefix {
+	case "AT":
+		return []string{"U99999999"}, true
+	case "BE":
+		return []string{"9999999999"}, true
+	case "BG":
+		return []string{"999999999", "9999999999"}, true
+	case "CY":
+		return []string{"99999999A"}, true
+	case "CZ":
+		return []string{"99999999", "999999999", "9999999999"}, true
+	case "DE", "EE", "EL", "PT":
+		return []string{"999999999"}, true
+	case "ES":
+		return []string{"X9999999X"}, true
+	case "FR":
+		return []string{"XX999999999"}, true
+	case "HR", "IT", "LV":
+		return []string{"99999999999"}, true
+	case "HU", "LU", "MT", "SI":
+		return []string{"99999999"}, true
+	case "IE":
+		return []string{"9999999A", "9999999AA", "9A99999A", "9+99999A", "9*99999A"}, true
+	case "LT":
+		return []string{"999999999", "999999999999"}, true
+	case "NL":
+		return []string{"999999999B99"}, true
+	case "PL", "SK":
+		return []string{"9999999999"}, true
+	case "RO":
+		return []string{"99", "999", "9999", "99999", "999999", "9999999", "99999999", "999999999", "9999999999"}, true
+	case "XI", "GB":
+		return []string{"999999999", "999999999999", "GD999", "HA999"}, true
+	}
+	return nil, false
+}
+
+func matchPattern(b []byte, p string) bool {
+	if len(b) != len(p) {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		c := b[i]
+		switch p[i] {
+		case '9':
+			if c < '0' || c > '9' {
+				return false
+			}
+		case 'A':
+			if !isLetter(c) {
+				return false
+			}
+		case 'X':
+			if !isLetter(c) && (c < '0' || c > '9') {
+				return false
+			}
+		default:
+			if c != p[i] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// BusinessID validates s as the business identifier of country (the
+// number companies are registered under, without a VAT prefix) and
+// returns it in the form the country writes it:
+//
+//   - FI Y-tunnus: "1234567-1", seven digits, a hyphen and the check
+//     digit as for an FI VAT number; the hyphen may be left out, and an old
+//     six-digit number gets its leading zero back;
+//   - SE organisationsnummer: "NNNNNN-NNNN", ten digits passing the Luhn
+//     test, written with the hyphen; the twelve-digit form with the prefix
+//     16 is accepted;
+//   - NO organisasjonsnummer: nine digits with the modulus 11 check digit;
+//   - DK CVR-nummer: eight digits with the modulus 11 test.
+//
+// Spaces are ignored. Other countries are CodeBusinessIDFormat with no
+// check, since their identifiers are not in scope; use VAT for them.
+func BusinessID(country, s string) (string, Code) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", CodeRequired
+	}
+	if len(s) > maxVATInput {
+		return "", CodeBusinessIDFormat
+	}
+	var buf [maxVATInput]byte
+	c, changed := compact(&buf, s)
+	switch upper2(country) {
+	case "FI", "AX":
+		if len(c) == 7 && allDigitsB(c) {
+			// An old number written with six digits and its check digit.
+			c = append([]byte{'0'}, c...)
+			changed = true
+		}
+		if len(c) != 8 || !allDigitsB(c) {
+			return "", CodeBusinessIDFormat
+		}
+		if !finnishBusinessCheck(c) {
+			return "", CodeBusinessIDChecksum
+		}
+		if !changed && len(s) == 9 && s[7] == '-' {
+			return s, ""
+		}
+		return string(c[:7]) + "-" + string(c[7]), ""
+	case "SE":
+		if len(c) == 12 && c[0] == '1' && c[1] == '6' {
+			c = c[2:]
+			changed = true
+		}
+		if len(c) != 10 || !allDigitsB(c) {
+			return "", CodeBusinessIDFormat
+		}
+		if !luhn(string(c), "") {
+			return "", CodeBusinessIDChecksum
+		}
+		if len(s) == 11 && s[6] == '-' && !changed {
+			return s, ""
+		}
+		return string(c[:6]) + "-" + string(c[6:]), ""
+	case "NO", "SJ":
+		if len(c) != 9 || !allDigitsB(c) {
+			return "", CodeBusinessIDFormat
+		}
+		if !norwegianBusinessCheck(c) {
+			return "", CodeBusinessIDChecksum
+		}
+	case "DK", "FO", "GL":
+		if len(c) != 8 || !allDigitsB(c) || c[0] == '0' {
+			return "", CodeBusinessIDFormat
+		}
+		if !danishBusinessCheck(c) {
+			return "", CodeBusinessIDChecksum
+		}
+	default:
+		return "", CodeBusinessIDFormat
+	}
+	if changed {
+		return string(c), ""
+	}
+	return s, ""
+}
+
+// compact copies s into buf in upper case without spaces, dots and
+// hyphens, and reports whether that changed anything. The caller has
+// checked that s fits.
+func compact(buf *[maxVATInput]byte, s string) ([]byte, bool) {
+	b := buf[:0]
+	changed := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == ' ' || c == '.' || c == '-' || c == '\t':
+			changed = true
+			continue
+		case c >= 'a' && c <= 'z':
+			c -= 'a' - 'A'
+			changed = true
+		}
+		b = append(b, c)
+	}
+	return b, changed
+}
+
+// finnishBusinessCheck tests the Y-tunnus check digit of eight digits.
+func finnishBusinessCheck(d []byte) bool {
+	weights := [7]int{7, 9, 10, 5, 8, 4, 2}
+	sum := 0
+	for i, w := range weights {
+		sum += int(d[i]-'0') * w
+	}
+	r := sum % 11
+	switch r {
+	case 0:
+		return d[7] == '0'
+	case 1:
+		return false
+	}
+	return int(d[7]-'0') == 11-r
+}
+
+// danishBusinessCheck tests an eight-digit CVR number.
+func danishBusinessCheck(d []byte) bool {
+	weights := [8]int{2, 7, 6, 5, 4, 3, 2, 1}
+	sum := 0
+	for i, w := range weights {
+		sum += int(d[i]-'0') * w
+	}
+	return sum%11 == 0
+}
+
+// norwegianBusinessCheck tests a nine-digit organisasjonsnummer.
+func norwegianBusinessCheck(d []byte) bool {
+	c, ok := mod11(string(d[:8]), "32765432")
+	return ok && c == d[8]
+}
+
+func allDigitsB(b []byte) bool {
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func isLetter(c byte) bool { return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' }
