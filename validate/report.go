@@ -36,7 +36,9 @@ type Report struct {
 	byRecord map[int]int
 }
 
-// Add appends issues to the report.
+// Add appends issues to the report. It masks each issue's Value again on
+// the way in, so a report never holds a plain secret, even from an Issue
+// literal that put one there.
 func (r *Report) Add(issues ...Issue) {
 	for _, is := range issues {
 		r.add(is)
@@ -44,6 +46,9 @@ func (r *Report) Add(issues ...Issue) {
 }
 
 func (r *Report) add(is Issue) {
+	// Store the value as every rendering would show it, so a report never
+	// holds a secret even when the issue was built as a literal.
+	is.Value = is.shownValue()
 	if is.Severity == Warning {
 		r.warnings++
 	} else {
