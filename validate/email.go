@@ -2,6 +2,7 @@ package validate
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -37,16 +38,15 @@ func Email(s string) (string, Code) {
 	}
 	at, ats, high := -1, 0, false
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
+		switch emailClass[s[i]] {
+		case classSpace:
 			return "", CodeEmailSpace
-		case c < 0x20 || c == 0x7f:
+		case classControl:
 			return "", CodeInvalidEmail
-		case c == '@':
+		case classAt:
 			at = i
 			ats++
-		case c >= 0x80:
+		case classHigh:
 			high = true
 		}
 	}
@@ -54,7 +54,7 @@ func Email(s string) (string, Code) {
 		if !utf8.ValidString(s) {
 			return "", CodeInvalidEmail
 		}
-		if strings.ContainsRune(s, '\u00a0') || strings.ContainsRune(s, '\u3000') || strings.ContainsRune(s, '\u2007') || strings.ContainsRune(s, '\u202f') {
+		if strings.ContainsFunc(s, unicode.IsSpace) {
 			return "", CodeEmailSpace
 		}
 	}
@@ -101,22 +101,49 @@ func emailLocal(l string) Code {
 		return CodeEmailLocal
 	}
 	for i := 0; i < len(l); i++ {
-		if !atext(l[i]) && l[i] != '.' {
+		switch emailClass[l[i]] {
+		case classAtext, classDot, classHigh:
+		default:
 			return CodeEmailLocal
 		}
 	}
 	return ""
 }
 
-// atext reports whether c may appear in a dot-atom (RFC 5322 atext), with
-// UTF-8 bytes allowed as RFC 6531 does.
-func atext(c byte) bool {
-	switch {
-	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c >= 0x80:
-		return true
+// Byte classes for scanning e-mail addresses.
+const (
+	classOther   = iota // printable ASCII outside atext: "(),:;<>[\]
+	classControl        // C0 controls and DEL
+	classSpace          // ASCII whitespace
+	classAt             // @
+	classDot            // .
+	classAtext          // letters, digits and !#$%&'*+-/=?^_`{|}~ (RFC 5322 atext)
+	classHigh           // a byte of a UTF-8 sequence (RFC 6531)
+)
+
+// emailClass maps each byte to its class. It is built once and only read.
+var emailClass = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
+			t[c] = classSpace
+		case c < 0x20 || c == 0x7f:
+			t[c] = classControl
+		case c >= 0x80:
+			t[c] = classHigh
+		case c == '@':
+			t[c] = classAt
+		case c == '.':
+			t[c] = classDot
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9',
+			strings.IndexByte("!#$%&'*+-/=?^_`{|}~", byte(c)) >= 0:
+			t[c] = classAtext
+		default:
+			t[c] = classOther
+		}
 	}
-	return strings.IndexByte("!#$%&'*+-/=?^_`{|}~", c) >= 0
-}
+	return t
+}()
 
 // emailDomain checks the part after the @ and reports whether it holds
 // ASCII upper-case letters that normalising turns to lower case.

@@ -135,7 +135,7 @@ func NationalIDAt(country, s string, now time.Time) (NationalIDInfo, Code) {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	today := dateOf(now)
+	today := dayOf(now)
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return NationalIDInfo{}, CodeRequired
@@ -156,8 +156,8 @@ func NationalIDAt(country, s string, now time.Time) (NationalIDInfo, Code) {
 }
 
 // detectID tries the schemes whose shape fits s.
-func detectID(s string, today time.Time) (NationalIDInfo, Code) {
-	type check func(string, time.Time) (NationalIDInfo, Code)
+func detectID(s string, today ymd) (NationalIDInfo, Code) {
+	type check func(string, ymd) (NationalIDInfo, Code)
 	var cands [3]check
 	n := 0
 	switch {
@@ -211,7 +211,7 @@ func finnishCentury(c byte) int {
 	return 0
 }
 
-func finnishID(s string, today time.Time) (NationalIDInfo, Code) {
+func finnishID(s string, today ymd) (NationalIDInfo, Code) {
 	bad := NationalIDInfo{}
 	if len(s) != 11 || !allDigits(s[:6]) || !allDigits(s[7:10]) {
 		return bad, CodeSSNFormat
@@ -220,8 +220,8 @@ func finnishID(s string, today time.Time) (NationalIDInfo, Code) {
 	if century == 0 {
 		return bad, CodeSSNFormat
 	}
-	birth, ok := makeDate(century+num(s[4:6]), num(s[2:4]), num(s[0:2]))
-	if !ok || birth.After(today) {
+	y, m, d := century+num(s[4:6]), num(s[2:4]), num(s[0:2])
+	if !validDate(y, m, d) || dateKey(y, m, d) > today {
 		return bad, CodeSSNDate
 	}
 	individual := num(s[7:10])
@@ -244,10 +244,10 @@ func finnishID(s string, today time.Time) (NationalIDInfo, Code) {
 	if hasLower(s) {
 		norm = strings.ToUpper(s)
 	}
-	return NationalIDInfo{Country: "FI", Normalized: norm, Birthdate: birth, Kind: kind, Checked: true}, ""
+	return NationalIDInfo{Country: "FI", Normalized: norm, Birthdate: utcDate(y, m, d), Kind: kind, Checked: true}, ""
 }
 
-func swedishID(s string, today time.Time) (NationalIDInfo, Code) {
+func swedishID(s string, today ymd) (NationalIDInfo, Code) {
 	bad := NationalIDInfo{}
 	// Split s into the optional century, the ten digits around the
 	// separator, and the separator.
@@ -277,38 +277,23 @@ func swedishID(s string, today time.Time) (NationalIDInfo, Code) {
 		dd -= 60
 		kind = KindCoordination
 	}
-	var birth time.Time
+	var y int
 	if cc != "" {
-		var ok bool
-		birth, ok = makeDate(num(cc)*100+yy, mm, dd)
-		if !ok || birth.After(today) {
-			return bad, CodeSSNDate
-		}
+		y = num(cc)*100 + yy
 	} else {
-		// The latest date with these digits that is not in the future,
-		// a century earlier again for the + separator.
-		year := today.Year() - (today.Year()%100+100-yy)%100
-		b, ok := makeDate(year, mm, dd)
-		if !ok && mm == 2 && dd == 29 {
-			// 29 February of a non-leap year: no century helps, but a
-			// century back may be a leap year (2000 and 1900 differ).
-			b, ok = makeDate(year-100, mm, dd)
-		}
-		if !ok {
-			return bad, CodeSSNDate
-		}
-		if b.After(today) {
-			b, ok = makeDate(year-100, mm, dd)
-			if !ok {
-				return bad, CodeSSNDate
-			}
+		// The latest year with these digits that does not put the birth
+		// date after today, a century earlier again for the + separator.
+		ty := today.year()
+		y = ty - (ty%100+100-yy)%100
+		if dateKey(y, mm, dd) > today {
+			y -= 100
 		}
 		if sep == '+' {
-			if b, ok = makeDate(b.Year()-100, mm, dd); !ok {
-				return bad, CodeSSNDate
-			}
+			y -= 100
 		}
-		birth = b
+	}
+	if !validDate(y, mm, dd) || dateKey(y, mm, dd) > today {
+		return bad, CodeSSNDate
 	}
 	if !luhn(yymmdd, nnnc) {
 		return bad, CodeSSNChecksum
@@ -316,13 +301,12 @@ func swedishID(s string, today time.Time) (NationalIDInfo, Code) {
 	norm := s
 	if len(s) != 12 {
 		var buf [12]byte
-		y := birth.Year()
 		buf[0], buf[1] = byte('0'+y/1000), byte('0'+y/100%10)
 		copy(buf[2:8], yymmdd)
 		copy(buf[8:], nnnc)
 		norm = string(buf[:])
 	}
-	return NationalIDInfo{Country: "SE", Normalized: norm, Birthdate: birth, Kind: kind, Checked: true}, ""
+	return NationalIDInfo{Country: "SE", Normalized: norm, Birthdate: utcDate(y, mm, dd), Kind: kind, Checked: true}, ""
 }
 
 // luhn reports whether the digits of a followed by b pass the Luhn test.
@@ -347,7 +331,7 @@ func luhn(a, b string) bool {
 	return sum%10 == 0
 }
 
-func norwegianID(s string, today time.Time) (NationalIDInfo, Code) {
+func norwegianID(s string, today ymd) (NationalIDInfo, Code) {
 	bad := NationalIDInfo{}
 	if len(s) != 11 || !allDigits(s) {
 		return bad, CodeSSNFormat
@@ -372,8 +356,8 @@ func norwegianID(s string, today time.Time) (NationalIDInfo, Code) {
 	default:
 		return bad, CodeSSNIndividual
 	}
-	birth, ok := makeDate(century+yy, mm, dd)
-	if !ok || birth.After(today) {
+	y := century + yy
+	if !validDate(y, mm, dd) || dateKey(y, mm, dd) > today {
 		return bad, CodeSSNDate
 	}
 	k1, ok1 := mod11(s[:9], "376189452")
@@ -381,7 +365,7 @@ func norwegianID(s string, today time.Time) (NationalIDInfo, Code) {
 	if !ok1 || !ok2 || k1 != s[9] || k2 != s[10] {
 		return bad, CodeSSNChecksum
 	}
-	return NationalIDInfo{Country: "NO", Normalized: s, Birthdate: birth, Kind: kind, Checked: true}, ""
+	return NationalIDInfo{Country: "NO", Normalized: s, Birthdate: utcDate(y, mm, dd), Kind: kind, Checked: true}, ""
 }
 
 // mod11 returns the modulus 11 check digit of digits with the weights
@@ -404,9 +388,9 @@ func mod11(digits, weights string) (byte, bool) {
 
 // danishMod11Until is the date from which CPR numbers need not pass the
 // modulus 11 test.
-func danishMod11Until() time.Time { return time.Date(2007, time.October, 1, 0, 0, 0, 0, time.UTC) }
+const danishMod11Until ymd = 2007_10_01
 
-func danishID(s string, today time.Time) (NationalIDInfo, Code) {
+func danishID(s string, today ymd) (NationalIDInfo, Code) {
 	bad := NationalIDInfo{}
 	var ddmmyy, ssss string
 	switch {
@@ -434,11 +418,11 @@ func danishID(s string, today time.Time) (NationalIDInfo, Code) {
 			century = 1800
 		}
 	}
-	birth, ok := makeDate(century+yy, num(ddmmyy[2:4]), num(ddmmyy[0:2]))
-	if !ok || birth.After(today) {
+	y, m, d := century+yy, num(ddmmyy[2:4]), num(ddmmyy[0:2])
+	if !validDate(y, m, d) || dateKey(y, m, d) > today {
 		return bad, CodeSSNDate
 	}
-	checked := birth.Before(danishMod11Until()) && !(birth.Month() == time.January && birth.Day() == 1)
+	checked := dateKey(y, m, d) < danishMod11Until && !(m == 1 && d == 1)
 	if checked {
 		sum := 0
 		const weights = "4327654321"
@@ -459,23 +443,31 @@ func danishID(s string, today time.Time) (NationalIDInfo, Code) {
 	if len(s) == 11 {
 		norm = ddmmyy + ssss
 	}
-	return NationalIDInfo{Country: "DK", Normalized: norm, Birthdate: birth, Checked: checked}, ""
+	return NationalIDInfo{Country: "DK", Normalized: norm, Birthdate: utcDate(y, m, d), Checked: checked}, ""
 }
 
-// makeDate returns the date at midnight UTC, and false when y-m-d is not a
-// date of the Gregorian calendar (or the year is outside 1..9999).
-func makeDate(y, m, d int) (time.Time, bool) {
-	if y < 1 || y > 9999 || m < 1 || m > 12 || d < 1 || d > daysIn(y, m) {
-		return time.Time{}, false
-	}
-	return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC), true
-}
+// ymd is a calendar date as the number yyyymmdd, which orders like the
+// date and costs nothing to compare.
+type ymd int
 
-// dateOf returns t's calendar date, in t's own location, at midnight UTC.
-func dateOf(t time.Time) time.Time {
+func dateKey(y, m, d int) ymd { return ymd(y*10000 + m*100 + d) }
+
+func (k ymd) year() int { return int(k) / 10000 }
+
+// dayOf returns t's calendar date in t's own location.
+func dayOf(t time.Time) ymd {
 	y, m, d := t.Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	return dateKey(y, int(m), d)
 }
+
+// validDate reports whether y-m-d is a date of the Gregorian calendar in
+// the years 1 to 9999.
+func validDate(y, m, d int) bool {
+	return y >= 1 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= daysIn(y, m)
+}
+
+// utcDate returns midnight UTC of a date validDate accepted.
+func utcDate(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC) }
 
 func daysIn(y, m int) int {
 	switch m {

@@ -1,0 +1,99 @@
+package validate
+
+import (
+	"testing"
+	"time"
+)
+
+// The hot validators run once per cell of an import. On valid input that
+// needs no normalisation they must not allocate.
+
+var (
+	sinkString string
+	sinkCode   Code
+	sinkTime   time.Time
+	sinkInfo   NationalIDInfo
+)
+
+func BenchmarkEmail(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		sinkString, sinkCode = Email("matti.meikalainen+shop@example.fi")
+	}
+}
+
+func BenchmarkEmailNormalised(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		sinkString, sinkCode = Email("Matti.Meikalainen@Example.FI")
+	}
+}
+
+func BenchmarkEmailInvalid(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		sinkString, sinkCode = Email("matti.meikalainen.example.fi")
+	}
+}
+
+func BenchmarkNationalID(b *testing.B) {
+	now := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+	cases := []struct{ name, country, in string }{
+		{"FI", "FI", "131052-308T"},
+		{"SE12", "SE", "198112289874"},
+		{"SE10", "SE", "811228-9874"}, // normalising to 12 digits allocates once
+		{"NO", "NO", "14078512394"},
+		{"DK", "DK", "0707614285"},
+		{"detect", "", "131052-308T"},
+	}
+	for _, c := range cases {
+		if _, code := NationalIDAt(c.country, c.in, now); code != "" {
+			b.Fatalf("%s: %q", c.in, code)
+		}
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				sinkInfo, sinkCode = NationalIDAt(c.country, c.in, now)
+			}
+		})
+	}
+}
+
+func BenchmarkDate(b *testing.B) {
+	for _, in := range []string{"2024-02-29", "2024-02-29T13:45:30.123+02:00"} {
+		b.Run(in, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				sinkTime, sinkCode = Date(in)
+			}
+		})
+	}
+	b.Run("excel-serial", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			sinkTime, sinkCode = ExcelSerial(45351.75, false)
+		}
+	})
+}
+
+func BenchmarkPhone(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		sinkString, sinkCode = Phone("040 123 4567", "FI")
+	}
+}
+
+func BenchmarkVAT(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		sinkString, sinkCode = VAT("FI01120389")
+	}
+}
+
+func BenchmarkMaxLen(b *testing.B) {
+	rule := Chain(RequiredForNew, SingleLine, MaxLen(MaxXSDString))
+	b.ReportAllocs()
+	for b.Loop() {
+		sinkString, _ = rule("Meikäläinen")
+	}
+}
