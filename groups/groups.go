@@ -70,17 +70,11 @@ type Group struct {
 	// Name is the display name; the ID when the source gives none.
 	Name        string
 	Description string
-	// Rule is a dynamic group's membership rule, as the rule engine of this
-	// package reads and writes it; nil for static and system groups.
+	// Rule is a dynamic group's membership rule; nil for static and system
+	// groups. Compile it (CompileGroup, NewSet) to evaluate it.
 	Rule *Rule
 	// Attributes are the group's custom attributes.
 	Attributes []customer.Attribute
-}
-
-// Rule is a dynamic group's membership rule, kept as the raw XML of SFCC's
-// membership-rule element until the rule engine compiles it.
-type Rule struct {
-	XML string
 }
 
 // Clone returns a deep copy of g.
@@ -89,10 +83,7 @@ func (g *Group) Clone() *Group {
 		return nil
 	}
 	d := *g
-	if g.Rule != nil {
-		r := *g.Rule
-		d.Rule = &r
-	}
+	d.Rule = g.Rule.Clone()
 	d.Attributes = slices.Clone(g.Attributes)
 	for i := range d.Attributes {
 		d.Attributes[i].Values = slices.Clone(d.Attributes[i].Values)

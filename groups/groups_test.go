@@ -47,7 +47,7 @@ func TestValidate(t *testing.T) {
 		want error
 	}{
 		{"a static group is valid", &groups.Group{ID: "vip", Kind: groups.Static}, nil},
-		{"a dynamic group with a rule is valid", &groups.Group{ID: "big", Kind: groups.Dynamic, Rule: &groups.Rule{XML: "<r/>"}}, nil},
+		{"a dynamic group with a rule is valid", &groups.Group{ID: "big", Kind: groups.Dynamic, Rule: registeredRule()}, nil},
 		{"a system group under its own ID is valid", &groups.Group{ID: groups.Registered, Kind: groups.System}, nil},
 		{"nil is invalid", nil, groups.ErrInvalid},
 		{"an empty ID is invalid", &groups.Group{Kind: groups.Static}, groups.ErrInvalid},
@@ -75,4 +75,10 @@ func TestSystemGroupsAreFreshCopies(t *testing.T) {
 	if len(a) != 3 || !groups.IsSystemID(a[1].ID) || groups.IsSystemID("vip") {
 		t.Fatal("system group IDs are wrong")
 	}
+}
+
+// registeredRule is a small valid rule: registered customers.
+func registeredRule() *groups.Rule {
+	return &groups.Rule{Included: []groups.ConditionGroup{{Mode: groups.MatchAll,
+		Conditions: []groups.Condition{{Path: "customer.registered", Operator: groups.IsTrue}}}}}
 }

@@ -66,7 +66,8 @@ func staticGroup(id string) *groups.Group {
 
 func dynamicGroup(id string) *groups.Group {
 	return &groups.Group{ID: id, Kind: groups.Dynamic, Name: id,
-		Rule: &groups.Rule{XML: "<membership-rule><included-customers/></membership-rule>"}}
+		Rule: &groups.Rule{Included: []groups.ConditionGroup{{Mode: groups.MatchAll,
+			Conditions: []groups.Condition{{Path: "customer.registered", Operator: groups.IsTrue}}}}}}
 }
 
 func systemGroupsPresent(t testing.TB, h *harness) {
@@ -234,7 +235,7 @@ func invalidGroups(t testing.TB, h *harness) {
 		g    *groups.Group
 	}{
 		{"a dynamic group without a rule", &groups.Group{ID: "d", Kind: groups.Dynamic}},
-		{"a static group with a rule", &groups.Group{ID: "s", Kind: groups.Static, Rule: &groups.Rule{XML: "<x/>"}}},
+		{"a static group with a rule", &groups.Group{ID: "s", Kind: groups.Static, Rule: &groups.Rule{}}},
 		{"a group of no kind", &groups.Group{ID: "k"}},
 		{"a group without an ID", &groups.Group{Kind: groups.Static}},
 	} {

@@ -58,7 +58,9 @@ func run(ctx context.Context, out io.Writer) error {
 		groups.Create(&groups.Group{ID: "newsletter", Kind: groups.Static, Name: "Newsletter", Description: "Customers who asked for the newsletter."}),
 		groups.Create(&groups.Group{ID: "vip", Kind: groups.Static, Name: "VIP customers", Description: "Hand-picked by the sales team."}),
 		groups.Create(&groups.Group{ID: "Big Spenders", Kind: groups.Dynamic, Name: "Big Spenders", Description: "Spent over 200 this month.",
-			Rule: &groups.Rule{XML: "<membership-rule>…orderValueMonth > 200…</membership-rule>"}}),
+			Rule: &groups.Rule{Included: []groups.ConditionGroup{{Mode: groups.MatchAll, Conditions: []groups.Condition{{
+				Path: "customer.activeData.orderValueMonth", Operator: groups.IsGreaterThan,
+				Value: groups.ValueNumbers(groups.Number{Value: 200, Text: "200.0"})}}}}}}),
 	})
 	if err != nil {
 		return err

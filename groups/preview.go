@@ -1,0 +1,127 @@
+package groups
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"time"
+
+	"github.com/impexkit/impex/customer"
+)
+
+// PreviewOptions configure a preview. The zero value scans every customer
+// with an empty session and request and keeps no members.
+type PreviewOptions struct {
+	// Filter narrows the customers scanned; the zero Filter scans all.
+	Filter customer.Filter
+	// Limit is how many matching customers Preview keeps in
+	// PreviewResult.Members; 0 keeps none (count only).
+	Limit int
+	// Session and Request are the context every customer is evaluated in.
+	// A preview is about stored customers, so they are usually empty.
+	Session Session
+	Request Request
+}
+
+// PreviewResult is what a preview found.
+type PreviewResult struct {
+	// Scanned is the number of customers evaluated.
+	Scanned int
+	// Matched is the number of members among them.
+	Matched int
+	// Members are the first Limit members, in listing order.
+	Members []*customer.Customer
+	// At is the moment the clock was read: every customer was evaluated
+	// as of it, so a long preview is consistent.
+	At time.Time
+}
+
+// matcher is a compiled rule or a set's group, evaluated as of a moment.
+type matcher func(sub *Subject, now time.Time) bool
+
+// Preview streams repo's customers through the rule and counts the members,
+// keeping the first opts.Limit of them. It stops with ctx's error when ctx
+// is done and with the listing's error when the listing fails; the result
+// then holds what was found so far.
+func (c *Compiled) Preview(ctx context.Context, repo customer.Repository, opts PreviewOptions) (PreviewResult, error) {
+	return preview(ctx, repo, opts, c.opts.now(), c.MatchAt)
+}
+
+// Members yields the customers of repo that the rule admits, with the clock
+// read once at the start. Iteration stops at the first error, yielded with a
+// nil customer: ctx's error when ctx is done, or the listing's.
+func (c *Compiled) Members(ctx context.Context, repo customer.Repository, opts PreviewOptions) iter.Seq2[*customer.Customer, error] {
+	return members(ctx, repo, opts, c.opts.now(), c.MatchAt)
+}
+
+// Preview is Compiled.Preview for group id of the set, which may be of any
+// kind; a dynamic group's dependencies are evaluated per customer. An ID the
+// set does not hold is an error wrapping ErrNotFound.
+func (s *Set) Preview(ctx context.Context, repo customer.Repository, id string, opts PreviewOptions) (PreviewResult, error) {
+	if _, ok := s.kinds[id]; !ok {
+		return PreviewResult{}, fmt.Errorf("%w: %q", ErrNotFound, id)
+	}
+	return preview(ctx, repo, opts, s.opts.now(), func(sub *Subject, now time.Time) bool {
+		return s.MemberAt(sub, id, now)
+	})
+}
+
+// Members is Compiled.Members for group id of the set; an ID the set does
+// not hold yields an error wrapping ErrNotFound.
+func (s *Set) MembersOf(ctx context.Context, repo customer.Repository, id string, opts PreviewOptions) iter.Seq2[*customer.Customer, error] {
+	if _, ok := s.kinds[id]; !ok {
+		return func(yield func(*customer.Customer, error) bool) {
+			yield(nil, fmt.Errorf("%w: %q", ErrNotFound, id))
+		}
+	}
+	return members(ctx, repo, opts, s.opts.now(), func(sub *Subject, now time.Time) bool {
+		return s.MemberAt(sub, id, now)
+	})
+}
+
+func preview(ctx context.Context, repo customer.Repository, opts PreviewOptions, now time.Time, match matcher) (PreviewResult, error) {
+	res := PreviewResult{At: now}
+	sub := Subject{Session: opts.Session, Request: opts.Request}
+	for cu, err := range repo.List(ctx, opts.Filter) {
+		if err != nil {
+			return res, err
+		}
+		res.Scanned++
+		if res.Scanned%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return res, err
+			}
+		}
+		sub.Customer = cu
+		if match(&sub, now) {
+			res.Matched++
+			if len(res.Members) < opts.Limit {
+				res.Members = append(res.Members, cu)
+			}
+		}
+	}
+	return res, ctx.Err()
+}
+
+func members(ctx context.Context, repo customer.Repository, opts PreviewOptions, now time.Time, match matcher) iter.Seq2[*customer.Customer, error] {
+	return func(yield func(*customer.Customer, error) bool) {
+		sub := Subject{Session: opts.Session, Request: opts.Request}
+		n := 0
+		for cu, err := range repo.List(ctx, opts.Filter) {
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if n++; n%4096 == 0 {
+				if err := ctx.Err(); err != nil {
+					yield(nil, err)
+					return
+				}
+			}
+			sub.Customer = cu
+			if match(&sub, now) && !yield(cu, nil) {
+				return
+			}
+		}
+	}
+}
