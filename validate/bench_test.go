@@ -97,3 +97,29 @@ func BenchmarkMaxLen(b *testing.B) {
 		sinkString, _ = rule("Meikäläinen")
 	}
 }
+
+// TestHotValidatorsDoNotAllocate keeps the benchmarks' promise in the
+// ordinary test run: valid input in normal form costs no allocation.
+func TestHotValidatorsDoNotAllocate(t *testing.T) {
+	now := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+	checks := map[string]func(){
+		"Email":          func() { sinkString, sinkCode = Email("matti.meikalainen+shop@example.fi") },
+		"NationalID FI":  func() { sinkInfo, sinkCode = NationalIDAt("FI", "131052-308T", now) },
+		"NationalID SE":  func() { sinkInfo, sinkCode = NationalIDAt("SE", "198112289874", now) },
+		"NationalID NO":  func() { sinkInfo, sinkCode = NationalIDAt("NO", "14078512394", now) },
+		"NationalID DK":  func() { sinkInfo, sinkCode = NationalIDAt("DK", "0707614285", now) },
+		"Date":           func() { sinkTime, sinkCode = Date("2024-02-29T13:45:30.123+02:00") },
+		"ExcelSerial":    func() { sinkTime, sinkCode = ExcelSerial(45351.75, false) },
+		"VAT":            func() { sinkString, sinkCode = VAT("FI01120389") },
+		"Country":        func() { sinkString, sinkCode = Country("FI") },
+		"MaxLen":         func() { sinkString, _ = MaxLen(256)("Meikäläinen") },
+		"Email rejected": func() { sinkString, sinkCode = Email("matti.example.fi") },
+	}
+	for name, fn := range checks {
+		t.Run(name+" does not allocate", func(t *testing.T) {
+			if n := testing.AllocsPerRun(100, fn); n != 0 {
+				t.Errorf("%s allocates %v times per call", name, n)
+			}
+		})
+	}
+}

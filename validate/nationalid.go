@@ -89,8 +89,9 @@ func NationalID(country, s string) (NationalIDInfo, Code) {
 
 // NationalIDAt validates s as a national identity number of country and
 // returns what it says, or the code of the first problem found. The checks
-// run in the order format, date, individual number, check digits, so the
-// code names the most visible fault.
+// run in the order format, birth date, individual number, check digits
+// (Norway checks the individual number first, as it fixes the century),
+// so the code names the most visible fault.
 //
 // country is an ISO 3166-1 alpha-2 code, in either case: FI (and AX, which
 // uses Finnish numbers), SE, NO (and SJ), DK (and FO, GL, which use CPR
