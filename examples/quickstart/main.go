@@ -92,7 +92,7 @@ func run(ctx context.Context, out io.Writer) error {
 	show(p, "by e-mail, any case", c, err)
 	c, err = store.ByIdentifier(ctx, customer.Identifier{Type: customer.IdentCard, Value: "6000000101"})
 	show(p, "by card 6000000101", c, err)
-	c, err = store.ByIdentifier(ctx, customer.Identifier{Type: customer.IdentSSNHash, Value: ssn.Hash("010190-123F")})
+	c, err = store.ByIdentifier(ctx, customer.Identifier{Type: customer.IdentSSNHash, Value: ssn.Hash("010190-123M")})
 	show(p, "by the hash of an SSN", c, err)
 	_, err = store.ByNumber(ctx, "", "99999")
 	p("  %-28s -> %v (errors.Is ErrNotFound: %v)", "by unknown number 99999", err, errors.Is(err, customer.ErrNotFound))
@@ -204,7 +204,7 @@ func seed(ctx context.Context, store *memstore.Store, clk *clock, ssn *customer.
 				c.Profile.Phones.Mobile = fmt.Sprintf("+35840%07d", 1000+i)
 			}
 			if i == 5 {
-				c.Identifiers.SSNHash = ssn.Hash("010190-123F")
+				c.Identifiers.SSNHash = ssn.Hash("010190-123M")
 			}
 			if i%2 == 0 {
 				c.Groups = append(c.Groups, "newsletter")

@@ -1,0 +1,946 @@
+package excelio
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/impexkit/impex/cards"
+	"github.com/impexkit/impex/customer"
+	"github.com/impexkit/impex/groups"
+	"github.com/impexkit/impex/internal/pipeline"
+	"github.com/impexkit/impex/internal/sheet"
+	"github.com/impexkit/impex/validate"
+)
+
+// The shared import types, re-exported from the import machinery.
+type (
+	// Options are the import settings every format shares: mode, error
+	// policy, dry run, batch size, progress and per-row callbacks.
+	Options = pipeline.Options
+	// Mode says what an import may do to stored customers.
+	Mode = pipeline.Mode
+	// Policy says what an import does about invalid rows.
+	Policy = pipeline.Policy
+	// Progress is a snapshot of an import's counts.
+	Progress = pipeline.Progress
+	// Action is what the import did, or would do, with a row.
+	Action = pipeline.Action
+	// RowOutcome is one row's plan or result.
+	RowOutcome = pipeline.RowOutcome
+	// FatalError reports an import that could not finish.
+	FatalError = pipeline.FatalError
+)
+
+// The modes, policies and actions.
+const (
+	ModeMerge       = pipeline.ModeMerge
+	ModeUpdate      = pipeline.ModeUpdate
+	ModeReplace     = pipeline.ModeReplace
+	ModeDelete      = pipeline.ModeDelete
+	SkipInvalid     = pipeline.SkipInvalid
+	StopAtFirst     = pipeline.StopAtFirst
+	StopAfter       = pipeline.StopAfter
+	AllOrNothing    = pipeline.AllOrNothing
+	ActionReject    = pipeline.ActionReject
+	ActionCreate    = pipeline.ActionCreate
+	ActionUpdate    = pipeline.ActionUpdate
+	ActionUnchanged = pipeline.ActionUnchanged
+	ActionDelete    = pipeline.ActionDelete
+)
+
+// DefaultMaxRows is the most data rows an import accepts unless
+// ImportOptions.MaxRows says otherwise.
+const DefaultMaxRows = 50000
+
+// ErrNoSSNHasher is returned when a workbook has an ssn column but the
+// options hold no SSN hasher: plain numbers would have nowhere safe to go.
+var ErrNoSSNHasher = errors.New("excelio: the workbook has an ssn column but ImportOptions.SSN is nil")
+
+// ImportOptions configure Import. The zero value merges, matches rows by
+// id, skips invalid rows, accepts up to DefaultMaxRows rows, reads phone
+// numbers in Finland, and detects the schema from the headers.
+type ImportOptions struct {
+	Options
+	// Kind forces the schema; 0 detects it from the headers (person columns
+	// firstName, lastName, ssn; company columns companyName, taxCode) or the
+	// sheet name.
+	Kind customer.Kind
+	// MatchByEmail keys rows by e-mail instead of id, for files without
+	// ids: a known address updates that customer, an unknown one creates.
+	MatchByEmail bool
+	// List is the customer list rows belong to; "" for a single-list store.
+	List string
+	// MaxRows bounds the data rows; 0 means DefaultMaxRows.
+	MaxRows int
+	// Limits bound what the reader accepts from the file.
+	Limits sheet.Limits
+	// SSN hashes national identity numbers. Required when the workbook has
+	// an ssn column.
+	SSN *customer.SSNHasher
+	// SSNCountry is the country of the identity numbers (FI, SE, NO, DK);
+	// "" detects it per number.
+	SSNCountry string
+	// StrictSSN rejects every hash in the ssn column, even one equal to the
+	// stored hash, as the back office does.
+	StrictSSN bool
+	// Cards is the format of generated card numbers.
+	Cards cards.Format
+	// CardRand is the randomness for card numbers; nil means crypto/rand.
+	CardRand io.Reader
+	// PhoneRegion reads national phone numbers; "" means FI.
+	PhoneRegion string
+	// Now is the clock for identity-number date checks; nil means time.Now.
+	Now func() time.Time
+}
+
+// Result is what an import did: the shared counts, row outcomes and issue
+// report, plus what the rejected-rows workbook needs.
+type Result struct {
+	*pipeline.Result
+	// Schema is the layout the workbook was read with.
+	Schema *Schema
+	// Sheet is the worksheet's name.
+	Sheet string
+	// Headers are the header row as read.
+	Headers  []string
+	rejected []rejectedRow
+	date1904 bool
+}
+
+// rejectedRow keeps a rejected row's original cells for the rejected-rows
+// workbook.
+type rejectedRow struct {
+	number int
+	cells  []sheet.Cell
+}
+
+// ImportFile opens path and imports it; see Import.
+func ImportFile(ctx context.Context, path string, repo customer.Repository, opts ImportOptions) (*Result, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	return Import(ctx, f, st.Size(), repo, opts)
+}
+
+// Import reads the first worksheet of an .xlsx or .xls workbook of size
+// bytes and applies its rows to repo, whose group store (when repo
+// implements groups.Store) receives the groups that group:{id} columns
+// create.
+//
+// Problems with the file as a whole (not a workbook, a CSV or ZIP file, a
+// damaged or encrypted workbook, mixed person and company columns, an
+// unknown, duplicated or empty header, a missing id column, a group column
+// naming a dynamic or system group, more rows than allowed) apply nothing:
+// Import returns them as a validate.Issue error, which the result's report
+// holds too. Problems with rows reject those rows, as the error policy
+// says, and are in the report; the error is then nil. A repository failure
+// or cancellation returns a *FatalError with the result so far. A workbook
+// with an ssn column and no ImportOptions.SSN is ErrNoSSNHasher.
+func Import(ctx context.Context, r io.ReaderAt, size int64, repo customer.Repository, opts ImportOptions) (*Result, error) {
+	im, res, err := newImporter(ctx, r, size, repo, &opts)
+	if err != nil || im == nil {
+		return res, err
+	}
+	defer im.close()
+	pres, err := pipeline.Run(ctx, repo, im.items(ctx), im.pipelineOptions())
+	res.Result = pres
+	res.rejected = im.rejected
+	if err == nil && im.readErr != nil {
+		err = im.readErr
+	}
+	return res, err
+}
+
+// boundColumn is a schema column at a position of this file.
+type boundColumn struct {
+	col    *column
+	param  string
+	index  int
+	header string
+	kind   valueKind
+	rule   validate.Rule
+}
+
+type importer struct {
+	repo     customer.Repository
+	groups   groups.Store
+	opts     *ImportOptions
+	schema   *Schema
+	cols     []boundColumn
+	idCol    int // index into cols, -1 when absent
+	emailCol int
+	present  map[string]bool // column names (patterns by prefix) present
+	reader   sheet.Reader
+	sheet    string
+	now      func() time.Time
+	cardGen  cards.Generator
+	newCards map[string]bool      // cards generated or given in this file
+	created  map[string]bool      // groups this import created
+	pending  map[int][]sheet.Cell // cells of rows not yet decided
+	rejected []rejectedRow
+	userRow  func(RowOutcome)
+	readErr  error
+}
+
+// fileIssue records a file-level issue in the result and returns it as the
+// import's error.
+func fileIssue(res *Result, is validate.Issue) error {
+	res.Report.Add(is)
+	return is
+}
+
+// openError maps a reader error to the file-level issue that explains it.
+func openError(err error) validate.Issue {
+	code := validate.CodeCorrupt
+	var le *sheet.LimitError
+	switch {
+	case errors.Is(err, sheet.ErrCSV):
+		code = validate.CodeCSV
+	case errors.Is(err, sheet.ErrZip):
+		code = validate.CodeZipArchive
+	case errors.Is(err, sheet.ErrEncrypted):
+		code = validate.CodeEncrypted
+	case errors.As(err, &le):
+		return validate.New(validate.CodeLimitExceeded, validate.Where{}).
+			WithParams(validate.Params{Name: le.Limit, Max: int(min(le.Max, 1<<31-1)), Expected: le.Where})
+	case errors.Is(err, sheet.ErrFormat):
+		code = validate.CodeWrongFormat
+	}
+	return validate.New(code, validate.Where{}).WithParams(validate.Params{Expected: err.Error()})
+}
+
+func newImporter(ctx context.Context, r io.ReaderAt, size int64, repo customer.Repository, opts *ImportOptions) (*importer, *Result, error) {
+	res := &Result{Result: &pipeline.Result{DryRun: opts.DryRun}}
+	if opts.MaxRows <= 0 {
+		opts.MaxRows = DefaultMaxRows
+	}
+	if opts.PhoneRegion == "" {
+		opts.PhoneRegion = "FI"
+	}
+	im := &importer{repo: repo, opts: opts, idCol: -1, emailCol: -1, present: map[string]bool{},
+		now: opts.Now, newCards: map[string]bool{}, created: map[string]bool{}, pending: map[int][]sheet.Cell{}}
+	if im.now == nil {
+		im.now = time.Now
+	}
+	im.groups, _ = repo.(groups.Store)
+
+	// First pass: the header, the shape of the data and the row count, so
+	// that no file-level error is found after rows were applied.
+	rd, err := sheet.Open(r, size, opts.Limits)
+	if err != nil {
+		return nil, res, fileIssue(res, openError(err))
+	}
+	headers, count, err := scan(rd, opts.MaxRows)
+	rd.Close()
+	res.Sheet = rd.SheetName()
+	res.date1904 = rd.Date1904()
+	im.sheet = res.Sheet
+	if err != nil {
+		var is validate.Issue
+		if errors.As(err, &is) {
+			is.Sheet = im.sheet
+			return nil, res, fileIssue(res, is)
+		}
+		return nil, res, fileIssue(res, openError(err))
+	}
+	res.Headers = headers
+	if is, ok := im.bindHeaders(ctx, headers, count); !ok {
+		is.Sheet = im.sheet
+		return nil, res, fileIssue(res, is)
+	}
+	res.Schema = im.schema
+	if im.present["ssn"] && opts.SSN == nil {
+		return nil, res, ErrNoSSNHasher
+	}
+
+	// Second pass: the rows themselves.
+	im.reader, err = sheet.Open(r, size, opts.Limits)
+	if err != nil {
+		return nil, res, fileIssue(res, openError(err))
+	}
+	im.reader.Next() // the header, read and checked above
+	im.cardGen = cards.Generator{Format: opts.Cards, Rand: opts.CardRand, Taken: im.cardTaken}
+	return im, res, nil
+}
+
+func (im *importer) close() { im.reader.Close() }
+
+// scan reads the whole sheet once: the header row, then counts the data
+// rows, failing on too many rows or a value under an empty header.
+func scan(rd sheet.Reader, maxRows int) (headers []string, count int, err error) {
+	if !rd.Next() {
+		if rd.Err() != nil {
+			return nil, 0, rd.Err()
+		}
+		return nil, 0, validate.New(validate.CodeEmptyFile, validate.Where{})
+	}
+	for _, c := range rd.Row().Cells {
+		headers = append(headers, c.Text)
+	}
+	for rd.Next() {
+		row := rd.Row()
+		empty := true
+		for i, c := range row.Cells {
+			if c.Kind == sheet.Empty {
+				continue
+			}
+			empty = false
+			if i >= len(headers) || strings.TrimSpace(headers[i]) == "" {
+				return nil, 0, validate.New(validate.CodeEmptyHeader, validate.Where{Row: row.Number, Column: validate.ColumnLetter(i)})
+			}
+		}
+		if !empty {
+			count++
+			if count > maxRows {
+				return nil, 0, validate.New(validate.CodeTooManyRows, validate.Where{}).WithParams(validate.Params{Max: maxRows, Got: count})
+			}
+		}
+	}
+	return headers, count, rd.Err()
+}
+
+// rejectedErrorsHeader is the trailing column of a rejected-rows workbook;
+// an import ignores it.
+const rejectedErrorsHeader = "_errors"
+
+var (
+	personOnly  = []string{"firstName", "lastName", "ssn"}
+	companyOnly = []string{"companyName", "taxCode"}
+)
+
+// bindHeaders checks the header row and binds each column to the schema.
+func (im *importer) bindHeaders(ctx context.Context, headers []string, count int) (validate.Issue, bool) {
+	kind := im.opts.Kind
+	var sawPerson, sawCompany string
+	for _, h := range headers {
+		if slices.Contains(personOnly, h) && sawPerson == "" {
+			sawPerson = h
+		}
+		if slices.Contains(companyOnly, h) && sawCompany == "" {
+			sawCompany = h
+		}
+	}
+	switch {
+	case sawPerson != "" && sawCompany != "":
+		return validate.New(validate.CodeMixedSchemas, validate.Where{Row: 1}).
+			WithParams(validate.Params{Name: sawPerson + ", " + sawCompany}), false
+	case kind == 0 && sawCompany != "":
+		kind = customer.KindCompany
+	case kind == 0 && sawPerson != "":
+		kind = customer.KindPerson
+	case kind == 0 && strings.Contains(strings.ToLower(im.sheet), "compan"):
+		kind = customer.KindCompany
+	case kind == 0:
+		kind = customer.KindPerson
+	case kind == customer.KindPerson && sawCompany != "", kind == customer.KindCompany && sawPerson != "":
+		return validate.New(validate.CodeMixedSchemas, validate.Where{Row: 1}).
+			WithParams(validate.Params{Name: sawPerson + sawCompany}), false
+	}
+	var ssnRule validate.Rule
+	if im.opts.SSN != nil {
+		ssnRule = validate.NationalIDRule(im.opts.SSNCountry, im.now)
+	}
+	im.schema = newSchema(kind, &schemaOptions{phoneRegion: im.opts.PhoneRegion, ssnRule: ssnRule})
+	seen := map[string]int{}
+	for i, h := range headers {
+		where := validate.Where{Row: 1, Column: validate.ColumnLetter(i), Header: h}
+		if strings.TrimSpace(h) == "" {
+			continue // checked by scan: no values below it
+		}
+		if h == rejectedErrorsHeader {
+			continue
+		}
+		if first, dup := seen[h]; dup {
+			return validate.New(validate.CodeDuplicateHeader, where).
+				WithParams(validate.Params{Name: h, OtherColumn: validate.ColumnLetter(first)}), false
+		}
+		seen[h] = i
+		col, param, ok := im.schema.lookup(h)
+		if !ok {
+			return validate.New(validate.CodeUnknownHeader, where).
+				WithParams(validate.Params{Name: h, Expected: im.schema.SheetName()}), false
+		}
+		if col.parseParam != nil {
+			if err := col.parseParam(param); err != nil {
+				return validate.New(validate.CodeUnknownHeader, where).
+					WithParams(validate.Params{Name: h, Expected: err.Error()}), false
+			}
+		}
+		b := boundColumn{col: col, param: param, index: i, header: h, kind: col.kind, rule: col.rule}
+		if col.name == "address:" {
+			_, field, _ := addressParam(param)
+			b.kind, b.rule = addressColumnRule(field)
+		}
+		if col.name == "group:" {
+			if is, ok := im.checkGroup(ctx, param, where); !ok {
+				return is, false
+			}
+		}
+		switch col.name {
+		case "id":
+			im.idCol = len(im.cols)
+		case "email":
+			im.emailCol = len(im.cols)
+		}
+		im.present[col.name] = true
+		im.cols = append(im.cols, b)
+	}
+	if im.idCol < 0 && !im.opts.MatchByEmail {
+		return validate.New(validate.CodeMissingColumn, validate.Where{Row: 1}).WithParams(validate.Params{Name: "id"}), false
+	}
+	if im.emailCol < 0 && im.opts.MatchByEmail {
+		return validate.New(validate.CodeMissingColumn, validate.Where{Row: 1}).WithParams(validate.Params{Name: "email"}), false
+	}
+	return validate.Issue{}, true
+}
+
+// checkGroup refuses a group column that names a dynamic or system group.
+func (im *importer) checkGroup(ctx context.Context, id string, where validate.Where) (validate.Issue, bool) {
+	if groups.IsSystemID(id) {
+		return validate.New(validate.CodeGroupNotStatic, where).WithParams(validate.Params{Name: id}), false
+	}
+	if im.groups == nil {
+		return validate.New(validate.CodeGroupUnknown, where).
+			WithParams(validate.Params{Name: id, Expected: "a repository that stores groups"}), false
+	}
+	g, err := im.groups.Group(ctx, id)
+	switch {
+	case errors.Is(err, groups.ErrNotFound):
+		return validate.Issue{}, true // created when a row first sets TRUE
+	case err != nil:
+		return validate.New(validate.CodeWriteFailed, where).WithParams(validate.Params{Name: err.Error()}), false
+	case g.Kind != groups.Static:
+		return validate.New(validate.CodeGroupNotStatic, where).WithParams(validate.Params{Name: id}), false
+	}
+	return validate.Issue{}, true
+}
+
+func (im *importer) pipelineOptions() pipeline.Options {
+	po := im.opts.Options
+	im.userRow = po.OnRow
+	po.OnRow = im.onRow
+	return po
+}
+
+// onRow keeps the cells of rejected rows and passes outcomes on.
+func (im *importer) onRow(out RowOutcome) {
+	cells := im.pending[out.Where.Row]
+	delete(im.pending, out.Where.Row)
+	if out.Action == ActionReject {
+		im.rejected = append(im.rejected, rejectedRow{number: out.Where.Row, cells: cells})
+	}
+	if im.userRow != nil {
+		im.userRow(out)
+	}
+}
+
+// items yields one pipeline item per non-empty data row.
+func (im *importer) items(ctx context.Context) iter.Seq2[pipeline.Item, error] {
+	return func(yield func(pipeline.Item, error) bool) {
+		for im.reader.Next() {
+			row := im.reader.Row()
+			if rowEmpty(row) {
+				continue
+			}
+			cells := slices.Clone(row.Cells)
+			im.pending[row.Number] = cells
+			if !yield(im.item(row.Number, cells), nil) {
+				return
+			}
+		}
+		if err := im.reader.Err(); err != nil {
+			yield(pipeline.Item{}, fmt.Errorf("reading %s: %w", im.sheet, err))
+		}
+	}
+}
+
+func rowEmpty(row sheet.Row) bool {
+	for _, c := range row.Cells {
+		if c.Kind != sheet.Empty {
+			return false
+		}
+	}
+	return true
+}
+
+// cellValue returns the text of a cell under a bound column, or an issue
+// when an identifier-like number lost digits.
+func (im *importer) cellValue(b *boundColumn, cells []sheet.Cell, where validate.Where) (string, *validate.Issue) {
+	if b.index >= len(cells) {
+		return "", nil
+	}
+	c := cells[b.index]
+	switch c.Kind {
+	case sheet.Empty:
+		return "", nil
+	case sheet.Error:
+		is := validate.New(validate.CodeInvalidValue, where).WithField(b.header).WithValue(c.Text)
+		return "", &is
+	case sheet.Bool:
+		if c.Text == "TRUE" {
+			return "true", nil
+		}
+		return "false", nil
+	case sheet.Number:
+		if b.kind == idKind && strings.ContainsAny(c.Text, ".eE") {
+			is := validate.New(validate.CodeNumberPrecision, where).WithField(b.header)
+			if !b.col.secret {
+				is = is.WithValue(c.Text)
+			}
+			return "", &is
+		}
+		if b.kind == boolKind {
+			switch c.Text {
+			case "1":
+				return "true", nil
+			case "0":
+				return "false", nil
+			}
+		}
+	}
+	if b.kind == idKind || b.kind == boolKind {
+		return strings.TrimSpace(c.Text), nil
+	}
+	return c.Text, nil
+}
+
+// item prepares a row: its in-file keys now, the rest when planned.
+func (im *importer) item(number int, cells []sheet.Cell) pipeline.Item {
+	where := validate.Where{Sheet: im.sheet, Row: number}
+	it := pipeline.Item{Where: where}
+	for i := range im.cols {
+		b := &im.cols[i]
+		v, _ := im.cellValue(b, cells, where)
+		if v == "" {
+			continue
+		}
+		switch b.col.name {
+		case "id":
+			it.Keys = append(it.Keys, pipeline.Key{Kind: "id", Value: v})
+		case "sequenceNumber":
+			it.Keys = append(it.Keys, pipeline.Key{Kind: "sequenceNumber", Value: v})
+		case "email":
+			it.Keys = append(it.Keys, pipeline.Key{Kind: "email", Value: strings.ToLower(v)})
+		case "customerCard:":
+			if !cards.IsGenerate(v) {
+				it.Keys = append(it.Keys, pipeline.Key{Kind: "customerCard", Value: v})
+			}
+		case "ssn":
+			if customer.IsSSNHash(v) {
+				it.Keys = append(it.Keys, pipeline.Key{Kind: "ssn", Value: v})
+			} else if info, code := validate.NationalIDAt(im.opts.SSNCountry, v, im.now()); code == "" && im.opts.SSN != nil {
+				it.Keys = append(it.Keys, pipeline.Key{Kind: "ssn", Value: im.opts.SSN.Hash(info.Normalized)})
+			}
+		}
+	}
+	it.Plan = func(ctx context.Context) (pipeline.Plan, []validate.Issue, error) {
+		return im.plan(ctx, where, cells)
+	}
+	return it
+}
+
+// resolve finds the stored customer a row addresses: nil for a new one.
+func (im *importer) resolve(ctx context.Context, where validate.Where, cells []sheet.Cell) (*customer.Customer, []validate.Issue, error) {
+	if im.opts.MatchByEmail {
+		b := &im.cols[im.emailCol]
+		email, _ := im.cellValue(b, cells, where)
+		if strings.TrimSpace(email) == "" {
+			return nil, []validate.Issue{validate.New(validate.CodeRequired, cellWhere(where, b)).WithField("email")}, nil
+		}
+		c, err := im.repo.ByEmail(ctx, im.opts.List, strings.TrimSpace(email))
+		switch {
+		case errors.Is(err, customer.ErrNotFound):
+			return nil, nil, nil
+		case errors.Is(err, customer.ErrAmbiguous):
+			return nil, []validate.Issue{validate.New(validate.CodeDuplicateInStore, cellWhere(where, b)).
+				WithField("email").WithValue(email).WithParams(validate.Params{Name: "email"})}, nil
+		}
+		return c, nil, err
+	}
+	b := &im.cols[im.idCol]
+	id, issue := im.cellValue(b, cells, where)
+	if issue != nil {
+		return nil, []validate.Issue{*issue}, nil
+	}
+	if id == "" {
+		return nil, nil, nil
+	}
+	c, err := im.repo.Get(ctx, id)
+	if errors.Is(err, customer.ErrNotFound) {
+		return nil, []validate.Issue{validate.New(validate.CodeUnknownCustomer, cellWhere(where, b)).WithField("id").WithValue(id)}, nil
+	}
+	return c, nil, err
+}
+
+func cellWhere(row validate.Where, b *boundColumn) validate.Where {
+	row.Column = validate.ColumnLetter(b.index)
+	row.Header = b.header
+	return row
+}
+
+// plan decides what one row does; see Import for the rules.
+func (im *importer) plan(ctx context.Context, where validate.Where, cells []sheet.Cell) (pipeline.Plan, []validate.Issue, error) {
+	existing, issues, err := im.resolve(ctx, where, cells)
+	if err != nil || len(issues) > 0 {
+		return pipeline.Plan{}, issues, err
+	}
+	mode := im.opts.Mode
+	if existing == nil && (mode == ModeUpdate || mode == ModeDelete) {
+		b := im.cols[max(im.idCol, 0)]
+		return pipeline.Plan{}, []validate.Issue{validate.New(validate.CodeUnknownCustomer, cellWhere(where, &b))}, nil
+	}
+	if existing != nil && existing.Kind != im.schema.kind {
+		return pipeline.Plan{}, []validate.Issue{validate.New(validate.CodeMixedSchemas, where).
+			WithParams(validate.Params{Name: existing.Kind.String()})}, nil
+	}
+	if mode == ModeDelete {
+		return pipeline.Plan{Action: ActionDelete, Op: customer.Delete(existing.ID, existing.Version), CustomerID: existing.ID}, nil, nil
+	}
+
+	p, issues := im.patch(existing, where, cells)
+	next := &customer.Customer{Kind: im.schema.kind, List: im.opts.List}
+	if existing != nil {
+		next = existing.Clone()
+		if mode == ModeReplace {
+			next = &customer.Customer{ID: existing.ID, Version: existing.Version, Kind: existing.Kind, List: existing.List,
+				Number: existing.Number, Groups: existing.Groups, CreatedAt: existing.CreatedAt, UpdatedAt: existing.UpdatedAt}
+		}
+	}
+	p.Apply(next)
+	if p.Given(customer.FieldSSNHash) {
+		next.Identifiers.SSNHash = p.ssn
+	}
+	if len(p.addresses) > 0 || len(p.removeAddress) > 0 {
+		next.Addresses = applyAddresses(next.Addresses, p.addresses, p.removeAddress)
+	}
+	issues = append(issues, im.generateCards(ctx, existing, next, p, where)...)
+	more, err := im.checkKeys(ctx, existing, next, p, where)
+	if err != nil {
+		return pipeline.Plan{}, nil, err
+	}
+	issues = append(issues, more...)
+	if hasErrors(issues) {
+		return pipeline.Plan{}, issues, nil
+	}
+	if err := im.ensureGroups(ctx, p); err != nil {
+		return pipeline.Plan{}, nil, err
+	}
+	if existing == nil {
+		if next.Number == "" && !im.opts.DryRun {
+			if next.Number, err = im.repo.NextNumber(ctx, im.opts.List); err != nil {
+				return pipeline.Plan{}, nil, err
+			}
+		}
+		return pipeline.Plan{Action: ActionCreate, Op: customer.Put(next)}, issues, nil
+	}
+	if customer.Equal(existing, next) {
+		return pipeline.Plan{Action: ActionUnchanged, CustomerID: existing.ID}, issues, nil
+	}
+	return pipeline.Plan{Action: ActionUpdate, Op: customer.Put(next), CustomerID: existing.ID}, issues, nil
+}
+
+// emptyAddresses returns the address numbers whose every column is in the
+// file and empty in the row: those addresses are removed.
+func (im *importer) emptyAddresses(cells []sheet.Cell, where validate.Where) map[int]bool {
+	columns := map[int]int{}
+	filled := map[int]bool{}
+	for i := range im.cols {
+		b := &im.cols[i]
+		if b.col.name != "address:" {
+			continue
+		}
+		n, _, _ := addressParam(b.param)
+		columns[n]++
+		if v, is := im.cellValue(b, cells, where); is != nil || (v != "" && v != "false") {
+			filled[n] = true
+		}
+	}
+	var out map[int]bool
+	for n, count := range columns {
+		if count == len(addressFields) && !filled[n] {
+			if out == nil {
+				out = map[int]bool{}
+			}
+			out[n] = true
+		}
+	}
+	return out
+}
+
+// patch reads a row's cells into a patch, column by column, following each
+// column's rules for empty cells and new customers.
+func (im *importer) patch(existing *customer.Customer, where validate.Where, cells []sheet.Cell) (*rowPatch, []validate.Issue) {
+	p := &rowPatch{}
+	var issues []validate.Issue
+	isNew := existing == nil
+	for i := range im.cols {
+		b := &im.cols[i]
+		if b.col.name == "id" || b.col.set == nil {
+			continue
+		}
+		cw := cellWhere(where, b)
+		v, issue := im.cellValue(b, cells, where)
+		if issue != nil {
+			is := *issue
+			is.Where = cw
+			issues = append(issues, is)
+			continue
+		}
+		if !isNew && b.col.name != "ssn" && sameAsStored(b, existing, v) {
+			continue
+		}
+		if v == "" || (b.kind != textKind && strings.TrimSpace(v) == "") {
+			switch {
+			case isNew && b.col.requiredNew && b.col.name != "email":
+				issues = append(issues, validate.New(validate.CodeRequiredForNew, cw).WithField(b.header))
+			case isNew:
+			case b.col.emptyExisting == emptyReject:
+				issues = append(issues, validate.New(validate.CodeRequired, cw).WithField(b.header))
+			case b.col.emptyExisting == emptyClear:
+				b.col.set(p, b.param, "")
+			}
+			continue
+		}
+		switch b.col.name {
+		case "customerCard:":
+			if cards.IsGenerate(v) {
+				n, _ := positive(b.param)
+				if p.generate == nil {
+					p.generate = map[int]bool{}
+				}
+				p.generate[n-1] = true
+				continue
+			}
+		case "ssn":
+			if customer.IsSSNHash(v) {
+				if !im.opts.StrictSSN && existing != nil && existing.Identifiers.SSNHash == v {
+					continue // an unedited export: nothing to do
+				}
+				issues = append(issues, validate.New(validate.CodeHashNotImportable, cw).WithField("ssn").WithSecret())
+				continue
+			}
+			info, code := validate.NationalIDAt(im.opts.SSNCountry, v, im.now())
+			if code != "" {
+				issues = append(issues, validate.New(code, cw).WithField("ssn").WithSecret())
+				continue
+			}
+			hash := im.opts.SSN.Hash(info.Normalized)
+			if existing != nil && existing.Identifiers.SSNHash != "" {
+				if ok, _ := im.opts.SSN.Match(info.Normalized, existing.Identifiers.SSNHash); ok {
+					continue // the stored number, perhaps under an older key
+				}
+			}
+			b.col.set(p, b.param, hash)
+			continue
+		}
+		value := v
+		if b.rule != nil {
+			f := validate.Field{Name: b.header, Secret: b.col.secret, Rule: b.rule}
+			out, is, ok := f.Check(cw, v)
+			if !ok {
+				issues = append(issues, is)
+				continue
+			}
+			value = out
+		}
+		b.col.set(p, b.param, value)
+	}
+	p.removeAddress = im.emptyAddresses(cells, where)
+	if isNew {
+		for _, c := range im.schema.columns {
+			if c.requiredNew && !im.present[c.name] {
+				issues = append(issues, validate.New(validate.CodeMissingColumn, where).WithParams(validate.Params{Name: c.name}))
+			}
+		}
+	}
+	return p, issues
+}
+
+// sameAsStored reports whether a cell holds what the export writes for the
+// stored customer, so an unedited cell never changes anything, even a value
+// stored before the current validation rules.
+func sameAsStored(b *boundColumn, c *customer.Customer, v string) bool {
+	if b.col.get == nil {
+		return false
+	}
+	stored := b.col.get(c, b.param)
+	if b.kind == boolKind {
+		want, _ := strconv.ParseBool(stored)
+		got, code := validate.Boolean(v)
+		return code == "" && got == want && (v != "" || !want)
+	}
+	return stored == v
+}
+
+// generateCards fills generate() cells for customers that may get them,
+// and warns for the others.
+func (im *importer) generateCards(ctx context.Context, existing, next *customer.Customer, p *rowPatch, where validate.Where) []validate.Issue {
+	if len(p.generate) == 0 {
+		return nil
+	}
+	var issues []validate.Issue
+	idx := make([]int, 0, len(p.generate))
+	for i := range p.generate {
+		idx = append(idx, i)
+	}
+	slices.Sort(idx)
+	had := 0
+	if existing != nil {
+		had = len(existing.Identifiers.Cards)
+	}
+	for _, i := range idx {
+		cw := where
+		cw.Header = "customerCard:" + strconv.Itoa(i+1)
+		for _, b := range im.cols {
+			if b.header == cw.Header {
+				cw.Column = validate.ColumnLetter(b.index)
+			}
+		}
+		if !cards.MayGenerate(existing == nil, had) {
+			issues = append(issues, validate.New(validate.CodeGenerateIgnored, cw).WithField(cw.Header))
+			continue
+		}
+		n, err := im.cardGen.Generate(ctx)
+		if err != nil {
+			issues = append(issues, validate.New(validate.CodeInvalidCard, cw).WithField(cw.Header).
+				WithParams(validate.Params{Expected: err.Error()}))
+			continue
+		}
+		im.newCards[n] = true
+		for len(next.Identifiers.Cards) <= i {
+			next.Identifiers.Cards = append(next.Identifiers.Cards, "")
+		}
+		next.Identifiers.Cards[i] = n
+	}
+	next.Identifiers.Cards = slices.DeleteFunc(next.Identifiers.Cards, func(s string) bool { return s == "" })
+	return issues
+}
+
+// cardTaken reports whether a card number is held in the store or was
+// generated or given earlier in this file.
+func (im *importer) cardTaken(ctx context.Context, n string) (bool, error) {
+	if im.newCards[n] {
+		return true, nil
+	}
+	_, err := im.repo.ByIdentifier(ctx, customer.Identifier{Type: customer.IdentCard, Value: n})
+	switch {
+	case errors.Is(err, customer.ErrNotFound):
+		return false, nil
+	case err != nil:
+		return false, err
+	}
+	return true, nil
+}
+
+// checkKeys finds unique values the row would take from another customer,
+// so that a dry run reports them just as the real run does.
+func (im *importer) checkKeys(ctx context.Context, existing, next *customer.Customer, p *rowPatch, where validate.Where) ([]validate.Issue, error) {
+	self := ""
+	if existing != nil {
+		self = existing.ID
+	}
+	var issues []validate.Issue
+	holder := func(c *customer.Customer, err error) (string, error) {
+		if errors.Is(err, customer.ErrNotFound) {
+			return "", nil
+		}
+		if err != nil {
+			return "", err
+		}
+		return c.ID, nil
+	}
+	for i, card := range p.Cards {
+		if card == "" {
+			continue
+		}
+		h, err := holder(im.repo.ByIdentifier(ctx, customer.Identifier{Type: customer.IdentCard, Value: card}))
+		if err != nil {
+			return nil, err
+		}
+		cw := where
+		cw.Header = "customerCard:" + strconv.Itoa(i+1)
+		if (h != "" && h != self) || im.newCards[card] {
+			issues = append(issues, validate.New(validate.CodeCardTaken, cw).WithField(cw.Header).WithValue(card))
+		}
+		im.newCards[card] = true
+	}
+	if p.Given(customer.FieldSSNHash) && p.ssn != "" {
+		h, err := holder(im.repo.ByIdentifier(ctx, customer.Identifier{Type: customer.IdentSSNHash, Value: p.ssn}))
+		if err != nil {
+			return nil, err
+		}
+		if h != "" && h != self {
+			issues = append(issues, validate.New(validate.CodeDuplicateInStore, where).WithField("ssn").WithSecret().
+				WithParams(validate.Params{Name: "ssn"}))
+		}
+	}
+	if p.Given(customer.FieldNumber) && next.Number != "" {
+		h, err := holder(im.repo.ByNumber(ctx, next.List, next.Number))
+		if err != nil {
+			return nil, err
+		}
+		if h != "" && h != self {
+			issues = append(issues, validate.New(validate.CodeDuplicateInStore, where).WithField("sequenceNumber").
+				WithValue(next.Number).WithParams(validate.Params{Name: "sequenceNumber"}))
+		}
+	}
+	if p.Given(customer.FieldExternalID) && next.Identifiers.ExternalID != "" {
+		h, err := holder(im.repo.ByIdentifier(ctx, customer.Identifier{Type: customer.IdentExternal, Value: next.Identifiers.ExternalID}))
+		if err != nil {
+			return nil, err
+		}
+		if h != "" && h != self {
+			issues = append(issues, validate.New(validate.CodeDuplicateInStore, where).WithField("externalId").
+				WithValue(next.Identifiers.ExternalID).WithParams(validate.Params{Name: "externalId"}))
+		}
+	}
+	return issues, nil
+}
+
+// ensureGroups creates the static groups a row makes the customer a member
+// of, when they do not exist yet. A dry run creates nothing.
+func (im *importer) ensureGroups(ctx context.Context, p *rowPatch) error {
+	if im.opts.DryRun {
+		return nil
+	}
+	for id, member := range p.Groups {
+		if !member || im.created[id] {
+			continue
+		}
+		_, err := im.groups.Group(ctx, id)
+		if errors.Is(err, groups.ErrNotFound) {
+			err = im.groups.WriteGroups(ctx, []groups.Op{groups.Create(&groups.Group{ID: id, Kind: groups.Static, Name: id})})
+			if errors.Is(err, groups.ErrExists) {
+				err = nil
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("creating group %q: %w", id, err)
+		}
+		im.created[id] = true
+	}
+	return nil
+}
+
+func hasErrors(issues []validate.Issue) bool {
+	for _, is := range issues {
+		if is.Severity == validate.Error {
+			return true
+		}
+	}
+	return false
+}

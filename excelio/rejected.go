@@ -1,0 +1,142 @@
+package excelio
+
+import (
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/language"
+
+	"github.com/impexkit/impex/internal/sheet"
+	"github.com/impexkit/impex/validate"
+)
+
+// RejectedRows returns the sheet row numbers of the rejected rows, in order.
+func (r *Result) RejectedRows() []int {
+	out := make([]int, len(r.rejected))
+	for i, row := range r.rejected {
+		out[i] = row.number
+	}
+	return out
+}
+
+// WriteRejected writes the rejected-rows workbook: the input's header row
+// (without an earlier _errors column), then only the rejected rows with
+// their original cell values in their original columns, a trailing _errors
+// column with every reason for the row in lang, and a comment on each cell
+// an issue points at. Fix the cells and import the workbook again: the
+// _errors column is ignored. It writes a workbook with only the header when
+// nothing was rejected, and returns the writer's error.
+func (r *Result) WriteRejected(w io.Writer, lang language.Tag) error {
+	x := excelize.NewFile()
+	defer x.Close()
+	name := "Rejected"
+	if r.Sheet != "" {
+		name = r.Sheet
+	}
+	if err := x.SetSheetName("Sheet1", name); err != nil {
+		return err
+	}
+	var keep []int // input column indexes to copy, in order
+	for i, h := range r.Headers {
+		if h != rejectedErrorsHeader {
+			keep = append(keep, i)
+		}
+	}
+	out := make(map[int]int, len(keep)) // input column -> output column (0-based)
+	for j, i := range keep {
+		out[i] = j
+		cell, _ := excelize.CoordinatesToCellName(j+1, 1)
+		if err := x.SetCellStr(name, cell, r.Headers[i]); err != nil {
+			return err
+		}
+	}
+	errCol := len(keep) + 1
+	errHeader, _ := excelize.CoordinatesToCellName(errCol, 1)
+	if err := x.SetCellStr(name, errHeader, rejectedErrorsHeader); err != nil {
+		return err
+	}
+	bold, err := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return err
+	}
+	last, _ := excelize.CoordinatesToCellName(errCol, 1)
+	if err := x.SetCellStyle(name, "A1", last, bold); err != nil {
+		return err
+	}
+	text, err := x.NewStyle(&excelize.Style{NumFmt: 49})
+	if err != nil {
+		return err
+	}
+	for k, row := range r.rejected {
+		outRow := k + 2
+		for i, c := range row.cells {
+			j, ok := out[i]
+			if !ok || c.Kind == sheet.Empty {
+				continue
+			}
+			cell, _ := excelize.CoordinatesToCellName(j+1, outRow)
+			if err := writeOriginal(x, name, cell, c, text); err != nil {
+				return err
+			}
+		}
+		var reasons []string
+		for _, is := range r.Report.Row(row.number) {
+			msg := is.Message(lang)
+			reasons = append(reasons, label(is)+msg)
+			if is.Column == "" {
+				continue
+			}
+			in, ok := validate.ColumnIndex(is.Column)
+			j, kept := out[in]
+			if !ok || !kept {
+				continue
+			}
+			cell, _ := excelize.CoordinatesToCellName(j+1, outRow)
+			if err := x.AddComment(name, excelize.Comment{Cell: cell, Author: "impex", Paragraph: []excelize.RichTextRun{{Text: msg}}}); err != nil {
+				return err
+			}
+		}
+		cell, _ := excelize.CoordinatesToCellName(errCol, outRow)
+		if err := x.SetCellStr(name, cell, strings.Join(reasons, "\n")); err != nil {
+			return err
+		}
+	}
+	if err := x.SetPanes(name, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	return x.Write(w)
+}
+
+// label names where an issue points, for the _errors text: "lastName: ".
+func label(is validate.Issue) string {
+	switch {
+	case is.Header != "":
+		return is.Header + ": "
+	case is.Field != "":
+		return is.Field + ": "
+	}
+	return ""
+}
+
+// writeOriginal writes a cell as the input had it: text as text, numbers
+// as numbers (identifier-like numbers keep their literal), booleans as
+// booleans. Nothing is written as a formula.
+func writeOriginal(x *excelize.File, sheetName, cell string, c sheet.Cell, text int) error {
+	switch c.Kind {
+	case sheet.Bool:
+		return x.SetCellBool(sheetName, cell, c.Text == "TRUE")
+	case sheet.Number:
+		if f, err := strconv.ParseFloat(c.Text, 64); err == nil && !c.Date {
+			return x.SetCellFloat(sheetName, cell, f, -1, 64)
+		}
+	}
+	if err := x.SetCellStr(sheetName, cell, c.Text); err != nil {
+		return err
+	}
+	if c.Kind == sheet.String {
+		return x.SetCellStyle(sheetName, cell, cell, text)
+	}
+	return nil
+}

@@ -1,0 +1,397 @@
+package excelio
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/impexkit/impex/customer"
+	"github.com/impexkit/impex/validate"
+)
+
+// valueKind is how a column's cells are read and written.
+type valueKind uint8
+
+const (
+	// textKind cells hold free text; a number cell is taken as its text.
+	textKind valueKind = iota
+	// idKind cells hold identifier-like text (numbers, cards, phones,
+	// postal codes, SSNs, tax codes): written as text cells, and a numeric
+	// cell that lost digits (exponent or fraction) is a row error.
+	idKind
+	// boolKind cells hold TRUE or FALSE.
+	boolKind
+)
+
+// onEmpty says what an empty cell does.
+type onEmpty uint8
+
+const (
+	emptyClear  onEmpty = iota // clear the value (false for a flag)
+	emptyKeep                  // leave the stored value
+	emptyReject                // the row is rejected: the value is required
+)
+
+// column is one column of a schema, as data: how its cells are read,
+// checked and applied, what a missing column or an empty cell means, and
+// how it is exported. A column with a param (customerCard:{n}) is a
+// pattern; param is the text after the prefix.
+type column struct {
+	// name is the header, or the prefix (ending in ":") of a pattern.
+	name    string
+	pattern bool
+	kind    valueKind
+	secret  bool
+	// rule checks and normalises a non-empty cell.
+	rule validate.Rule
+	// requiredNew: a new customer needs this column, and a value in it.
+	requiredNew bool
+	// emptyExisting is what an empty cell does to an existing customer; for
+	// a new customer an empty cell leaves the default unless requiredNew.
+	emptyExisting onEmpty
+	// get returns the customer's value as the export writes it ("" for
+	// none; "true"/"false" for flags).
+	get func(c *customer.Customer, param string) string
+	// set applies a checked value to the patch; value is "" to clear.
+	set func(p *rowPatch, param, value string)
+	// parseParam validates a pattern's param, returning a message when it
+	// is not acceptable.
+	parseParam func(param string) error
+}
+
+// rowPatch collects what one row changes.
+type rowPatch struct {
+	customer.Patch
+	ssn       string // hash to store, when the ssn column gave a value
+	addresses map[int]map[string]string
+	// removeAddress holds the address numbers whose cells are all empty.
+	removeAddress map[int]bool
+	generate      map[int]bool // card indexes (0-based) asking for generate()
+}
+
+func (p *rowPatch) address(n int) map[string]string {
+	if p.addresses == nil {
+		p.addresses = make(map[int]map[string]string)
+	}
+	if p.addresses[n] == nil {
+		p.addresses[n] = make(map[string]string)
+	}
+	return p.addresses[n]
+}
+
+// Schema is one of the two workbook layouts. It is a value: the column list
+// is data (see the package documentation for the rules of each column).
+type Schema struct {
+	kind    customer.Kind
+	columns []*column
+}
+
+// Kind returns the kind of customer the schema holds.
+func (s *Schema) Kind() customer.Kind { return s.kind }
+
+// FileName returns the workbook's name inside the export ZIP.
+func (s *Schema) FileName() string {
+	if s.kind == customer.KindCompany {
+		return "Company Customers.xlsx"
+	}
+	return "Person Customers.xlsx"
+}
+
+// SheetName returns the name of the workbook's worksheet.
+func (s *Schema) SheetName() string {
+	if s.kind == customer.KindCompany {
+		return "Company Customers"
+	}
+	return "Person Customers"
+}
+
+// lookup returns the column for a header and its param.
+func (s *Schema) lookup(header string) (*column, string, bool) {
+	for _, c := range s.columns {
+		if c.pattern {
+			if param, ok := strings.CutPrefix(header, c.name); ok && param != "" {
+				return c, param, true
+			}
+		} else if c.name == header {
+			return c, "", true
+		}
+	}
+	return nil, "", false
+}
+
+func flag(get func(*customer.Flags) *bool, field customer.Field) *column {
+	return &column{
+		kind:          boolKind,
+		rule:          validate.BooleanRule,
+		emptyExisting: emptyClear,
+		get:           func(c *customer.Customer, _ string) string { return strconv.FormatBool(*get(&c.Flags)) },
+		set: func(p *rowPatch, _, v string) {
+			p.Give(field)
+			*get(&p.Set.Flags) = v == "true"
+		},
+	}
+}
+
+func named(name string, c *column) *column {
+	c.name = name
+	return c
+}
+
+func textField(name string, field customer.Field, kind valueKind, rule validate.Rule, get func(*customer.Customer) *string) *column {
+	return &column{
+		name: name, kind: kind, rule: rule, emptyExisting: emptyClear,
+		get: func(c *customer.Customer, _ string) string { return *get(c) },
+		set: func(p *rowPatch, _, v string) {
+			p.Give(field)
+			*get(&p.Set) = v
+		},
+	}
+}
+
+func positive(param string) (int, error) {
+	n, err := strconv.Atoi(param)
+	if err != nil || n < 1 || n > maxIndex || strconv.Itoa(n) != param {
+		return 0, fmt.Errorf("%q is not a number from 1 to %d", param, maxIndex)
+	}
+	return n, nil
+}
+
+// maxIndex bounds the {n} of card and address columns.
+const maxIndex = 99
+
+// addressFields are the parts of an address the Excel schema carries, in
+// export order, with the rule each value passes.
+var addressFields = []struct {
+	name string
+	kind valueKind
+	rule validate.Rule
+	get  func(a *customer.Address) *string
+}{
+	{"id", textKind, validate.Chain(validate.MaxLen(validate.MaxXSDString)), func(a *customer.Address) *string { return &a.ID }},
+	{"firstName", textKind, validate.MaxLen(validate.MaxXSDString), func(a *customer.Address) *string { return &a.FirstName }},
+	{"lastName", textKind, validate.MaxLen(validate.MaxXSDString), func(a *customer.Address) *string { return &a.LastName }},
+	{"companyName", textKind, validate.MaxLen(validate.MaxXSDString), func(a *customer.Address) *string { return &a.CompanyName }},
+	{"address1", textKind, validate.MaxLen(validate.MaxXSDString), func(a *customer.Address) *string { return &a.Address1 }},
+	{"address2", textKind, validate.MaxLen(validate.MaxXSDString), func(a *customer.Address) *string { return &a.Address2 }},
+	{"postalCode", idKind, validate.MaxLen(10), func(a *customer.Address) *string { return &a.PostalCode }},
+	{"city", textKind, validate.MaxLen(validate.MaxXSDString), func(a *customer.Address) *string { return &a.City }},
+	{"stateCode", textKind, validate.MaxLen(validate.MaxXSDString), func(a *customer.Address) *string { return &a.StateCode }},
+	{"countryCode", textKind, validate.Func(validate.Country), func(a *customer.Address) *string { return &a.CountryCode }},
+	{"phone", idKind, validate.MaxLen(32), func(a *customer.Address) *string { return &a.Phone }},
+	{"preferred", boolKind, validate.BooleanRule, nil},
+}
+
+func addressField(name string) int {
+	for i, f := range addressFields {
+		if f.name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// addressParam splits "{n}:{field}".
+func addressParam(param string) (int, string, error) {
+	ns, field, ok := strings.Cut(param, ":")
+	if !ok {
+		return 0, "", fmt.Errorf("%q is not {n}:{field}", param)
+	}
+	n, err := positive(ns)
+	if err != nil {
+		return 0, "", err
+	}
+	if addressField(field) < 0 {
+		return 0, "", fmt.Errorf("%q is not an address field", field)
+	}
+	return n, field, nil
+}
+
+// newSchema builds the person or company schema. Validation rules that
+// depend on options (SSN country, phone region, the clock) come from opts.
+func newSchema(kind customer.Kind, opts *schemaOptions) *Schema {
+	name := func(get func(*customer.Profile) *string, field customer.Field, header string) *column {
+		return &column{
+			name: header, kind: textKind, requiredNew: true, emptyExisting: emptyReject,
+			rule: validate.Chain(validate.SingleLine, validate.MaxLen(validate.MaxXSDString)),
+			get:  func(c *customer.Customer, _ string) string { return *get(&c.Profile) },
+			set: func(p *rowPatch, _, v string) {
+				p.Give(field)
+				*get(&p.Set.Profile) = v
+			},
+		}
+	}
+	cols := []*column{
+		// id and sequenceNumber are the row's keys; import handles them.
+		{name: "id", kind: idKind, emptyExisting: emptyKeep, get: func(c *customer.Customer, _ string) string { return c.ID }},
+		{name: "sequenceNumber", kind: idKind, emptyExisting: emptyKeep,
+			rule: validate.Chain(validate.NoEdgeSpace, validate.MaxLen(100)),
+			get:  func(c *customer.Customer, _ string) string { return c.Number },
+			set: func(p *rowPatch, _, v string) {
+				p.Give(customer.FieldNumber)
+				p.Set.Number = v
+			}},
+		{name: "email", kind: textKind, emptyExisting: emptyKeep, requiredNew: true,
+			rule: validate.EmailRule(),
+			get:  func(c *customer.Customer, _ string) string { return c.Profile.Email },
+			set: func(p *rowPatch, _, v string) {
+				p.Give(customer.FieldEmail)
+				p.Set.Profile.Email = v
+			}},
+	}
+	if kind == customer.KindPerson {
+		cols = append(cols,
+			name(func(p *customer.Profile) *string { return &p.FirstName }, customer.FieldFirstName, "firstName"),
+			name(func(p *customer.Profile) *string { return &p.LastName }, customer.FieldLastName, "lastName"),
+			&column{name: "ssn", kind: idKind, secret: true, emptyExisting: emptyClear,
+				get: func(c *customer.Customer, _ string) string { return c.Identifiers.SSNHash },
+				set: func(p *rowPatch, _, v string) { p.Give(customer.FieldSSNHash); p.ssn = v }},
+		)
+	} else {
+		cols = append(cols,
+			name(func(p *customer.Profile) *string { return &p.CompanyName }, customer.FieldCompanyName, "companyName"),
+			&column{name: "taxCode", kind: idKind, requiredNew: true, emptyExisting: emptyReject,
+				rule: validate.VATRule(),
+				get:  func(c *customer.Customer, _ string) string { return c.Profile.TaxCode },
+				set: func(p *rowPatch, _, v string) {
+					p.Give(customer.FieldTaxCode)
+					p.Set.Profile.TaxCode = v
+				}},
+		)
+	}
+	cols = append(cols,
+		named("gdprRestricted", flag(func(f *customer.Flags) *bool { return &f.GDPRRestricted }, customer.FieldGDPRRestricted)),
+		textField("customNote", customer.FieldNote, textKind, validate.CustomNote(), func(c *customer.Customer) *string { return &c.Note }),
+		named("creditAllowed", flag(func(f *customer.Flags) *bool { return &f.CreditAllowed }, customer.FieldCreditAllowed)),
+		named("marketingSms", flag(func(f *customer.Flags) *bool { return &f.MarketingSMS }, customer.FieldMarketingSMS)),
+		named("marketingEmail", flag(func(f *customer.Flags) *bool { return &f.MarketingEmail }, customer.FieldMarketingEmail)),
+		textField("externalId", customer.FieldExternalID, idKind, validate.Chain(validate.NoEdgeSpace, validate.MaxLen(validate.MaxXSDString)),
+			func(c *customer.Customer) *string { return &c.Identifiers.ExternalID }),
+		textField("phone", customer.FieldPhoneMobile, idKind, validate.PhoneRule(opts.phoneRegion),
+			func(c *customer.Customer) *string { return &c.Profile.Phones.Mobile }),
+		textField("language", customer.FieldPreferredLocale, textKind, validate.Func(validate.Locale),
+			func(c *customer.Customer) *string { return &c.Profile.PreferredLocale }),
+		&column{name: "customerCard:", pattern: true, kind: idKind, emptyExisting: emptyClear,
+			rule:       validate.Chain(validate.NoEdgeSpace, validate.MaxLen(validate.MaxXSDString)),
+			parseParam: func(param string) error { _, err := positive(param); return err },
+			get: func(c *customer.Customer, param string) string {
+				n, _ := positive(param)
+				if n <= len(c.Identifiers.Cards) {
+					return c.Identifiers.Cards[n-1]
+				}
+				return ""
+			},
+			set: func(p *rowPatch, param, v string) {
+				n, _ := positive(param)
+				if p.Cards == nil {
+					p.Cards = make(map[int]string)
+				}
+				p.Cards[n-1] = v
+			}},
+		&column{name: "identifier:", pattern: true, kind: idKind, emptyExisting: emptyClear,
+			rule: validate.Chain(validate.NoEdgeSpace, validate.MaxLen(validate.MaxXSDString)),
+			parseParam: func(param string) error {
+				switch customer.IdentifierType(param) {
+				case customer.IdentCard, customer.IdentSSNHash, customer.IdentExternal:
+					return fmt.Errorf("%q has its own column", param)
+				}
+				return nil
+			},
+			get: func(c *customer.Customer, param string) string { return c.Identifiers.Custom[param] },
+			set: func(p *rowPatch, param, v string) {
+				if p.Identifiers == nil {
+					p.Identifiers = make(map[string]string)
+				}
+				p.Identifiers[param] = v
+			}},
+		&column{name: "address:", pattern: true, kind: textKind, emptyExisting: emptyClear,
+			parseParam: func(param string) error { _, _, err := addressParam(param); return err },
+			get: func(c *customer.Customer, param string) string {
+				n, field, _ := addressParam(param)
+				if n > len(c.Addresses) {
+					return ""
+				}
+				a := &c.Addresses[n-1]
+				if field == "preferred" {
+					return strconv.FormatBool(a.Preferred)
+				}
+				return *addressFields[addressField(field)].get(a)
+			},
+			set: func(p *rowPatch, param, v string) {
+				n, field, _ := addressParam(param)
+				p.address(n)[field] = v
+			}},
+		&column{name: "group:", pattern: true, kind: boolKind, emptyExisting: emptyKeep,
+			rule: validate.BooleanRule,
+			get:  func(c *customer.Customer, param string) string { return strconv.FormatBool(c.InGroup(param)) },
+			set: func(p *rowPatch, param, v string) {
+				if p.Groups == nil {
+					p.Groups = make(map[string]bool)
+				}
+				p.Groups[param] = v == "true"
+			}},
+	)
+	if opts.ssnRule != nil {
+		for _, c := range cols {
+			if c.name == "ssn" {
+				c.rule = opts.ssnRule
+			}
+		}
+	}
+	return &Schema{kind: kind, columns: cols}
+}
+
+// schemaOptions are the import settings the schema's rules depend on.
+type schemaOptions struct {
+	phoneRegion string
+	ssnRule     validate.Rule
+}
+
+// columnFor returns the kind and rule of an address field column, which
+// differ per field.
+func addressColumnRule(field string) (valueKind, validate.Rule) {
+	i := addressField(field)
+	return addressFields[i].kind, addressFields[i].rule
+}
+
+// applyAddresses merges a row's address cells into the customer's address
+// book: address n gets the given fields, and an address whose cells in the
+// row are all empty is removed. New addresses are added at the end, named
+// by their number unless the row gives an id.
+func applyAddresses(existing []customer.Address, cells map[int]map[string]string, remove map[int]bool) []customer.Address {
+	out := slices.Clone(existing)
+	for i := range out {
+		out[i].Attributes = slices.Clone(out[i].Attributes)
+	}
+	ns := make([]int, 0, len(cells))
+	for n := range cells {
+		ns = append(ns, n)
+	}
+	slices.Sort(ns)
+	for _, n := range ns {
+		if remove[n] {
+			continue
+		}
+		for len(out) < n {
+			out = append(out, customer.Address{ID: strconv.Itoa(len(out) + 1)})
+		}
+		a := &out[n-1]
+		for field, v := range cells[n] {
+			switch {
+			case field == "preferred":
+				a.Preferred = v == "true"
+			case field == "id" && v == "":
+				// an address keeps its ID
+			default:
+				*addressFields[addressField(field)].get(a) = v
+			}
+		}
+	}
+	kept := out[:0]
+	for i, a := range out {
+		if !remove[i+1] {
+			kept = append(kept, a)
+		}
+	}
+	return kept
+}
