@@ -9,10 +9,10 @@ import (
 // E-mail length limits from RFC 5321: the whole address as it fits in a
 // forward path, the part before the @, the domain, and one domain label.
 const (
-	MaxEmailLen  = 254
-	MaxLocalLen  = 64
-	MaxDomainLen = 253
-	MaxLabelLen  = 63
+	MaxEmailLen  = 254 // the whole address
+	MaxLocalLen  = 64  // the part before the @
+	MaxDomainLen = 253 // the part after the @
+	MaxLabelLen  = 63  // one label of the domain, between dots
 )
 
 // Email validates s as an e-mail address and returns it normalised:

@@ -122,14 +122,18 @@ func Record(document string, n int, path string) Where {
 // An Issue is an error; its Error method gives the English text form.
 // errors.Is(issue, code) reports whether the issue has that code.
 type Issue struct {
+	// Severity is Error (the zero value) or Warning.
 	Severity Severity
-	Code     Code
+	// Code names the cause; the message is rendered from it.
+	Code Code
+	// Where locates the issue; its fields are promoted (issue.Row).
 	Where
 	// Field is the model field the value belongs to, such as "lastName"
 	// or "profile.email". It may equal Header.
 	Field string
 	// Value is the masked rendering of the offending value.
-	Value  string
+	Value string
+	// Params are the values the message quotes.
 	Params Params
 }
 

@@ -11,7 +11,9 @@ import (
 // Problem is what a Rule reports about a value: the code and the
 // parameters its message needs. The zero Problem means the value passed.
 type Problem struct {
-	Code   Code
+	// Code names the cause; "" when the value passed.
+	Code Code
+	// Params are what the code's message quotes.
 	Params Params
 }
 
