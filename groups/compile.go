@@ -371,11 +371,11 @@ func compileCondition(src Condition, opts *Options) (cond, *problem) {
 	}
 	k := cond{attr: spec.id, custom: customID, typ: spec.typ, op: src.Operator}
 	switch {
-	case src.Operator == Exists || src.Operator == DoesNotExist:
-		k.mode = cmpExists
 	case spec.typ == TypeGroups:
 		k.mode = cmpGroups
 		k.strs = append([]string(nil), v.Strings...)
+	case src.Operator == Exists || src.Operator == DoesNotExist:
+		k.mode = cmpExists
 	case src.Operator == IsTrue || src.Operator == IsFalse:
 		k.mode = cmpBool
 	case v.Kind == StringsKind:
