@@ -346,7 +346,7 @@ func compileCondition(src Condition, opts *Options) (cond, *problem) {
 	}
 	info := operatorInfo[src.Operator]
 	if !containsType(info.types, spec.typ) {
-		reason := fmt.Sprintf("%s does not apply to %s, a %v attribute", src.Operator, src.Path, spec.typ)
+		reason := fmt.Sprintf("%s does not apply to %s (type %v)", src.Operator, src.Path, spec.typ)
 		if spec.typ == TypeGroups {
 			reason += "; use is-equal or is-not-equal with group IDs"
 		}
@@ -360,8 +360,8 @@ func compileCondition(src Condition, opts *Options) (cond, *problem) {
 	case takesValue && v.Kind == NoValue:
 		return cond{}, probf(ErrMissingValue, "%s needs a value: %s", src.Operator, kindList(info.kinds, spec.typ))
 	case takesValue && (!containsKind(info.kinds, v.Kind) || !kindFits(spec.typ, v.Kind)):
-		return cond{}, probf(ErrOperatorValue, "%s on a %v attribute takes %s, not %s",
-			src.Operator, spec.typ, kindList(info.kinds, spec.typ), v.Kind)
+		return cond{}, probf(ErrOperatorValue, "%s on %s (type %v) takes %s, not %s",
+			src.Operator, src.Path, spec.typ, kindList(info.kinds, spec.typ), v.Kind)
 	}
 	if prob := checkValue(v); prob != nil {
 		return cond{}, prob
