@@ -242,3 +242,9 @@ func indexOf(header []string, name string) int {
 }
 
 var _ = strings.Contains
+
+// testRule is a membership rule for dynamic groups in tests.
+func testRule() *groups.Rule {
+	return &groups.Rule{Included: []groups.ConditionGroup{{Mode: groups.MatchAll, Conditions: []groups.Condition{
+		{Path: "customer.registered", Operator: groups.IsTrue}}}}}
+}

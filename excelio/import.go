@@ -137,7 +137,11 @@ func ImportFile(ctx context.Context, path string, repo customer.Repository, opts
 }
 
 // Import reads the first worksheet of an .xlsx or .xls workbook of size
-// bytes and applies its rows to repo, whose group store (when repo
+// bytes and applies its rows to repo. A row names its customer by id; a row
+// with an empty id names the customer holding its sequenceNumber, or
+// creates one (with that number, or the next of the sequence). With
+// ImportOptions.MatchByEmail, rows name customers by e-mail instead.
+// Rows are applied to repo, whose group store (when repo
 // implements groups.Store) receives the groups that group:{id} columns
 // create.
 //
@@ -158,6 +162,7 @@ func Import(ctx context.Context, r io.ReaderAt, size int64, repo customer.Reposi
 	defer im.close()
 	pres, err := pipeline.Run(ctx, repo, im.items(ctx), im.pipelineOptions())
 	res.Result = pres
+	res.Rows = im.rows
 	res.rejected = im.rejected
 	if err == nil && im.readErr != nil {
 		err = im.readErr
@@ -192,6 +197,7 @@ type importer struct {
 	created  map[string]bool      // groups this import created
 	pending  map[int][]sheet.Cell // cells of rows not yet decided
 	rejected []rejectedRow
+	rows     []RowOutcome // kept for the result when the caller set no OnRow
 	userRow  func(RowOutcome)
 	readErr  error
 }
@@ -445,6 +451,8 @@ func (im *importer) onRow(out RowOutcome) {
 	}
 	if im.userRow != nil {
 		im.userRow(out)
+	} else {
+		im.rows = append(im.rows, out)
 	}
 }
 
@@ -496,7 +504,7 @@ func (im *importer) cellValue(b *boundColumn, cells []sheet.Cell, where validate
 		}
 		return "false", nil
 	case sheet.Number:
-		if b.kind == idKind && strings.ContainsAny(c.Text, ".eE") {
+		if b.kind == idKind && lostDigits(c.Text) {
 			is := validate.New(validate.CodeNumberPrecision, where).WithField(b.header)
 			if !b.col.secret {
 				is = is.WithValue(c.Text)
@@ -516,6 +524,16 @@ func (im *importer) cellValue(b *boundColumn, cells []sheet.Cell, where validate
 		return strings.TrimSpace(c.Text), nil
 	}
 	return c.Text, nil
+}
+
+// lostDigits reports whether a number cell cannot hold an identifier
+// exactly: it has a fraction or an exponent, or more than the 15
+// significant digits a spreadsheet keeps (the rest became zeros).
+func lostDigits(literal string) bool {
+	if strings.ContainsAny(literal, ".eE") {
+		return true
+	}
+	return len(strings.TrimLeft(literal, "+-")) > 15
 }
 
 // item prepares a row: its in-file keys now, the rest when planned.
@@ -577,13 +595,35 @@ func (im *importer) resolve(ctx context.Context, where validate.Where, cells []s
 		return nil, []validate.Issue{*issue}, nil
 	}
 	if id == "" {
-		return nil, nil, nil
+		return im.resolveNumber(ctx, where, cells)
 	}
 	c, err := im.repo.Get(ctx, id)
 	if errors.Is(err, customer.ErrNotFound) {
 		return nil, []validate.Issue{validate.New(validate.CodeUnknownCustomer, cellWhere(where, b)).WithField("id").WithValue(id)}, nil
 	}
 	return c, nil, err
+}
+
+// resolveNumber finds the customer of a row without an id by its
+// sequenceNumber, so that running a file that creates numbered customers a
+// second time updates them instead of failing or duplicating them.
+func (im *importer) resolveNumber(ctx context.Context, where validate.Where, cells []sheet.Cell) (*customer.Customer, []validate.Issue, error) {
+	for i := range im.cols {
+		b := &im.cols[i]
+		if b.col.name != "sequenceNumber" {
+			continue
+		}
+		number, _ := im.cellValue(b, cells, where)
+		if number == "" {
+			return nil, nil, nil
+		}
+		c, err := im.repo.ByNumber(ctx, im.opts.List, number)
+		if errors.Is(err, customer.ErrNotFound) {
+			return nil, nil, nil
+		}
+		return c, nil, err
+	}
+	return nil, nil, nil
 }
 
 func cellWhere(row validate.Where, b *boundColumn) validate.Where {
