@@ -1,56 +1,37 @@
 // Package sheet is the one view of a workbook the import sees: the first
 // worksheet as a stream of rows of typed cells. Readers for the formats
 // (xlsx, legacy xls) implement Reader; the import never looks past it.
+//
+// The types and errors are defined in package core, which the format
+// readers share without importing this package; the names here are the
+// same types, and the import code should use these.
 package sheet
 
-import (
-	"errors"
-	"fmt"
-)
+import "github.com/impexkit/impex/internal/sheet/core"
 
 // Kind is the type of a cell's value as the workbook stores it.
-type Kind uint8
+type Kind = core.Kind
 
 // The kinds of cell. A formula cell has the kind of its cached value.
 const (
-	Empty Kind = iota
-	String
-	Number
-	Bool
-	Error
+	Empty  = core.Empty
+	String = core.String
+	Number = core.Number
+	Bool   = core.Bool
+	Error  = core.Error
 )
 
-var kindNames = [...]string{Empty: "empty", String: "string", Number: "number", Bool: "bool", Error: "error"}
+// Cell is one cell's value: its Kind, its Text as stored (a string's text;
+// a number's literal as the file holds it, never formatted by its number
+// format; "TRUE" or "FALSE" for a boolean; the error text such as "#N/A"
+// for an error), and Date, true for a number whose number format shows a
+// date or time (Text is then the serial number).
+type Cell = core.Cell
 
-// String returns the kind's name.
-func (k Kind) String() string {
-	if int(k) < len(kindNames) {
-		return kindNames[k]
-	}
-	return fmt.Sprintf("Kind(%d)", uint8(k))
-}
-
-// Cell is one cell's value.
-type Cell struct {
-	Kind Kind
-	// Text is the value as stored: a string's text; a number's literal as
-	// the file holds it (such as "1234.5" or "6.0012345678901E+15", never
-	// formatted by its number format); "TRUE" or "FALSE" for a boolean; the
-	// error text (such as "#N/A") for an error.
-	Text string
-	// Date is true for a number whose number format shows a date or time;
-	// Text is then the serial number.
-	Date bool
-}
-
-// Row is one row of the sheet.
-type Row struct {
-	// Number is the row's 1-based number as the spreadsheet shows it.
-	Number int
-	// Cells are indexed by 0-based column; trailing empty cells may be
-	// missing.
-	Cells []Cell
-}
+// Row is one row of the sheet: its 1-based Number as the spreadsheet shows
+// it, and its Cells indexed by 0-based column (trailing empty cells may be
+// missing).
+type Row = core.Row
 
 // Reader streams the rows of a workbook's first worksheet in order. Rows
 // with no cells may be skipped.
@@ -72,88 +53,27 @@ type Reader interface {
 }
 
 // Limits bound what a reader accepts from an untrusted file. A zero field
-// takes its default.
-type Limits struct {
-	// MaxFileSize bounds the compressed file; default 64 MiB.
-	MaxFileSize int64
-	// MaxUnpacked bounds the uncompressed size of all parts read; default
-	// 1 GiB.
-	MaxUnpacked int64
-	// MaxRatio bounds any archive entry's uncompressed-to-compressed ratio;
-	// default 200.
-	MaxRatio int64
-	// MaxEntries bounds the number of archive entries; default 10,000.
-	MaxEntries int
-	// MaxRows bounds the rows of the sheet (header included); default
-	// 1,048,576, the most a sheet can have.
-	MaxRows int
-	// MaxColumns bounds the cells of one row; default 16,384.
-	MaxColumns int
-	// MaxCellChars bounds one cell's text; default 32,767 characters, the
-	// most Excel stores.
-	MaxCellChars int
-	// MaxSharedStrings bounds the shared-string table's count; default
-	// 2,000,000.
-	MaxSharedStrings int
-	// MaxSharedBytes bounds the shared-string table's total text; default
-	// 256 MiB.
-	MaxSharedBytes int64
-	// MaxDepth bounds XML nesting; default 64.
-	MaxDepth int
-}
+// takes its default; see core.Limits for each field and its default.
+type Limits = core.Limits
 
-// WithDefaults returns l with every zero field set to its default.
-func (l Limits) WithDefaults() Limits {
-	def := func(v *int64, d int64) {
-		if *v <= 0 {
-			*v = d
-		}
-	}
-	defi := func(v *int, d int) {
-		if *v <= 0 {
-			*v = d
-		}
-	}
-	def(&l.MaxFileSize, 64<<20)
-	def(&l.MaxUnpacked, 1<<30)
-	def(&l.MaxRatio, 200)
-	defi(&l.MaxEntries, 10000)
-	defi(&l.MaxRows, 1<<20)
-	defi(&l.MaxColumns, 16384)
-	defi(&l.MaxCellChars, 32767)
-	defi(&l.MaxSharedStrings, 2000000)
-	def(&l.MaxSharedBytes, 256<<20)
-	defi(&l.MaxDepth, 64)
-	return l
-}
+// LimitError reports which limit a workbook exceeded (Limit, the Limits
+// field name; Max, its value; Where, what exceeded it). It matches
+// ErrLimit.
+type LimitError = core.LimitError
 
 // Errors readers return, wrapped with detail. Each is a file-level problem.
 var (
 	// ErrFormat: the file is not a workbook of a supported format.
-	ErrFormat = errors.New("not a supported workbook")
+	ErrFormat = core.ErrFormat
 	// ErrZip: the file is a ZIP archive but not a workbook.
-	ErrZip = errors.New("ZIP archive, not a workbook")
+	ErrZip = core.ErrZip
 	// ErrCSV: the file looks like CSV text.
-	ErrCSV = errors.New("CSV text, not a workbook")
+	ErrCSV = core.ErrCSV
 	// ErrEncrypted: the workbook is password-protected.
-	ErrEncrypted = errors.New("encrypted workbook")
+	ErrEncrypted = core.ErrEncrypted
 	// ErrCorrupt: the workbook is damaged or truncated.
-	ErrCorrupt = errors.New("damaged workbook")
+	ErrCorrupt = core.ErrCorrupt
 	// ErrLimit: the workbook exceeds a configured limit. The error is a
 	// *LimitError.
-	ErrLimit = errors.New("workbook exceeds a limit")
+	ErrLimit = core.ErrLimit
 )
-
-// LimitError reports which limit a workbook exceeded. It matches ErrLimit.
-type LimitError struct {
-	Limit string // the Limits field name, such as "MaxCellChars"
-	Max   int64
-	Where string // what exceeded it, such as "row 12" or "xl/sharedStrings.xml"
-}
-
-func (e *LimitError) Error() string {
-	return fmt.Sprintf("%s exceeds %s (%d)", e.Where, e.Limit, e.Max)
-}
-
-// Is makes errors.Is(err, ErrLimit) true.
-func (e *LimitError) Is(target error) bool { return target == ErrLimit }

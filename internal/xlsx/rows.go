@@ -1,0 +1,337 @@
+package xlsx
+
+import (
+	"fmt"
+	"unicode/utf8"
+
+	"github.com/impexkit/impex/internal/sheet/core"
+)
+
+// Next advances to the next row that has a value, returning false at the
+// end of the sheet or on error (see Err).
+func (x *Reader) Next() bool {
+	if x.done || x.err != nil {
+		return false
+	}
+	ok, err := x.next()
+	if err != nil {
+		x.err = err
+	}
+	if !ok {
+		x.done = true
+		x.row = core.Row{}
+	}
+	return ok
+}
+
+func (x *Reader) next() (bool, error) {
+	s := x.s
+	for !x.started {
+		k, err := s.next()
+		if err != nil {
+			return false, err
+		}
+		if k == tokEOF {
+			return false, s.corrupt("the worksheet has no <sheetData> (is the file truncated?)")
+		}
+		if k == tokStart && string(s.name) == "sheetData" {
+			if s.self {
+				return false, nil
+			}
+			x.started = true
+		}
+	}
+	for {
+		k, err := s.next()
+		if err != nil {
+			return false, err
+		}
+		switch k {
+		case tokEOF:
+			return false, s.corrupt("the worksheet ends before its last row (is the file truncated?)")
+		case tokEnd:
+			if string(s.name) == "sheetData" {
+				return false, nil
+			}
+		case tokStart:
+			if string(s.name) != "row" {
+				if err := s.skip(); err != nil {
+					return false, err
+				}
+				continue
+			}
+			num := x.rowNum + 1
+			if v, ok := s.attr("r"); ok {
+				n, ok := atoi(v)
+				if !ok || n < 1 {
+					return false, s.corrupt("a row numbered %q", v)
+				}
+				if n <= x.rowNum {
+					return false, s.corrupt("row %d after row %d", n, x.rowNum)
+				}
+				num = n
+			}
+			if num > x.limits.MaxRows {
+				return false, &core.LimitError{Limit: "MaxRows", Max: int64(x.limits.MaxRows), Where: fmt.Sprintf("row %d", num)}
+			}
+			x.rowNum = num
+			if s.self {
+				continue
+			}
+			has, err := x.readRow()
+			if err != nil || has {
+				return has, err
+			}
+		}
+	}
+}
+
+// Cell types, from the t attribute.
+const (
+	typeNumber = iota
+	typeShared
+	typeInline
+	typeFormulaString
+	typeBool
+	typeError
+	typeISODate
+)
+
+// readRow reads the cells of the row whose start tag was just read,
+// reporting whether any has a value.
+func (x *Reader) readRow() (bool, error) {
+	s := x.s
+	x.row.Number = x.rowNum
+	x.row.Cells = x.row.Cells[:0]
+	x.arena = x.arena[:0]
+	x.pend = x.pend[:0]
+	col := 0
+	depth := s.depth
+	for {
+		k, err := s.next()
+		if err != nil {
+			return false, err
+		}
+		if k == tokEOF {
+			return false, s.corrupt("the part ends inside row %d", x.rowNum)
+		}
+		if k == tokEnd {
+			if s.depth < depth {
+				break
+			}
+			continue
+		}
+		if string(s.name) != "c" {
+			if err := s.skip(); err != nil {
+				return false, err
+			}
+			continue
+		}
+		// Read the attributes now: the next token reuses their bytes.
+		c := col + 1
+		if v, ok := s.attr("r"); ok && len(v) > 0 {
+			if c, ok = colOf(v); !ok {
+				return false, s.corrupt("a cell reference %q in row %d", v, x.rowNum)
+			}
+		}
+		if c > x.limits.MaxColumns {
+			return false, &core.LimitError{Limit: "MaxColumns", Max: int64(x.limits.MaxColumns), Where: fmt.Sprintf("row %d", x.rowNum)}
+		}
+		if c <= col {
+			return false, s.corrupt("cell in column %d after column %d in row %d", c, col, x.rowNum)
+		}
+		col = c
+		typ := typeNumber
+		if v, ok := s.attr("t"); ok {
+			switch string(v) {
+			case "n", "":
+			case "s":
+				typ = typeShared
+			case "inlineStr":
+				typ = typeInline
+			case "str":
+				typ = typeFormulaString
+			case "b":
+				typ = typeBool
+			case "e":
+				typ = typeError
+			case "d":
+				typ = typeISODate
+			default:
+				return false, s.corrupt("a cell type %q in row %d", v, x.rowNum)
+			}
+		}
+		date := false
+		if v, ok := s.attr("s"); ok {
+			if i, ok := atoi(v); ok && i < len(x.dateXF) {
+				date = x.dateXF[i]
+			}
+		}
+		if s.self {
+			continue
+		}
+		if err := x.readCell(col-1, typ, date); err != nil {
+			return false, err
+		}
+	}
+	if len(x.row.Cells) == 0 {
+		return false, nil
+	}
+	if !utf8.Valid(x.arena) {
+		return false, s.corrupt("text in row %d is not valid UTF-8", x.rowNum)
+	}
+	text := string(x.arena)
+	for _, p := range x.pend {
+		x.row.Cells[p.col].Text = text[p.start:p.end]
+	}
+	return true, nil
+}
+
+// readCell reads the inside of a <c> element: its value <v> or inline
+// string <is>, skipping the formula <f> and anything else.
+func (x *Reader) readCell(col, typ int, date bool) error {
+	s := x.s
+	depth := s.depth
+	start := len(x.arena)
+	found := false
+	for {
+		k, err := s.next()
+		if err != nil {
+			return err
+		}
+		if k == tokEOF {
+			return s.corrupt("the part ends inside a cell of row %d", x.rowNum)
+		}
+		if k == tokEnd {
+			if s.depth < depth {
+				break
+			}
+			continue
+		}
+		switch string(s.name) {
+		case "v":
+			if found {
+				return s.corrupt("a cell with two values in row %d", x.rowNum)
+			}
+			found = true
+			if s.self {
+				continue
+			}
+			x.arena, err = s.appendText(x.arena, len(x.arena)+x.maxCellBy)
+		case "is":
+			if found {
+				return s.corrupt("a cell with two values in row %d", x.rowNum)
+			}
+			found = true
+			x.arena, err = s.appendStringItem(x.arena, len(x.arena)+x.maxCellBy)
+			if err == nil {
+				if u := unescapeBSTR(x.arena[start:]); len(u) != len(x.arena)-start {
+					x.arena = append(x.arena[:start], u...)
+				}
+			}
+		default:
+			err = s.skip()
+		}
+		if err == errTooLong {
+			return x.tooLong()
+		}
+		if err != nil {
+			return err
+		}
+	}
+	v := x.arena[start:]
+	if len(v) == 0 {
+		return nil
+	}
+	if len(v) > x.limits.MaxCellChars && utf8.RuneCount(v) > x.limits.MaxCellChars {
+		return x.tooLong()
+	}
+	cell := core.Cell{Kind: core.String}
+	inArena := true
+	switch typ {
+	case typeNumber:
+		cell.Kind, cell.Date = core.Number, date
+	case typeShared:
+		i, ok := atoi(v)
+		if !ok || i >= x.sst.len() {
+			return s.corrupt("a shared string index %q in row %d (the table has %d)", v, x.rowNum, x.sst.len())
+		}
+		x.arena = x.arena[:start]
+		cell.Text, inArena = x.sst.at(i), false
+		if cell.Text == "" {
+			return nil
+		}
+	case typeBool:
+		x.arena = x.arena[:start]
+		inArena = false
+		cell.Kind = core.Bool
+		switch string(v) {
+		case "1", "true":
+			cell.Text = "TRUE"
+		case "0", "false":
+			cell.Text = "FALSE"
+		default:
+			return s.corrupt("a boolean %q in row %d", v, x.rowNum)
+		}
+	case typeError:
+		cell.Kind = core.Error
+	}
+	for len(x.row.Cells) <= col {
+		x.row.Cells = append(x.row.Cells, core.Cell{})
+	}
+	x.row.Cells[col] = cell
+	if inArena {
+		x.pend = append(x.pend, pending{col: col, start: start, end: len(x.arena)})
+	}
+	return nil
+}
+
+func (x *Reader) tooLong() error {
+	return &core.LimitError{Limit: "MaxCellChars", Max: int64(x.limits.MaxCellChars), Where: fmt.Sprintf("a cell in row %d", x.rowNum)}
+}
+
+// atoi parses a non-negative decimal of at most nine digits.
+func atoi(b []byte) (int, bool) {
+	if len(b) == 0 || len(b) > 9 {
+		return 0, false
+	}
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+// colOf returns the 1-based column of a cell reference such as "AB12".
+// Columns past the sheet's last (XFD) come back as they are, for the
+// MaxColumns check to report.
+func colOf(ref []byte) (int, bool) {
+	n, i := 0, 0
+	for ; i < len(ref); i++ {
+		c := ref[i]
+		switch {
+		case 'A' <= c && c <= 'Z':
+			n = n*26 + int(c-'A') + 1
+		case 'a' <= c && c <= 'z':
+			n = n*26 + int(c-'a') + 1
+		default:
+			goto digits
+		}
+		if n > 1<<30 {
+			return 0, false
+		}
+	}
+digits:
+	if i == 0 {
+		return 0, false
+	}
+	for ; i < len(ref); i++ {
+		if ref[i] < '0' || ref[i] > '9' {
+			return 0, false
+		}
+	}
+	return n, true
+}
