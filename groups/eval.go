@@ -741,6 +741,9 @@ func hasSuffixFold(s, suffix string) bool {
 }
 
 func containsFold(s, sub string) bool {
+	if isASCII(s) && isASCII(sub) {
+		return containsFoldASCII(s, sub)
+	}
 	for i := 0; ; {
 		if foldPrefixLen(s[i:], sub) >= 0 {
 			return true
@@ -751,4 +754,42 @@ func containsFold(s, sub string) bool {
 		_, n := utf8.DecodeRuneInString(s[i:])
 		i += n
 	}
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+func lowerASCII(b byte) byte {
+	if 'A' <= b && b <= 'Z' {
+		return b + 'a' - 'A'
+	}
+	return b
+}
+
+// containsFoldASCII is containsFold for ASCII texts, where folding is
+// lower-casing.
+func containsFoldASCII(s, sub string) bool {
+	if len(sub) == 0 {
+		return true
+	}
+	first := lowerASCII(sub[0])
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if lowerASCII(s[i]) != first {
+			continue
+		}
+		j := 1
+		for j < len(sub) && lowerASCII(s[i+j]) == lowerASCII(sub[j]) {
+			j++
+		}
+		if j == len(sub) {
+			return true
+		}
+	}
+	return false
 }

@@ -1,12 +1,62 @@
 // Package groups holds customer groups: static groups with explicit members,
 // dynamic groups whose membership a rule decides, and the three system groups
 // every site has. It defines the Store interface through which imports create
-// groups and change static memberships.
+// groups and change static memberships, and the rule engine that decides
+// dynamic memberships.
 //
 // Memberships themselves live on the customer (customer.Customer.Groups), so
 // a listing filtered by group and a customer lookup always agree. Deleting a
 // group does not touch them: SFCC keeps a static group's assignments when the
 // group is deleted or replaced by a group import, and so does impex.
+//
+// # Rules
+//
+// A Rule is the model of SFCC's membership-rule (customergroup.xsd):
+// included and excluded condition groups, each a list of conditions joined
+// by a match mode (all or any). A Condition names an attribute path
+// ("customer.activeData.orderValueMonth", "session.custom.country"; see
+// Paths), one of the 29 operators of the XSD, and at most one value: a list
+// of strings, ints or numbers, an int, number or date range, a date, a
+// number of days or a time period.
+//
+// Compile checks a rule once, reporting unknown paths, operators that do
+// not apply to an attribute and values that do not fit an operator as
+// *RuleError values, and produces a Compiled rule that evaluates a Subject
+// (customer, session, request) without allocating. The semantics:
+//
+//   - condition groups are OR-ed; a subject is a member when some included
+//     group matches and no excluded group does;
+//   - several values in one condition are OR-ed, and the negative operators
+//     (is-not-equal, does-not-contain, is-not-in-range, the is-not-in-...
+//     day operators) match when none of the values does;
+//   - a condition on an absent attribute (an empty text, no active data, no
+//     preferred address, an unset gender or date) matches only with
+//     does-not-exist, whatever its operator;
+//   - strings compare case-insensitively; group IDs in
+//     customer.customerGroups compare exactly;
+//   - ranges include both ends;
+//   - dates count whole days: instants (creationDate, lastLoginTime,
+//     lastVisitTime, lastOrderDate) by their day in Options.Location,
+//     calendar dates (birthday, nextBirthday) as they are. is-in-the-last
+//     and is-in-the-next a period span from the same day one week, month or
+//     year back or ahead to today; the x-days operators span today and N
+//     days back or ahead; is-in-the-current a period is its calendar week
+//     (Monday to Sunday unless Options.WeekStartsSunday), month or year;
+//   - nextBirthday is the first birthday on or after today; someone born on
+//     29 February has it on 28 February in other years (or 1 March, see
+//     Options.LeapDayBirthdayOnMarch1).
+//
+// A Set compiles a whole collection of groups, orders dynamic groups so
+// that a rule testing customer.customerGroups runs after the groups it
+// names (rejecting cycles with a *CycleError), and answers which groups a
+// subject belongs to, static and system groups included. Explain reports
+// which condition groups and conditions decided; Preview streams a
+// customer.Repository and counts or lists a group's members.
+//
+// NormalizeImported applies SFCC's conversion of session custom attribute
+// conditions on import, and ConvertLegacy reads the typed conditions of the
+// older rule element. Reading and writing the XML itself is the job of the
+// xmlio package.
 package groups
 
 import (

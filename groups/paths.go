@@ -65,7 +65,7 @@ func (t AttrType) String() string {
 type attrID uint8
 
 const (
-	attrNone attrID = iota
+	_ attrID = iota
 	// customer.profile
 	aSalutation
 	aTitle

@@ -26,7 +26,9 @@ func mustZone(name string) *time.Location {
 // now is 00:30 on Friday 1 March 2024 in Helsinki: still 29 February in UTC.
 var now = time.Date(2024, time.March, 1, 0, 30, 0, 0, helsinki)
 
-func utc(y int, m time.Month, d, hh, mm int) time.Time { return time.Date(y, m, d, hh, mm, 0, 0, time.UTC) }
+func utc(y int, m time.Month, d, hh, mm int) time.Time {
+	return time.Date(y, m, d, hh, mm, 0, 0, time.UTC)
+}
 
 // birthday stores a calendar day as the customer model does: midnight UTC.
 func birthday(y int, m time.Month, d int) time.Time { return utc(y, m, d, 0, 0) }
@@ -49,8 +51,8 @@ func baseCustomer() *customer.Customer {
 		Credentials: customer.Credentials{Login: "anna@example.com"},
 		Profile: customer.Profile{
 			FirstName: "Åsa", LastName: "Virtanen", Email: "Anna.Virtanen@Example.com",
-			Gender:    customer.GenderFemale,
-			Birthday:  birthday(1990, time.March, 8),
+			Gender:   customer.GenderFemale,
+			Birthday: birthday(1990, time.March, 8),
 			// 23:30 UTC on 29 February is 01:30 on 1 March in Helsinki.
 			LastLoginTime:   utc(2024, time.February, 29, 23, 30),
 			LastVisitTime:   utc(2024, time.February, 29, 22, 10),
@@ -326,6 +328,9 @@ var table = []tableCase{
 	{name: "ends-with fails", cond: c(email, groups.EndsWith, groups.ValueStrings("@example.org")), want: false},
 	{name: "contains ignores case", cond: c(email, groups.Contains, groups.ValueStrings("virtanen@example")), want: true},
 	{name: "contains on the session referrer host", cond: c("session.referrerHost", groups.Contains, groups.ValueStrings("GOOGLE")), want: true},
+	{name: "contains folds non-ASCII letters", cond: c("customer.profile.firstName", groups.Contains, groups.ValueStrings("ÅS")), want: true},
+	{name: "contains folds the Kelvin sign", cond: c("customer.profile.lastName", groups.Contains, groups.ValueStrings("\u212Aorhonen")),
+		edit: cust(func(c *customer.Customer) { c.Profile.LastName = "Korhonen" }), want: true},
 	{name: "contains fails", cond: c(email, groups.Contains, groups.ValueStrings("eshopworld")), want: false},
 	{name: "contains on a string set", cond: c("customer.activeData.topCategoriesOrdered", groups.Contains, groups.ValueStrings("hoe")), want: true},
 	{name: "does-not-contain matches", cond: c(email, groups.DoesNotContain, groups.ValueStrings("eshopworld")), want: true},
