@@ -71,11 +71,18 @@ type env struct {
 	c     *customer.Customer
 	opts  *Options
 	today int64
-	// set and found serve customer.customerGroups inside a Set evaluation:
-	// found holds the IDs of the dynamic groups already found to match.
+	// set, bits and found serve customer.customerGroups inside a Set
+	// evaluation: bit j of bits is set when the set's dynamic group j (in
+	// evaluation order) was found to match, and found holds the IDs of the
+	// matching groups beyond the bits' reach.
 	set   *Set
+	bits  [bitGroups / 64]uint64
 	found []string
 }
+
+// bitGroups is how many dynamic groups of a Set the evaluation tracks in
+// env.bits.
+const bitGroups = 256
 
 // val is an attribute's value as the evaluator reads it. Which field holds
 // it follows from the attribute's type; texts holds an untyped custom
@@ -408,6 +415,11 @@ func (e *env) inGroup(id string) bool {
 	for _, g := range e.s.Groups {
 		if g == id {
 			return true
+		}
+	}
+	if e.set != nil {
+		if j, ok := e.set.index[id]; ok && j < bitGroups {
+			return e.bits[j>>6]&(1<<(j&63)) != 0
 		}
 	}
 	for _, g := range e.found {

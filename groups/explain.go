@@ -213,7 +213,7 @@ func (s *Set) explain(e *env, id string) (*Explanation, error) {
 		}
 	default:
 		i := s.index[id]
-		s.prepare(e, i, nil)
+		s.prepare(e, i)
 		x = s.order[i].explain(e)
 	}
 	return x, nil

@@ -66,7 +66,7 @@ func (s *Set) Preview(ctx context.Context, repo customer.Repository, id string, 
 	})
 }
 
-// Members is Compiled.Members for group id of the set; an ID the set does
+// MembersOf is Compiled.Members for group id of the set; an ID the set does
 // not hold yields an error wrapping ErrNotFound.
 func (s *Set) MembersOf(ctx context.Context, repo customer.Repository, id string, opts PreviewOptions) iter.Seq2[*customer.Customer, error] {
 	if _, ok := s.kinds[id]; !ok {

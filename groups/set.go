@@ -209,13 +209,16 @@ func (s *Set) MembersAt(sub *Subject, now time.Time, dst []string) []string {
 
 func (s *Set) members(e *env, dst []string) []string {
 	start := len(dst)
-	for _, c := range s.order {
-		e.found = dst[start:]
+	for j, c := range s.order {
 		if c.match(e) {
 			dst = append(dst, c.group)
+			if j < bitGroups {
+				e.bits[j>>6] |= 1 << (j & 63)
+			} else {
+				e.found = dst[start:]
+			}
 		}
 	}
-	e.found = nil
 	if e.c != nil {
 		for _, id := range e.c.Groups {
 			if s.kinds[id] == Static {
@@ -234,7 +237,8 @@ func (s *Set) members(e *env, dst []string) []string {
 
 // Member reports whether sub belongs to group id; false for a group the set
 // does not hold. For a dynamic group it evaluates the groups the rule
-// depends on first. It does not allocate for up to 16 such groups.
+// depends on first. It does not allocate (except in a set of more than 256
+// dynamic groups).
 func (s *Set) Member(sub *Subject, id string) bool {
 	e := s.env(sub, time.Time{}, false)
 	return s.member(&e, id)
@@ -254,19 +258,27 @@ func (s *Set) member(e *env, id string) bool {
 		return SystemMember(id, e.c)
 	case Dynamic:
 		i := s.index[id]
-		s.prepare(e, i, make([]string, 0, 16))
+		s.prepare(e, i)
 		return s.order[i].match(e)
 	}
 	return false
 }
 
-// prepare evaluates the dynamic groups rule i depends on and leaves the
-// ones that match in e.found.
-func (s *Set) prepare(e *env, i int, buf []string) {
+// prepare evaluates the dynamic groups rule i depends on and records the
+// ones that match in e.
+func (s *Set) prepare(e *env, i int) {
+	// found is local, not e.found, so no field of e flows into the heap
+	// slice: that would move the caller's Subject to the heap.
+	var found []string
 	for _, j := range s.needs[i] {
-		if s.order[j].match(e) {
-			buf = append(buf, s.order[j].group)
-			e.found = buf
+		if !s.order[j].match(e) {
+			continue
+		}
+		if j < bitGroups {
+			e.bits[j>>6] |= 1 << (j & 63)
+		} else {
+			found = append(found, s.order[j].group)
+			e.found = found
 		}
 	}
 }

@@ -349,3 +349,32 @@ func TestPreview(t *testing.T) {
 		}
 	}
 }
+
+func TestSetBeyondTheTrackedGroups(t *testing.T) {
+	// A chain of 300 dynamic groups, each requiring the one before: more
+	// than the evaluator tracks in its bit set.
+	gs := []*groups.Group{dyn("g000", c(email, groups.Exists))}
+	for i := 1; i < 300; i++ {
+		gs = append(gs, dyn(fmt.Sprintf("g%03d", i), inGroups(fmt.Sprintf("g%03d", i-1))))
+	}
+	set, err := groups.NewSet(gs, groups.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := baseSubject()
+	// The chain, Everyone and Registered; the customer's static groups are
+	// not in the set.
+	if got := set.Members(sub, nil); len(got) != 302 {
+		t.Errorf("Members lists %d groups, want 302", len(got))
+	}
+	if !set.Member(sub, "g299") {
+		t.Error("Member(g299) = false at the end of a satisfied chain")
+	}
+	if x, err := set.Explain(sub, "g299"); err != nil || !x.Member {
+		t.Errorf("Explain(g299) = %v, %v", x, err)
+	}
+	sub.Customer.Profile.Email = ""
+	if set.Member(sub, "g299") || len(set.Members(sub, nil)) != 2 {
+		t.Error("the chain holds without its first link")
+	}
+}
