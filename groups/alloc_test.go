@@ -4,7 +4,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/groups"
 )
 
@@ -40,5 +39,4 @@ func TestEvaluationDoesNotAllocate(t *testing.T) {
 			t.Errorf("%s allocates %v times per call", name, n)
 		}
 	}
-	_ = customer.KindPerson
 }
