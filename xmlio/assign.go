@@ -1,0 +1,177 @@
+package xmlio
+
+import (
+	"context"
+	"errors"
+	"io"
+
+	"github.com/impexkit/impex/customer"
+	"github.com/impexkit/impex/groups"
+	"github.com/impexkit/impex/internal/pipeline"
+	"github.com/impexkit/impex/validate"
+)
+
+// assignments applies the document's group-assignment elements, starting
+// with im.pending, once the customers are written. Nothing is applied when
+// the customers' import stopped early or, under AllOrNothing, rejected a
+// record. It returns a document error or a repository failure.
+func (im *importer) assignments(ctx context.Context) error {
+	if im.res.Stopped || im.opts.Policy == pipeline.AllOrNothing && im.res.Rejected > 0 {
+		return nil
+	}
+	ga := im.pending
+	for {
+		if ga != nil {
+			im.res.Assignments.Read++
+			if err := im.assign(ctx, ga); err != nil {
+				return &pipeline.FatalError{Where: ga.Where, Err: err}
+			}
+		}
+		rec, err := im.dec.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		// A customer after the assignments breaks the schema's order; the
+		// decoder has reported it, and it is not applied.
+		ga, _ = rec.(*GroupAssignment)
+	}
+}
+
+// assign applies one group-assignment. Problems are issues; the error is
+// for a repository that could not be asked.
+func (im *importer) assign(ctx context.Context, ga *GroupAssignment) error {
+	counts := &im.res.Assignments
+	rep := &im.res.Report
+	reject := func(code validate.Code, name string) {
+		counts.Rejected++
+		rep.Add(validate.New(code, ga.Where).WithParams(validate.Params{Name: name}))
+	}
+	rep.Add(ga.Issues...)
+	for _, is := range ga.Issues {
+		if is.Severity == validate.Error {
+			counts.Rejected++
+			return nil
+		}
+	}
+	if im.groups == nil {
+		counts.Refused++
+		rep.Add(validate.New(validate.CodeGroupAssignmentRefused, ga.Where).WithParams(validate.Params{Name: ga.GroupID}).AsWarning())
+		return nil
+	}
+	var cust *customer.Customer
+	if ga.CustomerNo != "" {
+		c, err := im.repo.ByNumber(ctx, im.list, ga.CustomerNo)
+		if errors.Is(err, customer.ErrNotFound) {
+			reject(validate.CodeUnknownCustomer, ga.CustomerNo)
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		cust = c
+	}
+	if ga.GroupID != "" {
+		k, err := im.groupKind(ctx, ga.GroupID)
+		if err != nil {
+			return err
+		}
+		switch k {
+		case 0:
+			reject(validate.CodeGroupUnknown, ga.GroupID)
+			return nil
+		case groups.Static:
+		default:
+			counts.Refused++
+			rep.Add(validate.New(validate.CodeGroupAssignmentRefused, ga.Where).WithParams(validate.Params{Name: ga.GroupID}).AsWarning())
+			return nil
+		}
+	}
+	var ops []groups.Op
+	switch {
+	case !ga.Delete:
+		if !cust.InGroup(ga.GroupID) {
+			ops = append(ops, groups.Assign(ga.GroupID, cust.ID))
+		}
+	case cust != nil && ga.GroupID != "":
+		if cust.InGroup(ga.GroupID) {
+			ops = append(ops, groups.Unassign(ga.GroupID, cust.ID))
+		}
+	case cust != nil:
+		for _, g := range cust.Groups {
+			k, err := im.groupKind(ctx, g)
+			if err != nil {
+				return err
+			}
+			if k == groups.Static || k == 0 {
+				ops = append(ops, groups.Unassign(g, cust.ID))
+			}
+		}
+	default:
+		return im.unassignAll(ctx, ga)
+	}
+	if len(ops) == 0 {
+		counts.Unchanged++
+		return nil
+	}
+	return im.writeGroups(ctx, ga, ops)
+}
+
+// unassignAll removes every customer of the list from group ga.GroupID, in
+// batches.
+func (im *importer) unassignAll(ctx context.Context, ga *GroupAssignment) error {
+	size := im.opts.BatchSize
+	if size <= 0 {
+		size = pipeline.DefaultBatchSize
+	}
+	var ops []groups.Op
+	n := 0
+	for c, err := range im.repo.List(ctx, customer.Filter{Group: ga.GroupID, Lists: []string{im.list}}) {
+		if err != nil {
+			return err
+		}
+		ops = append(ops, groups.Unassign(ga.GroupID, c.ID))
+		n++
+		if len(ops) == size {
+			if err := im.writeGroups(ctx, ga, ops); err != nil {
+				return err
+			}
+			ops = ops[:0]
+		}
+	}
+	if n == 0 {
+		im.res.Assignments.Unchanged++
+		return nil
+	}
+	if len(ops) > 0 {
+		return im.writeGroups(ctx, ga, ops)
+	}
+	return nil
+}
+
+// writeGroups applies the operations of one assignment (all or nothing)
+// and counts them; in a dry run it only counts.
+func (im *importer) writeGroups(ctx context.Context, ga *GroupAssignment, ops []groups.Op) error {
+	if !im.opts.DryRun {
+		err := im.groups.WriteGroups(ctx, ops)
+		switch {
+		case err == nil:
+		case errors.Is(err, customer.ErrNotFound) || errors.Is(err, groups.ErrNotFound) || errors.Is(err, groups.ErrNotStatic):
+			im.res.Assignments.Rejected++
+			im.res.Report.Add(validate.New(validate.CodeWriteFailed, ga.Where).WithParams(validate.Params{Name: err.Error()}))
+			return nil
+		default:
+			return err
+		}
+	}
+	for _, op := range ops {
+		if op.Kind == groups.OpAssign {
+			im.res.Assignments.Assigned++
+		} else {
+			im.res.Assignments.Removed++
+		}
+	}
+	return nil
+}

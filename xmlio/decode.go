@@ -1,0 +1,576 @@
+package xmlio
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/impexkit/impex/customer"
+	"github.com/impexkit/impex/internal/xmlscan"
+	"github.com/impexkit/impex/validate"
+)
+
+// Limits bound what one document may ask of the reader; see the fields. A
+// zero field takes its default. Documents are untrusted input: these keep
+// a hostile one from taking unbounded memory.
+type Limits struct {
+	// MaxDepth is the deepest element nesting; default 256.
+	MaxDepth int
+	// MaxNameLen is the longest element or attribute name in bytes;
+	// default 1024.
+	MaxNameLen int
+	// MaxAttrs is the most attributes on one element; default 256.
+	MaxAttrs int
+	// MaxTokenSize is the largest tag, text run or comment in bytes;
+	// default 4 MiB.
+	MaxTokenSize int
+	// MaxIssues is the most issues kept for one record or for the
+	// document outside records; default 100. Later ones are dropped.
+	MaxIssues int
+}
+
+// DecodeOptions configure a Decoder. The zero value is usable, but plain
+// passwords are then hashed with customer.PasswordHasher's production
+// parameters, which is deliberately slow.
+type DecodeOptions struct {
+	// Document names the document in issue locations, such as its file
+	// name.
+	Document string
+	// Hasher hashes plain-text passwords (encrypted="false") and password
+	// answers as they are read, so no plain secret outlives its element.
+	Hasher customer.PasswordHasher
+	Limits Limits
+}
+
+// Decoder reads an SFCC document one record at a time. Create it with
+// NewDecoder; it is not safe for concurrent use.
+type Decoder struct {
+	sc     *xmlscan.Scanner
+	opts   DecodeOptions
+	doc    DocumentKind
+	root   string // root element name, for paths
+	listID string
+	begun  bool
+	closed bool // the root's end tag was read
+	err    error
+	issues []validate.Issue
+	count  [4]int // records of each kind read so far
+	seen   struct{ header, customer, assignment bool }
+	buf    []byte // collects text split across tokens
+}
+
+// Record counters, indexes into Decoder.count.
+const (
+	countCustomer = iota
+	countAssignment
+	countList
+	countPayment
+)
+
+// NewDecoder returns a decoder reading r.
+func NewDecoder(r io.Reader, opts DecodeOptions) *Decoder {
+	if opts.Limits.MaxIssues <= 0 {
+		opts.Limits.MaxIssues = 100
+	}
+	lim := xmlscan.Limits{MaxDepth: opts.Limits.MaxDepth, MaxNameLen: opts.Limits.MaxNameLen,
+		MaxAttrs: opts.Limits.MaxAttrs, MaxTokenSize: opts.Limits.MaxTokenSize}
+	return &Decoder{sc: xmlscan.New(r, lim), opts: opts}
+}
+
+// Document reads up to the root element and names the document. It returns
+// a *DocumentError wrapping ErrSyntax, ErrLimit or ErrEntity for a
+// document that cannot be read, ErrRoot for a root this package does not
+// decode (the kind is still returned when known), and ErrStructure for a
+// customer-list or customer-lists entry without its list-id. Calling it
+// again returns the same answer.
+func (d *Decoder) Document() (DocumentKind, error) {
+	if !d.begun {
+		d.begun = true
+		d.begin()
+	}
+	return d.doc, d.err
+}
+
+// ListID returns the list-id of a customer-list document's root.
+func (d *Decoder) ListID() string { return d.listID }
+
+// Issues returns the issues found outside any record, such as an unknown
+// element between records.
+func (d *Decoder) Issues() []validate.Issue { return d.issues }
+
+func (d *Decoder) begin() {
+	for {
+		k, err := d.sc.Next()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				d.err = d.fatal(validate.CodeXMLRoot, ErrRoot, "the document has no root element")
+				return
+			}
+			d.err = docError(d.opts.Document, err)
+			return
+		}
+		switch k {
+		case xmlscan.CharData:
+			if !blank(d.sc.Text()) {
+				d.err = d.fatal(validate.CodeXMLSyntax, ErrStructure, "text before the root element")
+				return
+			}
+		case xmlscan.StartElement:
+			d.root = string(d.sc.Name())
+			d.doc = DetectDocument(string(d.sc.Local()), defaultNamespace(d.sc))
+			switch d.doc {
+			case DocCustomers, DocCustomerList, DocCustomerLists, DocPaymentInstruments:
+			default:
+				d.err = d.fatal(validate.CodeXMLRoot, ErrRoot, d.root)
+				return
+			}
+			if len(d.sc.Prefix()) > 0 {
+				// The names inside are looked up unprefixed; a prefixed
+				// document is valid XML but not what SFCC writes.
+				d.err = d.fatal(validate.CodeXMLRoot, ErrRoot, d.root)
+				return
+			}
+			if d.doc == DocCustomerList {
+				id, ok := attr(d.sc, "list-id")
+				if !ok || len(id) == 0 {
+					d.err = d.fatal(validate.CodeXMLMissing, ErrStructure, "list-id")
+					return
+				}
+				d.listID = string(id)
+			}
+			return
+		}
+	}
+}
+
+// blank reports whether b is XML white space only. A leading byte order
+// mark counts as blank too.
+func blank(b []byte) bool {
+	b = bytes.TrimPrefix(b, []byte("\uFEFF"))
+	for _, c := range b {
+		if c != ' ' && c != '\n' && c != '\t' && c != '\r' {
+			return false
+		}
+	}
+	return true
+}
+
+func (d *Decoder) fatal(code validate.Code, sentinel error, name string) error {
+	w := validate.Where{Document: d.opts.Document, Line: d.sc.Line()}
+	return &DocumentError{Issue: validate.New(code, w).WithParams(validate.Params{Name: name}),
+		Err: fmt.Errorf("%w: %s", sentinel, name)}
+}
+
+// Next returns the next record, io.EOF after the last one, or an error that
+// stops the document (a *DocumentError, or a read error of the input).
+// Problems confined to one record are that record's issues, not errors; an
+// unknown element between records is skipped and listed in Issues.
+func (d *Decoder) Next() (Record, error) {
+	if _, err := d.Document(); err != nil {
+		return nil, err
+	}
+	for {
+		k := d.next()
+		switch k {
+		case xmlscan.None:
+			if d.err == io.EOF {
+				return nil, io.EOF
+			}
+			return nil, d.err
+		case xmlscan.CharData:
+			if !blank(d.sc.Text()) {
+				if d.closed {
+					d.err = d.fatal(validate.CodeXMLSyntax, ErrStructure, "text after the root element")
+					return nil, d.err
+				}
+				d.docIssue(validate.New(validate.CodeXMLUnknownElement, d.here(d.root)).WithParams(validate.Params{Name: "text"}))
+			}
+		case xmlscan.EndElement:
+			d.closed = true
+		case xmlscan.StartElement:
+			if d.closed {
+				d.err = d.fatal(validate.CodeXMLSyntax, ErrStructure, "a second root element")
+				return nil, d.err
+			}
+			if rec := d.record(); rec != nil {
+				if d.err != nil && d.err != io.EOF {
+					return nil, d.err
+				}
+				return rec, nil
+			}
+		}
+	}
+}
+
+// All yields the records of the document in order, stopping at the first
+// error, which it yields with a nil record.
+func (d *Decoder) All() iter.Seq2[Record, error] {
+	return func(yield func(Record, error) bool) {
+		for {
+			rec, err := d.Next()
+			if err == io.EOF {
+				return
+			}
+			if !yield(rec, err) || err != nil {
+				return
+			}
+		}
+	}
+}
+
+// next reads a token; on an error it sets d.err (io.EOF at the clean end)
+// and returns None.
+func (d *Decoder) next() xmlscan.Kind {
+	if d.err != nil {
+		return xmlscan.None
+	}
+	k, err := d.sc.Next()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			d.err = io.EOF
+		} else {
+			d.err = docError(d.opts.Document, err)
+		}
+		return xmlscan.None
+	}
+	return k
+}
+
+// elem returns the current element's local name, or "" for a prefixed one
+// so that it matches no case of a switch.
+func (d *Decoder) elem() string {
+	if len(d.sc.Prefix()) > 0 {
+		return ""
+	}
+	return string(d.sc.Local())
+}
+
+// record decodes the record element just opened, or skips an unknown one
+// and returns nil.
+func (d *Decoder) record() Record {
+	name := d.elem()
+	switch {
+	case name == "customer" && (d.doc == DocCustomers || d.doc == DocCustomerList):
+		if d.seen.assignment {
+			d.docIssue(validate.New(validate.CodeXMLUnknownElement, d.here(d.root+"/customer")).
+				WithParams(validate.Params{Name: "customer after group-assignment"}))
+		}
+		d.seen.customer = true
+		return d.customer()
+	case name == "group-assignment" && d.doc == DocCustomers:
+		d.seen.assignment = true
+		return d.assignment()
+	case name == "header" && d.doc == DocCustomerList && !d.seen.header && !d.seen.customer:
+		d.seen.header = true
+		return d.header()
+	case name == "customer-list" && d.doc == DocCustomerLists:
+		return d.listEntry()
+	case name == "customer" && d.doc == DocPaymentInstruments:
+		return d.paymentCustomer()
+	}
+	d.docIssue(validate.New(validate.CodeXMLUnknownElement, d.here(d.root+"/"+string(d.sc.Name()))).
+		WithParams(validate.Params{Name: string(d.sc.Name())}))
+	d.skip()
+	return nil
+}
+
+func (d *Decoder) docIssue(is validate.Issue) {
+	if len(d.issues) < d.opts.Limits.MaxIssues {
+		d.issues = append(d.issues, is)
+	}
+}
+
+// here locates an element at the current line outside any record.
+func (d *Decoder) here(path string) validate.Where {
+	return validate.Where{Document: d.opts.Document, Line: d.sc.Line(), Path: path}
+}
+
+// skip reads past the end of the element just opened.
+func (d *Decoder) skip() {
+	depth := d.sc.Depth() - 1
+	for {
+		if k := d.next(); k == xmlscan.None || k == xmlscan.EndElement && d.sc.Depth() == depth {
+			return
+		}
+	}
+}
+
+// attr returns the value of the current element's unprefixed attribute.
+func attr(sc *xmlscan.Scanner, local string) ([]byte, bool) {
+	for _, a := range sc.Attrs() {
+		if len(a.Prefix) == 0 && string(a.Local) == local {
+			return a.Value, true
+		}
+	}
+	return nil, false
+}
+
+// lang returns the current element's xml:lang.
+func lang(sc *xmlscan.Scanner) string {
+	for _, a := range sc.Attrs() {
+		if string(a.Prefix) == "xml" && string(a.Local) == "lang" {
+			return string(a.Value)
+		}
+	}
+	return ""
+}
+
+// rec collects one record's location and issues while it is decoded.
+type rec struct {
+	d      *Decoder
+	where  validate.Where
+	base   string // the record element's path
+	issues *[]validate.Issue
+}
+
+func (d *Decoder) newRec(kind int, issues *[]validate.Issue) rec {
+	d.count[kind]++
+	base := d.root + "/" + string(d.sc.Name())
+	return rec{d: d, base: base, issues: issues,
+		where: validate.Where{Document: d.opts.Document, Record: d.count[kind], Line: d.sc.Line(), Path: base}}
+}
+
+// add records an issue at path (relative to the record element) on the
+// current line.
+func (r rec) add(code validate.Code, path, field, value string, p validate.Params) {
+	if len(*r.issues) >= r.d.opts.Limits.MaxIssues {
+		return
+	}
+	w := r.where
+	w.Line = r.d.sc.Line()
+	if path != "" {
+		w.Path = r.base + "/" + path
+	}
+	is := validate.New(code, w).WithField(field).WithParams(p)
+	if value != "" {
+		is = is.WithValue(value)
+	}
+	*r.issues = append(*r.issues, is)
+}
+
+func (r rec) warn(code validate.Code, path, field, value string, p validate.Params) {
+	n := len(*r.issues)
+	r.add(code, path, field, value, p)
+	if len(*r.issues) > n {
+		(*r.issues)[n] = (*r.issues)[n].AsWarning()
+	}
+}
+
+// unknown reports the element just opened as unknown at path and skips it.
+func (r rec) unknown(path string) {
+	name := string(r.d.sc.Name())
+	r.add(validate.CodeXMLUnknownElement, joinPath(path, name), "", "", validate.Params{Name: name})
+	r.d.skip()
+}
+
+// text reports stray text inside an element that holds only elements.
+func (r rec) text(path string) {
+	if !blank(r.d.sc.Text()) {
+		r.add(validate.CodeXMLUnknownElement, path, "", "", validate.Params{Name: "text"})
+	}
+}
+
+func joinPath(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "/" + b
+}
+
+// children calls fn for each child element of the element just opened,
+// with the child's local name ("" for a prefixed one); fn must consume the
+// child. Text between children is reported. It returns when the element
+// ends or the document fails.
+func (r rec) children(path string, fn func(name string)) {
+	for {
+		switch r.d.next() {
+		case xmlscan.None, xmlscan.EndElement:
+			return
+		case xmlscan.CharData:
+			r.text(path)
+		case xmlscan.StartElement:
+			fn(r.d.elem())
+		}
+	}
+}
+
+// leaf reads the text content of the element just opened, up to its end
+// tag. A child element inside is reported and skipped.
+func (r rec) leaf(path string) string {
+	d := r.d
+	var first string
+	parts := 0
+	for {
+		switch d.next() {
+		case xmlscan.None, xmlscan.EndElement:
+			if parts > 1 {
+				return string(d.buf)
+			}
+			return first
+		case xmlscan.CharData:
+			t := d.sc.Text()
+			switch parts {
+			case 0:
+				first = string(t)
+			case 1:
+				d.buf = append(append(d.buf[:0], first...), t...)
+			default:
+				d.buf = append(d.buf, t...)
+			}
+			parts++
+		case xmlscan.StartElement:
+			r.unknown(path)
+		}
+	}
+}
+
+// str reads a leaf and checks its length against max characters (0 for no
+// limit).
+func (r rec) str(path, field string, max int) string {
+	s := r.leaf(path)
+	r.checkLen(path, field, s, max)
+	return s
+}
+
+func (r rec) checkLen(path, field, s string, max int) {
+	if max > 0 && len(s) > max {
+		if n := utf8.RuneCountInString(s); n > max {
+			r.add(validate.CodeTooLong, path, field, s, validate.Params{Max: max, Got: n})
+		}
+	}
+}
+
+func (r rec) boolean(path, field string) (bool, bool) {
+	s := r.leaf(path)
+	b, ok := parseBool(s)
+	if !ok {
+		r.add(validate.CodeInvalidBoolean, path, field, s, validate.Params{Expected: "true, false, 1 or 0"})
+	}
+	return b, ok
+}
+
+// parseBool reads an xsd:boolean.
+func parseBool(s string) (bool, bool) {
+	switch strings.TrimSpace(s) {
+	case "true", "1":
+		return true, true
+	case "false", "0":
+		return false, true
+	}
+	return false, false
+}
+
+func (r rec) integer(path, field string) (int64, bool) {
+	s := r.leaf(path)
+	n, err := strconv.ParseInt(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "+")), 10, 64)
+	if err != nil {
+		r.add(validate.CodeInvalidNumber, path, field, s, validate.Params{})
+		return 0, false
+	}
+	return n, true
+}
+
+func (r rec) dateTime(path, field string) time.Time {
+	s := r.leaf(path)
+	t, ok := parseDateTime(s)
+	if !ok {
+		r.add(validate.CodeInvalidDate, path, field, s, validate.Params{Expected: "an xsd:dateTime such as 2015-05-18T19:19:51.983Z"})
+	}
+	return t
+}
+
+// parseDateTime reads an xsd:dateTime; one without a time zone is taken as
+// UTC. The empty string is the zero time.
+func parseDateTime(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, true
+	}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t, true
+	}
+	if t, err := time.Parse("2006-01-02T15:04:05.999999999", s); err == nil {
+		return t, true
+	}
+	return time.Time{}, false
+}
+
+// parseDate reads an xsd:date, with or without a time zone, as midnight UTC
+// of that calendar date. The empty string is the zero time.
+func parseDate(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, true
+	}
+	if len(s) < 10 {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(time.DateOnly, s[:10])
+	if err != nil {
+		return time.Time{}, false
+	}
+	switch zone := s[10:]; {
+	case zone == "" || zone == "Z":
+	case len(zone) == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':':
+		if _, err := time.Parse("-07:00", zone); err != nil {
+			return time.Time{}, false
+		}
+	default:
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+// attributes reads a <custom-attributes> element.
+func (r rec) attributes(path string) []customer.Attribute {
+	var out []customer.Attribute
+	r.children(path, func(name string) {
+		if name != "custom-attribute" {
+			r.unknown(path)
+			return
+		}
+		out = append(out, r.attribute(path+"/custom-attribute"))
+	})
+	return out
+}
+
+// attribute reads one <custom-attribute>: either <value> children, each
+// one value, or text content, one value unless it is blank.
+func (r rec) attribute(path string) customer.Attribute {
+	d := r.d
+	var a customer.Attribute
+	id, ok := attr(d.sc, "attribute-id")
+	a.ID = string(id)
+	if !ok || len(bytes.TrimSpace(id)) == 0 {
+		r.add(validate.CodeXMLMissing, path, "attribute-id", "", validate.Params{Name: "attribute-id"})
+	} else {
+		r.checkLen(path, "attribute-id", a.ID, validate.MaxXSDString)
+	}
+	a.Lang = lang(d.sc)
+	var text []byte
+	children := false
+	for {
+		switch d.next() {
+		case xmlscan.None, xmlscan.EndElement:
+			if !children && !isSpaceOnly(string(text)) {
+				a.Values = []string{string(text)}
+			}
+			return a
+		case xmlscan.CharData:
+			text = append(text, d.sc.Text()...)
+		case xmlscan.StartElement:
+			if d.elem() != "value" {
+				r.unknown(path)
+				continue
+			}
+			children = true
+			a.Values = append(a.Values, r.leaf(path+"/value"))
+		}
+	}
+}

@@ -1,0 +1,417 @@
+package xmlio
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"slices"
+
+	"github.com/impexkit/impex/customer"
+	"github.com/impexkit/impex/groups"
+	"github.com/impexkit/impex/internal/pipeline"
+	"github.com/impexkit/impex/validate"
+)
+
+// The import machinery's types, shared with the other formats.
+type (
+	// Options are the import options every format shares: mode, error
+	// policy, dry run, batch size, progress and per-row outcomes.
+	Options = pipeline.Options
+	// Mode says what an import may do to stored customers.
+	Mode = pipeline.Mode
+	// Policy says what an import does about invalid records.
+	Policy = pipeline.Policy
+	// Progress is a snapshot of an import's counts.
+	Progress = pipeline.Progress
+	// Action is what an import does with one record.
+	Action = pipeline.Action
+	// RowOutcome is the plan or result for one record.
+	RowOutcome = pipeline.RowOutcome
+	// PipelineResult is the shared part of a Result.
+	PipelineResult = pipeline.Result
+	// FatalError reports an import that could not finish.
+	FatalError = pipeline.FatalError
+)
+
+// The modes, policies and actions, as the pipeline defines them.
+const (
+	ModeMerge   = pipeline.ModeMerge
+	ModeUpdate  = pipeline.ModeUpdate
+	ModeReplace = pipeline.ModeReplace
+	ModeDelete  = pipeline.ModeDelete
+
+	SkipInvalid  = pipeline.SkipInvalid
+	StopAtFirst  = pipeline.StopAtFirst
+	StopAfter    = pipeline.StopAfter
+	AllOrNothing = pipeline.AllOrNothing
+
+	ActionReject    = pipeline.ActionReject
+	ActionCreate    = pipeline.ActionCreate
+	ActionUpdate    = pipeline.ActionUpdate
+	ActionUnchanged = pipeline.ActionUnchanged
+	ActionDelete    = pipeline.ActionDelete
+)
+
+// ImportOptions configure Import. The zero value merges into the default
+// list, skips invalid records, and hashes plain passwords with
+// customer.PasswordHasher's production parameters.
+type ImportOptions struct {
+	// Options are the shared import options. ModeDelete deletes every
+	// customer the document names; mode="delete" on a customer deletes
+	// that one in any mode.
+	Options
+	// Document names the document in issue locations.
+	Document string
+	// List is the customer list to import into. For a customer-list
+	// document an empty List means the document's own list-id.
+	List string
+	// Kind is the kind of the customers an import creates; 0 means
+	// customer.KindPerson. SFCC documents do not say.
+	Kind customer.Kind
+	// Hasher hashes plain-text passwords and password answers.
+	Hasher customer.PasswordHasher
+	// Groups is the group store that checks and applies group
+	// memberships; nil means the repository itself when it is a
+	// groups.Store. Without one, every membership is refused with a
+	// warning.
+	Groups groups.Store
+	// Limits bound the document; see Limits.
+	Limits Limits
+}
+
+// Result is what an import did: the shared counts, per-record outcomes and
+// issues, plus what only an SFCC document has.
+type Result struct {
+	PipelineResult
+	// Document is the kind of document read.
+	Document DocumentKind
+	// List holds a customer-list document's header settings (its ID
+	// always set), nil for a customers document. The repository has no
+	// place for them; store them as the application sees fit.
+	List *customer.ListSettings
+	// Assignments counts the group-assignment elements.
+	Assignments AssignmentCounts
+}
+
+// AssignmentCounts are the outcomes of a document's group-assignment
+// elements. In a dry run they count what would be done.
+type AssignmentCounts struct {
+	Read     int
+	Assigned int // memberships added
+	Removed  int // memberships removed
+	// Unchanged are assignments that already held, or removals of
+	// memberships that did not exist.
+	Unchanged int
+	// Refused are assignments to dynamic or system groups, skipped with a
+	// warning.
+	Refused int
+	// Rejected are assignments with an error: an unknown customer or group,
+	// or a malformed element.
+	Rejected int
+}
+
+// Import reads a customers or customer-list document from r and applies it
+// to repo with the platform's semantics:
+//
+//   - the customer-no identifies a customer (created with that number when
+//     new); without one, the login does; a record naming neither creates a
+//     customer with the list's next number;
+//   - a new customer's number may not be an order's buyer number
+//     (validate.CodeBuyerNumber), when repo implements
+//     customer.BuyerNumbers;
+//   - elements that are absent leave the stored value alone, empty ones set
+//     it empty (ModeReplace clears whatever the document does not give,
+//     except the password, which a document cannot give back, and what the
+//     format cannot carry: kind, flags, identifiers, active data);
+//   - email-verified-flag is read-only and ignored;
+//   - customer-groups assign static groups in a customers document, and are
+//     ignored in a customer-list document; a dynamic or system group is
+//     refused with a warning (validate.CodeGroupAssignmentRefused);
+//   - group-assignment elements are applied after the customers through
+//     the group store.
+//
+// Row-level problems are issues in the result, located by record and
+// element path. Import returns a *DocumentError for a document it cannot
+// read (also added to the report), a *FatalError when the repository
+// fails or ctx ends, with the result of what was done so far.
+func Import(ctx context.Context, repo customer.Repository, r io.Reader, opts ImportOptions) (*Result, error) {
+	d := NewDecoder(r, DecodeOptions{Document: opts.Document, Hasher: opts.Hasher, Limits: opts.Limits})
+	res := &Result{}
+	res.DryRun = opts.DryRun
+	kind, err := d.Document()
+	res.Document = kind
+	if err == nil && kind != DocCustomers && kind != DocCustomerList {
+		err = &DocumentError{
+			Issue: validate.New(validate.CodeXMLRoot, validate.Where{Document: opts.Document}).WithParams(validate.Params{Name: kind.Root()}),
+			Err:   fmt.Errorf("%w: a %s document holds no customers to import", ErrRoot, kind),
+		}
+	}
+	if err != nil {
+		addDocError(&res.Report, err)
+		return res, err
+	}
+	im := &importer{repo: repo, opts: opts, dec: d, res: res, list: opts.List, kinds: make(map[string]groups.Kind)}
+	if im.opts.Kind == 0 {
+		im.opts.Kind = customer.KindPerson
+	}
+	if kind == DocCustomerList && im.list == "" {
+		im.list = d.ListID()
+	}
+	im.groups = opts.Groups
+	if im.groups == nil {
+		im.groups, _ = repo.(groups.Store)
+	}
+	im.buyers, _ = repo.(customer.BuyerNumbers)
+	pres, err := pipeline.Run(ctx, repo, im.items(), opts.Options)
+	if pres != nil {
+		res.PipelineResult = *pres
+	}
+	if err == nil && im.pending != nil {
+		err = im.assignments(ctx)
+	}
+	res.Report.Add(d.Issues()...)
+	if err != nil {
+		addDocError(&res.Report, err)
+		return res, err
+	}
+	return res, nil
+}
+
+// addDocError reports a document error as a file-level issue.
+func addDocError(rep *validate.Report, err error) {
+	var de *DocumentError
+	if errors.As(err, &de) {
+		rep.Add(de.Issue)
+	}
+}
+
+type importer struct {
+	repo    customer.Repository
+	opts    ImportOptions
+	dec     *Decoder
+	res     *Result
+	list    string
+	groups  groups.Store
+	buyers  customer.BuyerNumbers
+	kinds   map[string]groups.Kind // group kinds seen, 0 for unknown groups
+	pending *GroupAssignment       // the first group-assignment, which ends the customers
+}
+
+// items yields the document's customers as pipeline items. It stops at the
+// first group-assignment, which waits until the customers are written.
+func (im *importer) items() iter.Seq2[pipeline.Item, error] {
+	return func(yield func(pipeline.Item, error) bool) {
+		for {
+			rec, err := im.dec.Next()
+			if err == io.EOF {
+				return
+			}
+			if err != nil {
+				yield(pipeline.Item{}, err)
+				return
+			}
+			switch rec := rec.(type) {
+			case *ListRecord:
+				s := rec.Settings
+				im.res.List = &s
+				im.res.Report.Add(rec.Issues...)
+			case *GroupAssignment:
+				im.pending = rec
+				return
+			case *CustomerRecord:
+				if !yield(im.item(rec), nil) {
+					return
+				}
+			}
+		}
+	}
+}
+
+func (im *importer) item(rec *CustomerRecord) pipeline.Item {
+	it := pipeline.Item{Where: rec.Where, Issues: rec.Issues}
+	p := &rec.Patch
+	if p.Given(customer.FieldNumber) && p.Set.Number != "" {
+		it.Keys = append(it.Keys, pipeline.Key{Kind: "customer-no", Value: p.Set.Number})
+	}
+	if p.Given(customer.FieldLogin) && p.Set.Credentials.Login != "" {
+		it.Keys = append(it.Keys, pipeline.Key{Kind: "login", Value: p.Set.Credentials.Login})
+	}
+	it.Plan = func(ctx context.Context) (pipeline.Plan, []validate.Issue, error) { return im.plan(ctx, rec) }
+	return it
+}
+
+func (im *importer) reject(rec *CustomerRecord, code validate.Code, path string, p validate.Params) (pipeline.Plan, []validate.Issue, error) {
+	w := rec.Where
+	if path != "" {
+		w.Path += "/" + path
+	}
+	return pipeline.Plan{Action: pipeline.ActionReject}, []validate.Issue{validate.New(code, w).WithParams(p)}, nil
+}
+
+// plan decides what one customer record does.
+func (im *importer) plan(ctx context.Context, rec *CustomerRecord) (pipeline.Plan, []validate.Issue, error) {
+	p := &rec.Patch
+	cur, err := im.find(ctx, p)
+	if err != nil {
+		return pipeline.Plan{}, nil, err
+	}
+	if rec.Delete || im.opts.Mode == pipeline.ModeDelete {
+		if cur == nil {
+			return im.reject(rec, validate.CodeUnknownCustomer, "", validate.Params{})
+		}
+		return pipeline.Plan{Action: pipeline.ActionDelete, Op: customer.Delete(cur.ID, cur.Version), CustomerID: cur.ID}, nil, nil
+	}
+	var issues []validate.Issue
+	if cur == nil {
+		if im.opts.Mode == pipeline.ModeUpdate {
+			return im.reject(rec, validate.CodeUnknownCustomer, "", validate.Params{})
+		}
+		c := im.create(rec)
+		if p.Given(customer.FieldNumber) && p.Set.Number != "" {
+			if im.buyers != nil {
+				taken, err := im.buyers.IsBuyerNumber(ctx, p.Set.Number)
+				if err != nil {
+					return pipeline.Plan{}, nil, err
+				}
+				if taken {
+					return im.reject(rec, validate.CodeBuyerNumber, "", validate.Params{Name: p.Set.Number})
+				}
+			}
+		} else if !im.opts.DryRun {
+			n, err := im.repo.NextNumber(ctx, im.list)
+			if err != nil {
+				return pipeline.Plan{}, nil, err
+			}
+			c.Number = n
+		}
+		if rec.GroupsGiven && im.dec.doc == DocCustomers {
+			add, more, err := im.staticGroups(ctx, rec)
+			if err != nil {
+				return pipeline.Plan{}, nil, err
+			}
+			issues = append(issues, more...)
+			c.Groups = add
+		}
+		return pipeline.Plan{Action: pipeline.ActionCreate, Op: customer.Put(c)}, issues, nil
+	}
+	next := cur.Clone()
+	if im.opts.Mode == pipeline.ModeReplace {
+		next = replaceBase(cur)
+	}
+	p.Apply(next)
+	if rec.GroupsGiven && im.dec.doc == DocCustomers {
+		add, more, err := im.staticGroups(ctx, rec)
+		if err != nil {
+			return pipeline.Plan{}, nil, err
+		}
+		issues = append(issues, more...)
+		if im.opts.Mode == pipeline.ModeReplace {
+			next.Groups = nil
+		}
+		for _, g := range add {
+			next.SetGroup(g, true)
+		}
+	}
+	if customer.Equal(cur, next) {
+		return pipeline.Plan{Action: pipeline.ActionUnchanged, CustomerID: cur.ID}, issues, nil
+	}
+	return pipeline.Plan{Action: pipeline.ActionUpdate, Op: customer.Put(next), CustomerID: cur.ID}, issues, nil
+}
+
+// find looks up the customer a record names: by customer-no when it has
+// one, else by login. It returns nil when there is none.
+func (im *importer) find(ctx context.Context, p *customer.Patch) (*customer.Customer, error) {
+	var c *customer.Customer
+	var err error
+	switch {
+	case p.Given(customer.FieldNumber) && p.Set.Number != "":
+		c, err = im.repo.ByNumber(ctx, im.list, p.Set.Number)
+	case p.Given(customer.FieldLogin) && p.Set.Credentials.Login != "":
+		c, err = im.repo.ByLogin(ctx, im.list, p.Set.Credentials.Login)
+	default:
+		return nil, nil
+	}
+	if errors.Is(err, customer.ErrNotFound) {
+		return nil, nil
+	}
+	return c, err
+}
+
+// create builds a new customer from a record: the patch applied to an
+// empty customer. The decoder left every field it did not give at its zero
+// value, so the patch's values are taken over directly.
+func (im *importer) create(rec *CustomerRecord) *customer.Customer {
+	p := &rec.Patch
+	c := new(customer.Customer)
+	*c = p.Set
+	c.Kind = im.opts.Kind
+	c.List = im.list
+	c.Profile.EmailVerified = nil
+	for _, a := range p.Attributes {
+		c.Attributes = customer.SetAttribute(c.Attributes, a.ID, a.Lang, a.Values...)
+	}
+	return c
+}
+
+// replaceBase is what ModeReplace applies a record to: a customer with the
+// stored identity and the fields the format cannot carry (or must not
+// overwrite), and nothing else.
+func replaceBase(cur *customer.Customer) *customer.Customer {
+	old := cur.Clone()
+	return &customer.Customer{
+		ID: old.ID, Version: old.Version, Kind: old.Kind, List: old.List, Number: old.Number,
+		Credentials: customer.Credentials{Password: old.Credentials.Password},
+		Profile:     customer.Profile{TaxCode: old.Profile.TaxCode, EmailVerified: old.Profile.EmailVerified},
+		Flags:       old.Flags, Identifiers: old.Identifiers, Groups: old.Groups, ActiveData: old.ActiveData,
+		CreatedAt: old.CreatedAt, UpdatedAt: old.UpdatedAt,
+	}
+}
+
+// staticGroups sorts a record's customer-groups into the static groups to
+// assign and warnings for the rest.
+func (im *importer) staticGroups(ctx context.Context, rec *CustomerRecord) ([]string, []validate.Issue, error) {
+	var add []string
+	var issues []validate.Issue
+	w := rec.Where
+	w.Path += "/customer-groups/customer-group"
+	for _, id := range rec.Groups {
+		k, err := im.groupKind(ctx, id)
+		if err != nil {
+			return nil, nil, err
+		}
+		switch k {
+		case groups.Static:
+			add = append(add, id)
+		case 0:
+			issues = append(issues, validate.New(validate.CodeGroupUnknown, w).WithParams(validate.Params{Name: id}).AsWarning())
+		default:
+			issues = append(issues, validate.New(validate.CodeGroupAssignmentRefused, w).WithParams(validate.Params{Name: id}).AsWarning())
+		}
+	}
+	slices.Sort(add)
+	return slices.Compact(add), issues, nil
+}
+
+// groupKind returns the kind of group id, 0 when there is no such group or
+// no group store.
+func (im *importer) groupKind(ctx context.Context, id string) (groups.Kind, error) {
+	if k, ok := im.kinds[id]; ok {
+		return k, nil
+	}
+	var k groups.Kind
+	if im.groups != nil {
+		g, err := im.groups.Group(ctx, id)
+		switch {
+		case err == nil:
+			k = g.Kind
+		case !errors.Is(err, groups.ErrNotFound):
+			return 0, err
+		}
+	}
+	if len(im.kinds) < 10000 {
+		im.kinds[id] = k
+	}
+	return k, nil
+}
