@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -44,8 +45,7 @@ func fiSSN(d time.Time, individual int) string {
 		sign = "A"
 	}
 	datePart := d.Format("020106")
-	n := 0
-	fmt.Sscan(datePart+fmt.Sprintf("%03d", individual), &n)
+	n, _ := strconv.Atoi(datePart + fmt.Sprintf("%03d", individual))
 	return datePart + sign + fmt.Sprintf("%03d", individual) + string("0123456789ABCDEFHJKLMNPRSTUVWXY"[n%31])
 }
 
