@@ -114,4 +114,3 @@ func (x *Reader) setCodePage(cp int) {
 	}
 	x.cp = &table
 }
-
