@@ -1,22 +1,31 @@
-// Command quickstart walks through impex's customer domain: it fills an
-// in-memory store with a few dozen customers and groups, then shows lookups,
-// filtered listings, optimistic concurrency and atomic batches.
+// Command quickstart walks through impex: it fills an in-memory store with a
+// few dozen customers and groups, shows lookups, filtered listings,
+// optimistic concurrency and atomic batches, then exports the back office's
+// Excel ZIP, edits the person workbook, imports it and writes the
+// rejected-rows workbook.
 //
 //	go run ./examples/quickstart
 package main
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/language"
+
 	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/customer/memstore"
+	"github.com/impexkit/impex/excelio"
 	"github.com/impexkit/impex/groups"
 )
 
@@ -169,7 +178,156 @@ func run(ctx context.Context, out io.Writer) error {
 		n++
 	}
 	p("  vip now has %d explicit members", n)
+
+	p("")
+	return excelStory(ctx, p, store, ssn)
+}
+
+// excelStory exports the store to the back office's two-workbook ZIP, edits
+// the person workbook as a user would, imports it and writes the
+// rejected-rows workbook next to the export.
+func excelStory(ctx context.Context, p func(string, ...any), store *memstore.Store, ssn *customer.SSNHasher) error {
+	p("== 8. Excel export")
+	dir, err := os.MkdirTemp("", "impex-quickstart-")
+	if err != nil {
+		return err
+	}
+	exportPath := filepath.Join(dir, "customers.zip")
+	f, err := os.Create(exportPath)
+	if err != nil {
+		return err
+	}
+	counts, err := excelio.Export(ctx, f, store, customer.Filter{}, excelio.ExportOptions{})
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	p("  wrote %s: %d persons, %d companies", exportPath, counts.Persons, counts.Companies)
+
+	person, err := unzipEntry(exportPath, "Person Customers.xlsx")
+	if err != nil {
+		return err
+	}
+	edited, err := editWorkbook(person)
+	if err != nil {
+		return err
+	}
+	p("  edited the person workbook: a new customer with generate(), a NEWGROUP column, one bad e-mail")
+
+	p("")
+	p("== 9. Excel import")
+	res, err := excelio.Import(ctx, bytes.NewReader(edited), int64(len(edited)), store, excelio.ImportOptions{SSN: ssn})
+	if err != nil {
+		return err
+	}
+	p("  read %d rows: %d created, %d updated, %d unchanged, %d rejected", res.Read, res.Created, res.Updated, res.Unchanged, res.Rejected)
+	for is := range res.Report.All() {
+		p("  %s", is.Error())
+	}
+	created, err := store.ByEmail(ctx, "", "new.customer@example.fi")
+	if err != nil {
+		return err
+	}
+	p("  the new customer got number %s and generated card %v", created.Number, created.Identifiers.Cards)
+	g, err := store.Group(ctx, "NEWGROUP")
+	if err != nil {
+		return err
+	}
+	members := 0
+	for _, err := range store.List(ctx, customer.Filter{Group: g.ID}) {
+		if err != nil {
+			return err
+		}
+		members++
+	}
+	p("  group %s was created as %s with %d members", g.ID, g.Kind, members)
+
+	rejectedPath := filepath.Join(dir, "Person Customers - rejected.xlsx")
+	rf, err := os.Create(rejectedPath)
+	if err != nil {
+		return err
+	}
+	err = res.WriteRejected(rf, language.English)
+	if cerr := rf.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	p("  wrote the rejected rows to %s", rejectedPath)
 	return nil
+}
+
+// unzipEntry returns one file of a ZIP archive.
+func unzipEntry(path, name string) ([]byte, error) {
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		return nil, err
+	}
+	defer zr.Close()
+	rc, err := zr.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	return io.ReadAll(rc)
+}
+
+// editWorkbook makes the changes a back-office user would: a new row asking
+// for a generated card, a new group column, and a typo in one e-mail.
+func editWorkbook(b []byte) ([]byte, error) {
+	x, err := excelize.OpenReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	defer x.Close()
+	sheet := x.GetSheetList()[0]
+	rows, err := x.GetRows(sheet)
+	if err != nil {
+		return nil, err
+	}
+	header := rows[0]
+	col := func(name string) int {
+		for i, h := range header {
+			if h == name {
+				return i + 1
+			}
+		}
+		return -1
+	}
+	// A new group column: the first three customers join NEWGROUP.
+	groupCol := len(header) + 1
+	cell, _ := excelize.CoordinatesToCellName(groupCol, 1)
+	if err := x.SetCellStr(sheet, cell, "group:NEWGROUP"); err != nil {
+		return nil, err
+	}
+	for r := 2; r <= 4; r++ {
+		cell, _ := excelize.CoordinatesToCellName(groupCol, r)
+		if err := x.SetCellBool(sheet, cell, true); err != nil {
+			return nil, err
+		}
+	}
+	// A typo in the fifth customer's e-mail.
+	cell, _ = excelize.CoordinatesToCellName(col("email"), 6)
+	if err := x.SetCellStr(sheet, cell, "broken.address@"); err != nil {
+		return nil, err
+	}
+	// A new customer: no id, a generated card.
+	newRow := len(rows) + 1
+	for name, v := range map[string]string{"email": "new.customer@example.fi", "firstName": "Uusi",
+		"lastName": "Asiakas", "customerCard:1": "generate()"} {
+		cell, _ := excelize.CoordinatesToCellName(col(name), newRow)
+		if err := x.SetCellStr(sheet, cell, v); err != nil {
+			return nil, err
+		}
+	}
+	var buf bytes.Buffer
+	if err := x.Write(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 // seed writes 36 varied customers in three batches, advancing the clock

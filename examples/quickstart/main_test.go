@@ -20,6 +20,11 @@ func TestWalkThrough(t *testing.T) {
 		"the duplicate key is email",
 		"the batch's first customer was not stored either: true",
 		"customer group is not static",
+		"1 created, 3 updated, 23 unchanged, 1 rejected",
+		`row 6, column C (email)`,
+		"generated card [",
+		"group NEWGROUP was created as static with 3 members",
+		"wrote the rejected rows to",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
