@@ -540,6 +540,7 @@ func lostDigits(literal string) bool {
 func (im *importer) item(number int, cells []sheet.Cell) pipeline.Item {
 	where := validate.Where{Sheet: im.sheet, Row: number}
 	it := pipeline.Item{Where: where}
+	var ssn *plainSSN
 	for i := range im.cols {
 		b := &im.cols[i]
 		v, _ := im.cellValue(b, cells, where)
@@ -560,15 +561,28 @@ func (im *importer) item(number int, cells []sheet.Cell) pipeline.Item {
 		case "ssn":
 			if customer.IsSSNHash(v) {
 				it.Keys = append(it.Keys, pipeline.Key{Kind: "ssn", Value: v})
-			} else if info, code := validate.NationalIDAt(im.opts.SSNCountry, v, im.now()); code == "" && im.opts.SSN != nil {
-				it.Keys = append(it.Keys, pipeline.Key{Kind: "ssn", Value: im.opts.SSN.Hash(info.Normalized)})
+				break
+			}
+			ssn = &plainSSN{}
+			ssn.info, ssn.code = validate.NationalIDAt(im.opts.SSNCountry, v, im.now())
+			if ssn.code == "" {
+				ssn.hash = im.opts.SSN.Hash(ssn.info.Normalized)
+				it.Keys = append(it.Keys, pipeline.Key{Kind: "ssn", Value: ssn.hash})
 			}
 		}
 	}
 	it.Plan = func(ctx context.Context) (pipeline.Plan, []validate.Issue, error) {
-		return im.plan(ctx, where, cells)
+		return im.plan(ctx, where, cells, ssn)
 	}
 	return it
+}
+
+// plainSSN is a row's plain identity number, checked and hashed once. It
+// lives only until the row is planned.
+type plainSSN struct {
+	info validate.NationalIDInfo
+	code validate.Code
+	hash string
 }
 
 // resolve finds the stored customer a row addresses: nil for a new one.
@@ -633,7 +647,7 @@ func cellWhere(row validate.Where, b *boundColumn) validate.Where {
 }
 
 // plan decides what one row does; see Import for the rules.
-func (im *importer) plan(ctx context.Context, where validate.Where, cells []sheet.Cell) (pipeline.Plan, []validate.Issue, error) {
+func (im *importer) plan(ctx context.Context, where validate.Where, cells []sheet.Cell, ssn *plainSSN) (pipeline.Plan, []validate.Issue, error) {
 	existing, issues, err := im.resolve(ctx, where, cells)
 	if err != nil || len(issues) > 0 {
 		return pipeline.Plan{}, issues, err
@@ -651,7 +665,7 @@ func (im *importer) plan(ctx context.Context, where validate.Where, cells []shee
 		return pipeline.Plan{Action: ActionDelete, Op: customer.Delete(existing.ID, existing.Version), CustomerID: existing.ID}, nil, nil
 	}
 
-	p, issues := im.patch(existing, where, cells)
+	p, issues := im.patch(existing, where, cells, ssn)
 	next := &customer.Customer{Kind: im.schema.kind, List: im.opts.List}
 	if existing != nil {
 		next = existing.Clone()
@@ -723,7 +737,7 @@ func (im *importer) emptyAddresses(cells []sheet.Cell, where validate.Where) map
 
 // patch reads a row's cells into a patch, column by column, following each
 // column's rules for empty cells and new customers.
-func (im *importer) patch(existing *customer.Customer, where validate.Where, cells []sheet.Cell) (*rowPatch, []validate.Issue) {
+func (im *importer) patch(existing *customer.Customer, where validate.Where, cells []sheet.Cell, ssn *plainSSN) (*rowPatch, []validate.Issue) {
 	p := &rowPatch{}
 	var issues []validate.Issue
 	isNew := existing == nil
@@ -773,18 +787,16 @@ func (im *importer) patch(existing *customer.Customer, where validate.Where, cel
 				issues = append(issues, validate.New(validate.CodeHashNotImportable, cw).WithField("ssn").WithSecret())
 				continue
 			}
-			info, code := validate.NationalIDAt(im.opts.SSNCountry, v, im.now())
-			if code != "" {
-				issues = append(issues, validate.New(code, cw).WithField("ssn").WithSecret())
+			if ssn.code != "" {
+				issues = append(issues, validate.New(ssn.code, cw).WithField("ssn").WithSecret())
 				continue
 			}
-			hash := im.opts.SSN.Hash(info.Normalized)
 			if existing != nil && existing.Identifiers.SSNHash != "" {
-				if ok, _ := im.opts.SSN.Match(info.Normalized, existing.Identifiers.SSNHash); ok {
+				if ok, _ := im.opts.SSN.Match(ssn.info.Normalized, existing.Identifiers.SSNHash); ok {
 					continue // the stored number, perhaps under an older key
 				}
 			}
-			b.col.set(p, b.param, hash)
+			b.col.set(p, b.param, ssn.hash)
 			continue
 		}
 		value := v

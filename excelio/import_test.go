@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -503,4 +504,25 @@ func TestModes(t *testing.T) {
 			t.Fatalf("after replace: %+v", got)
 		}
 	})
+}
+
+func TestImportWritesNoTemporaryFiles(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("TMPDIR", dir)
+	store := newStore()
+	var rows [][]any
+	for i := range 2000 {
+		rows = append(rows, person(i))
+	}
+	res, err := importBytes(t, store, workbook(t, "Person Customers", newPersonHeader, rows...), excelio.ImportOptions{})
+	if err != nil || res.Created != 2000 {
+		t.Fatalf("err %v %+v", err, res.Progress)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 0 {
+		t.Fatalf("the import left %d files in the temporary directory", len(entries))
+	}
 }

@@ -150,8 +150,15 @@ func textField(name string, field customer.Field, kind valueKind, rule validate.
 }
 
 func positive(param string) (int, error) {
-	n, err := strconv.Atoi(param)
-	if err != nil || n < 1 || n > maxIndex || strconv.Itoa(n) != param {
+	n := 0
+	for i := 0; i < len(param); i++ {
+		c := param[i]
+		if c < '0' || c > '9' || (i == 0 && c == '0') || n > maxIndex {
+			return 0, fmt.Errorf("%q is not a number from 1 to %d", param, maxIndex)
+		}
+		n = n*10 + int(c-'0')
+	}
+	if n < 1 || n > maxIndex {
 		return 0, fmt.Errorf("%q is not a number from 1 to %d", param, maxIndex)
 	}
 	return n, nil

@@ -1,6 +1,9 @@
 package validate
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // MaxE164Digits is the most digits an E.164 number has, country code
 // included.
@@ -76,17 +79,30 @@ const callingCodes = "1 7 20 27 30 31 32 33 34 36 39 40 41 43 44 45 46 47 48 49 
 // callingCode returns the calling code digits start with, or "".
 func callingCode(digits string) string {
 	for n := 1; n <= 3 && n <= len(digits); n++ {
-		cc := digits[:n]
-		for rest := callingCodes; rest != ""; {
-			var f string
-			f, rest, _ = strings.Cut(rest, " ")
-			if f == cc {
-				return cc
-			}
+		v := 0
+		for i := 0; i < n; i++ {
+			v = v*10 + int(digits[i]-'0')
+		}
+		// Codes have no leading zero, so "1" and "01" cannot be confused.
+		if digits[0] != '0' && assignedCallingCodes[v] {
+			return digits[:n]
 		}
 	}
 	return ""
 }
+
+// assignedCallingCodes marks the assigned country calling codes, read once
+// from callingCodes; it is never written after.
+var assignedCallingCodes = func() (set [1000]bool) {
+	for rest := callingCodes; rest != ""; {
+		var f string
+		f, rest, _ = strings.Cut(rest, " ")
+		if n, err := strconv.Atoi(f); err == nil && n > 0 && n < 1000 {
+			set[n] = true
+		}
+	}
+	return set
+}()
 
 func regionByName(r string) (phoneRegion, bool) {
 	for _, p := range phoneRegions {

@@ -238,16 +238,28 @@ func (s *Store) lookup(ctx context.Context, k indexKey, ambiguous bool) (*custom
 	holders := s.shared[k]
 	switch {
 	case len(holders) == 0:
-		where := ""
-		if k.list != "" {
-			where = fmt.Sprintf(" in list %q", k.list)
-		}
-		return nil, fmt.Errorf("%w: %s %q%s", customer.ErrNotFound, k.key, k.value, where)
+		// Imports look up many keys that are free; a plain value keeps the
+		// miss cheap, and the message is only built when printed.
+		return nil, &notFoundError{k}
 	case len(holders) > 1 && ambiguous:
 		return nil, fmt.Errorf("%w: %d customers have %s %q", customer.ErrAmbiguous, len(holders), k.key, k.value)
 	}
 	return s.get(holders[0])
 }
+
+// notFoundError reports a key no customer holds. It matches
+// customer.ErrNotFound.
+type notFoundError struct{ k indexKey }
+
+func (e *notFoundError) Error() string {
+	where := ""
+	if e.k.list != "" {
+		where = fmt.Sprintf(" in list %q", e.k.list)
+	}
+	return fmt.Sprintf("%v: %s %q%s", customer.ErrNotFound, e.k.key, e.k.value, where)
+}
+
+func (e *notFoundError) Is(target error) bool { return target == customer.ErrNotFound }
 
 // ByNumber returns the customer of list with the given number, or
 // customer.ErrNotFound.
