@@ -73,6 +73,9 @@ func Open(r io.ReaderAt, size int64, limits core.Limits) (x *Reader, err error) 
 			x, err = nil, fmt.Errorf("%w: the compound file is damaged (%v)", core.ErrCorrupt, p)
 		}
 	}()
+	if err := checkHeader(r, size); err != nil {
+		return nil, err
+	}
 	doc, err := mscfb.New(io.NewSectionReader(r, 0, size))
 	if err != nil {
 		return nil, fmt.Errorf("%w: the compound file is damaged (%v)", core.ErrCorrupt, err)
@@ -117,6 +120,31 @@ func Open(r io.ReaderAt, size int64, limits core.Limits) (x *Reader, err error) 
 		return nil, err
 	}
 	return x, nil
+}
+
+// checkHeader checks the compound file header's sector counts against the
+// file's size before mscfb sizes its tables by them: a 512-byte file
+// claiming billions of directory sectors must not cost gigabytes.
+func checkHeader(r io.ReaderAt, size int64) error {
+	var h [76]byte
+	if _, err := r.ReadAt(h[:], 0); err != nil {
+		return corrupt("the compound file header is truncated")
+	}
+	le := binary.LittleEndian
+	shift := le.Uint16(h[30:])
+	if shift != 9 && shift != 12 {
+		return corrupt("the compound file has a sector size of 2^%d", shift)
+	}
+	sectors := uint64(size>>shift) + 1
+	for _, f := range []struct {
+		off  int
+		what string
+	}{{40, "directory"}, {44, "FAT"}, {64, "mini FAT"}, {72, "DIFAT"}} {
+		if n := uint64(le.Uint32(h[f.off:])); n > sectors {
+			return corrupt("the compound file claims %d %s sectors in %d bytes", n, f.what, size)
+		}
+	}
+	return nil
 }
 
 // records reads BIFF records: a 2-byte type, a 2-byte length, the data.

@@ -1,0 +1,89 @@
+package xlsx
+
+import (
+	"archive/zip"
+	"bytes"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/impexkit/impex/internal/sheet/core"
+)
+
+// fuzzLimits keep each input cheap while leaving every limit reachable.
+var fuzzLimits = core.Limits{
+	MaxUnpacked: 8 << 20, MaxEntries: 64, MaxRows: 10000, MaxColumns: 1000,
+	MaxCellChars: 1000, MaxSharedStrings: 10000, MaxSharedBytes: 1 << 20, MaxDepth: 32,
+}
+
+// storedWorkbook wraps a worksheet's XML in an otherwise valid workbook
+// whose entries are stored, not deflated, so that the fuzzer's changes
+// reach the XML scanner instead of failing the checksum.
+func storedWorkbook(sheet []byte) []byte {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	add := func(name string, data []byte) {
+		w, _ := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Store})
+		w.Write(data)
+	}
+	add("xl/workbook.xml", []byte(`<workbook><workbookPr date1904="1"/><sheets><sheet name="S" r:id="rId1"/></sheets></workbook>`))
+	add("xl/_rels/workbook.xml.rels", []byte(`<Relationships><Relationship Id="rId1" Type="`+relBase+`worksheet" Target="worksheets/sheet1.xml"/></Relationships>`))
+	add("xl/sharedStrings.xml", []byte(`<sst><si><t>a</t></si><si><r><t>b</t></r><rPh><t>c</t></rPh></si></sst>`))
+	add("xl/styles.xml", []byte(`<styleSheet><numFmts><numFmt numFmtId="164" formatCode="yyyy"/></numFmts><cellXfs><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="164"/></cellXfs></styleSheet>`))
+	add("xl/worksheets/sheet1.xml", sheet)
+	zw.Close()
+	return buf.Bytes()
+}
+
+// FuzzXLSX feeds the reader whole files (inputs starting "PK") and
+// worksheet XML wrapped in a stored workbook (anything else). It must
+// never panic, and the limits bound its work.
+func FuzzXLSX(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join(fixtures, "*.xlsx"))
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, e := range zr.File {
+			if strings.HasPrefix(e.Name, "xl/worksheets/") {
+				rc, _ := e.Open()
+				sheet, _ := io.ReadAll(rc)
+				rc.Close()
+				f.Add(sheet)
+			}
+		}
+	}
+	f.Add([]byte(`<worksheet><sheetData><row><c t="s"><v>1</v></c><c s="2"><v>3.5</v></c><c t="inlineStr"><is><t>x&amp;y</t></is></c></row></sheetData></worksheet>`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if !bytes.HasPrefix(data, []byte("PK")) {
+			data = storedWorkbook(data)
+		}
+		x, err := Open(bytes.NewReader(data), int64(len(data)), fuzzLimits)
+		if err != nil {
+			return
+		}
+		defer x.Close()
+		rows := 0
+		for x.Next() {
+			r := x.Row()
+			if r.Number < 1 || r.Number > fuzzLimits.MaxRows || len(r.Cells) > fuzzLimits.MaxColumns {
+				t.Fatalf("row %d with %d cells passed the limits", r.Number, len(r.Cells))
+			}
+			for _, c := range r.Cells {
+				if len(c.Text) > 4*fuzzLimits.MaxCellChars {
+					t.Fatalf("a cell of %d bytes passed MaxCellChars", len(c.Text))
+				}
+			}
+			rows++
+		}
+		_ = x.Err()
+	})
+}
