@@ -178,6 +178,7 @@ type boundColumn struct {
 	header string
 	kind   valueKind
 	rule   validate.Rule
+	n      int // the address number of an address column
 }
 
 type importer struct {
@@ -189,17 +190,21 @@ type importer struct {
 	idCol    int // index into cols, -1 when absent
 	emailCol int
 	present  map[string]bool // column names (patterns by prefix) present
-	reader   sheet.Reader
-	sheet    string
-	now      func() time.Time
-	cardGen  cards.Generator
-	newCards map[string]bool      // cards generated or given in this file
-	created  map[string]bool      // groups this import created
-	pending  map[int][]sheet.Cell // cells of rows not yet decided
-	rejected []rejectedRow
-	rows     []RowOutcome // kept for the result when the caller set no OnRow
-	userRow  func(RowOutcome)
-	readErr  error
+	// missingForNew are the columns a new customer needs that the file
+	// lacks; fullAddresses the address numbers with every field's column.
+	missingForNew []string
+	fullAddresses []int
+	reader        sheet.Reader
+	sheet         string
+	now           func() time.Time
+	cardGen       cards.Generator
+	newCards      map[string]bool      // cards generated or given in this file
+	created       map[string]bool      // groups this import created
+	pending       map[int][]sheet.Cell // cells of rows not yet decided
+	rejected      []rejectedRow
+	rows          []RowOutcome // kept for the result when the caller set no OnRow
+	userRow       func(RowOutcome)
+	readErr       error
 }
 
 // fileIssue records a file-level issue in the result and returns it as the
@@ -388,7 +393,8 @@ func (im *importer) bindHeaders(ctx context.Context, headers []string, count int
 		}
 		b := boundColumn{col: col, param: param, index: i, header: h, kind: col.kind, rule: col.rule}
 		if col.name == "address:" {
-			_, field, _ := addressParam(param)
+			n, field, _ := addressParam(param)
+			b.n = n
 			b.kind, b.rule = addressColumnRule(field)
 		}
 		if col.name == "group:" {
@@ -404,6 +410,19 @@ func (im *importer) bindHeaders(ctx context.Context, headers []string, count int
 		}
 		im.present[col.name] = true
 		im.cols = append(im.cols, b)
+	}
+	for _, c := range im.schema.columns {
+		if c.requiredNew && !im.present[c.name] {
+			im.missingForNew = append(im.missingForNew, c.name)
+		}
+	}
+	var fields [maxIndex + 1]int
+	for _, b := range im.cols {
+		if b.col.name == "address:" {
+			if fields[b.n]++; fields[b.n] == len(addressFields) {
+				im.fullAddresses = append(im.fullAddresses, b.n)
+			}
+		}
 	}
 	if im.idCol < 0 && !im.opts.MatchByEmail {
 		return validate.New(validate.CodeMissingColumn, validate.Where{Row: 1}).WithParams(validate.Params{Name: "id"}), false
@@ -710,22 +729,22 @@ func (im *importer) plan(ctx context.Context, where validate.Where, cells []shee
 // emptyAddresses returns the address numbers whose every column is in the
 // file and empty in the row: those addresses are removed.
 func (im *importer) emptyAddresses(cells []sheet.Cell, where validate.Where) map[int]bool {
-	columns := map[int]int{}
-	filled := map[int]bool{}
+	if len(im.fullAddresses) == 0 {
+		return nil
+	}
+	var filled [maxIndex + 1]bool
 	for i := range im.cols {
 		b := &im.cols[i]
-		if b.col.name != "address:" {
+		if b.col.name != "address:" || filled[b.n] {
 			continue
 		}
-		n, _, _ := addressParam(b.param)
-		columns[n]++
 		if v, is := im.cellValue(b, cells, where); is != nil || (v != "" && v != "false") {
-			filled[n] = true
+			filled[b.n] = true
 		}
 	}
 	var out map[int]bool
-	for n, count := range columns {
-		if count == len(addressFields) && !filled[n] {
+	for _, n := range im.fullAddresses {
+		if !filled[n] {
 			if out == nil {
 				out = map[int]bool{}
 			}
@@ -813,10 +832,8 @@ func (im *importer) patch(existing *customer.Customer, where validate.Where, cel
 	}
 	p.removeAddress = im.emptyAddresses(cells, where)
 	if isNew {
-		for _, c := range im.schema.columns {
-			if c.requiredNew && !im.present[c.name] {
-				issues = append(issues, validate.New(validate.CodeMissingColumn, where).WithParams(validate.Params{Name: c.name}))
-			}
+		for _, name := range im.missingForNew {
+			issues = append(issues, validate.New(validate.CodeMissingColumn, where).WithParams(validate.Params{Name: name}))
 		}
 	}
 	return p, issues
