@@ -169,4 +169,3 @@ func errString(err error) string {
 	}
 	return err.Error()
 }
-

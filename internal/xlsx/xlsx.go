@@ -281,8 +281,7 @@ type Reader struct {
 	row       core.Row
 	arena     []byte    // the current row's non-shared texts
 	pend      []pending // cells whose text is in arena
-	scratch   []byte
-	maxCellBy int // MaxCellChars in bytes, at most
+	maxCellBy int       // MaxCellChars in bytes, at most
 }
 
 type pending struct{ col, start, end int }
