@@ -377,8 +377,11 @@ func (r rec) text(path string) {
 }
 
 func joinPath(a, b string) string {
-	if a == "" {
+	switch {
+	case a == "":
 		return b
+	case b == "":
+		return a
 	}
 	return a + "/" + b
 }
@@ -402,7 +405,7 @@ func (r rec) children(path string, fn func(name string)) {
 
 // leaf reads the text content of the element just opened, up to its end
 // tag. A child element inside is reported and skipped.
-func (r rec) leaf(path string) string {
+func (r rec) leaf(dir, name string) string {
 	d := r.d
 	var first string
 	parts := 0
@@ -425,16 +428,18 @@ func (r rec) leaf(path string) string {
 			}
 			parts++
 		case xmlscan.StartElement:
-			r.unknown(path)
+			r.unknown(joinPath(dir, name))
 		}
 	}
 }
 
 // str reads a leaf and checks its length against max characters (0 for no
 // limit).
-func (r rec) str(path, field string, max int) string {
-	s := r.leaf(path)
-	r.checkLen(path, field, s, max)
+func (r rec) str(dir, name, field string, max int) string {
+	s := r.leaf(dir, name)
+	if max > 0 && len(s) > max {
+		r.checkLen(joinPath(dir, name), field, s, max)
+	}
 	return s
 }
 
@@ -446,11 +451,11 @@ func (r rec) checkLen(path, field, s string, max int) {
 	}
 }
 
-func (r rec) boolean(path, field string) (bool, bool) {
-	s := r.leaf(path)
+func (r rec) boolean(dir, name, field string) (bool, bool) {
+	s := r.leaf(dir, name)
 	b, ok := parseBool(s)
 	if !ok {
-		r.add(validate.CodeInvalidBoolean, path, field, s, validate.Params{Expected: "true, false, 1 or 0"})
+		r.add(validate.CodeInvalidBoolean, joinPath(dir, name), field, s, validate.Params{Expected: "true, false, 1 or 0"})
 	}
 	return b, ok
 }
@@ -466,21 +471,21 @@ func parseBool(s string) (bool, bool) {
 	return false, false
 }
 
-func (r rec) integer(path, field string) (int64, bool) {
-	s := r.leaf(path)
+func (r rec) integer(dir, name, field string) (int64, bool) {
+	s := r.leaf(dir, name)
 	n, err := strconv.ParseInt(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "+")), 10, 64)
 	if err != nil {
-		r.add(validate.CodeInvalidNumber, path, field, s, validate.Params{})
+		r.add(validate.CodeInvalidNumber, joinPath(dir, name), field, s, validate.Params{})
 		return 0, false
 	}
 	return n, true
 }
 
-func (r rec) dateTime(path, field string) time.Time {
-	s := r.leaf(path)
+func (r rec) dateTime(dir, name, field string) time.Time {
+	s := r.leaf(dir, name)
 	t, ok := parseDateTime(s)
 	if !ok {
-		r.add(validate.CodeInvalidDate, path, field, s, validate.Params{Expected: "an xsd:dateTime such as 2015-05-18T19:19:51.983Z"})
+		r.add(validate.CodeInvalidDate, joinPath(dir, name), field, s, validate.Params{Expected: "an xsd:dateTime such as 2015-05-18T19:19:51.983Z"})
 	}
 	return t
 }
@@ -570,7 +575,7 @@ func (r rec) attribute(path string) customer.Attribute {
 				continue
 			}
 			children = true
-			a.Values = append(a.Values, r.leaf(path+"/value"))
+			a.Values = append(a.Values, r.leaf(path, "value"))
 		}
 	}
 }

@@ -54,10 +54,10 @@ func (d *Decoder) customer() *CustomerRecord {
 			})
 		case "note":
 			p.Give(customer.FieldNote)
-			p.Set.Note = r.str("note", "note", validate.MaxXSDText)
+			p.Set.Note = r.str("", "note", "note", validate.MaxXSDText)
 		case "global-party-id":
 			p.Give(customer.FieldGlobalPartyID)
-			p.Set.GlobalPartyID = r.str("global-party-id", "globalPartyId", validate.MaxXSDString)
+			p.Set.GlobalPartyID = r.str("", "global-party-id", "globalPartyId", validate.MaxXSDString)
 		default:
 			r.unknown("")
 		}
@@ -68,44 +68,44 @@ func (d *Decoder) customer() *CustomerRecord {
 // skipEmpty reads past an element that should have no content, reporting
 // any it has.
 func (d *Decoder) skipEmpty(r rec, path string) {
-	if s := r.leaf(path); strings.TrimSpace(s) != "" {
+	if s := r.leaf(path, ""); strings.TrimSpace(s) != "" {
 		r.add(validate.CodeXMLUnknownElement, path, "", "", validate.Params{Name: "text"})
 	}
 }
 
 func (d *Decoder) credentials(r rec, out *CustomerRecord) {
 	p := &out.Patch
-	const base = "credentials/"
+	const base = "credentials"
 	var legacy customer.ExternalProfile
 	r.children("credentials", func(name string) {
 		switch name {
 		case "login":
 			p.Give(customer.FieldLogin)
-			s := r.leaf(base + name)
+			s := r.leaf(base, name)
 			p.Set.Credentials.Login = s
 			if s != "" {
 				if _, code := validate.Login(s); code != "" {
-					r.add(code, base+name, "login", s, validate.Params{Max: validate.MaxXSDString})
+					r.add(code, joinPath(base, name), "login", s, validate.Params{Max: validate.MaxXSDString})
 				}
 			}
 		case "password":
 			d.password(r, out)
 		case "enabled-flag":
-			if b, ok := r.boolean(base+name, "enabled"); ok {
+			if b, ok := r.boolean(base, name, "enabled"); ok {
 				p.Give(customer.FieldDisabled)
 				p.Set.Credentials.Disabled = !b
 			}
 		case "password-question":
 			p.Give(customer.FieldQuestion)
-			p.Set.Credentials.Question = r.str(base+name, "question", validate.MaxXSDString)
+			p.Set.Credentials.Question = r.str(base, name, "question", validate.MaxXSDString)
 		case "password-answer":
 			p.Give(customer.FieldAnswer)
-			s := r.leaf(base + name)
+			s := r.leaf(base, name)
 			p.Set.Credentials.Answer = d.hashAnswer(r, s)
 		case "provider-id":
-			legacy.ProviderID = r.str(base+name, "providerId", validate.MaxXSDString)
+			legacy.ProviderID = r.str(base, name, "providerId", validate.MaxXSDString)
 		case "external-id":
-			legacy.ExternalID = r.str(base+name, "externalId", validate.MaxXSDString)
+			legacy.ExternalID = r.str(base, name, "externalId", validate.MaxXSDString)
 		default:
 			r.unknown("credentials")
 		}
@@ -130,7 +130,7 @@ func (d *Decoder) password(r rec, out *CustomerRecord) {
 	scheme, hasScheme := attr(d.sc, "encryptionScheme")
 	encrypted, okEnc := parseBool(string(enc))
 	schemeName := string(scheme)
-	value := r.leaf(path)
+	value := r.leaf(path, "")
 	switch {
 	case !hasEnc:
 		r.add(validate.CodeXMLMissing, path, "password", "", validate.Params{Name: "encrypted"})
@@ -208,10 +208,10 @@ func looksScrypt(s string) bool {
 func (d *Decoder) profile(r rec, out *CustomerRecord) {
 	p := &out.Patch
 	s := &p.Set.Profile
-	const base = "profile/"
+	const base = "profile"
 	str := func(f customer.Field, dst *string, name, field string, max int) {
 		p.Give(f)
-		*dst = r.str(base+name, field, max)
+		*dst = r.str(base, name, field, max)
 	}
 	r.children("profile", func(name string) {
 		switch name {
@@ -236,7 +236,7 @@ func (d *Decoder) profile(r rec, out *CustomerRecord) {
 		case "email-verified-flag":
 			// Read-only: kept on the record for the caller, never in the
 			// patch.
-			if b, ok := r.boolean(base+name, "emailVerified"); ok {
+			if b, ok := r.boolean(base, name, "emailVerified"); ok {
 				out.EmailVerified = &b
 			}
 		case "phone-home":
@@ -248,32 +248,32 @@ func (d *Decoder) profile(r rec, out *CustomerRecord) {
 		case "fax":
 			str(customer.FieldFax, &s.Phones.Fax, name, "fax", validate.MaxXSDPhone)
 		case "birthday":
-			v := r.leaf(base + name)
+			v := r.leaf(base, name)
 			t, ok := parseDate(v)
 			if !ok {
-				r.add(validate.CodeInvalidDate, base+name, "birthday", v, validate.Params{Expected: "an xsd:date such as 1988-10-21"})
+				r.add(validate.CodeInvalidDate, joinPath(base, name), "birthday", v, validate.Params{Expected: "an xsd:date such as 1988-10-21"})
 				return
 			}
 			p.Give(customer.FieldBirthday)
 			s.Birthday = t
 		case "gender":
-			v := r.leaf(base + name)
+			v := r.leaf(base, name)
 			code, set, bad := validate.Gender(v)
 			if bad != "" {
-				r.add(bad, base+name, "gender", v, validate.Params{Expected: "male, female or an integer"})
+				r.add(bad, joinPath(base, name), "gender", v, validate.Params{Expected: "male, female or an integer"})
 				return
 			}
 			p.Give(customer.FieldGender)
 			s.Gender = customer.Gender{Code: code, Valid: set}
 		case "creation-date":
 			p.Give(customer.FieldCreationDate)
-			s.CreationDate = r.dateTime(base+name, "creationDate")
+			s.CreationDate = r.dateTime(base, name, "creationDate")
 		case "last-login-time":
 			p.Give(customer.FieldLastLoginTime)
-			s.LastLoginTime = r.dateTime(base+name, "lastLoginTime")
+			s.LastLoginTime = r.dateTime(base, name, "lastLoginTime")
 		case "last-visit-time":
 			p.Give(customer.FieldLastVisitTime)
-			s.LastVisitTime = r.dateTime(base+name, "lastVisitTime")
+			s.LastVisitTime = r.dateTime(base, name, "lastVisitTime")
 		case "preferred-locale":
 			str(customer.FieldPreferredLocale, &s.PreferredLocale, name, "preferredLocale", validate.MaxXSDShort)
 		case "customer-payment-profiles":
@@ -281,7 +281,7 @@ func (d *Decoder) profile(r rec, out *CustomerRecord) {
 			s.PaymentProfiles = d.paymentProfiles(r)
 		case "custom-attributes":
 			out.AttributesGiven = true
-			p.Attributes = append(p.Attributes, r.attributes(base+name)...)
+			p.Attributes = append(p.Attributes, r.attributes(joinPath(base, name))...)
 		default:
 			r.unknown("profile")
 		}
@@ -300,13 +300,13 @@ func (d *Decoder) externalProfiles(r rec) []customer.ExternalProfile {
 		r.children(base, func(name string) {
 			switch name {
 			case "provider-id":
-				e.ProviderID = r.str(base+"/"+name, "providerId", validate.MaxXSDString)
+				e.ProviderID = r.str(base, name, "providerId", validate.MaxXSDString)
 			case "external-id":
-				e.ExternalID = r.str(base+"/"+name, "externalId", validate.MaxXSDString)
+				e.ExternalID = r.str(base, name, "externalId", validate.MaxXSDString)
 			case "email":
-				e.Email = r.str(base+"/"+name, "email", validate.MaxXSDString)
+				e.Email = r.str(base, name, "email", validate.MaxXSDString)
 			case "last-login-time":
-				e.LastLoginTime = r.dateTime(base+"/"+name, "lastLoginTime")
+				e.LastLoginTime = r.dateTime(base, name, "lastLoginTime")
 			default:
 				r.unknown(base)
 			}
@@ -340,7 +340,7 @@ func (d *Decoder) paymentProfiles(r rec) []customer.PaymentProfile {
 				r.unknown(base)
 				return
 			}
-			pp.CreationDate = r.dateTime(base+"/creation-date", "creationDate")
+			pp.CreationDate = r.dateTime(base, "creation-date", "creationDate")
 		})
 		out = append(out, pp)
 	})
@@ -402,8 +402,8 @@ func (d *Decoder) addresses(r rec) []customer.Address {
 }
 
 func (d *Decoder) address(r rec, a *customer.Address) {
-	const base = "addresses/address/"
-	r.children("addresses/address", func(name string) {
+	const base = "addresses/address"
+	r.children(base, func(name string) {
 		var dst *string
 		max := validate.MaxXSDString
 		field := name
@@ -443,13 +443,13 @@ func (d *Decoder) address(r rec, a *customer.Address) {
 		case "phone":
 			dst, max = &a.Phone, validate.MaxXSDPhone
 		case "custom-attributes":
-			a.Attributes = append(a.Attributes, r.attributes(base+name)...)
+			a.Attributes = append(a.Attributes, r.attributes(joinPath(base, name))...)
 			return
 		default:
 			r.unknown("addresses/address")
 			return
 		}
-		*dst = r.str(base+name, "address."+field, max)
+		*dst = r.str(base, name, field, max)
 	})
 }
 
@@ -522,19 +522,19 @@ func (d *Decoder) listEntry() *ListRecord {
 // or of a customer-lists entry.
 func (d *Decoder) listSettings(r rec, path string, s *customer.ListSettings) {
 	integer := func(name string, dst **int64) {
-		if n, ok := r.integer(joinPath(path, name), name); ok {
+		if n, ok := r.integer(path, name, name); ok {
 			*dst = &n
 		}
 	}
 	boolean := func(name string, dst **bool) {
-		if b, ok := r.boolean(joinPath(path, name), name); ok {
+		if b, ok := r.boolean(path, name, name); ok {
 			*dst = &b
 		}
 	}
 	r.children(path, func(name string) {
 		switch name {
 		case "description":
-			s.Description = r.str(joinPath(path, name), name, validate.MaxXSDText)
+			s.Description = r.str(path, name, name, validate.MaxXSDText)
 		case "data-retention-days":
 			integer(name, &s.DataRetentionDays)
 		case "customerno-sequence-enabled":

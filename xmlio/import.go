@@ -7,6 +7,7 @@ import (
 	"io"
 	"iter"
 	"slices"
+	"sync"
 
 	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/groups"
@@ -201,30 +202,92 @@ type importer struct {
 
 // items yields the document's customers as pipeline items. It stops at the
 // first group-assignment, which waits until the customers are written.
+//
+// The document is read on a goroutine of its own, a few small batches of
+// records ahead of the pipeline, so that reading and storing overlap on a
+// machine with more than one core. Memory stays bounded by those batches.
 func (im *importer) items() iter.Seq2[pipeline.Item, error] {
 	return func(yield func(pipeline.Item, error) bool) {
-		for {
-			rec, err := im.dec.Next()
-			if err == io.EOF {
-				return
+		ch := make(chan recordBatch, 4)
+		done := make(chan struct{})
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer close(ch)
+			im.read(ch, done)
+		}()
+		defer func() {
+			close(done)
+			for range ch {
 			}
-			if err != nil {
-				yield(pipeline.Item{}, err)
-				return
-			}
-			switch rec := rec.(type) {
-			case *ListRecord:
-				s := rec.Settings
-				im.res.List = &s
-				im.res.Report.Add(rec.Issues...)
-			case *GroupAssignment:
-				im.pending = rec
-				return
-			case *CustomerRecord:
-				if !yield(im.item(rec), nil) {
+			wg.Wait()
+		}()
+		for b := range ch {
+			for _, rec := range b.recs {
+				switch rec := rec.(type) {
+				case *ListRecord:
+					s := rec.Settings
+					im.res.List = &s
+					im.res.Report.Add(rec.Issues...)
+				case *GroupAssignment:
+					im.pending = rec
 					return
+				case *CustomerRecord:
+					if !yield(im.item(rec), nil) {
+						return
+					}
 				}
 			}
+			if b.err != nil {
+				yield(pipeline.Item{}, b.err)
+				return
+			}
+		}
+	}
+}
+
+// recordBatch is a few records read ahead, and the error that ended the
+// reading, if any.
+type recordBatch struct {
+	recs []Record
+	err  error
+}
+
+const readAhead = 64
+
+// read sends the document's records in batches until the end, an error,
+// the first group-assignment (included), or done.
+func (im *importer) read(ch chan<- recordBatch, done <-chan struct{}) {
+	send := func(b recordBatch) bool {
+		select {
+		case ch <- b:
+			return true
+		case <-done:
+			return false
+		}
+	}
+	recs := make([]Record, 0, readAhead)
+	for {
+		rec, err := im.dec.Next()
+		if err == io.EOF {
+			send(recordBatch{recs: recs})
+			return
+		}
+		if err != nil {
+			send(recordBatch{recs: recs, err: err})
+			return
+		}
+		recs = append(recs, rec)
+		if _, ok := rec.(*GroupAssignment); ok {
+			send(recordBatch{recs: recs})
+			return
+		}
+		if len(recs) == readAhead {
+			if !send(recordBatch{recs: recs}) {
+				return
+			}
+			recs = make([]Record, 0, readAhead)
 		}
 	}
 }

@@ -63,7 +63,7 @@ func (d *Decoder) paymentInstrument(r rec) PaymentInstrument {
 			r.children(path, func(name string) {
 				switch name {
 				case "giftcertificate-id":
-					g.ID = r.str(path+"/"+name, "giftCertificateId", validate.MaxXSDString)
+					g.ID = r.str(path, name, "giftCertificateId", validate.MaxXSDString)
 				case "custom-attributes":
 					g.Attributes = append(g.Attributes, r.attributes(path+"/"+name)...)
 				default:
@@ -76,7 +76,7 @@ func (d *Decoder) paymentInstrument(r rec) PaymentInstrument {
 			r.children(path, func(name string) {
 				switch name {
 				case "method-name":
-					m.MethodName = r.str(path+"/"+name, "methodName", validate.MaxXSDString)
+					m.MethodName = r.str(path, name, "methodName", validate.MaxXSDString)
 				case "custom-attributes":
 					m.Attributes = append(m.Attributes, r.attributes(path+"/"+name)...)
 				default:
@@ -84,7 +84,7 @@ func (d *Decoder) paymentInstrument(r rec) PaymentInstrument {
 				}
 			})
 		case "ek-id":
-			pi.EKID = r.int32(path, "ekId")
+			pi.EKID = r.int32(base, name, "ekId")
 			return
 		default:
 			r.unknown(base)
@@ -104,29 +104,29 @@ func (d *Decoder) creditCard(r rec, path string) *CreditCard {
 		p := path + "/" + name
 		switch name {
 		case "card-type":
-			c.CardType = r.str(p, "cardType", validate.MaxXSDString)
+			c.CardType = r.str(path, name, "cardType", validate.MaxXSDString)
 		case "card-number":
-			c.CardNumber = r.leaf(p)
+			c.CardNumber = r.leaf(path, name)
 			if len(c.CardNumber) > validate.MaxXSDText {
 				r.add(validate.CodeTooLong, p, "cardNumber", "", validate.Params{Max: validate.MaxXSDText})
 			}
 		case "card-token":
-			c.CardToken = r.leaf(p)
+			c.CardToken = r.leaf(path, name)
 			if len(c.CardToken) > validate.MaxXSDString {
 				r.add(validate.CodeTooLong, p, "cardToken", "", validate.Params{Max: validate.MaxXSDString})
 			}
 		case "card-holder":
-			c.CardHolder = r.str(p, "cardHolder", validate.MaxXSDString)
+			c.CardHolder = r.str(path, name, "cardHolder", validate.MaxXSDString)
 		case "from-month":
-			c.FromMonth = r.int32(p, "fromMonth")
+			c.FromMonth = r.int32(path, name, "fromMonth")
 		case "from-year":
-			c.FromYear = r.int32(p, "fromYear")
+			c.FromYear = r.int32(path, name, "fromYear")
 		case "expiration-month":
-			c.ExpirationMonth = r.int32(p, "expirationMonth")
+			c.ExpirationMonth = r.int32(path, name, "expirationMonth")
 		case "expiration-year":
-			c.ExpirationYear = r.int32(p, "expirationYear")
+			c.ExpirationYear = r.int32(path, name, "expirationYear")
 		case "issue-number":
-			c.IssueNumber = r.str(p, "issueNumber", validate.MaxXSDString)
+			c.IssueNumber = r.str(path, name, "issueNumber", validate.MaxXSDString)
 		case "custom-attributes":
 			c.Attributes = append(c.Attributes, r.attributes(p)...)
 		default:
@@ -142,21 +142,21 @@ func (d *Decoder) bankTransfer(r rec, path string) *BankTransfer {
 		p := path + "/" + name
 		switch name {
 		case "account-number":
-			b.AccountNumber = r.leaf(p)
+			b.AccountNumber = r.leaf(path, name)
 			if len(b.AccountNumber) > validate.MaxXSDString {
 				r.add(validate.CodeTooLong, p, "accountNumber", "", validate.Params{Max: validate.MaxXSDString})
 			}
 		case "account-holder":
-			b.AccountHolder = r.str(p, "accountHolder", validate.MaxXSDString)
+			b.AccountHolder = r.str(path, name, "accountHolder", validate.MaxXSDString)
 		case "routing-number":
-			b.RoutingNumber = r.str(p, "routingNumber", validate.MaxXSDString)
+			b.RoutingNumber = r.str(path, name, "routingNumber", validate.MaxXSDString)
 		case "drivers-license":
-			b.DriversLicense = r.leaf(p)
+			b.DriversLicense = r.leaf(path, name)
 			if len(b.DriversLicense) > validate.MaxXSDString {
 				r.add(validate.CodeTooLong, p, "driversLicense", "", validate.Params{Max: validate.MaxXSDString})
 			}
 		case "drivers-license-state-code":
-			b.DriversLicenseStateCode = r.str(p, "driversLicenseStateCode", validate.MaxXSDString)
+			b.DriversLicenseStateCode = r.str(path, name, "driversLicenseStateCode", validate.MaxXSDString)
 		case "custom-attributes":
 			b.Attributes = append(b.Attributes, r.attributes(p)...)
 		default:
@@ -167,11 +167,11 @@ func (d *Decoder) bankTransfer(r rec, path string) *BankTransfer {
 }
 
 // int32 reads an xsd:int leaf; nil when it is not one (with an issue).
-func (r rec) int32(path, field string) *int {
-	s := r.leaf(path)
+func (r rec) int32(dir, name, field string) *int {
+	s := r.leaf(dir, name)
 	n, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(s), "+"), 10, 32)
 	if err != nil {
-		r.add(validate.CodeInvalidNumber, path, field, s, validate.Params{})
+		r.add(validate.CodeInvalidNumber, joinPath(dir, name), field, s, validate.Params{})
 		return nil
 	}
 	v := int(n)

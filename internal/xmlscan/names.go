@@ -20,6 +20,25 @@ var nameByte = func() (t [utf8.RuneSelf]bool) {
 	return t
 }()
 
+// quickName reports whether n, a name run, is an ASCII name: a run holds
+// only name bytes and bytes from 0x80 up, so only its first byte and the
+// absence of high bytes need checking.
+func quickName(n []byte) bool {
+	if len(n) == 0 {
+		return false
+	}
+	c := n[0]
+	if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == ':') {
+		return false
+	}
+	for _, c := range n[1:] {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
 // validName reports whether n is a name as encoding/xml reads names: valid
 // UTF-8, a first rune from the start set, the rest from either set.
 func validName(n []byte) bool {

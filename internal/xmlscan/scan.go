@@ -151,8 +151,9 @@ type Scanner struct {
 	rerr error // sticky read error (not io.EOF)
 	err  error // sticky scan error
 
-	line    int // line of buf[pos]
-	tokLine int // line at which the current token starts
+	line     int // line of buf[lineAt]
+	lineAt   int // buffer index up to which newlines are counted into line
+	tokStart int // buffer index of the current token's first byte
 
 	kind    Kind
 	name    []byte
@@ -199,8 +200,16 @@ func (s *Scanner) Attrs() []Attr { return s.attrs }
 // Text returns the current character data, decoded.
 func (s *Scanner) Text() []byte { return s.text }
 
-// Line returns the 1-based line on which the current token starts.
-func (s *Scanner) Line() int { return s.tokLine }
+// Line returns the 1-based line on which the current token starts. Lines
+// are counted only when asked for, so a caller that never asks pays
+// nothing for them.
+func (s *Scanner) Line() int {
+	if s.tokStart > s.lineAt {
+		s.line += bytes.Count(s.buf[s.lineAt:s.tokStart], nl)
+		s.lineAt = s.tokStart
+	}
+	return s.line
+}
 
 // Depth returns the number of elements open after the current token: 1
 // after the root's start tag, 0 after its end tag.
@@ -241,13 +250,13 @@ func (s *Scanner) Next() (Kind, error) {
 			}
 			s.kind = None
 			if len(s.offs) > 0 {
-				s.tokLine = s.line
+				s.tokStart = s.pos
 				return None, s.fail(ErrSyntax, "unexpected EOF")
 			}
 			s.err = io.EOF
 			return None, io.EOF
 		}
-		s.tokLine = s.line
+		s.tokStart = s.pos
 		var n int
 		var st step
 		if s.buf[s.pos] == '<' {
@@ -257,7 +266,6 @@ func (s *Scanner) Next() (Kind, error) {
 		}
 		switch st {
 		case stepToken, stepSkip:
-			s.line += bytes.Count(s.buf[s.pos:s.pos+n], nl)
 			s.pos += n
 			if st == stepToken {
 				return s.kind, nil
@@ -286,7 +294,10 @@ func (s *Scanner) fill() bool {
 		return false
 	}
 	if s.pos > 0 {
+		s.line += bytes.Count(s.buf[s.lineAt:s.pos], nl)
+		s.lineAt = 0
 		s.end = copy(s.buf, s.buf[s.pos:s.end])
+		s.tokStart -= s.pos
 		s.pos = 0
 	}
 	if s.end == len(s.buf) {
@@ -328,7 +339,7 @@ func (s *Scanner) fill() bool {
 }
 
 func (s *Scanner) fail(sentinel error, msg string) error {
-	s.err = &SyntaxError{Line: s.tokLine, Msg: msg, Err: sentinel}
+	s.err = &SyntaxError{Line: s.Line(), Msg: msg, Err: sentinel}
 	return s.err
 }
 
@@ -402,7 +413,7 @@ func (s *Scanner) qname(n []byte) (prefix, local []byte, ok bool) {
 		s.fail(ErrLimit, fmt.Sprintf("name longer than %d bytes", s.lim.MaxNameLen))
 		return nil, nil, false
 	}
-	if !validName(n) {
+	if !quickName(n) && !validName(n) {
 		s.fail(ErrSyntax, fmt.Sprintf("invalid XML name %q", n))
 		return nil, nil, false
 	}
@@ -740,9 +751,17 @@ const (
 // when nothing needs changing; otherwise the result lives in s.scratch,
 // which the caller has sized with ensureScratch.
 func (s *Scanner) decode(raw []byte, mode decodeMode) ([]byte, bool) {
+	// Most text is plain ASCII that needs neither checking nor changing:
+	// skip over it first.
+	i := 0
+	for i < len(raw) && plain[raw[i]] {
+		i++
+	}
+	if i == len(raw) {
+		return raw, true
+	}
 	copying := false
 	start := len(s.scratch)
-	i := 0
 	for i < len(raw) {
 		c := raw[i]
 		if c >= 0x20 && c < utf8.RuneSelf {
@@ -861,6 +880,16 @@ func (s *Scanner) reference(b []byte) (rune, int, bool) {
 	s.fail(ErrSyntax, fmt.Sprintf("invalid entity reference %q: only the five predefined entities are known", clip(b, 12)))
 	return 0, 0, false
 }
+
+// plain marks the bytes that need no attention in any decode mode:
+// printable ASCII other than & < ], and tab and newline.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '&' && c != '<' && c != ']'
+	}
+	t['\t'], t['\n'] = true, true
+	return t
+}()
 
 var predefined = [...]struct {
 	name string
