@@ -203,6 +203,7 @@ type importer struct {
 	pending       map[int][]sheet.Cell // cells of rows not yet decided
 	rejected      []rejectedRow
 	rows          []RowOutcome // kept for the result when the caller set no OnRow
+	rows0         int          // data rows counted by the first pass
 	userRow       func(RowOutcome)
 	readErr       error
 }
@@ -269,6 +270,7 @@ func newImporter(ctx context.Context, r io.ReaderAt, size int64, repo customer.R
 		return nil, res, fileIssue(res, openError(err))
 	}
 	res.Headers = headers
+	im.rows0 = count
 	if is, ok := im.bindHeaders(ctx, headers, count); !ok {
 		is.Sheet = im.sheet
 		return nil, res, fileIssue(res, is)
@@ -456,6 +458,7 @@ func (im *importer) checkGroup(ctx context.Context, id string, where validate.Wh
 
 func (im *importer) pipelineOptions() pipeline.Options {
 	po := im.opts.Options
+	po.Total = im.rows0
 	im.userRow = po.OnRow
 	po.OnRow = im.onRow
 	return po

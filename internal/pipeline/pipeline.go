@@ -116,10 +116,16 @@ type Options struct {
 	// (rejections found while writing arrive then), and the result does
 	// not keep them, so memory stays flat for inputs of any size.
 	OnRow func(RowOutcome)
+	// Total is the number of rows the input holds, when known; it is
+	// reported in Progress.Total. Codecs set it.
+	Total int
 }
 
 // Progress is a snapshot of an import's counts.
 type Progress struct {
+	// Total is the number of rows or records the input holds, when the
+	// format tells it before the import starts (Excel does); 0 otherwise.
+	Total     int
 	Read      int // rows or records read
 	Valid     int // rows that passed every check
 	Rejected  int // rows rejected, while reading or while writing
@@ -237,7 +243,7 @@ func (e *FatalError) Unwrap() error { return e.Err }
 // or ctx.Err()). Row-level problems are never errors: they are issues in
 // the result's report. A sequence error from items is fatal too.
 func Run(ctx context.Context, repo customer.Repository, items iter.Seq2[Item, error], opts Options) (*Result, error) {
-	r := &runner{repo: repo, opts: opts, res: &Result{DryRun: opts.DryRun}, seen: make(map[Key]validate.Where)}
+	r := &runner{repo: repo, opts: opts, res: &Result{DryRun: opts.DryRun, Progress: Progress{Total: opts.Total}}, seen: make(map[Key]validate.Where)}
 	if r.opts.BatchSize <= 0 {
 		r.opts.BatchSize = DefaultBatchSize
 	}
