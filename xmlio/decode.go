@@ -60,7 +60,8 @@ type Decoder struct {
 	closed bool // the root's end tag was read
 	err    error
 	issues []validate.Issue
-	count  [4]int // records of each kind read so far
+	count  [4]int    // records of each kind read so far
+	bases  [4]string // the path of each kind of record element
 	seen   struct{ header, customer, assignment bool }
 	buf    []byte // collects text split across tokens
 }
@@ -80,7 +81,9 @@ func NewDecoder(r io.Reader, opts DecodeOptions) *Decoder {
 	}
 	lim := xmlscan.Limits{MaxDepth: opts.Limits.MaxDepth, MaxNameLen: opts.Limits.MaxNameLen,
 		MaxAttrs: opts.Limits.MaxAttrs, MaxTokenSize: opts.Limits.MaxTokenSize}
-	return &Decoder{sc: xmlscan.New(r, lim), opts: opts}
+	sc := xmlscan.New(r, lim)
+	sc.SkipLayout(true)
+	return &Decoder{sc: sc, opts: opts}
 }
 
 // Document reads up to the root element and names the document. It returns
@@ -248,8 +251,35 @@ func (d *Decoder) elem() string {
 	if len(d.sc.Prefix()) > 0 {
 		return ""
 	}
+	if s, ok := elementNames[string(d.sc.Local())]; ok {
+		return s
+	}
 	return string(d.sc.Local())
 }
+
+// elementNames holds the names of every element this package reads, so
+// that looking one up costs no allocation.
+var elementNames = func() map[string]string {
+	m := make(map[string]string)
+	for _, n := range strings.Fields(`customer credentials profile external-profiles external-profile
+		addresses address customer-groups customer-group note global-party-id login password enabled-flag
+		password-question password-answer provider-id external-id salutation title first-name second-name
+		last-name suffix company-name job-title email email-verified-flag phone-home phone-business
+		phone-mobile fax birthday gender creation-date last-login-time last-visit-time preferred-locale
+		customer-payment-profiles customer-payment-profile custom-attributes custom-attribute value
+		address1 address2 suite postbox city postal-code state-code country-code phone group-assignment
+		header customer-list description data-retention-days customerno-sequence-enabled
+		customer-lockout-enabled max-failed-logins lockout-effective-period customer-login-attempt-reset-time
+		min-password-length min-password-special-chars force-password-contains-alpha
+		force-password-contains-numeric force-password-mixed-case max-password-age
+		max-password-reset-token-age payment-instruments payment-instrument credit-card bank-transfer bml
+		gift-certificate custom-method ek-id card-type card-number card-token card-holder from-month
+		from-year expiration-month expiration-year issue-number account-number account-holder
+		routing-number drivers-license drivers-license-state-code giftcertificate-id method-name`) {
+		m[n] = n
+	}
+	return m
+}()
 
 // record decodes the record element just opened, or skips an unknown one
 // and returns nil.
@@ -331,7 +361,11 @@ type rec struct {
 
 func (d *Decoder) newRec(kind int, issues *[]validate.Issue) rec {
 	d.count[kind]++
-	base := d.root + "/" + string(d.sc.Name())
+	base := d.bases[kind]
+	if base == "" || base[len(d.root)+1:] != string(d.sc.Name()) {
+		base = d.root + "/" + string(d.sc.Name())
+		d.bases[kind] = base
+	}
 	return rec{d: d, base: base, issues: issues,
 		where: validate.Where{Document: d.opts.Document, Record: d.count[kind], Line: d.sc.Line(), Path: base}}
 }

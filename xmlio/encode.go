@@ -407,9 +407,9 @@ func (e *Encoder) leaf(depth int, name, value string) {
 // text writes <name>value</name>, even for an empty value.
 func (e *Encoder) text(depth int, name, value string) {
 	e.indent(depth)
-	e.raw("<" + name + ">")
+	e.open(name)
 	e.escape(value, false)
-	e.raw("</" + name + ">\n")
+	e.close(name)
 }
 
 func (e *Encoder) intLeaf(depth int, name string, v *int64) {
@@ -431,17 +431,33 @@ func (e *Encoder) timeLeaf(depth int, name string, t time.Time) {
 		return
 	}
 	e.indent(depth)
-	e.raw("<" + name + ">")
+	e.open(name)
 	e.num = t.UTC().AppendFormat(e.num[:0], time.RFC3339Nano)
 	if e.err == nil {
 		_, e.err = e.w.Write(e.num)
 	}
-	e.raw("</" + name + ">\n")
+	e.close(name)
+}
+
+// open writes <name>.
+func (e *Encoder) open(name string) {
+	e.w.WriteByte('<')
+	e.w.WriteString(name)
+	e.w.WriteByte('>')
+}
+
+// close writes </name> and a line end.
+func (e *Encoder) close(name string) {
+	e.w.WriteString("</")
+	e.w.WriteString(name)
+	e.raw(">\n")
 }
 
 // attr writes ` name="value"`.
 func (e *Encoder) attr(name, value string) {
-	e.raw(" " + name + `="`)
+	e.w.WriteByte(' ')
+	e.w.WriteString(name)
+	e.raw(`="`)
 	e.escape(value, true)
 	e.raw(`"`)
 }

@@ -404,11 +404,11 @@ func (im *importer) find(ctx context.Context, p *customer.Patch) (*customer.Cust
 
 // create builds a new customer from a record: the patch applied to an
 // empty customer. The decoder left every field it did not give at its zero
-// value, so the patch's values are taken over directly.
+// value, so the patch's values are taken over directly, in place: the
+// record is not used again.
 func (im *importer) create(rec *CustomerRecord) *customer.Customer {
 	p := &rec.Patch
-	c := new(customer.Customer)
-	*c = p.Set
+	c := &p.Set
 	c.Kind = im.opts.Kind
 	c.List = im.list
 	c.Profile.EmailVerified = nil

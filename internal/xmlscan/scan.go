@@ -164,6 +164,7 @@ type Scanner struct {
 	scratch []byte
 
 	pendingEnd bool
+	skipLayout bool
 	names      []byte // open element names, concatenated
 	offs       []int  // start of each open name in names
 }
@@ -180,6 +181,12 @@ func (s *Scanner) Reset(r io.Reader) {
 	*s = Scanner{r: r, lim: s.lim, buf: s.buf[:0], scratch: s.scratch[:0],
 		attrs: s.attrs[:0], names: s.names[:0], offs: s.offs[:0], line: 1}
 }
+
+// SkipLayout makes the scanner drop white space that only lays out
+// elements: white-space-only text that follows an end tag or precedes a
+// start tag. White space that is all an element holds (<a> </a>) is still
+// reported. Data-oriented documents read faster this way.
+func (s *Scanner) SkipLayout(on bool) { s.skipLayout = on }
 
 // Kind returns the kind of the current token.
 func (s *Scanner) Kind() Kind { return s.kind }
@@ -376,6 +383,9 @@ func (s *Scanner) chardata() (int, step) {
 		}
 		i = len(b)
 	}
+	if s.skipLayout && layout(b[:i]) && (s.kind == EndElement || i+1 < len(b) && b[i+1] != '/') {
+		return i, stepSkip
+	}
 	s.ensureScratch(i)
 	text, ok := s.decode(b[:i], modeText)
 	if !ok {
@@ -383,6 +393,16 @@ func (s *Scanner) chardata() (int, step) {
 	}
 	s.kind, s.text = CharData, text
 	return i, stepToken
+}
+
+// layout reports whether b is white space only.
+func layout(b []byte) bool {
+	for _, c := range b {
+		if c != ' ' && c != '\n' && c != '\t' && c != '\r' {
+			return false
+		}
+	}
+	return true
 }
 
 // nameEnd returns the end of the name run starting at i: ASCII name bytes

@@ -374,3 +374,31 @@ func TestReadErrorsAreReturned(t *testing.T) {
 		t.Fatalf("got %v, want the read error", err)
 	}
 }
+
+func TestSkipLayoutKeepsContent(t *testing.T) {
+	doc := "<a>\n  <b> </b>\n  <c>x</c>\n  <d>\n  </d>\n</a>\n"
+	s := New(strings.NewReader(doc), Limits{})
+	s.SkipLayout(true)
+	var got []string
+	for {
+		k, err := s.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch k {
+		case StartElement:
+			got = append(got, "<"+string(s.Name())+">")
+		case EndElement:
+			got = append(got, "</"+string(s.Name())+">")
+		case CharData:
+			got = append(got, fmt.Sprintf("%q", s.Text()))
+		}
+	}
+	want := `<a> <b> " " </b> <c> "x" </c> <d> "\n  " </d> </a>`
+	if strings.Join(got, " ") != want {
+		t.Fatalf("got  %s\nwant %s", strings.Join(got, " "), want)
+	}
+}
