@@ -1,0 +1,380 @@
+package main
+
+import (
+	"archive/zip"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/impexkit/impex/customer"
+	"github.com/impexkit/impex/customer/memstore"
+	"github.com/impexkit/impex/excelio"
+	"github.com/impexkit/impex/internal/pipeline"
+	"github.com/impexkit/impex/validate"
+)
+
+func init() {
+	register(&command{
+		name:    "excel export",
+		summary: "Export customers to the back office's ZIP of two workbooks.",
+		usage:   "",
+		details: `
+Writes "Person Customers.xlsx" and "Company Customers.xlsx" into one ZIP (or,
+with --split, side by side into a directory). The filters are the customer
+view's: kind, credit allowed, group, list, update time and free text.`,
+		examples: []string{
+			"impex seed --customers 40",
+			"impex excel export -o customers.zip",
+			"impex excel export --kind company --credit yes -o credit-companies.zip",
+			"impex excel export --split -o workbooks",
+		},
+		flags: func(fs *flag.FlagSet, g *globalFlags) func(context.Context, []string, *env) error {
+			var out string
+			var split bool
+			f := filterFlags(fs)
+			fs.StringVar(&out, "o", "customers.zip", "output `file` (a directory with --split)")
+			fs.BoolVar(&split, "split", false, "write the two workbooks into a directory instead of a ZIP")
+			return func(ctx context.Context, args []string, e *env) error {
+				if len(args) > 0 {
+					return usagef("unexpected arguments %q", args)
+				}
+				filter, err := f.filter()
+				if err != nil {
+					return &usageError{err.Error()}
+				}
+				store, err := openStore(g.store, e)
+				if err != nil {
+					return err
+				}
+				return exportExcel(ctx, store, filter, out, split, g, e)
+			}
+		},
+	})
+	register(&command{
+		name:    "excel import",
+		summary: "Import a person or company workbook (.xlsx or .xls).",
+		usage:   "FILE",
+		details: `
+Applies the workbook's rows to the store: rows with an id update that
+customer, rows without one create a customer. Rejected rows are written to
+"<name> - rejected.xlsx" next to the input (or --rejected FILE), with the
+reasons in an _errors column and comments on the offending cells; fix them
+and import that file again. --dry-run plans every row and writes nothing.`,
+		examples: []string{
+			"impex excel import --dry-run workbooks/Person\\ Customers.xlsx",
+			"impex excel import workbooks/Person\\ Customers.xlsx",
+			"impex excel import --policy stop-first --json workbooks/Company\\ Customers.xlsx",
+		},
+		flags: func(fs *flag.FlagSet, g *globalFlags) func(context.Context, []string, *env) error {
+			o := importFlags(fs)
+			var rejected, ssnCountry string
+			var matchEmail, strict bool
+			var maxRows int
+			fs.StringVar(&rejected, "rejected", "", "where to write the rejected rows `file` (default: next to the input)")
+			fs.BoolVar(&matchEmail, "match-email", false, "key rows by e-mail instead of id")
+			fs.StringVar(&ssnCountry, "ssn-country", "", "country of the identity numbers (FI, SE, NO, DK); default: detect")
+			fs.BoolVar(&strict, "strict-ssn", false, "reject every SSN hash, even an unchanged one")
+			fs.IntVar(&maxRows, "max-rows", excelio.DefaultMaxRows, "the most data rows a workbook may have")
+			return func(ctx context.Context, args []string, e *env) error {
+				if len(args) != 1 {
+					return usagef("want one workbook file, got %d arguments", len(args))
+				}
+				opts, err := o.options(e, g)
+				if err != nil {
+					return err
+				}
+				hasher, err := ssnHasher(g, e)
+				if err != nil {
+					return err
+				}
+				store, err := openStore(g.store, e)
+				if err != nil {
+					return err
+				}
+				res, err := excelio.ImportFile(ctx, args[0], store, excelio.ImportOptions{Options: opts, MatchByEmail: matchEmail,
+					SSN: hasher, SSNCountry: ssnCountry, StrictSSN: strict, MaxRows: maxRows, Now: e.now})
+				o.done(e)
+				if errors.Is(err, excelio.ErrNoSSNHasher) {
+					return fmt.Errorf("%s has an ssn column: %w", args[0], errNoKey)
+				}
+				return finishImport(ctx, args[0], store, res.Result, err, g, e, func() (string, error) {
+					return writeRejected(args[0], rejected, res, g)
+				}, res != nil && len(res.RejectedRows()) > 0 && !opts.DryRun)
+			}
+		},
+	})
+}
+
+// filterSet holds the listing filter flags.
+type filterSet struct {
+	kind, credit, group, list, search, from, to string
+}
+
+func filterFlags(fs *flag.FlagSet) *filterSet {
+	f := &filterSet{}
+	fs.StringVar(&f.kind, "kind", "", "only `person` or company customers")
+	fs.StringVar(&f.credit, "credit", "", "only customers whose credit is allowed (`yes`) or not (no)")
+	fs.StringVar(&f.group, "group", "", "only explicit members of the static `group`")
+	fs.StringVar(&f.list, "list", "", "only customers of the customer `list`")
+	fs.StringVar(&f.search, "search", "", "free `text` in names, e-mail, number or phone")
+	fs.StringVar(&f.from, "updated-from", "", "only customers updated on or after `date` (YYYY-MM-DD)")
+	fs.StringVar(&f.to, "updated-to", "", "only customers updated before `date` (YYYY-MM-DD)")
+	return f
+}
+
+func (f *filterSet) filter() (customer.Filter, error) {
+	var out customer.Filter
+	switch f.kind {
+	case "":
+	case "person":
+		out.Kind = customer.KindPerson
+	case "company":
+		out.Kind = customer.KindCompany
+	default:
+		return out, fmt.Errorf("--kind %q: want person or company", f.kind)
+	}
+	switch f.credit {
+	case "":
+	case "yes", "no":
+		b := f.credit == "yes"
+		out.CreditAllowed = &b
+	default:
+		return out, fmt.Errorf("--credit %q: want yes or no", f.credit)
+	}
+	out.Group, out.Search = f.group, f.search
+	if f.list != "" {
+		out.Lists = []string{f.list}
+	}
+	for _, d := range []struct {
+		flag, v string
+		dst     *time.Time
+	}{{"--updated-from", f.from, &out.UpdatedFrom}, {"--updated-to", f.to, &out.UpdatedTo}} {
+		if d.v == "" {
+			continue
+		}
+		t, err := time.Parse(time.DateOnly, d.v)
+		if err != nil {
+			return out, fmt.Errorf("%s %q: want a date such as 2026-01-31", d.flag, d.v)
+		}
+		*d.dst = t
+	}
+	return out, nil
+}
+
+func exportExcel(ctx context.Context, store customer.Repository, f customer.Filter, out string, split bool, g *globalFlags, e *env) error {
+	var res excelio.ExportResult
+	err := writeFileAtomically(out, split, func(w io.Writer) error {
+		var err error
+		res, err = excelio.Export(ctx, w, store, f, excelio.ExportOptions{Now: e.now})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("%s: %w", out, err)
+	}
+	if split {
+		if err := unzipInto(out); err != nil {
+			return fmt.Errorf("%s: %w", out, err)
+		}
+	}
+	if g.json {
+		return json.NewEncoder(e.stdout).Encode(map[string]any{"file": out, "persons": res.Persons, "companies": res.Companies})
+	}
+	fmt.Fprintf(e.stdout, "wrote %s: %d persons, %d companies\n", out, res.Persons, res.Companies)
+	return nil
+}
+
+// writeFileAtomically writes a file through a temporary one and a rename;
+// with split, it writes a ZIP to a temporary file inside the directory out.
+func writeFileAtomically(out string, split bool, write func(io.Writer) error) error {
+	path := out
+	if split {
+		if err := os.MkdirAll(out, 0o755); err != nil {
+			return err
+		}
+		path = filepath.Join(out, ".export.zip")
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".impex-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// unzipInto unpacks dir/.export.zip into dir and removes it.
+func unzipInto(dir string) error {
+	path := filepath.Join(dir, ".export.zip")
+	defer os.Remove(path)
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		return err
+	}
+	defer zr.Close()
+	for _, f := range zr.File {
+		if strings.ContainsAny(f.Name, `/\`) {
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return err
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dir, f.Name), b, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeRejected writes the rejected-rows workbook and returns its path.
+func writeRejected(input, path string, res *excelio.Result, g *globalFlags) (string, error) {
+	if path == "" {
+		ext := filepath.Ext(input)
+		path = strings.TrimSuffix(input, ext) + " - rejected.xlsx"
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return "", err
+	}
+	if err := res.WriteRejected(f, g.language()); err != nil {
+		f.Close()
+		return "", err
+	}
+	return path, f.Close()
+}
+
+// importSet holds the flags every import shares.
+type importSet struct {
+	mode, policy string
+	maxErrors    int
+	dryRun       bool
+	batch        int
+	bar          *progressBar
+}
+
+func importFlags(fs *flag.FlagSet) *importSet {
+	o := &importSet{}
+	fs.StringVar(&o.mode, "mode", "merge", "`mode`: merge, update, replace or delete")
+	fs.StringVar(&o.policy, "policy", "skip", "on invalid rows: skip, stop-first, stop-after or all-or-nothing (`policy`)")
+	fs.IntVar(&o.maxErrors, "max-errors", 100, "with --policy stop-after: stop after `n` rejected rows")
+	fs.BoolVar(&o.dryRun, "dry-run", false, "check and plan every row, write nothing")
+	fs.IntVar(&o.batch, "batch", pipeline.DefaultBatchSize, "rows per atomic write")
+	return o
+}
+
+func (o *importSet) options(e *env, g *globalFlags) (pipeline.Options, error) {
+	mode, err := pipeline.ParseMode(o.mode)
+	if err != nil {
+		return pipeline.Options{}, &usageError{err.Error()}
+	}
+	policy, err := pipeline.ParsePolicy(o.policy)
+	if err != nil {
+		return pipeline.Options{}, &usageError{err.Error()}
+	}
+	o.bar = newProgressBar(e, g.json)
+	return pipeline.Options{Mode: mode, Policy: policy, MaxErrors: o.maxErrors, DryRun: o.dryRun, BatchSize: o.batch,
+		Progress: func(p pipeline.Progress) {
+			o.bar.update(p)
+			if e.onProgress != nil {
+				e.onProgress(p)
+			}
+		}}, nil
+}
+
+func (o *importSet) done(e *env) { o.bar.finish() }
+
+// finishImport saves the store, prints the result and turns it into the
+// exit status: a file-level error or an interruption is an error; rejected
+// rows are a rejectedError.
+func finishImport(ctx context.Context, input string, store *memstore.Store, res *pipeline.Result, importErr error,
+	g *globalFlags, e *env, writeRejected func() (string, error), hasRejected bool) error {
+	var saveErr error
+	if res != nil && !res.DryRun && (res.Created+res.Updated+res.Deleted > 0 || importErr != nil) {
+		saveErr = saveStore(g.store, store)
+	}
+	var is validate.Issue
+	var fe *pipeline.FatalError
+	switch {
+	case errors.As(importErr, &fe):
+		applied := 0
+		if res != nil {
+			applied = res.Created + res.Updated + res.Deleted
+		}
+		if ctx.Err() != nil {
+			return fmt.Errorf("%s: interrupted; the store keeps the %d changes of the batches applied before it (run the same command again to finish)", input, applied)
+		}
+		return fmt.Errorf("%s: %v; the store keeps the %d changes applied before the failure", input, fe, applied)
+	case errors.As(importErr, &is):
+		if g.json {
+			json.NewEncoder(e.stdout).Encode(map[string]any{"file": input, "error": is})
+		}
+		return fmt.Errorf("%s: %s", input, is.Text(g.language()))
+	case importErr != nil:
+		return fmt.Errorf("%s: %w", input, importErr)
+	case saveErr != nil:
+		return fmt.Errorf("saving the store %s: %w", g.store, saveErr)
+	}
+	rejectedPath := ""
+	if hasRejected && writeRejected != nil {
+		p, err := writeRejected()
+		if err != nil {
+			return fmt.Errorf("writing the rejected rows: %w", err)
+		}
+		rejectedPath = p
+	}
+	printResult(e, g, input, res, rejectedPath)
+	if res.Rejected > 0 || res.Report.HasErrors() {
+		return &rejectedError{res.Rejected}
+	}
+	return nil
+}
+
+func printResult(e *env, g *globalFlags, input string, res *pipeline.Result, rejectedPath string) {
+	if g.json {
+		out := map[string]any{"file": input, "dryRun": res.DryRun, "counts": res.Progress, "stopped": res.Stopped}
+		if rejectedPath != "" {
+			out["rejectedFile"] = rejectedPath
+		}
+		var issues []json.RawMessage
+		for is := range res.Report.All() {
+			b, _ := json.Marshal(is)
+			issues = append(issues, b)
+		}
+		out["issues"] = issues
+		json.NewEncoder(e.stdout).Encode(out)
+		return
+	}
+	verb := "imported"
+	if res.DryRun {
+		verb = "checked (dry run, nothing written)"
+	}
+	fmt.Fprintf(e.stdout, "%s %s: %d rows read, %d created, %d updated, %d unchanged, %d deleted, %d rejected\n",
+		verb, input, res.Read, res.Created, res.Updated, res.Unchanged, res.Deleted, res.Rejected)
+	for is := range res.Report.All() {
+		fmt.Fprintf(e.stdout, "  %s: %s\n", is.Severity, is.Text(g.language()))
+	}
+	if res.Stopped {
+		fmt.Fprintln(e.stdout, "  stopped early by the error policy")
+	}
+	if rejectedPath != "" {
+		fmt.Fprintf(e.stdout, "rejected rows written to %s\n", rejectedPath)
+	}
+}

@@ -1,0 +1,228 @@
+// Command impex does every job of the impex library on real files: Excel
+// export and import of the back office's customer workbooks, SFCC XML,
+// customer groups and their rules, active data, and validation reports. It
+// keeps its customers in one local store file between runs.
+//
+//	go run ./examples/impex help
+//	go install github.com/impexkit/impex/examples/impex@latest
+//
+// Exit codes: 0 success; 1 the input was processed but some rows were
+// rejected; 2 the input could not be processed (a file-level error, bad
+// usage, an interrupted run).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"time"
+
+	"golang.org/x/text/language"
+
+	"github.com/impexkit/impex/internal/pipeline"
+)
+
+// Exit codes.
+const (
+	exitOK       = 0
+	exitRejected = 1
+	exitFailed   = 2
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], newEnv()))
+}
+
+// env is what a run needs from the outside world, so tests can run the
+// command in-process.
+type env struct {
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	now            func() time.Time
+	// terminal reports whether stderr is a terminal, for the progress bar.
+	terminal bool
+	// onProgress, when set, sees every progress report (tests use it to
+	// interrupt an import midway).
+	onProgress func(pipeline.Progress)
+}
+
+func newEnv() *env {
+	terminal := false
+	if fi, err := os.Stderr.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+		terminal = true
+	}
+	return &env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, now: time.Now, terminal: terminal}
+}
+
+// command is one subcommand, described as data: its help text and
+// examples live with it, and a test runs every example.
+type command struct {
+	name     string
+	summary  string
+	usage    string // the arguments after the name
+	details  string
+	examples []string // each a full command line starting with "impex"
+	flags    func(fs *flag.FlagSet, o *globalFlags) func(ctx context.Context, args []string, e *env) error
+}
+
+// globalFlags are accepted by every subcommand.
+type globalFlags struct {
+	store   string
+	json    bool
+	lang    string
+	keyFile string
+}
+
+func (g *globalFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&g.store, "store", "impex-store.json", "the store `file`; created when missing")
+	fs.BoolVar(&g.json, "json", false, "print the result as JSON")
+	fs.StringVar(&g.lang, "lang", "en", "language of messages: en, fi or sv")
+	fs.StringVar(&g.keyFile, "ssn-key-file", "", "`file` holding the SSN key (hex); default: $IMPEX_SSN_KEY")
+}
+
+func (g *globalFlags) language() language.Tag {
+	t, err := language.Parse(g.lang)
+	if err != nil {
+		return language.English
+	}
+	return t
+}
+
+var commands []*command
+
+func register(c *command) { commands = append(commands, c) }
+
+func lookup(name string) *command {
+	for _, c := range commands {
+		if c.name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// usageError is bad usage: exit code 2 with the subcommand's help.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+
+// rejectedError says the input was processed but rows were rejected.
+type rejectedError struct{ n int }
+
+func (e *rejectedError) Error() string { return fmt.Sprintf("%d rows were rejected", e.n) }
+
+func run(ctx context.Context, args []string, e *env) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		if len(args) > 1 {
+			if c := lookupArgs(args[1:]); c != nil {
+				printHelp(e.stdout, c)
+				return exitOK
+			}
+		}
+		printOverview(e.stdout)
+		if len(args) == 0 {
+			return exitFailed
+		}
+		return exitOK
+	}
+	c, rest := resolve(args)
+	if c == nil {
+		fmt.Fprintf(e.stderr, "impex: unknown command %q; run 'impex help'\n", strings.Join(args[:min(2, len(args))], " "))
+		return exitFailed
+	}
+	fs := flag.NewFlagSet("impex "+c.name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var g globalFlags
+	g.register(fs)
+	do := c.flags(fs, &g)
+	if err := fs.Parse(rest); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			printHelp(e.stdout, c)
+			return exitOK
+		}
+		fmt.Fprintf(e.stderr, "impex %s: %v\n\n", c.name, err)
+		printHelp(e.stderr, c)
+		return exitFailed
+	}
+	err := do(ctx, fs.Args(), e)
+	var ue *usageError
+	var re *rejectedError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &re):
+		return exitRejected
+	case errors.As(err, &ue):
+		fmt.Fprintf(e.stderr, "impex %s: %v\n\n", c.name, err)
+		printHelp(e.stderr, c)
+		return exitFailed
+	}
+	fmt.Fprintf(e.stderr, "impex %s: %v\n", c.name, err)
+	return exitFailed
+}
+
+// resolve finds the command named by the first one or two words.
+func resolve(args []string) (*command, []string) {
+	if len(args) >= 2 {
+		if c := lookup(args[0] + " " + args[1]); c != nil {
+			return c, args[2:]
+		}
+	}
+	if c := lookup(args[0]); c != nil {
+		return c, args[1:]
+	}
+	return nil, nil
+}
+
+func lookupArgs(args []string) *command {
+	c, _ := resolve(args)
+	return c
+}
+
+func printOverview(w io.Writer) {
+	fmt.Fprintln(w, "impex moves customer data in and out of commerce systems.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Usage: impex <command> [flags] [arguments]")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Commands:")
+	sorted := append([]*command(nil), commands...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].name < sorted[j].name })
+	for _, c := range sorted {
+		fmt.Fprintf(w, "  %-20s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Run 'impex help <command>' for a command's flags and examples.")
+	fmt.Fprintln(w, "Exit codes: 0 success, 1 some rows rejected, 2 file-level error, bad usage or interrupted.")
+	fmt.Fprintln(w, "The SSN key comes from $IMPEX_SSN_KEY (hex, at least 32 characters) or --ssn-key-file.")
+}
+
+func printHelp(w io.Writer, c *command) {
+	fmt.Fprintf(w, "Usage: impex %s [flags] %s\n\n%s\n", c.name, c.usage, c.summary)
+	if c.details != "" {
+		fmt.Fprintf(w, "\n%s\n", strings.TrimSpace(c.details))
+	}
+	fmt.Fprintln(w, "\nFlags:")
+	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
+	var g globalFlags
+	g.register(fs)
+	c.flags(fs, &g)
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	if len(c.examples) > 0 {
+		fmt.Fprintln(w, "\nExamples:")
+		for _, ex := range c.examples {
+			fmt.Fprintf(w, "  %s\n", ex)
+		}
+	}
+	fmt.Fprintln(w, "\nExit codes: 0 success, 1 some rows rejected, 2 file-level error, bad usage or interrupted.")
+}

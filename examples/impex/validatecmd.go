@@ -1,0 +1,52 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"strings"
+
+	"github.com/impexkit/impex/excelio"
+)
+
+func init() {
+	register(&command{
+		name:    "validate",
+		summary: "Check a file without changing the store: a dry run with the full report.",
+		usage:   "FILE",
+		details: `
+Runs the import of FILE as a dry run against the current store and prints
+every issue: row, column, header and reason. Excel workbooks (.xlsx, .xls)
+and SFCC XML documents are accepted.`,
+		examples: []string{
+			"impex validate workbooks/Person\\ Customers.xlsx",
+			"impex validate --lang fi --json workbooks/Person\\ Customers.xlsx",
+		},
+		flags: func(fs *flag.FlagSet, g *globalFlags) func(context.Context, []string, *env) error {
+			matchEmail := fs.Bool("match-email", false, "key rows by e-mail instead of id")
+			return func(ctx context.Context, args []string, e *env) error {
+				if len(args) != 1 {
+					return usagef("want one file")
+				}
+				hasher, err := ssnHasher(g, e)
+				if err != nil {
+					return err
+				}
+				store, err := openStore(g.store, e)
+				if err != nil {
+					return err
+				}
+				name := strings.ToLower(args[0])
+				if strings.HasSuffix(name, ".xml") {
+					return validateXML(ctx, args[0], store, g, e)
+				}
+				res, err := excelio.ImportFile(ctx, args[0], store, excelio.ImportOptions{
+					Options: excelio.Options{DryRun: true}, MatchByEmail: *matchEmail, SSN: hasher, Now: e.now})
+				if err != nil && res == nil {
+					return fmt.Errorf("%s: %w", args[0], err)
+				}
+				return finishImport(ctx, args[0], store, res.Result, err, g, e, nil, false)
+			}
+		},
+	})
+}
