@@ -388,14 +388,6 @@ func (r rec) add(code validate.Code, path, field, value string, p validate.Param
 	*r.issues = append(*r.issues, is)
 }
 
-func (r rec) warn(code validate.Code, path, field, value string, p validate.Params) {
-	n := len(*r.issues)
-	r.add(code, path, field, value, p)
-	if len(*r.issues) > n {
-		(*r.issues)[n] = (*r.issues)[n].AsWarning()
-	}
-}
-
 // unknown reports the element just opened as unknown at path and skips it.
 func (r rec) unknown(path string) {
 	name := string(r.d.sc.Name())
