@@ -1,0 +1,229 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/impexkit/impex/internal/pipeline"
+)
+
+const testKey = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+
+// runCLI runs the command in-process in the current directory.
+func runCLI(t *testing.T, ctx context.Context, vars map[string]string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	e := &env{stdout: &out, stderr: &errb, now: func() time.Time { return time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC) },
+		getenv: func(k string) string { return vars[k] }}
+	code = run(ctx, args, e)
+	return code, out.String(), errb.String()
+}
+
+// splitWords splits an example command line as a shell would: spaces
+// separate words, a backslash escapes the next character, double quotes
+// group.
+func splitWords(line string) []string {
+	var words []string
+	var cur strings.Builder
+	inWord, quoted := false, false
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		switch {
+		case c == '\\' && i+1 < len(line):
+			i++
+			cur.WriteByte(line[i])
+			inWord = true
+		case c == '"':
+			quoted = !quoted
+			inWord = true
+		case c == ' ' && !quoted:
+			if inWord {
+				words = append(words, cur.String())
+				cur.Reset()
+				inWord = false
+			}
+		default:
+			cur.WriteByte(c)
+			inWord = true
+		}
+	}
+	if inWord {
+		words = append(words, cur.String())
+	}
+	return words
+}
+
+// exampleOrder runs the commands that make data before the ones that use it.
+func exampleOrder(name string) int {
+	switch {
+	case name == "seed":
+		return 0
+	case strings.HasSuffix(name, "export"):
+		return 1
+	case strings.HasSuffix(name, "import"):
+		return 2
+	}
+	return 3
+}
+
+func TestEveryHelpExampleRunsAsWritten(t *testing.T) {
+	t.Chdir(t.TempDir())
+	cmds := append([]*command(nil), commands...)
+	sort.SliceStable(cmds, func(i, j int) bool { return exampleOrder(cmds[i].name) < exampleOrder(cmds[j].name) })
+	env := map[string]string{"IMPEX_SSN_KEY": testKey}
+	ran := 0
+	for _, c := range cmds {
+		for _, ex := range c.examples {
+			words := splitWords(ex)
+			if words[0] != "impex" {
+				t.Fatalf("example %q does not start with impex", ex)
+			}
+			code, stdout, stderr := runCLI(t, context.Background(), env, words[1:]...)
+			if code != exitOK {
+				t.Errorf("%s: exit %d\nstdout: %s\nstderr: %s", ex, code, stdout, stderr)
+			}
+			ran++
+		}
+	}
+	if ran < len(commands) {
+		t.Fatalf("only %d examples for %d commands", ran, len(commands))
+	}
+}
+
+func TestHelpIsCompleteForEveryCommand(t *testing.T) {
+	for _, c := range commands {
+		code, stdout, _ := runCLI(t, context.Background(), nil, append(strings.Fields(c.name), "--help")...)
+		if code != exitOK {
+			t.Errorf("%s --help: exit %d", c.name, code)
+		}
+		for _, want := range []string{"Usage: impex " + c.name, c.summary, "Flags:", "-store", "Examples:", "Exit codes:"} {
+			if !strings.Contains(stdout, want) {
+				t.Errorf("help of %q lacks %q", c.name, want)
+			}
+		}
+		if len(c.examples) == 0 {
+			t.Errorf("%q has no examples", c.name)
+		}
+	}
+	code, stdout, _ := runCLI(t, context.Background(), nil, "help")
+	if code != exitOK || !strings.Contains(stdout, "excel import") {
+		t.Fatalf("help: exit %d\n%s", code, stdout)
+	}
+	if code, _, stderr := runCLI(t, context.Background(), nil, "excel", "import", "--no-such-flag"); code != exitFailed || !strings.Contains(stderr, "Usage:") {
+		t.Fatalf("a bad flag: exit %d, stderr %s", code, stderr)
+	}
+}
+
+// personWorkbook writes n new person rows with sequence numbers.
+func personWorkbook(t *testing.T, path string, n int, extra ...[]any) {
+	t.Helper()
+	x := excelize.NewFile()
+	defer x.Close()
+	x.SetSheetRow("Sheet1", "A1", &[]any{"id", "sequenceNumber", "email", "firstName", "lastName"})
+	for i := range n {
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
+		x.SetSheetRow("Sheet1", cell, &[]any{"", fmt.Sprint(50000 + i), fmt.Sprintf("p%d@example.fi", i), "Aino", fmt.Sprintf("Row%d", i)})
+	}
+	for j, row := range extra {
+		cell, _ := excelize.CoordinatesToCellName(1, n+j+2)
+		x.SetSheetRow("Sheet1", cell, &row)
+	}
+	if err := x.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func storeCount(t *testing.T) int {
+	t.Helper()
+	s, err := openStore("impex-store.json", &env{now: time.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.Len()
+}
+
+func TestAnInterruptedImportKeepsTheStoreAndARerunCompletes(t *testing.T) {
+	t.Chdir(t.TempDir())
+	personWorkbook(t, "big.xlsx", 3000)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out, errb bytes.Buffer
+	e := &env{stdout: &out, stderr: &errb, now: time.Now, getenv: func(string) string { return "" },
+		onProgress: func(p pipeline.Progress) {
+			if p.Created >= 500 {
+				cancel() // Ctrl-C after the first batch
+			}
+		}}
+	code := run(ctx, []string{"excel", "import", "big.xlsx"}, e)
+	if code != exitFailed || !strings.Contains(errb.String(), "interrupted") {
+		t.Fatalf("exit %d, stderr %q; want 2 and a word about the interruption", code, errb.String())
+	}
+	kept := storeCount(t)
+	if kept < 500 || kept >= 3000 || kept%500 != 0 {
+		t.Fatalf("the store holds %d customers after the interruption; want whole batches of 500, fewer than 3000", kept)
+	}
+	code, stdout, stderr := runCLI(t, context.Background(), nil, "excel", "import", "big.xlsx")
+	if code != exitOK {
+		t.Fatalf("rerun: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if n := storeCount(t); n != 3000 {
+		t.Fatalf("after the rerun the store holds %d customers, want 3000", n)
+	}
+	if !strings.Contains(stdout, fmt.Sprintf("%d created", 3000-kept)) || !strings.Contains(stdout, fmt.Sprintf("%d unchanged", kept)) {
+		t.Fatalf("rerun output: %s", stdout)
+	}
+}
+
+func TestRejectedRowsExitOneAndWriteTheWorkbook(t *testing.T) {
+	t.Chdir(t.TempDir())
+	personWorkbook(t, "in.xlsx", 3, []any{"", "60000", "not-an-email", "X", "Y"})
+	code, stdout, _ := runCLI(t, context.Background(), nil, "excel", "import", "in.xlsx")
+	if code != exitRejected {
+		t.Fatalf("exit %d, want 1\n%s", code, stdout)
+	}
+	if !strings.Contains(stdout, "row 5, column C (email)") || !strings.Contains(stdout, "in - rejected.xlsx") {
+		t.Fatalf("output: %s", stdout)
+	}
+	if _, err := os.Stat("in - rejected.xlsx"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestFileLevelErrorsAndBadStoresExitTwo(t *testing.T) {
+	t.Chdir(t.TempDir())
+	os.WriteFile("data.csv", []byte("id,email\n1,a@b.fi\n"), 0o644)
+	code, _, stderr := runCLI(t, context.Background(), nil, "excel", "import", "data.csv")
+	if code != exitFailed || !strings.Contains(stderr, "data.csv") || !strings.Contains(stderr, "CSV") {
+		t.Fatalf("a CSV file: exit %d, stderr %q", code, stderr)
+	}
+	personWorkbook(t, "ssn.xlsx", 0)
+	x, _ := excelize.OpenFile("ssn.xlsx")
+	x.SetCellStr("Sheet1", "F1", "ssn")
+	x.SetSheetRow("Sheet1", "A2", &[]any{"", "1", "a@b.fi", "A", "B", "131052-308T"})
+	x.Save()
+	x.Close()
+	code, _, stderr = runCLI(t, context.Background(), nil, "excel", "import", "ssn.xlsx")
+	if code != exitFailed || !strings.Contains(stderr, "IMPEX_SSN_KEY") {
+		t.Fatalf("an ssn column without a key: exit %d, stderr %q", code, stderr)
+	}
+	os.WriteFile("impex-store.json", []byte(`{"Format": "impex-store/1", "Snapshot": {"Customers": [`), 0o644)
+	code, _, stderr = runCLI(t, context.Background(), nil, "groups", "list")
+	if code != exitFailed || !strings.Contains(stderr, "damaged") {
+		t.Fatalf("a damaged store: exit %d, stderr %q", code, stderr)
+	}
+	if b, _ := os.ReadFile("impex-store.json"); !strings.HasPrefix(string(b), `{"Format"`) {
+		t.Fatal("the damaged store was overwritten")
+	}
+	if entries, _ := filepath.Glob(".impex-store.json.tmp-*"); len(entries) != 0 {
+		t.Fatalf("temporary files left: %v", entries)
+	}
+}
