@@ -315,3 +315,30 @@ func toXSD(c *customer.Customer) xsdCustomer {
 	x.Note, x.GlobalPartyID = c.Note, c.GlobalPartyID
 	return x
 }
+
+// BenchmarkDecodeCustomerList reads the same bytes as the baselines with
+// this package's Decoder alone, without storing anything.
+func BenchmarkDecodeCustomerList(b *testing.B) {
+	doc := benchDocument(b)
+	b.SetBytes(int64(len(doc)))
+	b.ReportAllocs()
+	for b.Loop() {
+		d := NewDecoder(bytes.NewReader(doc), DecodeOptions{})
+		n := 0
+		for {
+			rec, err := d.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, ok := rec.(*CustomerRecord); ok {
+				n++
+			}
+		}
+		if n != benchCustomers() {
+			b.Fatalf("decoded %d customers", n)
+		}
+	}
+}

@@ -433,6 +433,15 @@ func (r rec) children(path string, fn func(name string)) {
 // tag. A child element inside is reported and skipped.
 func (r rec) leaf(dir, name string) string {
 	d := r.d
+	if d.err == nil {
+		if t, ok, err := d.sc.LeafText(); ok {
+			if err != nil {
+				d.err = docError(d.opts.Document, err)
+				return ""
+			}
+			return string(t)
+		}
+	}
 	var first string
 	parts := 0
 	for {

@@ -182,6 +182,54 @@ func (s *Scanner) Reset(r io.Reader) {
 		attrs: s.attrs[:0], names: s.names[:0], offs: s.offs[:0], line: 1}
 }
 
+// LeafText is a shortcut for the common element that holds only text:
+// called right after a StartElement, it reads the element's text and its
+// end tag at once when they are already buffered and the end tag follows
+// the text directly. It then reports true, and the current token is the
+// element's EndElement. Otherwise it reads nothing and reports false, and
+// the caller goes on with Next. An error in the text is returned as Next
+// would return it. The text is valid until the next call.
+func (s *Scanner) LeafText() (text []byte, ok bool, err error) {
+	if s.kind != StartElement || s.err != nil {
+		return nil, false, nil
+	}
+	if s.pendingEnd {
+		s.pendingEnd = false
+		s.attrs = s.attrs[:0]
+		s.kind = EndElement
+		s.pop()
+		return nil, true, nil
+	}
+	b := s.buf[s.pos:s.end]
+	i := bytes.IndexByte(b, '<')
+	if i < 0 || i+1 >= len(b) || b[i+1] != '/' {
+		return nil, false, nil
+	}
+	name := s.names[s.offs[len(s.offs)-1]:]
+	j := i + 2 + len(name)
+	if j >= len(b) || b[j] != '>' || !bytes.Equal(b[i+2:j], name) {
+		return nil, false, nil
+	}
+	s.tokStart = s.pos
+	s.ensureScratch(i)
+	text, good := s.decode(b[:i], modeText)
+	if !good {
+		s.kind = None
+		return nil, true, s.err
+	}
+	s.tokStart = s.pos + i
+	s.kind, s.name, s.text = EndElement, b[i+2:j], nil
+	if c := bytes.IndexByte(s.name, ':'); c > 0 && c < len(s.name)-1 {
+		s.prefix, s.local = s.name[:c], s.name[c+1:]
+	} else {
+		s.prefix, s.local = nil, s.name
+	}
+	s.attrs = s.attrs[:0]
+	s.pop()
+	s.pos += j + 1
+	return text, true, nil
+}
+
 // SkipLayout makes the scanner drop white space that only lays out
 // elements: white-space-only text that follows an end tag or precedes a
 // start tag. White space that is all an element holds (<a> </a>) is still

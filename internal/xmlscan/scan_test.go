@@ -63,7 +63,10 @@ func stdTokens(doc []byte) ([]token, error) {
 }
 
 // scanTokens does the same with the scanner, reading through r.
-func scanTokens(r io.Reader, lim Limits) ([]token, error) {
+func scanTokens(r io.Reader, lim Limits) ([]token, error) { return scanTokensWith(r, lim, false) }
+
+// scanTokensWith reads with LeafText after every start tag when leaf is set.
+func scanTokensWith(r io.Reader, lim Limits, leaf bool) ([]token, error) {
 	s := New(r, lim)
 	var out []token
 	var text []byte
@@ -91,6 +94,18 @@ func scanTokens(r io.Reader, lim Limits) ([]token, error) {
 				fmt.Fprintf(&b, " %s=%q", a.Local, a.Value)
 			}
 			out = append(out, token(b.String()))
+			if leaf {
+				t, ok, err := s.LeafText()
+				if err != nil {
+					return out, err
+				}
+				if ok {
+					if len(t) > 0 {
+						out = append(out, token("text "+string(t)))
+					}
+					out = append(out, token("end "+string(s.Local())))
+				}
+			}
 		case EndElement:
 			flush()
 			out = append(out, token("end "+string(s.Local())))
@@ -116,9 +131,16 @@ func compareWithStd(t *testing.T, doc []byte, r io.Reader) {
 	switch {
 	case werr != nil && gerr == nil:
 		t.Fatalf("scanner accepts what encoding/xml rejects (%v):\n%q", werr, doc)
+	case werr != nil:
+		if _, err := scanTokensWith(bytes.NewReader(doc), Limits{}, true); err == nil {
+			t.Fatalf("with LeafText the scanner accepts what encoding/xml rejects (%v):\n%q", werr, doc)
+		}
 	case werr == nil && gerr != nil && !deliberate(gerr):
 		t.Fatalf("scanner rejects what encoding/xml accepts (%v):\n%q", gerr, doc)
 	case werr == nil && gerr == nil:
+		if viaLeaf, err := scanTokensWith(bytes.NewReader(doc), Limits{}, true); err != nil || fmt.Sprint(viaLeaf) != fmt.Sprint(got) {
+			t.Fatalf("LeafText changes the tokens (%v):\n got %q\nwant %q", err, viaLeaf, got)
+		}
 		if len(got) != len(want) {
 			t.Fatalf("token count: scanner %d, encoding/xml %d\nscanner: %q\nstd:     %q\ndoc: %q", len(got), len(want), got, want, doc)
 		}
