@@ -119,7 +119,8 @@ var (
 
 // FileError reports a problem with a file as a whole: nothing of it was
 // applied. Issues are the file-level issues (also in the result's report);
-// Err is one of ErrMode, ErrHeader, ErrLimit, ErrFormat or ErrUnknownFeed.
+// Err is one of ErrMode, ErrHeader, ErrLimit, ErrFormat or ErrUnknownFeed,
+// possibly wrapped with detail, or the read error of the input.
 type FileError struct {
 	Issues []validate.Issue
 	Err    error
@@ -192,7 +193,8 @@ type csvFile struct {
 // opts.Policy says and are issues in the report; the error is then nil. A
 // repository failure or cancellation returns a *FatalError with the
 // result so far. An unknown feed returns a *FileError wrapping
-// ErrUnknownFeed, a mode other than merge or update one wrapping ErrMode.
+// ErrUnknownFeed, a mode other than merge or update one wrapping ErrMode,
+// and a read error of r one wrapping it.
 func ImportCSV(ctx context.Context, repo customer.Repository, set *FeedSet, feed string, r io.Reader, opts ImportOptions) (*Result, error) {
 	res := &Result{DryRun: opts.DryRun}
 	fail := func(err error, issues ...validate.Issue) (*Result, error) {
@@ -207,14 +209,11 @@ func ImportCSV(ctx context.Context, repo customer.Repository, set *FeedSet, feed
 		return fail(fmt.Errorf("%w: %q", ErrUnknownFeed, feed))
 	}
 	file := &csvFile{set: set, feed: f, opts: opts, lim: opts.Limits.withDefaults(), sheet: opts.Document}
-	if err, issues := file.load(r); err != nil {
-		return fail(err, issues...)
-	}
-	if err, issues := file.header(); err != nil {
-		return fail(err, issues...)
-	}
-	if err, issues := file.count(); err != nil {
-		return fail(err, issues...)
+	for _, step := range []func() *FileError{func() *FileError { return file.load(r) }, file.header, file.count} {
+		if fe := step(); fe != nil {
+			res.Report.Add(fe.Issues...)
+			return res, fe
+		}
 	}
 	po := opts.Options
 	po.Mode = ModeUpdate
@@ -232,23 +231,21 @@ func (f *csvFile) where(row, col int, header string) validate.Where {
 
 // load reads the file into memory within MaxBytes, drops a byte order mark
 // and checks the encoding.
-func (f *csvFile) load(r io.Reader) (error, []validate.Issue) {
+func (f *csvFile) load(r io.Reader) *FileError {
 	data, err := io.ReadAll(io.LimitReader(r, f.lim.MaxBytes+1))
 	if err != nil {
-		return err, nil
+		return &FileError{Err: err}
 	}
 	if int64(len(data)) > f.lim.MaxBytes {
-		return fmt.Errorf("%w: larger than %d bytes", ErrLimit, f.lim.MaxBytes),
-			[]validate.Issue{validate.New(validate.CodeFileTooLarge, f.where(0, -1, "")).WithParams(validate.Params{Max: int(min(f.lim.MaxBytes, 1<<62))})}
+		return &FileError{Err: fmt.Errorf("%w: larger than %d bytes", ErrLimit, f.lim.MaxBytes), Issues: []validate.Issue{validate.New(validate.CodeFileTooLarge, f.where(0, -1, "")).WithParams(validate.Params{Max: int(min(f.lim.MaxBytes, 1<<62))})}}
 	}
 	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
 	if !utf8.Valid(data) {
-		return fmt.Errorf("%w: the text is not UTF-8", ErrFormat),
-			[]validate.Issue{validate.New(validate.CodeWrongFormat, f.where(0, -1, "")).WithParams(validate.Params{Expected: "CSV text in UTF-8"})}
+		return &FileError{Err: fmt.Errorf("%w: the text is not UTF-8", ErrFormat), Issues: []validate.Issue{validate.New(validate.CodeWrongFormat, f.where(0, -1, "")).WithParams(validate.Params{Expected: "CSV text in UTF-8"})}}
 	}
 	f.data = data
 	f.comma = detectComma(data)
-	return nil, nil
+	return nil
 }
 
 // detectComma picks ; or , from the first row: the one that occurs more
@@ -288,18 +285,17 @@ func (f *csvFile) reader() *csv.Reader {
 }
 
 // header reads and checks the header row.
-func (f *csvFile) header() (error, []validate.Issue) {
+func (f *csvFile) header() *FileError {
 	cr := f.reader()
 	rec, err := cr.Read()
 	if err == io.EOF {
-		return fmt.Errorf("%w: no header row", ErrHeader), []validate.Issue{validate.New(validate.CodeEmptyFile, f.where(0, -1, ""))}
+		return &FileError{Err: fmt.Errorf("%w: no header row", ErrHeader), Issues: []validate.Issue{validate.New(validate.CodeEmptyFile, f.where(0, -1, ""))}}
 	}
 	if err != nil {
-		return fmt.Errorf("%w: %w", ErrFormat, err), []validate.Issue{validate.New(validate.CodeCorrupt, f.where(1, -1, "")).WithParams(validate.Params{Name: err.Error()})}
+		return &FileError{Err: fmt.Errorf("%w: %w", ErrFormat, err), Issues: []validate.Issue{validate.New(validate.CodeCorrupt, f.where(1, -1, "")).WithParams(validate.Params{Name: err.Error()})}}
 	}
 	if len(rec) > f.lim.MaxColumns {
-		return fmt.Errorf("%w: %d columns", ErrLimit, len(rec)),
-			[]validate.Issue{validate.New(validate.CodeLimitExceeded, f.where(1, -1, "")).WithParams(validate.Params{Name: "columns", Max: f.lim.MaxColumns, Got: len(rec)})}
+		return &FileError{Err: fmt.Errorf("%w: %d columns", ErrLimit, len(rec)), Issues: []validate.Issue{validate.New(validate.CodeLimitExceeded, f.where(1, -1, "")).WithParams(validate.Params{Name: "columns", Max: f.lim.MaxColumns, Got: len(rec)})}}
 	}
 	f.width = len(rec)
 	var issues []validate.Issue
@@ -335,14 +331,14 @@ func (f *csvFile) header() (error, []validate.Issue) {
 		issues = append(issues, validate.New(validate.CodeMissingColumn, f.where(1, -1, "")).WithParams(validate.Params{Name: CustomerNoColumn}))
 	}
 	if len(issues) > 0 {
-		return ErrHeader, issues
+		return &FileError{Err: ErrHeader, Issues: issues}
 	}
-	return nil, nil
+	return nil
 }
 
 // count checks the number of data rows against MaxRows before anything
 // is applied.
-func (f *csvFile) count() (error, []validate.Issue) {
+func (f *csvFile) count() *FileError {
 	cr := f.reader()
 	n := -1 // the header
 	for {
@@ -352,12 +348,11 @@ func (f *csvFile) count() (error, []validate.Issue) {
 		}
 		n++
 		if n > f.lim.MaxRows {
-			return fmt.Errorf("%w: more than %d rows", ErrLimit, f.lim.MaxRows),
-				[]validate.Issue{validate.New(validate.CodeTooManyRows, f.where(0, -1, "")).WithParams(validate.Params{Max: f.lim.MaxRows, Got: n})}
+			return &FileError{Err: fmt.Errorf("%w: more than %d rows", ErrLimit, f.lim.MaxRows), Issues: []validate.Issue{validate.New(validate.CodeTooManyRows, f.where(0, -1, "")).WithParams(validate.Params{Max: f.lim.MaxRows, Got: n})}}
 		}
 	}
 	f.rowCount = n
-	return nil, nil
+	return nil
 }
 
 // rowCounter turns the CSV reader's line numbers into spreadsheet rows: a
