@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"iter"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -18,6 +19,7 @@ import (
 	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/customer/memstore"
 	"github.com/impexkit/impex/excelio"
+	"github.com/impexkit/impex/groups"
 )
 
 // benchHeader is a realistic person workbook of 30 columns.
@@ -39,43 +41,121 @@ func benchRow(i int) []any {
 }
 
 var (
-	benchFileOnce sync.Once
-	benchFile     string
+	benchFilesMu sync.Mutex
+	benchFiles   = map[int]string{}
 )
 
-// personWorkbook50k writes the 50,000-row benchmark workbook once per
-// process, with excelize's StreamWriter, into a temporary directory.
-func personWorkbook50k(b *testing.B) string {
-	benchFileOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "impex-bench")
-		if err != nil {
+// personWorkbook writes an n-row benchmark workbook once per process, with
+// excelize's StreamWriter, into a temporary directory.
+func personWorkbook(b *testing.B, n int) string {
+	benchFilesMu.Lock()
+	defer benchFilesMu.Unlock()
+	if path, ok := benchFiles[n]; ok {
+		return path
+	}
+	dir, err := os.MkdirTemp("", "impex-bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(dir, fmt.Sprintf("person%d.xlsx", n))
+	x := excelize.NewFile()
+	sw, err := x.NewStreamWriter("Sheet1")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := sw.SetRow("A1", toAny(benchHeader)); err != nil {
+		b.Fatal(err)
+	}
+	for i := range n {
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
+		if err := sw.SetRow(cell, benchRow(i)); err != nil {
 			b.Fatal(err)
 		}
-		benchFile = filepath.Join(dir, "person50k.xlsx")
-		x := excelize.NewFile()
-		sw, err := x.NewStreamWriter("Sheet1")
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := sw.SetRow("A1", toAny(benchHeader)); err != nil {
-			b.Fatal(err)
-		}
-		for i := range 50000 {
-			cell, _ := excelize.CoordinatesToCellName(1, i+2)
-			if err := sw.SetRow(cell, benchRow(i)); err != nil {
+	}
+	if err := sw.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	if err := x.SaveAs(path); err != nil {
+		b.Fatal(err)
+	}
+	x.Close()
+	benchFiles[n] = path
+	return path
+}
+
+func personWorkbook50k(b *testing.B) string { return personWorkbook(b, 50000) }
+
+// discardRepo is a repository that stores nothing: every customer is new
+// and every write succeeds. Importing into it measures the import's own
+// working memory, apart from what a store keeps.
+type discardRepo struct{ n atomic.Int64 }
+
+func (r *discardRepo) Get(context.Context, string) (*customer.Customer, error) {
+	return nil, customer.ErrNotFound
+}
+func (r *discardRepo) ByNumber(context.Context, string, string) (*customer.Customer, error) {
+	return nil, customer.ErrNotFound
+}
+func (r *discardRepo) ByLogin(context.Context, string, string) (*customer.Customer, error) {
+	return nil, customer.ErrNotFound
+}
+func (r *discardRepo) ByEmail(context.Context, string, string) (*customer.Customer, error) {
+	return nil, customer.ErrNotFound
+}
+func (r *discardRepo) ByIdentifier(context.Context, customer.Identifier) (*customer.Customer, error) {
+	return nil, customer.ErrNotFound
+}
+func (r *discardRepo) List(context.Context, customer.Filter) iter.Seq2[*customer.Customer, error] {
+	return func(func(*customer.Customer, error) bool) {}
+}
+func (r *discardRepo) Write(_ context.Context, ops []customer.Op) ([]customer.Written, error) {
+	out := make([]customer.Written, len(ops))
+	for i := range out {
+		out[i] = customer.Written{ID: fmt.Sprint(r.n.Add(1)), Version: 1}
+	}
+	return out, nil
+}
+func (r *discardRepo) NextNumber(context.Context, string) (string, error) {
+	return fmt.Sprint(r.n.Add(1)), nil
+}
+func (r *discardRepo) Group(_ context.Context, id string) (*groups.Group, error) {
+	return &groups.Group{ID: id, Kind: groups.Static}, nil
+}
+func (r *discardRepo) Groups(context.Context) iter.Seq2[*groups.Group, error] {
+	return func(func(*groups.Group, error) bool) {}
+}
+func (r *discardRepo) WriteGroups(context.Context, []groups.Op) error { return nil }
+
+// benchmarkWorkingMemory imports an n-row workbook into a discarding
+// repository, with the row outcomes streamed away, and reports the peak
+// heap: the import's own memory.
+func benchmarkWorkingMemory(b *testing.B, n int) {
+	path := personWorkbook(b, n)
+	hasher := testHasher(b)
+	var peak uint64
+	b.ResetTimer()
+	for b.Loop() {
+		p := peakHeap(func() {
+			res, err := excelio.ImportFile(context.Background(), path, &discardRepo{}, excelio.ImportOptions{SSN: hasher,
+				SSNCountry: "FI", MaxRows: n, Options: excelio.Options{OnRow: func(excelio.RowOutcome) {}}})
+			if err != nil {
 				b.Fatal(err)
 			}
-		}
-		if err := sw.Flush(); err != nil {
-			b.Fatal(err)
-		}
-		if err := x.SaveAs(benchFile); err != nil {
-			b.Fatal(err)
-		}
-		x.Close()
-	})
-	return benchFile
+			if res.Created != n {
+				b.Fatalf("created %d of %d", res.Created, n)
+			}
+		})
+		peak = max(peak, p)
+	}
+	b.ReportMetric(float64(peak)/(1<<20), "peak-MiB")
 }
+
+// BenchmarkImportWorkingMemory50k and 1M compare the import's own peak
+// heap at 50,000 and 1,000,000 rows: the difference is what grows with the
+// row count (the in-file duplicate check, 32 bytes a key).
+func BenchmarkImportWorkingMemory50k(b *testing.B) { benchmarkWorkingMemory(b, 50000) }
+
+func BenchmarkImportWorkingMemory1M(b *testing.B) { benchmarkWorkingMemory(b, 1000000) }
 
 // peakHeap samples the heap while f runs and returns the highest value.
 func peakHeap(f func()) uint64 {

@@ -243,7 +243,7 @@ func (e *FatalError) Unwrap() error { return e.Err }
 // or ctx.Err()). Row-level problems are never errors: they are issues in
 // the result's report. A sequence error from items is fatal too.
 func Run(ctx context.Context, repo customer.Repository, items iter.Seq2[Item, error], opts Options) (*Result, error) {
-	r := &runner{repo: repo, opts: opts, res: &Result{DryRun: opts.DryRun, Progress: Progress{Total: opts.Total}}, seen: make(map[Key]validate.Where)}
+	r := &runner{repo: repo, opts: opts, res: &Result{DryRun: opts.DryRun, Progress: Progress{Total: opts.Total}}, seen: newKeySet()}
 	if r.opts.BatchSize <= 0 {
 		r.opts.BatchSize = DefaultBatchSize
 	}
@@ -264,7 +264,7 @@ type runner struct {
 	repo    customer.Repository
 	opts    Options
 	res     *Result
-	seen    map[Key]validate.Where
+	seen    *keySet
 	pending []pendingRow
 }
 
@@ -320,13 +320,11 @@ func (r *runner) stop() bool {
 func (r *runner) item(ctx context.Context, it Item) error {
 	issues := it.Issues
 	for _, k := range it.Keys {
-		if first, dup := r.seen[k]; dup {
+		if first, dup := r.seen.add(k, it.Where); dup {
 			is := validate.New(validate.CodeDuplicateInFile, it.Where).WithField(k.Kind).WithValue(k.Value).
 				WithParams(validate.Params{Name: k.Kind, OtherRow: first.Row, OtherRecord: first.Record})
 			issues = append(issues, is)
-			continue
 		}
-		r.seen[k] = it.Where
 	}
 	var plan Plan
 	if !hasError(issues) && it.Plan != nil {
