@@ -445,7 +445,7 @@ func instant(t time.Time, loc *time.Location) val {
 
 func boolean(b bool) val { return val{ok: true, b: b} }
 
-func customVal(attrs []customer.Attribute, id string, typ AttrType) val {
+func customVal(attrs []customer.Attribute, id string, typ AttrType, loc *time.Location) val {
 	var values []string
 	found := false
 	for i := range attrs {
@@ -463,12 +463,13 @@ func customVal(attrs []customer.Attribute, id string, typ AttrType) val {
 	if typ == Untyped || typ == TypeStringSet {
 		return strs(values)
 	}
-	return typedText(values[0], typ)
+	return typedText(values[0], typ, loc)
 }
 
 // typedText reads a declared custom attribute's text as its type; a text
-// that does not read as the type is treated as absent.
-func typedText(t string, typ AttrType) val {
+// that does not read as the type is treated as absent. A date-time with a
+// zone counts as the day it falls on in loc, as system times do.
+func typedText(t string, typ AttrType, loc *time.Location) val {
 	switch typ {
 	case TypeString:
 		return str(t)
@@ -486,6 +487,11 @@ func typedText(t string, typ AttrType) val {
 			return boolean(false)
 		}
 	case TypeDate, TypeDateTime:
+		if typ == TypeDateTime && len(t) > len("2006-01-02") {
+			if at, err := time.Parse(time.RFC3339Nano, t); err == nil {
+				return instant(at, loc)
+			}
+		}
 		if d, ok := parseDatePrefix(t, false); ok {
 			return val{ok: true, day: dayNumber(d.Year, d.Month, d.Day)}
 		}
@@ -516,7 +522,7 @@ func (e *env) get(k *cond) val {
 	case aCurrency:
 		return str(s.Session.Currency)
 	case aSessionCustom:
-		return customVal(s.Session.Custom, k.custom, k.typ)
+		return customVal(s.Session.Custom, k.custom, k.typ, e.opts.location())
 	case aLocale:
 		return str(s.Request.Locale)
 	case aGeoCountryCode, aGeoRegionCode, aGeoCity, aGeoPostalCode, aGeoLatitude, aGeoLongitude:
@@ -603,7 +609,7 @@ func (e *env) get(k *cond) val {
 	case aLastVisitTime:
 		return instant(p.LastVisitTime, e.opts.location())
 	case aProfileCustom:
-		return customVal(c.Attributes, k.custom, k.typ)
+		return customVal(c.Attributes, k.custom, k.typ, e.opts.location())
 	}
 	return val{}
 }
@@ -634,7 +640,7 @@ func (e *env) address(k *cond, a *customer.Address) val {
 	case aAddrPhone:
 		return str(a.Phone)
 	case aAddrCustom:
-		return customVal(a.Attributes, k.custom, k.typ)
+		return customVal(a.Attributes, k.custom, k.typ, e.opts.location())
 	}
 	return val{}
 }
@@ -685,7 +691,7 @@ func (e *env) activeData(k *cond, a *customer.ActiveData) val {
 	case aLastOrderDate:
 		return instant(a.LastOrderDate, e.opts.location())
 	case aActiveCustom:
-		return customVal(a.Custom, k.custom, k.typ)
+		return customVal(a.Custom, k.custom, k.typ, e.opts.location())
 	}
 	return val{}
 }
