@@ -1,0 +1,233 @@
+package pgstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/impexkit/impex/customer"
+)
+
+// Get returns the customer with the given ID, or an error wrapping
+// customer.ErrNotFound. Other errors come from the database or the context.
+func (s *Store) Get(ctx context.Context, id string) (*customer.Customer, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var version int64
+	var data []byte
+	err := s.pool.QueryRow(ctx, `SELECT version, data FROM customers WHERE id = $1`, id).Scan(&version, &data)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, fmt.Errorf("%w: id %q", customer.ErrNotFound, id)
+	}
+	if err != nil {
+		return nil, s.readError(ctx, err)
+	}
+	return decode(id, version, data)
+}
+
+// readError returns the context's error when it ended the query, and the
+// database error otherwise.
+func (s *Store) readError(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return fmt.Errorf("pgstore: %w", err)
+}
+
+// notFoundError reports a key no customer holds. It matches
+// customer.ErrNotFound; its message is built only when printed, since imports
+// look up many keys that are free.
+type notFoundError struct{ k indexKey }
+
+func (e *notFoundError) Error() string {
+	where := ""
+	if e.k.list != "" {
+		where = fmt.Sprintf(" in list %q", e.k.list)
+	}
+	return fmt.Sprintf("%v: %s %q%s", customer.ErrNotFound, e.k.key, e.k.value, where)
+}
+
+func (e *notFoundError) Is(target error) bool { return target == customer.ErrNotFound }
+
+// lookup returns the holder of a key with the lowest ID, a *notFoundError,
+// or, when ambiguous is set and several customers hold the key, an error
+// wrapping customer.ErrAmbiguous.
+func (s *Store) lookup(ctx context.Context, k indexKey, ambiguous bool) (*customer.Customer, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	limit := 1
+	if ambiguous {
+		limit = 2
+	}
+	rows, err := s.pool.Query(ctx, `
+SELECT c.id, c.version, c.data
+FROM customer_keys k JOIN customers c ON c.id = k.customer_id
+WHERE k.key = $1 AND k.list = $2 AND k.value = $3
+ORDER BY k.customer_id
+LIMIT `+strconv.Itoa(limit), string(k.key), k.list, k.value)
+	if err != nil {
+		return nil, s.readError(ctx, err)
+	}
+	var found []*customer.Customer
+	for rows.Next() {
+		var id string
+		var version int64
+		var data []byte
+		if err := rows.Scan(&id, &version, &data); err != nil {
+			rows.Close()
+			return nil, s.readError(ctx, err)
+		}
+		c, err := decode(id, version, data)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		found = append(found, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.readError(ctx, err)
+	}
+	switch {
+	case len(found) == 0:
+		return nil, &notFoundError{k}
+	case len(found) > 1:
+		return nil, fmt.Errorf("%w: several customers have %s %q", customer.ErrAmbiguous, k.key, k.value)
+	}
+	return found[0], nil
+}
+
+// ByNumber returns the customer of list with the given number, or an error
+// wrapping customer.ErrNotFound.
+func (s *Store) ByNumber(ctx context.Context, list, number string) (*customer.Customer, error) {
+	return s.lookup(ctx, indexKey{customer.KeyNumber, list, number}, false)
+}
+
+// ByLogin returns the customer of list with the given login, or an error
+// wrapping customer.ErrNotFound.
+func (s *Store) ByLogin(ctx context.Context, list, login string) (*customer.Customer, error) {
+	return s.lookup(ctx, indexKey{customer.KeyLogin, list, login}, false)
+}
+
+// ByEmail returns the customer of list with the given e-mail address,
+// compared case-insensitively, or an error wrapping customer.ErrNotFound, or
+// customer.ErrAmbiguous when several customers share the address.
+func (s *Store) ByEmail(ctx context.Context, list, email string) (*customer.Customer, error) {
+	return s.lookup(ctx, indexKey{customer.KeyEmail, list, strings.ToLower(email)}, true)
+}
+
+// ByIdentifier returns the customer holding the identifier, or an error
+// wrapping customer.ErrNotFound. For a custom type that is not unique it
+// returns the holder with the lowest ID.
+func (s *Store) ByIdentifier(ctx context.Context, id customer.Identifier) (*customer.Customer, error) {
+	return s.lookup(ctx, indexKey{customer.Key(id.Type), "", id.Value}, false)
+}
+
+// ListPageSize is how many customers List fetches per query.
+const ListPageSize = 500
+
+// List yields the customers that pass f, in ID order. It fetches them one
+// page at a time, each page a single query that continues after the last ID
+// seen, so no transaction or cursor stays open while the caller's loop body
+// runs, writes made meanwhile may show up, and no customer is yielded twice.
+// Every filter is evaluated by PostgreSQL and selects exactly what
+// customer.Filter.Match selects. Iteration stops at the first error, yielded
+// with a nil customer: the context's error when ctx is done, or a database
+// error.
+func (s *Store) List(ctx context.Context, f customer.Filter) iter.Seq2[*customer.Customer, error] {
+	return func(yield func(*customer.Customer, error) bool) {
+		where, args := filterSQL(f)
+		query := `SELECT id, version, data FROM customers WHERE id > $1` + where +
+			` ORDER BY id LIMIT ` + strconv.Itoa(ListPageSize)
+		after := ""
+		page := make([]*customer.Customer, 0, ListPageSize)
+		for {
+			if err := ctx.Err(); err != nil {
+				yield(nil, err)
+				return
+			}
+			page = page[:0]
+			args[0] = after
+			rows, err := s.pool.Query(ctx, query, args...)
+			if err != nil {
+				yield(nil, s.readError(ctx, err))
+				return
+			}
+			for rows.Next() {
+				var id string
+				var version int64
+				var data []byte
+				if err = rows.Scan(&id, &version, &data); err != nil {
+					err = s.readError(ctx, err)
+					break
+				}
+				var c *customer.Customer
+				if c, err = decode(id, version, data); err != nil {
+					break
+				}
+				page = append(page, c)
+			}
+			rows.Close()
+			if err == nil && rows.Err() != nil {
+				err = s.readError(ctx, rows.Err())
+			}
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			for _, c := range page {
+				if !yield(c, nil) {
+					return
+				}
+			}
+			if len(page) < ListPageSize {
+				return
+			}
+			after = page[len(page)-1].ID
+		}
+	}
+}
+
+// filterSQL returns the conditions that select what f.Match selects, each
+// starting with " AND ", and the query arguments; args[0] is left for the
+// keyset bound.
+func filterSQL(f customer.Filter) (string, []any) {
+	var b strings.Builder
+	args := []any{""}
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	if f.Kind != 0 {
+		b.WriteString(" AND kind = " + arg(int16(f.Kind)))
+	}
+	if f.CreditAllowed != nil {
+		b.WriteString(" AND credit_allowed = " + arg(*f.CreditAllowed))
+	}
+	if !f.UpdatedFrom.IsZero() {
+		at, ns := splitTime(f.UpdatedFrom)
+		b.WriteString(" AND (updated_at, updated_nsec) >= (" + arg(at) + "::timestamptz, " + arg(ns) + "::integer)")
+	}
+	if !f.UpdatedTo.IsZero() {
+		at, ns := splitTime(f.UpdatedTo)
+		b.WriteString(" AND (updated_at, updated_nsec) < (" + arg(at) + "::timestamptz, " + arg(ns) + "::integer)")
+	}
+	if f.Group != "" {
+		b.WriteString(" AND groups @> ARRAY[" + arg(f.Group) + "::text]")
+	}
+	if f.Lists != nil {
+		b.WriteString(" AND list = ANY(" + arg(f.Lists) + "::text[])")
+	}
+	if q := strings.TrimSpace(f.Search); q != "" {
+		// strpos on texts lower-cased by Go, not ILIKE: the query may hold
+		// % or _, and Go's case folding is what Filter.Match uses.
+		b.WriteString(" AND EXISTS (SELECT 1 FROM unnest(search) AS s WHERE strpos(s, " + arg(strings.ToLower(q)) + "::text) > 0)")
+	}
+	return b.String(), args
+}

@@ -1,0 +1,137 @@
+package pgstore
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/impexkit/impex/customer"
+)
+
+// indexKey is one value of one key, as a row of customer_keys holds it.
+// List is empty for store-wide keys (identifiers).
+type indexKey struct {
+	key   customer.Key
+	list  string
+	value string
+}
+
+// keyRow is an index key and whether it must be unique.
+type keyRow struct {
+	indexKey
+	uniq bool
+}
+
+// keys returns the index entries of c, as memstore indexes them: number and
+// login per list (unique), the lower-cased e-mail per list (unique when the
+// constraints say so), and every identifier across the store (unique for
+// cards, SSN hashes, external IDs and the declared custom types).
+func (s *Store) keys(c *customer.Customer) []keyRow {
+	out := make([]keyRow, 0, 4+len(c.Identifiers.Cards))
+	if c.Number != "" {
+		out = append(out, keyRow{indexKey{customer.KeyNumber, c.List, c.Number}, true})
+	}
+	if l := c.Credentials.Login; l != "" {
+		out = append(out, keyRow{indexKey{customer.KeyLogin, c.List, l}, true})
+	}
+	if e := c.Profile.Email; e != "" {
+		out = append(out, keyRow{indexKey{customer.KeyEmail, c.List, strings.ToLower(e)}, s.uniqueEmail})
+	}
+	for _, id := range c.Identifiers.All() {
+		unique := true
+		switch id.Type {
+		case customer.IdentCard, customer.IdentSSNHash, customer.IdentExternal:
+		default:
+			unique = s.uniqueTypes[string(id.Type)]
+		}
+		out = append(out, keyRow{indexKey{customer.Key(id.Type), "", id.Value}, unique})
+	}
+	return out
+}
+
+// record is a customer ready to be stored: its JSON and the derived columns.
+type record struct {
+	c      *customer.Customer
+	data   string
+	groups string // JSON array of group IDs
+	search string // JSON array of lower-cased search texts
+}
+
+// encode marshals c, refusing what JSON would not give back unchanged.
+func encode(c *customer.Customer) (record, error) {
+	data, err := json.Marshal(c)
+	if err != nil {
+		return record{}, fmt.Errorf("%w: the record cannot be stored as JSON: %v", customer.ErrInvalid, err)
+	}
+	if err := checkJSONText(data, customer.ErrInvalid); err != nil {
+		return record{}, err
+	}
+	groups := c.Groups
+	if groups == nil {
+		groups = []string{}
+	}
+	g, err := json.Marshal(groups)
+	if err != nil {
+		return record{}, fmt.Errorf("%w: %v", customer.ErrInvalid, err)
+	}
+	fields := customer.SearchFields(c)
+	search := make([]string, 0, len(fields))
+	for _, f := range fields {
+		if f != "" {
+			search = append(search, strings.ToLower(f))
+		}
+	}
+	sj, err := json.Marshal(search)
+	if err != nil {
+		return record{}, fmt.Errorf("%w: %v", customer.ErrInvalid, err)
+	}
+	return record{c: c, data: string(data), groups: string(g), search: string(sj)}, nil
+}
+
+// checkJSONText reports text that PostgreSQL or encoding/json would not keep
+// as given, as an error wrapping invalid: encoding/json writes invalid UTF-8
+// as the escape \ufffd (a valid U+FFFD is written as is), and jsonb refuses
+// the escape \u0000.
+func checkJSONText(b []byte, invalid error) error {
+	if !bytes.Contains(b, []byte(`\u0000`)) && !bytes.Contains(b, []byte(`\ufffd`)) {
+		return nil
+	}
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' || i+1 >= len(b) {
+			continue
+		}
+		i++ // b[i] is the escaped character
+		if b[i] != 'u' || i+4 >= len(b) {
+			continue
+		}
+		switch string(b[i+1 : i+5]) {
+		case "0000":
+			return fmt.Errorf("%w: text holds a NUL character, which PostgreSQL cannot store", invalid)
+		case "fffd":
+			return fmt.Errorf("%w: text is not valid UTF-8", invalid)
+		}
+		i += 4
+	}
+	return nil
+}
+
+// decode unmarshals a stored customer and sets the ID and version from their
+// columns, which are authoritative.
+func decode(id string, version int64, data []byte) (*customer.Customer, error) {
+	c := new(customer.Customer)
+	if err := json.Unmarshal(data, c); err != nil {
+		return nil, fmt.Errorf("pgstore: customer %q: decoding the stored record: %w", id, err)
+	}
+	c.ID, c.Version = id, version
+	return c, nil
+}
+
+// splitTime returns t to the microsecond, the precision of timestamptz, and
+// the nanoseconds below it, so (updated_at, updated_nsec) orders and compares
+// exactly like t.
+func splitTime(t time.Time) (time.Time, int32) {
+	t = t.Round(0) // drop any monotonic reading
+	return t.Truncate(time.Microsecond), int32(t.Nanosecond() % 1000)
+}

@@ -1,0 +1,133 @@
+package pgstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/impexkit/impex/groups"
+)
+
+// migrations are the schema changes in order; migration i brings the schema
+// to version i+1. Applied migrations are never edited: a change to the schema
+// is a new entry.
+//
+// Text columns that hold keys and IDs use the "C" collation, so ORDER BY
+// sorts exactly as Go compares strings (byte by byte), whatever the
+// database's locale, and so comparisons are as cheap as they get.
+var migrations = []string{
+	// 1: customers, their keys, sequences, buyer numbers and groups.
+	`
+CREATE TABLE customers (
+	id             text COLLATE "C" PRIMARY KEY,
+	version        bigint   NOT NULL,
+	list           text COLLATE "C" NOT NULL,
+	kind           smallint NOT NULL,
+	credit_allowed boolean  NOT NULL,
+	-- UpdatedAt to the microsecond, and the nanoseconds below it, so range
+	-- filters are exact; the record in data holds the exact time too.
+	updated_at     timestamptz NOT NULL,
+	updated_nsec   integer     NOT NULL,
+	-- IDs of the static groups the customer is an explicit member of.
+	groups         text[]   NOT NULL,
+	-- Lower-cased texts a free-text search looks in.
+	search         text[]   NOT NULL,
+	-- The whole customer.Customer as JSON.
+	data           jsonb    NOT NULL
+);
+CREATE INDEX customers_list_idx ON customers (list, id);
+CREATE INDEX customers_updated_idx ON customers (updated_at, updated_nsec);
+CREATE INDEX customers_groups_idx ON customers USING gin (groups);
+
+-- One row per key a customer holds: number, login and e-mail per list,
+-- identifiers across the store (list ''). uniq marks the keys that must be
+-- unique; the partial index enforces it across concurrent transactions.
+CREATE TABLE customer_keys (
+	key         text COLLATE "C" NOT NULL,
+	list        text COLLATE "C" NOT NULL,
+	value       text COLLATE "C" NOT NULL,
+	customer_id text COLLATE "C" NOT NULL,
+	uniq        boolean NOT NULL,
+	PRIMARY KEY (key, list, value, customer_id)
+);
+CREATE UNIQUE INDEX customer_keys_unique_idx ON customer_keys (key, list, value) WHERE uniq;
+CREATE INDEX customer_keys_customer_idx ON customer_keys (customer_id);
+
+CREATE SEQUENCE customer_ids;
+
+CREATE TABLE number_sequences (
+	list text COLLATE "C" PRIMARY KEY,
+	last bigint NOT NULL
+);
+
+CREATE TABLE buyer_numbers (
+	number text COLLATE "C" PRIMARY KEY
+);
+
+CREATE TABLE customer_groups (
+	id   text COLLATE "C" PRIMARY KEY,
+	kind smallint NOT NULL,
+	-- The whole groups.Group as JSON, its rule included.
+	data jsonb    NOT NULL
+);
+`,
+}
+
+// SchemaVersion is the schema version this package creates and expects.
+var SchemaVersion = len(migrations)
+
+// Migrate creates the store's tables in the pool's current schema, or brings
+// them up to date, and adds the system groups when they are missing. It is
+// idempotent and safe to call from several processes at once: migrations run
+// in one transaction under an advisory lock, and the schema_version table
+// records what was applied. It fails when the schema is newer than this
+// package knows.
+func (s *Store) Migrate(ctx context.Context) error {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("pgstore: migrate: %w", err)
+	}
+	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('impex/pgstore migrate ' || current_schema()))`); err != nil {
+		return fmt.Errorf("pgstore: migrate: lock: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)`); err != nil {
+		return fmt.Errorf("pgstore: migrate: %w", err)
+	}
+	var version int
+	err = tx.QueryRow(ctx, `SELECT version FROM schema_version`).Scan(&version)
+	switch {
+	case err == pgx.ErrNoRows:
+		if _, err := tx.Exec(ctx, `INSERT INTO schema_version (version) VALUES (0)`); err != nil {
+			return fmt.Errorf("pgstore: migrate: %w", err)
+		}
+	case err != nil:
+		return fmt.Errorf("pgstore: migrate: reading the schema version: %w", err)
+	case version > len(migrations):
+		return fmt.Errorf("pgstore: migrate: the schema is at version %d; this package knows versions up to %d", version, len(migrations))
+	}
+	for v := version; v < len(migrations); v++ {
+		if _, err := tx.Exec(ctx, migrations[v]); err != nil {
+			return fmt.Errorf("pgstore: migrate to version %d: %w", v+1, err)
+		}
+	}
+	if _, err := tx.Exec(ctx, `UPDATE schema_version SET version = $1`, len(migrations)); err != nil {
+		return fmt.Errorf("pgstore: migrate: %w", err)
+	}
+	for _, g := range groups.SystemGroups() {
+		data, err := json.Marshal(g)
+		if err != nil {
+			return fmt.Errorf("pgstore: migrate: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO customer_groups (id, kind, data) VALUES ($1, $2, $3::text::jsonb) ON CONFLICT (id) DO NOTHING`,
+			g.ID, int16(g.Kind), string(data)); err != nil {
+			return fmt.Errorf("pgstore: migrate: system group %s: %w", g.ID, err)
+		}
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fmt.Errorf("pgstore: migrate: commit: %w", err)
+	}
+	return nil
+}
