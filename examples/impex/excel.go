@@ -18,6 +18,7 @@ import (
 	"github.com/impexkit/impex/excelio"
 	"github.com/impexkit/impex/internal/pipeline"
 	"github.com/impexkit/impex/validate"
+	"github.com/impexkit/impex/xmlio"
 )
 
 func init() {
@@ -312,6 +313,10 @@ func finishImport(ctx context.Context, input string, store *memstore.Store, res 
 	}
 	var is validate.Issue
 	var fe *pipeline.FatalError
+	var de *xmlio.DocumentError
+	if errors.As(importErr, &de) {
+		importErr = de.Issue
+	}
 	switch {
 	case errors.As(importErr, &fe):
 		applied := 0

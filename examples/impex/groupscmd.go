@@ -291,7 +291,7 @@ func seed(ctx context.Context, store *memstore.Store, n int) error {
 		} else {
 			first, last := firsts[k%len(firsts)], lasts[(k/2)%len(lasts)]
 			c.Profile.FirstName, c.Profile.LastName = first, last
-			c.Profile.Email = fmt.Sprintf("%s.%s.%d@example.fi", strings.ToLower(first), strings.ToLower(last), k)
+			c.Profile.Email = fmt.Sprintf("%s.%s.%d@example.fi", asciiFold(first), asciiFold(last), k)
 			c.Credentials.Login = c.Profile.Email
 			c.Profile.Phones.Mobile = fmt.Sprintf("+35840%07d", k)
 			c.Addresses = []customer.Address{{ID: "home", Preferred: true, FirstName: first, LastName: last,
@@ -317,4 +317,10 @@ func seed(ctx context.Context, store *memstore.Store, n int) error {
 		}
 	}
 	return nil
+}
+
+// asciiFold lower-cases a name and replaces the Nordic letters, so that it
+// makes a valid SFCC login (A-Z, a-z, 0-9 and . @ _ -).
+func asciiFold(s string) string {
+	return strings.NewReplacer("å", "a", "ä", "a", "ö", "o", "ø", "o", "æ", "ae").Replace(strings.ToLower(s))
 }

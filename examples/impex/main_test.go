@@ -76,7 +76,18 @@ func exampleOrder(name string) int {
 }
 
 func TestEveryHelpExampleRunsAsWritten(t *testing.T) {
+	// The active-data example reads a feed file and a CSV of the user's.
+	feeds, err := os.ReadFile(filepath.Join("testdata", "feeds.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	csv, err := os.ReadFile(filepath.Join("testdata", "crm.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	t.Chdir(t.TempDir())
+	os.WriteFile("feeds.json", feeds, 0o644)
+	os.WriteFile("crm.csv", csv, 0o644)
 	cmds := append([]*command(nil), commands...)
 	sort.SliceStable(cmds, func(i, j int) bool { return exampleOrder(cmds[i].name) < exampleOrder(cmds[j].name) })
 	env := map[string]string{"IMPEX_SSN_KEY": testKey}

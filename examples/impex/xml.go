@@ -1,13 +1,229 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
+	"errors"
+	"flag"
 	"fmt"
+	"io"
+	"os"
 
+	"github.com/impexkit/impex/activedata"
+	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/customer/memstore"
+	"github.com/impexkit/impex/internal/pipeline"
+	"github.com/impexkit/impex/xmlio"
 )
+
+func init() {
+	register(&command{
+		name:    "xml import",
+		summary: "Import an SFCC customers or customer-list document, or active data.",
+		usage:   "FILE",
+		details: `
+The document's root element decides what it is: <customers>, <customer-list>,
+<customer-lists> or <customer-active-data-list>. Customers are identified by
+customer-no, else by login, and created with a number from the sequence when
+new; passwords given in plain text are hashed with scrypt. --dry-run plans
+every record and writes nothing.`,
+		examples: []string{
+			"impex xml export --list RefArch -o list.xml",
+			"impex xml import --dry-run list.xml",
+			"impex xml import list.xml",
+			"impex xml import --mode update --json list.xml",
+		},
+		flags: func(fs *flag.FlagSet, g *globalFlags) func(context.Context, []string, *env) error {
+			o := importFlags(fs)
+			list := fs.String("list", "", "the customer `list` to import into (default: the document's list-id, or none)")
+			kind := fs.String("kind", "person", "the `kind` of customers the import creates: person or company")
+			return func(ctx context.Context, args []string, e *env) error {
+				if len(args) != 1 {
+					return usagef("want one XML file")
+				}
+				opts, err := o.options(e, g)
+				if err != nil {
+					return err
+				}
+				k := customer.KindPerson
+				switch *kind {
+				case "person":
+				case "company":
+					k = customer.KindCompany
+				default:
+					return usagef("--kind %q: want person or company", *kind)
+				}
+				store, err := openStore(g.store, e)
+				if err != nil {
+					return err
+				}
+				res, err := importXML(ctx, args[0], store, opts, *list, k)
+				o.done(e)
+				return finishImport(ctx, args[0], store, res, err, g, e, nil, false)
+			}
+		},
+	})
+	register(&command{
+		name:    "xml export",
+		summary: "Export customers as an SFCC customer-list (or customers) document.",
+		details: `
+Writes a <customer-list list-id="..."> document (customerlist2.xsd) for --list,
+or a <customers> document (customer.xsd, with static group memberships) with
+--customers. The output is deterministic and valid against the schemas. The
+filters are those of excel export.`,
+		examples: []string{
+			"impex xml export --list RefArch -o list.xml",
+			"impex xml export --customers --kind person -o customers.xml",
+		},
+		flags: func(fs *flag.FlagSet, g *globalFlags) func(context.Context, []string, *env) error {
+			var out, listID string
+			var customers bool
+			f := filterFlags(fs)
+			fs.StringVar(&out, "o", "customers.xml", "output `file`")
+			fs.StringVar(&listID, "list-id", "", "the list-id written into a customer-list document (default: --list, or \"default\")")
+			fs.BoolVar(&customers, "customers", false, "write a <customers> document instead of a customer list")
+			return func(ctx context.Context, args []string, e *env) error {
+				if len(args) > 0 {
+					return usagef("unexpected arguments %q", args)
+				}
+				filter, err := f.filter()
+				if err != nil {
+					return &usageError{err.Error()}
+				}
+				if f.list != "" && !customers {
+					// A list export holds the customers of every list unless
+					// filtered: --list names the document and selects nothing
+					// here, since imported customers may sit in the default list.
+					filter.Lists = nil
+				}
+				store, err := openStore(g.store, e)
+				if err != nil {
+					return err
+				}
+				n := 0
+				err = writeFileAtomically(out, false, func(w io.Writer) error {
+					bw := bufio.NewWriterSize(w, 1<<20)
+					var err error
+					if customers {
+						n, err = xmlio.ExportCustomers(ctx, bw, store, xmlio.ExportOptions{Filter: filter, Groups: store})
+					} else {
+						id := listID
+						if id == "" {
+							id = f.list
+						}
+						if id == "" {
+							id = "default"
+						}
+						n, err = xmlio.ExportCustomerList(ctx, bw, store, customer.ListSettings{ID: id}, xmlio.ExportOptions{Filter: filter})
+					}
+					if err != nil {
+						return err
+					}
+					return bw.Flush()
+				})
+				if err != nil {
+					return fmt.Errorf("%s: %w", out, err)
+				}
+				if g.json {
+					return json.NewEncoder(e.stdout).Encode(map[string]any{"file": out, "customers": n})
+				}
+				fmt.Fprintf(e.stdout, "wrote %s: %d customers\n", out, n)
+				return nil
+			}
+		},
+	})
+	register(&command{
+		name:    "activedata import",
+		summary: "Import a merchant-defined active-data feed (CSV).",
+		usage:   "FILE",
+		details: `
+Reads a CSV file of one feed: a customerNo column and attribute columns of
+that feed, comma or semicolon separated, as spreadsheet programs save it.
+--feeds names a JSON file defining the feeds, such as
+  [{"ID": "crm", "Attributes": [{"ID": "loyaltyPoints", "Type": "int"}]}]
+Active data belongs to existing customers; unknown customer numbers are
+reported.`,
+		examples: []string{
+			"impex activedata import --feeds feeds.json --feed crm crm.csv",
+		},
+		flags: func(fs *flag.FlagSet, g *globalFlags) func(context.Context, []string, *env) error {
+			o := importFlags(fs)
+			feedsFile := fs.String("feeds", "feeds.json", "the feed definitions `file` (JSON)")
+			feed := fs.String("feed", "", "the `feed` the file belongs to")
+			reserved := fs.Int("reserved", 0, "feeds reserved by the system")
+			return func(ctx context.Context, args []string, e *env) error {
+				if len(args) != 1 || *feed == "" {
+					return usagef("want --feed and one CSV file")
+				}
+				opts, err := o.options(e, g)
+				if err != nil {
+					return err
+				}
+				set, err := loadFeeds(*feedsFile, *reserved)
+				if err != nil {
+					return err
+				}
+				store, err := openStore(g.store, e)
+				if err != nil {
+					return err
+				}
+				f, err := os.Open(args[0])
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				res, err := activedata.ImportCSV(ctx, store, set, *feed, f, activedata.ImportOptions{Options: opts, Document: args[0]})
+				o.done(e)
+				var fe *activedata.FileError
+				if errors.As(err, &fe) {
+					for _, is := range fe.Issues {
+						fmt.Fprintf(e.stderr, "%s\n", is.Text(g.language()))
+					}
+					return fmt.Errorf("%s: %v", args[0], fe.Err)
+				}
+				return finishImport(ctx, args[0], store, res, err, g, e, nil, false)
+			}
+		},
+	})
+}
+
+func loadFeeds(path string, reserved int) (*activedata.FeedSet, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("feed definitions: %w", err)
+	}
+	var feeds []activedata.Feed
+	if err := json.Unmarshal(b, &feeds); err != nil {
+		return nil, fmt.Errorf("feed definitions %s: %w", path, err)
+	}
+	return activedata.NewFeedSet(reserved, feeds...)
+}
+
+// importXML imports any SFCC customer or active-data document.
+func importXML(ctx context.Context, path string, store *memstore.Store, opts pipeline.Options, list string, kind customer.Kind) (*pipeline.Result, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	doc, r, err := xmlio.Sniff(bufio.NewReaderSize(f, 1<<20))
+	if err != nil {
+		return nil, err
+	}
+	if doc == xmlio.DocActiveData {
+		return xmlio.ImportActiveData(ctx, store, r, xmlio.ActiveDataImportOptions{Options: opts, Document: path, List: list})
+	}
+	res, err := xmlio.Import(ctx, store, r, xmlio.ImportOptions{Options: opts, Document: path, List: list, Kind: kind,
+		Hasher: customer.PasswordHasher{LogN: 14}})
+	if res == nil {
+		return nil, err
+	}
+	return &res.PipelineResult, err
+}
 
 // validateXML runs an SFCC XML import as a dry run.
 func validateXML(ctx context.Context, path string, store *memstore.Store, g *globalFlags, e *env) error {
-	return fmt.Errorf("%s: SFCC XML validation is not available yet", path)
+	res, err := importXML(ctx, path, store, pipeline.Options{DryRun: true}, "", customer.KindPerson)
+	return finishImport(ctx, path, store, res, err, g, e, nil, false)
 }
