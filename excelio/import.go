@@ -478,23 +478,83 @@ func (im *importer) onRow(out RowOutcome) {
 	}
 }
 
-// items yields one pipeline item per non-empty data row.
+// items yields one pipeline item per non-empty data row. The rows are read
+// and prepared on a goroutine of their own, a chunk at a time, so that on a
+// machine with more than one core reading the sheet overlaps with checking
+// and writing the rows; a short channel keeps memory bounded.
 func (im *importer) items(ctx context.Context) iter.Seq2[pipeline.Item, error] {
 	return func(yield func(pipeline.Item, error) bool) {
-		for im.reader.Next() {
-			row := im.reader.Row()
-			if rowEmpty(row) {
-				continue
+		chunks := make(chan rowChunk, 4)
+		stop := make(chan struct{})
+		go im.readAhead(chunks, stop)
+		defer func() {
+			close(stop)
+			for range chunks { // wait for the reader to let go of the sheet
 			}
-			cells := slices.Clone(row.Cells)
-			im.pending[row.Number] = cells
-			if !yield(im.item(row.Number, cells), nil) {
+		}()
+		for c := range chunks {
+			for _, r := range c.rows {
+				im.pending[r.number] = r.cells
+				if !yield(r.item, nil) {
+					return
+				}
+			}
+			if c.err != nil {
+				yield(pipeline.Item{}, c.err)
 				return
 			}
 		}
-		if err := im.reader.Err(); err != nil {
-			yield(pipeline.Item{}, fmt.Errorf("reading %s: %w", im.sheet, err))
+	}
+}
+
+// readRow is one prepared row; rowChunk a run of them, or the read error
+// that ended the sheet.
+type (
+	readRow struct {
+		number int
+		cells  []sheet.Cell
+		item   pipeline.Item
+	}
+	rowChunk struct {
+		rows []readRow
+		err  error
+	}
+)
+
+const chunkRows = 128
+
+// readAhead reads the sheet into chunks until the end, an error, or stop.
+func (im *importer) readAhead(chunks chan<- rowChunk, stop <-chan struct{}) {
+	defer close(chunks)
+	send := func(c rowChunk) bool {
+		select {
+		case chunks <- c:
+			return true
+		case <-stop:
+			return false
 		}
+	}
+	chunk := make([]readRow, 0, chunkRows)
+	for im.reader.Next() {
+		row := im.reader.Row()
+		if rowEmpty(row) {
+			continue
+		}
+		cells := slices.Clone(row.Cells)
+		chunk = append(chunk, readRow{number: row.Number, cells: cells, item: im.item(row.Number, cells)})
+		if len(chunk) == chunkRows {
+			if !send(rowChunk{rows: chunk}) {
+				return
+			}
+			chunk = make([]readRow, 0, chunkRows)
+		}
+	}
+	var err error
+	if e := im.reader.Err(); e != nil {
+		err = fmt.Errorf("reading %s: %w", im.sheet, e)
+	}
+	if len(chunk) > 0 || err != nil {
+		send(rowChunk{rows: chunk, err: err})
 	}
 }
 
