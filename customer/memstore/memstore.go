@@ -122,14 +122,20 @@ func (s *Store) keys(c *customer.Customer, yield func(k indexKey, unique bool) b
 	if e := c.Profile.Email; e != "" && !yield(indexKey{customer.KeyEmail, c.List, strings.ToLower(e)}, s.uniqueEmail) {
 		return
 	}
-	for _, id := range c.Identifiers.All() {
-		unique := true
-		switch id.Type {
-		case customer.IdentCard, customer.IdentSSNHash, customer.IdentExternal:
-		default:
-			unique = s.uniqueTypes[string(id.Type)]
+	ids := &c.Identifiers
+	for _, card := range ids.Cards {
+		if card != "" && !yield(indexKey{customer.Key(customer.IdentCard), "", card}, true) {
+			return
 		}
-		if !yield(indexKey{customer.Key(id.Type), "", id.Value}, unique) {
+	}
+	if ids.SSNHash != "" && !yield(indexKey{customer.Key(customer.IdentSSNHash), "", ids.SSNHash}, true) {
+		return
+	}
+	if ids.ExternalID != "" && !yield(indexKey{customer.Key(customer.IdentExternal), "", ids.ExternalID}, true) {
+		return
+	}
+	for t, v := range ids.Custom {
+		if v != "" && !yield(indexKey{customer.Key(t), "", v}, s.uniqueTypes[t]) {
 			return
 		}
 	}
