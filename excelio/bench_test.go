@@ -7,8 +7,10 @@ import (
 	"io"
 	"iter"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -321,3 +323,83 @@ func BenchmarkStreamWriterBaseline1M(b *testing.B) {
 }
 
 var _ = bytes.NewReader
+
+// personXLS50k converts the 50,000-row benchmark rows to a legacy .xls
+// workbook with xlwt (Debian's python3-xlwt), once per process. It skips
+// the benchmark when xlwt is not installed.
+func personXLS50k(b *testing.B) string {
+	benchFilesMu.Lock()
+	defer benchFilesMu.Unlock()
+	if path, ok := benchFiles[-50000]; ok {
+		return path
+	}
+	python := "/usr/bin/python3"
+	if err := exec.Command(python, "-c", "import xlwt").Run(); err != nil {
+		b.Skip("python3-xlwt is not installed")
+	}
+	dir, err := os.MkdirTemp("", "impex-bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	tsv := filepath.Join(dir, "rows.tsv")
+	var buf bytes.Buffer
+	buf.WriteString(strings.Join(benchHeader, "\t") + "\n")
+	for i := range 50000 {
+		for j, v := range benchRow(i) {
+			if j > 0 {
+				buf.WriteByte('\t')
+			}
+			switch v := v.(type) {
+			case bool:
+				fmt.Fprintf(&buf, "\x01%v", v)
+			default:
+				buf.WriteString(strings.NewReplacer("\n", "\x02", "\t", " ").Replace(fmt.Sprint(v)))
+			}
+		}
+		buf.WriteByte('\n')
+	}
+	if err := os.WriteFile(tsv, buf.Bytes(), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(dir, "person50k.xls")
+	script := `
+import sys, xlwt
+wb = xlwt.Workbook(encoding="utf-8")
+ws = wb.add_sheet("Person Customers")
+for r, line in enumerate(open(sys.argv[1], encoding="utf-8")):
+    for c, v in enumerate(line.rstrip("\n").split("\t")):
+        if v.startswith("\x01"):
+            ws.write(r, c, v == "\x01true")
+        elif v:
+            ws.write(r, c, v.replace("\x02", "\n"))
+wb.save(sys.argv[2])
+`
+	if out, err := exec.Command(python, "-c", script, tsv, path).CombinedOutput(); err != nil {
+		b.Fatalf("xlwt: %v\n%s", err, out)
+	}
+	benchFiles[-50000] = path
+	return path
+}
+
+// BenchmarkImportPersonXLS50k imports the same 50,000 rows from a legacy
+// .xls workbook into memstore.
+func BenchmarkImportPersonXLS50k(b *testing.B) {
+	path := personXLS50k(b)
+	hasher := testHasher(b)
+	var peak uint64
+	b.ResetTimer()
+	for b.Loop() {
+		store := memstore.New(memstore.Options{})
+		p := peakHeap(func() {
+			res, err := excelio.ImportFile(context.Background(), path, store, excelio.ImportOptions{SSN: hasher, SSNCountry: "FI"})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if res.Created != 50000 {
+				b.Fatalf("created %d, issues %v", res.Created, res.Report.Issues()[:min(3, res.Report.Len())])
+			}
+		})
+		peak = max(peak, p)
+	}
+	b.ReportMetric(float64(peak)/(1<<20), "peak-MiB")
+}
