@@ -10,9 +10,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/impexkit/impex/customer"
+	"github.com/impexkit/impex/internal/xlsxw"
 )
 
 // ExportOptions configure Export. The zero value exports both workbooks
@@ -40,37 +39,44 @@ type ExportResult struct {
 // position in use, and one group:{id} column per static group with members
 // in the export. Identifiers are written as text cells, flags as boolean
 // cells, the SSN as its hash; no value is ever written as a formula. The
-// header row is styled and frozen.
+// header row is styled and frozen, and the sheet dimension set.
 //
-// The repository is listed twice per workbook (once to size the columns,
-// once to write), so memory does not grow with the number of customers. It
-// returns the repository's or the writer's error.
+// The repository is listed three times (once to size the columns and count
+// the rows of both workbooks, once per workbook to write it) and rows go
+// straight into the compressed output, so memory does not grow with the
+// number of customers and no temporary file is made. It returns the
+// repository's or the writer's error.
 func Export(ctx context.Context, w io.Writer, repo customer.Repository, f customer.Filter, opts ExportOptions) (ExportResult, error) {
 	now := time.Now
 	if opts.Now != nil {
 		now = opts.Now
 	}
 	stamp := now()
+	schemas := []*Schema{newSchema(customer.KindPerson, &schemaOptions{}), newSchema(customer.KindCompany, &schemaOptions{})}
+	layouts, err := layout(ctx, repo, f, schemas)
+	if err != nil {
+		return ExportResult{}, err
+	}
 	zw := zip.NewWriter(w)
 	var res ExportResult
-	for _, kind := range []customer.Kind{customer.KindPerson, customer.KindCompany} {
-		schema := newSchema(kind, &schemaOptions{})
+	for i, schema := range schemas {
 		kf := f
-		if kf.Kind != 0 && kf.Kind != kind {
-			kf.Kind = 255 // no customer has this kind: an empty workbook
+		if kf.Kind != 0 && kf.Kind != schema.kind {
+			layouts[i].rows = 0 // no customer passes both kinds: an empty workbook
+			kf.Kind = 255
 		} else {
-			kf.Kind = kind
+			kf.Kind = schema.kind
 		}
-		hdr := &zip.FileHeader{Name: schema.FileName(), Method: zip.Deflate, Modified: stamp}
-		entry, err := zw.CreateHeader(hdr)
+		// The workbook is compressed already; store it as it is.
+		entry, err := zw.CreateHeader(&zip.FileHeader{Name: schema.FileName(), Method: zip.Store, Modified: stamp})
 		if err != nil {
 			return res, err
 		}
-		n, err := writeWorkbook(ctx, entry, repo, kf, schema)
+		n, err := writeWorkbook(ctx, entry, repo, kf, schema, layouts[i], stamp)
 		if err != nil {
 			return res, fmt.Errorf("writing %s: %w", schema.FileName(), err)
 		}
-		if kind == customer.KindPerson {
+		if schema.kind == customer.KindPerson {
 			res.Persons = n
 		} else {
 			res.Companies = n
@@ -88,105 +94,106 @@ type exportColumn struct {
 	kind   valueKind
 }
 
-// layout lists the customers once to find the dynamic columns.
-func layout(ctx context.Context, repo customer.Repository, f customer.Filter, s *Schema) ([]exportColumn, error) {
-	maxCards, maxAddr := 0, 0
-	idTypes := map[string]bool{}
-	groupIDs := map[string]bool{}
+// sheetLayout is what a workbook needs to know before its first row: its
+// columns and its row count.
+type sheetLayout struct {
+	cols []exportColumn
+	rows int
+}
+
+// layout lists the customers once to find each schema's dynamic columns
+// and row count.
+func layout(ctx context.Context, repo customer.Repository, f customer.Filter, schemas []*Schema) ([]sheetLayout, error) {
+	type usage struct {
+		rows, maxCards, maxAddr int
+		idTypes, groupIDs       map[string]bool
+	}
+	use := make([]usage, len(schemas))
+	for i := range use {
+		use[i].idTypes, use[i].groupIDs = map[string]bool{}, map[string]bool{}
+	}
 	for c, err := range repo.List(ctx, f) {
 		if err != nil {
 			return nil, err
 		}
-		maxCards = max(maxCards, len(c.Identifiers.Cards))
-		maxAddr = max(maxAddr, len(c.Addresses))
-		for t, v := range c.Identifiers.Custom {
-			if v != "" {
-				idTypes[t] = true
+		for i, s := range schemas {
+			if c.Kind != s.kind {
+				continue
 			}
-		}
-		for _, g := range c.Groups {
-			groupIDs[g] = true
-		}
-	}
-	var out []exportColumn
-	for _, c := range s.columns {
-		if !c.pattern {
-			out = append(out, exportColumn{header: c.name, col: c, kind: c.kind})
-			continue
-		}
-		var params []string
-		switch c.name {
-		case "customerCard:":
-			for n := 1; n <= maxCards; n++ {
-				params = append(params, strconv.Itoa(n))
-			}
-		case "identifier:":
-			params = slices.Sorted(maps.Keys(idTypes))
-		case "address:":
-			for n := 1; n <= maxAddr; n++ {
-				for _, f := range addressFields {
-					params = append(params, strconv.Itoa(n)+":"+f.name)
+			u := &use[i]
+			u.rows++
+			u.maxCards = max(u.maxCards, len(c.Identifiers.Cards))
+			u.maxAddr = max(u.maxAddr, len(c.Addresses))
+			for t, v := range c.Identifiers.Custom {
+				if v != "" {
+					u.idTypes[t] = true
 				}
 			}
-		case "group:":
-			params = slices.Sorted(maps.Keys(groupIDs))
-		}
-		for _, p := range params {
-			kind := c.kind
-			if c.name == "address:" {
-				_, field, _ := addressParam(p)
-				kind, _ = addressColumnRule(field)
+			for _, g := range c.Groups {
+				u.groupIDs[g] = true
 			}
-			out = append(out, exportColumn{header: c.name + p, col: c, param: p, kind: kind})
+		}
+	}
+	out := make([]sheetLayout, len(schemas))
+	for i, s := range schemas {
+		u := use[i]
+		out[i].rows = u.rows
+		for _, c := range s.columns {
+			if !c.pattern {
+				out[i].cols = append(out[i].cols, exportColumn{header: c.name, col: c, kind: c.kind})
+				continue
+			}
+			var params []string
+			switch c.name {
+			case "customerCard:":
+				for n := 1; n <= u.maxCards; n++ {
+					params = append(params, strconv.Itoa(n))
+				}
+			case "identifier:":
+				params = slices.Sorted(maps.Keys(u.idTypes))
+			case "address:":
+				for n := 1; n <= u.maxAddr; n++ {
+					for _, f := range addressFields {
+						params = append(params, strconv.Itoa(n)+":"+f.name)
+					}
+				}
+			case "group:":
+				params = slices.Sorted(maps.Keys(u.groupIDs))
+			}
+			for _, p := range params {
+				kind := c.kind
+				if c.name == "address:" {
+					_, field, _ := addressParam(p)
+					kind, _ = addressColumnRule(field)
+				}
+				out[i].cols = append(out[i].cols, exportColumn{header: c.name + p, col: c, param: p, kind: kind})
+			}
 		}
 	}
 	return out, nil
 }
 
-// writeWorkbook streams one workbook and returns its row count.
-func writeWorkbook(ctx context.Context, w io.Writer, repo customer.Repository, f customer.Filter, s *Schema) (int, error) {
-	cols, err := layout(ctx, repo, f, s)
-	if err != nil {
-		return 0, err
-	}
-	x := excelize.NewFile()
-	defer x.Close()
-	sheetName := s.SheetName()
-	if err := x.SetSheetName("Sheet1", sheetName); err != nil {
-		return 0, err
-	}
-	sw, err := x.NewStreamWriter(sheetName)
-	if err != nil {
-		return 0, err
-	}
-	headerStyle, err := x.NewStyle(&excelize.Style{
-		Font: &excelize.Font{Bold: true},
-		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
-	})
-	if err != nil {
-		return 0, err
-	}
-	textStyle, err := x.NewStyle(&excelize.Style{NumFmt: 49}) // "@": text
-	if err != nil {
-		return 0, err
-	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return 0, err
-	}
-	for i, c := range cols {
-		width := 14.0
+// writeWorkbook streams one workbook and returns its row count. Customers
+// beyond the count of the layout pass (written since) are left out, so the
+// rows never exceed the declared dimension.
+func writeWorkbook(ctx context.Context, w io.Writer, repo customer.Repository, f customer.Filter, s *Schema, l sheetLayout, stamp time.Time) (int, error) {
+	widths := make([]float64, len(l.cols))
+	for i, c := range l.cols {
+		widths[i] = 14
 		if c.kind == boolKind {
-			width = 10
-		}
-		if err := sw.SetColWidth(i+1, i+1, width); err != nil {
-			return 0, err
+			widths[i] = 10
 		}
 	}
-	row := make([]any, len(cols))
-	for i, c := range cols {
-		row[i] = excelize.Cell{StyleID: headerStyle, Value: c.header}
+	x, err := xlsxw.New(w, xlsxw.Options{SheetName: s.SheetName(), Columns: len(l.cols), Rows: l.rows + 1,
+		Widths: widths, FreezeHeader: true, Modified: stamp})
+	if err != nil {
+		return 0, err
 	}
-	if err := sw.SetRow("A1", row); err != nil {
+	row := make([]xlsxw.Cell, len(l.cols))
+	for i, c := range l.cols {
+		row[i] = xlsxw.Str(c.header, xlsxw.Header)
+	}
+	if err := x.WriteRow(row); err != nil {
 		return 0, err
 	}
 	n := 0
@@ -194,27 +201,26 @@ func writeWorkbook(ctx context.Context, w io.Writer, repo customer.Repository, f
 		if err != nil {
 			return n, err
 		}
-		for i, col := range cols {
+		if n == l.rows {
+			break
+		}
+		for i, col := range l.cols {
 			v := col.col.get(c, col.param)
 			switch {
 			case v == "":
-				row[i] = nil
+				row[i] = xlsxw.Cell{}
 			case col.kind == boolKind:
-				row[i] = v == "true"
+				row[i] = xlsxw.Boolean(v == "true")
 			case col.kind == idKind:
-				row[i] = excelize.Cell{StyleID: textStyle, Value: v}
+				row[i] = xlsxw.Str(v, xlsxw.Text)
 			default:
-				row[i] = v
+				row[i] = xlsxw.Str(v, xlsxw.Plain)
 			}
 		}
-		n++
-		cell, _ := excelize.CoordinatesToCellName(1, n+1)
-		if err := sw.SetRow(cell, row); err != nil {
+		if err := x.WriteRow(row); err != nil {
 			return n, err
 		}
+		n++
 	}
-	if err := sw.Flush(); err != nil {
-		return n, err
-	}
-	return n, x.Write(w)
+	return n, x.Close()
 }
