@@ -339,7 +339,6 @@ func BenchmarkStreamWriterBaseline1M(b *testing.B) {
 	}
 }
 
-
 // personXLS50k converts the 50,000-row benchmark rows to a legacy .xls
 // workbook with xlwt (Debian's python3-xlwt), once per process. It skips
 // the benchmark when xlwt is not installed.
