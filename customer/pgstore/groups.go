@@ -281,9 +281,9 @@ func (s *Store) storeGroups(ctx context.Context, tx pgx.Tx, gs map[string]*group
 		case st.stored && !st.present:
 			q.Queue(`DELETE FROM customer_groups WHERE id = $1`, id)
 		case st.stored && st.present:
-			q.Queue(`UPDATE customer_groups SET kind = $2, data = $3::text::jsonb WHERE id = $1`, id, int16(st.g.Kind), st.data)
+			q.Queue(`UPDATE customer_groups SET kind = $2, data = $3::text::json WHERE id = $1`, id, int16(st.g.Kind), st.data)
 		case !st.stored && st.present:
-			q.Queue(`INSERT INTO customer_groups (id, kind, data) VALUES ($1, $2, $3::text::jsonb)`, id, int16(st.g.Kind), st.data)
+			q.Queue(`INSERT INTO customer_groups (id, kind, data) VALUES ($1, $2, $3::text::json)`, id, int16(st.g.Kind), st.data)
 		}
 	}
 	var updates rowColumns

@@ -24,7 +24,7 @@ RETURNING last`, list).Scan(&n)
 		}
 		number := s.formatNumber(list, uint64(n))
 		var taken bool
-		err = s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM customer_keys WHERE key = $1 AND list = $2 AND value = $3)`,
+		err = s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM customer_keys WHERE key = $1 AND list = $2 AND value = $3 AND uniq)`,
 			"number", list, number).Scan(&taken)
 		if err != nil {
 			return "", s.readError(ctx, err)

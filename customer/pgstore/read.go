@@ -66,11 +66,15 @@ func (s *Store) lookup(ctx context.Context, k indexKey, ambiguous bool) (*custom
 	if ambiguous {
 		limit = 2
 	}
+	// The two arms match the two partial indexes on customer_keys.
 	rows, err := s.pool.Query(ctx, `
 SELECT c.id, c.version, c.data
-FROM customer_keys k JOIN customers c ON c.id = k.customer_id
-WHERE k.key = $1 AND k.list = $2 AND k.value = $3
-ORDER BY k.customer_id
+FROM customers c JOIN (
+	SELECT customer_id FROM customer_keys WHERE key = $1 AND list = $2 AND value = $3 AND uniq
+	UNION ALL
+	SELECT customer_id FROM customer_keys WHERE key = $1 AND list = $2 AND value = $3 AND NOT uniq
+) k ON c.id = k.customer_id
+ORDER BY c.id
 LIMIT `+strconv.Itoa(limit), string(k.key), k.list, k.value)
 	if err != nil {
 		return nil, s.readError(ctx, err)
@@ -142,12 +146,13 @@ const ListPageSize = 500
 // error.
 func (s *Store) List(ctx context.Context, f customer.Filter) iter.Seq2[*customer.Customer, error] {
 	return func(yield func(*customer.Customer, error) bool) {
-		where, args := filterSQL(f)
+		where, args, inGo := filterSQL(f)
 		query := `SELECT id, version, data FROM customers WHERE id > $1` + where +
 			` ORDER BY id LIMIT ` + strconv.Itoa(ListPageSize)
 		after := ""
 		page := make([]*customer.Customer, 0, ListPageSize)
 		for {
+			fetched := 0
 			if err := ctx.Err(); err != nil {
 				yield(nil, err)
 				return
@@ -167,11 +172,15 @@ func (s *Store) List(ctx context.Context, f customer.Filter) iter.Seq2[*customer
 					err = s.readError(ctx, err)
 					break
 				}
+				fetched++
+				after = id
 				var c *customer.Customer
 				if c, err = decode(id, version, data); err != nil {
 					break
 				}
-				page = append(page, c)
+				if !inGo || f.Match(c) {
+					page = append(page, c)
+				}
 			}
 			rows.Close()
 			if err == nil && rows.Err() != nil {
@@ -186,20 +195,20 @@ func (s *Store) List(ctx context.Context, f customer.Filter) iter.Seq2[*customer
 					return
 				}
 			}
-			if len(page) < ListPageSize {
+			if fetched < ListPageSize {
 				return
 			}
-			after = page[len(page)-1].ID
 		}
 	}
 }
 
 // filterSQL returns the conditions that select what f.Match selects, each
 // starting with " AND ", and the query arguments; args[0] is left for the
-// keyset bound.
-func filterSQL(f customer.Filter) (string, []any) {
+// keyset bound. inGo is true when the search text holds the separator of the
+// search column, and the listing must apply f.Match itself.
+func filterSQL(f customer.Filter) (where string, args []any, inGo bool) {
 	var b strings.Builder
-	args := []any{""}
+	args = []any{""}
 	arg := func(v any) string {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
@@ -225,9 +234,13 @@ func filterSQL(f customer.Filter) (string, []any) {
 		b.WriteString(" AND list = ANY(" + arg(f.Lists) + "::text[])")
 	}
 	if q := strings.TrimSpace(f.Search); q != "" {
-		// strpos on texts lower-cased by Go, not ILIKE: the query may hold
-		// % or _, and Go's case folding is what Filter.Match uses.
-		b.WriteString(" AND EXISTS (SELECT 1 FROM unnest(search) AS s WHERE strpos(s, " + arg(strings.ToLower(q)) + "::text) > 0)")
+		// strpos on text lower-cased by Go, not ILIKE: the query may hold %
+		// or _, and Go's case folding is what Filter.Match uses.
+		if strings.Contains(q, searchSep) {
+			inGo = true
+		} else {
+			b.WriteString(" AND strpos(search, " + arg(strings.ToLower(q)) + "::text) > 0")
+		}
 	}
-	return b.String(), args
+	return b.String(), args, inGo
 }

@@ -55,9 +55,14 @@ func (s *Store) keys(c *customer.Customer) []keyRow {
 type record struct {
 	c      *customer.Customer
 	data   string
-	groups string // JSON array of group IDs
-	search string // JSON array of lower-cased search texts
+	groups string // JSON array of group IDs; "" for none
+	search string // lower-cased search texts, joined by searchSep
 }
+
+// searchSep separates the texts of the search column. A query without it
+// matches the joined text exactly where it matches one of the texts, and a
+// query with it is matched in Go (see List).
+const searchSep = "\x1f"
 
 // encode marshals c, refusing what JSON would not give back unchanged.
 func encode(c *customer.Customer) (record, error) {
@@ -68,32 +73,31 @@ func encode(c *customer.Customer) (record, error) {
 	if err := checkJSONText(data, customer.ErrInvalid); err != nil {
 		return record{}, err
 	}
-	groups := c.Groups
-	if groups == nil {
-		groups = []string{}
+	r := record{c: c, data: string(data)}
+	if len(c.Groups) > 0 {
+		g, err := json.Marshal(c.Groups)
+		if err != nil {
+			return record{}, fmt.Errorf("%w: %v", customer.ErrInvalid, err)
+		}
+		r.groups = string(g)
 	}
-	g, err := json.Marshal(groups)
-	if err != nil {
-		return record{}, fmt.Errorf("%w: %v", customer.ErrInvalid, err)
-	}
-	fields := customer.SearchFields(c)
-	search := make([]string, 0, len(fields))
-	for _, f := range fields {
+	var search strings.Builder
+	for _, f := range customer.SearchFields(c) {
 		if f != "" {
-			search = append(search, strings.ToLower(f))
+			if search.Len() > 0 {
+				search.WriteString(searchSep)
+			}
+			search.WriteString(strings.ToLower(f))
 		}
 	}
-	sj, err := json.Marshal(search)
-	if err != nil {
-		return record{}, fmt.Errorf("%w: %v", customer.ErrInvalid, err)
-	}
-	return record{c: c, data: string(data), groups: string(g), search: string(sj)}, nil
+	r.search = search.String()
+	return r, nil
 }
 
 // checkJSONText reports text that PostgreSQL or encoding/json would not keep
 // as given, as an error wrapping invalid: encoding/json writes invalid UTF-8
-// as the escape \ufffd (a valid U+FFFD is written as is), and jsonb refuses
-// the escape \u0000.
+// as the escape \ufffd (a valid U+FFFD is written as is), and a NUL
+// character cannot be stored in a text column.
 func checkJSONText(b []byte, invalid error) error {
 	if !bytes.Contains(b, []byte(`\u0000`)) && !bytes.Contains(b, []byte(`\ufffd`)) {
 		return nil
@@ -134,4 +138,9 @@ func decode(id string, version int64, data []byte) (*customer.Customer, error) {
 func splitTime(t time.Time) (time.Time, int32) {
 	t = t.Round(0) // drop any monotonic reading
 	return t.Truncate(time.Microsecond), int32(t.Nanosecond() % 1000)
+}
+
+// joinTime reverses splitTime, in UTC.
+func joinTime(t time.Time, nsec int32) time.Time {
+	return t.Add(time.Duration(nsec)).UTC()
 }

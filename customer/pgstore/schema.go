@@ -26,16 +26,20 @@ CREATE TABLE customers (
 	list           text COLLATE "C" NOT NULL,
 	kind           smallint NOT NULL,
 	credit_allowed boolean  NOT NULL,
-	-- UpdatedAt to the microsecond, and the nanoseconds below it, so range
-	-- filters are exact; the record in data holds the exact time too.
+	-- CreatedAt and UpdatedAt to the microsecond, the precision of
+	-- timestamptz, and the nanoseconds below it, so the times are exact.
+	created_at     timestamptz NOT NULL,
+	created_nsec   integer     NOT NULL,
 	updated_at     timestamptz NOT NULL,
 	updated_nsec   integer     NOT NULL,
 	-- IDs of the static groups the customer is an explicit member of.
 	groups         text[]   NOT NULL,
-	-- Lower-cased texts a free-text search looks in.
-	search         text[]   NOT NULL,
-	-- The whole customer.Customer as JSON.
-	data           jsonb    NOT NULL
+	-- The lower-cased texts a free-text search looks in, separated by U+001F.
+	search         text     NOT NULL,
+	-- The whole customer.Customer as JSON. The json type keeps the text as
+	-- written, which is several times cheaper to write and to read back than
+	-- jsonb; cast to jsonb to query it.
+	data           json     NOT NULL
 );
 CREATE INDEX customers_list_idx ON customers (list, id);
 CREATE INDEX customers_updated_idx ON customers (updated_at, updated_nsec);
@@ -43,16 +47,18 @@ CREATE INDEX customers_groups_idx ON customers USING gin (groups);
 
 -- One row per key a customer holds: number, login and e-mail per list,
 -- identifiers across the store (list ''). uniq marks the keys that must be
--- unique; the partial index enforces it across concurrent transactions.
+-- unique; the partial unique index enforces it across concurrent
+-- transactions. Two partial indexes instead of one unique and one plain
+-- index keep every row to two index entries, which imports feel.
 CREATE TABLE customer_keys (
 	key         text COLLATE "C" NOT NULL,
 	list        text COLLATE "C" NOT NULL,
 	value       text COLLATE "C" NOT NULL,
 	customer_id text COLLATE "C" NOT NULL,
-	uniq        boolean NOT NULL,
-	PRIMARY KEY (key, list, value, customer_id)
+	uniq        boolean NOT NULL
 );
 CREATE UNIQUE INDEX customer_keys_unique_idx ON customer_keys (key, list, value) WHERE uniq;
+CREATE INDEX customer_keys_shared_idx ON customer_keys (key, list, value) WHERE NOT uniq;
 CREATE INDEX customer_keys_customer_idx ON customer_keys (customer_id);
 
 CREATE SEQUENCE customer_ids;
@@ -70,7 +76,7 @@ CREATE TABLE customer_groups (
 	id   text COLLATE "C" PRIMARY KEY,
 	kind smallint NOT NULL,
 	-- The whole groups.Group as JSON, its rule included.
-	data jsonb    NOT NULL
+	data json     NOT NULL
 );
 `,
 }
@@ -121,7 +127,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("pgstore: migrate: %w", err)
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO customer_groups (id, kind, data) VALUES ($1, $2, $3::text::jsonb) ON CONFLICT (id) DO NOTHING`,
+		if _, err := tx.Exec(ctx, `INSERT INTO customer_groups (id, kind, data) VALUES ($1, $2, $3::text::json) ON CONFLICT (id) DO NOTHING`,
 			g.ID, int16(g.Kind), string(data)); err != nil {
 			return fmt.Errorf("pgstore: migrate: system group %s: %w", g.ID, err)
 		}

@@ -163,7 +163,7 @@ func (s *Store) writeAttempt(ctx context.Context, tx pgx.Tx, ops []customer.Op, 
 // one round trip.
 func (b *batch) load(ctx context.Context, tx pgx.Tx, ids, claimKey, claimList, claimValue []string) error {
 	q := &pgx.Batch{}
-	q.Queue(`SELECT id, version, data->>'CreatedAt' FROM customers WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`, ids)
+	q.Queue(`SELECT id, version, created_at, created_nsec FROM customers WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`, ids)
 	q.Queue(`SELECT key, list, value, customer_id, uniq FROM customer_keys WHERE customer_id = ANY($1::text[])`, ids)
 	q.Queue(`
 SELECT k.key, k.list, k.value, k.customer_id
@@ -179,18 +179,17 @@ WHERE k.uniq`, claimKey, claimList, claimValue)
 		return err
 	}
 	for rows.Next() {
-		var id, created string
+		var id string
 		var version int64
-		if err := rows.Scan(&id, &version, &created); err != nil {
+		var created time.Time
+		var nsec int32
+		if err := rows.Scan(&id, &version, &created, &nsec); err != nil {
 			rows.Close()
 			return err
 		}
 		st := b.states[id]
 		st.stored, st.storedVer, st.present, st.version = true, version, true, version
-		if st.createdAt, err = time.Parse(time.RFC3339Nano, created); err != nil {
-			rows.Close()
-			return fmt.Errorf("pgstore: customer %q has a malformed CreatedAt %q: %w", id, created, err)
-		}
+		st.createdAt = joinTime(created, nsec)
 	}
 	if err := rows.Err(); err != nil {
 		return err
@@ -407,15 +406,15 @@ WHERE k.key = d.key AND k.list = d.list AND k.value = d.value AND k.customer_id 
 	}
 	if len(inserts.id) > 0 {
 		q.Queue(`
-INSERT INTO customers (id, version, list, kind, credit_allowed, updated_at, updated_nsec, groups, search, data)
-SELECT u.id, u.version, u.list, u.kind, u.credit, u.at, u.nsec,
-	ARRAY(SELECT jsonb_array_elements_text(u.groups::jsonb)),
-	ARRAY(SELECT jsonb_array_elements_text(u.search::jsonb)),
-	u.data::jsonb
-FROM unnest($1::text[], $2::bigint[], $3::text[], $4::smallint[], $5::boolean[], $6::timestamptz[], $7::integer[], $8::text[], $9::text[], $10::text[])
-	AS u(id, version, list, kind, credit, at, nsec, groups, search, data)`,
-			inserts.id, inserts.version, inserts.list, inserts.kind, inserts.credit, inserts.at, inserts.nsec,
-			inserts.groups, inserts.search, inserts.data)
+INSERT INTO customers (id, version, list, kind, credit_allowed, created_at, created_nsec, updated_at, updated_nsec, groups, search, data)
+SELECT u.id, u.version, u.list, u.kind, u.credit, u.cat, u.cnsec, u.at, u.nsec,
+	CASE WHEN u.groups = '' THEN '{}'::text[] ELSE ARRAY(SELECT json_array_elements_text(u.groups::json)) END,
+	u.search, u.data::json
+FROM unnest($1::text[], $2::bigint[], $3::text[], $4::smallint[], $5::boolean[], $6::timestamptz[], $7::integer[],
+	$8::timestamptz[], $9::integer[], $10::text[], $11::text[], $12::text[])
+	AS u(id, version, list, kind, credit, cat, cnsec, at, nsec, groups, search, data)`,
+			inserts.id, inserts.version, inserts.list, inserts.kind, inserts.credit, inserts.cat, inserts.cnsec,
+			inserts.at, inserts.nsec, inserts.groups, inserts.search, inserts.data)
 	}
 	if len(added.id) > 0 {
 		q.Queue(`
@@ -431,14 +430,14 @@ SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean
 func queueUpdate(q *pgx.Batch, u *rowColumns) {
 	q.Queue(`
 UPDATE customers AS c SET version = u.version, list = u.list, kind = u.kind, credit_allowed = u.credit,
-	updated_at = u.at, updated_nsec = u.nsec,
-	groups = ARRAY(SELECT jsonb_array_elements_text(u.groups::jsonb)),
-	search = ARRAY(SELECT jsonb_array_elements_text(u.search::jsonb)),
-	data = u.data::jsonb
-FROM unnest($1::text[], $2::bigint[], $3::text[], $4::smallint[], $5::boolean[], $6::timestamptz[], $7::integer[], $8::text[], $9::text[], $10::text[], $11::bigint[])
-	AS u(id, version, list, kind, credit, at, nsec, groups, search, data, old)
+	created_at = u.cat, created_nsec = u.cnsec, updated_at = u.at, updated_nsec = u.nsec,
+	groups = CASE WHEN u.groups = '' THEN '{}'::text[] ELSE ARRAY(SELECT json_array_elements_text(u.groups::json)) END,
+	search = u.search, data = u.data::json
+FROM unnest($1::text[], $2::bigint[], $3::text[], $4::smallint[], $5::boolean[], $6::timestamptz[], $7::integer[],
+	$8::timestamptz[], $9::integer[], $10::text[], $11::text[], $12::text[], $13::bigint[])
+	AS u(id, version, list, kind, credit, cat, cnsec, at, nsec, groups, search, data, old)
 WHERE c.id = u.id AND c.version = u.old`,
-		u.id, u.version, u.list, u.kind, u.credit, u.at, u.nsec, u.groups, u.search, u.data, u.old)
+		u.id, u.version, u.list, u.kind, u.credit, u.cat, u.cnsec, u.at, u.nsec, u.groups, u.search, u.data, u.old)
 }
 
 // execChecked sends the queued statements in one round trip. The statement
@@ -497,17 +496,20 @@ type rowColumns struct {
 	version, old                   []int64
 	kind                           []int16
 	credit                         []bool
-	at                             []time.Time
-	nsec                           []int32
+	cat, at                        []time.Time
+	cnsec, nsec                    []int32
 }
 
 func (c *rowColumns) add(r record, old int64) {
+	cat, cns := splitTime(r.c.CreatedAt)
 	at, ns := splitTime(r.c.UpdatedAt)
 	c.id = append(c.id, r.c.ID)
 	c.version = append(c.version, r.c.Version)
 	c.list = append(c.list, r.c.List)
 	c.kind = append(c.kind, int16(r.c.Kind))
 	c.credit = append(c.credit, r.c.Flags.CreditAllowed)
+	c.cat = append(c.cat, cat)
+	c.cnsec = append(c.cnsec, cns)
 	c.at = append(c.at, at)
 	c.nsec = append(c.nsec, ns)
 	c.groups = append(c.groups, r.groups)

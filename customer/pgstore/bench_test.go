@@ -1,0 +1,135 @@
+package pgstore_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/impexkit/impex/customer"
+	"github.com/impexkit/impex/customer/pgstore"
+)
+
+// benchCustomer is the realistic person of memstore's benchmarks: two cards,
+// an address, an e-mail and a phone, so the figures compare.
+func benchCustomer(i int) *customer.Customer {
+	return &customer.Customer{
+		Kind:   customer.KindPerson,
+		Number: fmt.Sprint(100000 + i),
+		Profile: customer.Profile{FirstName: "Aino", LastName: fmt.Sprintf("Virtanen%d", i),
+			Email: fmt.Sprintf("aino.virtanen%d@example.com", i), Phones: customer.Phones{Mobile: fmt.Sprintf("+35840%07d", i)}},
+		Flags:       customer.Flags{MarketingEmail: i%2 == 0},
+		Addresses:   []customer.Address{{ID: "home", Preferred: true, Address1: "Katu 1", City: "Helsinki", PostalCode: "00100", CountryCode: "FI"}},
+		Identifiers: customer.Identifiers{Cards: []string{fmt.Sprintf("6001%08d", i), fmt.Sprintf("6002%08d", i)}},
+	}
+}
+
+const benchTotal, benchBatch = 50000, 1000
+
+// writeAll stores customers 0..n-1 in batches of benchBatch.
+func writeAll(b *testing.B, s *pgstore.Store, cs []*customer.Customer) {
+	ctx := context.Background()
+	ops := make([]customer.Op, 0, benchBatch)
+	for i := 0; i < len(cs); i += benchBatch {
+		ops = ops[:0]
+		for _, c := range cs[i:min(i+benchBatch, len(cs))] {
+			ops = append(ops, customer.Put(c))
+		}
+		if _, err := s.Write(ctx, ops); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkWrite50kInBatchesOf1000 stores 50,000 new customers through 50
+// batches of 1,000 into empty tables; one op is the whole 50,000.
+func BenchmarkWrite50kInBatchesOf1000(b *testing.B) {
+	s := newStore(b, pgstore.Options{})
+	cs := make([]*customer.Customer, benchTotal)
+	for i := range cs {
+		cs[i] = benchCustomer(i)
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		b.StopTimer()
+		if _, err := s.Pool().Exec(ctx, `TRUNCATE customers, customer_keys`); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		writeAll(b, s, cs)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchTotal), "ns/customer")
+}
+
+// BenchmarkUpdate50kInBatchesOf1000 replaces 50,000 stored customers
+// (read at their stored version) through 50 batches of 1,000.
+func BenchmarkUpdate50kInBatchesOf1000(b *testing.B) {
+	s := newStore(b, pgstore.Options{})
+	cs := make([]*customer.Customer, benchTotal)
+	for i := range cs {
+		cs[i] = benchCustomer(i)
+	}
+	writeAll(b, s, cs)
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		b.StopTimer()
+		cs = cs[:0]
+		for c, err := range s.List(ctx, customer.Filter{}) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			c.Note = fmt.Sprint("pass ", c.Version)
+			cs = append(cs, c)
+		}
+		b.StartTimer()
+		writeAll(b, s, cs)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchTotal), "ns/customer")
+}
+
+// BenchmarkList50k streams 50,000 stored customers with the zero filter.
+func BenchmarkList50k(b *testing.B) {
+	s := newStore(b, pgstore.Options{})
+	cs := make([]*customer.Customer, benchTotal)
+	for i := range cs {
+		cs[i] = benchCustomer(i)
+	}
+	writeAll(b, s, cs)
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		n := 0
+		for _, err := range s.List(ctx, customer.Filter{}) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		if n != benchTotal {
+			b.Fatalf("listed %d customers, want %d", n, benchTotal)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchTotal), "ns/customer")
+}
+
+func BenchmarkByEmail(b *testing.B) {
+	s := newStore(b, pgstore.Options{})
+	cs := make([]*customer.Customer, 5000)
+	for i := range cs {
+		cs[i] = benchCustomer(i)
+	}
+	writeAll(b, s, cs)
+	ctx := context.Background()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, err := s.ByEmail(ctx, "", fmt.Sprintf("AINO.virtanen%d@example.com", i%len(cs))); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
