@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/groups"
 )
 
@@ -55,9 +57,14 @@ func (g *GroupEncoder) WriteGroup(grp *groups.Group) error {
 	}
 	e.raw("    <customer-group")
 	e.attr("group-id", grp.ID)
+	dynamic := grp.Kind == groups.Dynamic && grp.Rule != nil
+	if grp.Description == "" && !dynamic && !slices.ContainsFunc(grp.Attributes, func(a customer.Attribute) bool { return len(a.Values) > 0 }) {
+		e.raw("/>\n")
+		return e.err
+	}
 	e.raw(">\n")
 	e.leaf(2, "description", grp.Description)
-	if grp.Kind == groups.Dynamic && grp.Rule != nil {
+	if dynamic {
 		e.raw("        <membership-rule>\n")
 		g.conditionGroups("included-customers", grp.Rule.Included)
 		g.conditionGroups("excluded-customers", grp.Rule.Excluded)
