@@ -8,7 +8,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -233,16 +232,7 @@ func issueCodes(res *excelio.Result) []string {
 	return out
 }
 
-func indexOf(header []string, name string) int {
-	for i, h := range header {
-		if h == name {
-			return i
-		}
-	}
-	return -1
-}
 
-var _ = strings.Contains
 
 // testRule is a membership rule for dynamic groups in tests.
 func testRule() *groups.Rule {
