@@ -22,7 +22,10 @@ func (s *Store) Group(ctx context.Context, id string) (*groups.Group, error) {
 		return nil, err
 	}
 	var data []byte
-	err := s.pool.QueryRow(ctx, `SELECT data FROM customer_groups WHERE id = $1`, id).Scan(&data)
+	err := pgx.ErrNoRows
+	if storable(id) {
+		err = s.pool.QueryRow(ctx, `SELECT data FROM customer_groups WHERE id = $1`, id).Scan(&data)
+	}
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, fmt.Errorf("%w: %q", groups.ErrNotFound, id)
 	}
@@ -152,6 +155,8 @@ func (s *Store) writeGroupsTx(ctx context.Context, tx pgx.Tx, ops []groups.Op) e
 	for _, id := range cids {
 		cs[id] = &memberState{}
 	}
+	gids = slices.DeleteFunc(gids, func(id string) bool { return !storable(id) })
+	cids = slices.DeleteFunc(cids, func(id string) bool { return !storable(id) })
 	q := &pgx.Batch{}
 	q.Queue(`SELECT id, data FROM customer_groups WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`, gids)
 	q.Queue(`SELECT id, version, data FROM customers WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`, cids)

@@ -41,6 +41,9 @@ func (s *Store) IsBuyerNumber(ctx context.Context, number string) (bool, error) 
 	if err := ctx.Err(); err != nil {
 		return false, err
 	}
+	if !storable(number) {
+		return false, nil
+	}
 	var is bool
 	err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM buyer_numbers WHERE number = $1)`, number).Scan(&is)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -21,7 +22,10 @@ func (s *Store) Get(ctx context.Context, id string) (*customer.Customer, error) 
 	}
 	var version int64
 	var data []byte
-	err := s.pool.QueryRow(ctx, `SELECT version, data FROM customers WHERE id = $1`, id).Scan(&version, &data)
+	err := pgx.ErrNoRows
+	if storable(id) {
+		err = s.pool.QueryRow(ctx, `SELECT version, data FROM customers WHERE id = $1`, id).Scan(&version, &data)
+	}
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, fmt.Errorf("%w: id %q", customer.ErrNotFound, id)
 	}
@@ -61,6 +65,9 @@ func (e *notFoundError) Is(target error) bool { return target == customer.ErrNot
 func (s *Store) lookup(ctx context.Context, k indexKey, ambiguous bool) (*customer.Customer, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if !storable(k.list) || !storable(k.value) {
+		return nil, &notFoundError{k}
 	}
 	limit := 1
 	if ambiguous {
@@ -146,7 +153,10 @@ const ListPageSize = 500
 // error.
 func (s *Store) List(ctx context.Context, f customer.Filter) iter.Seq2[*customer.Customer, error] {
 	return func(yield func(*customer.Customer, error) bool) {
-		where, args, inGo := filterSQL(f)
+		where, args, inGo, none := filterSQL(f)
+		if none {
+			return
+		}
 		query := `SELECT id, version, data FROM customers WHERE id > $1` + where +
 			` ORDER BY id LIMIT ` + strconv.Itoa(ListPageSize)
 		after := ""
@@ -205,8 +215,10 @@ func (s *Store) List(ctx context.Context, f customer.Filter) iter.Seq2[*customer
 // filterSQL returns the conditions that select what f.Match selects, each
 // starting with " AND ", and the query arguments; args[0] is left for the
 // keyset bound. inGo is true when the search text holds the separator of the
-// search column, and the listing must apply f.Match itself.
-func filterSQL(f customer.Filter) (where string, args []any, inGo bool) {
+// search column or is not storable, and the listing must apply f.Match
+// itself; none is true when the filter names a group PostgreSQL cannot hold,
+// which no customer is a member of.
+func filterSQL(f customer.Filter) (where string, args []any, inGo, none bool) {
 	var b strings.Builder
 	args = []any{""}
 	arg := func(v any) string {
@@ -227,20 +239,24 @@ func filterSQL(f customer.Filter) (where string, args []any, inGo bool) {
 		at, ns := splitTime(f.UpdatedTo)
 		b.WriteString(" AND (updated_at, updated_nsec) < (" + arg(at) + "::timestamptz, " + arg(ns) + "::integer)")
 	}
+	if f.Group != "" && !storable(f.Group) {
+		return "", nil, false, true
+	}
 	if f.Group != "" {
 		b.WriteString(" AND groups @> ARRAY[" + arg(f.Group) + "::text]")
 	}
 	if f.Lists != nil {
-		b.WriteString(" AND list = ANY(" + arg(f.Lists) + "::text[])")
+		lists := slices.DeleteFunc(slices.Clone(f.Lists), func(l string) bool { return !storable(l) })
+		b.WriteString(" AND list = ANY(" + arg(lists) + "::text[])")
 	}
 	if q := strings.TrimSpace(f.Search); q != "" {
 		// strpos on text lower-cased by Go, not ILIKE: the query may hold %
 		// or _, and Go's case folding is what Filter.Match uses.
-		if strings.Contains(q, searchSep) {
+		if strings.Contains(q, searchSep) || !storable(q) {
 			inGo = true
 		} else {
 			b.WriteString(" AND strpos(search, " + arg(strings.ToLower(q)) + "::text) > 0")
 		}
 	}
-	return b.String(), args, inGo
+	return b.String(), args, inGo, false
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/impexkit/impex/customer"
 )
@@ -120,6 +121,12 @@ func checkJSONText(b []byte, invalid error) error {
 	}
 	return nil
 }
+
+// storable reports whether PostgreSQL can hold s in a text column: valid
+// UTF-8 without NUL characters. Keys and IDs that are not storable are held
+// by no stored customer, so lookups of them find nothing and writes of them
+// fail as the record's JSON does, with ErrInvalid.
+func storable(s string) bool { return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 }
 
 // decode unmarshals a stored customer and sets the ID and version from their
 // columns, which are authoritative.

@@ -122,7 +122,7 @@ func (s *Store) writeAttempt(ctx context.Context, tx pgx.Tx, ops []customer.Op, 
 				ids = append(ids, op.Customer.ID)
 			}
 			for _, k := range s.keys(op.Customer) {
-				if k.uniq {
+				if k.uniq && storable(k.value) && storable(k.list) {
 					claimKey = append(claimKey, string(k.key))
 					claimList = append(claimList, k.list)
 					claimValue = append(claimValue, k.value)
@@ -134,10 +134,14 @@ func (s *Store) writeAttempt(ctx context.Context, tx pgx.Tx, ops []customer.Op, 
 	}
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
+	query := ids[:0:0]
 	for _, id := range ids {
 		b.states[id] = &state{}
+		if storable(id) {
+			query = append(query, id)
+		}
 	}
-	if err := b.load(ctx, tx, ids, claimKey, claimList, claimValue); err != nil {
+	if err := b.load(ctx, tx, query, claimKey, claimList, claimValue); err != nil {
 		return nil, err
 	}
 
