@@ -8,10 +8,12 @@ import (
 	"errors"
 	"io"
 	"iter"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/groups"
 	"github.com/impexkit/impex/internal/xmlscan"
 	"github.com/impexkit/impex/validate"
@@ -304,7 +306,17 @@ func (g *GroupDecoder) group() *GroupRecord {
 				return
 			}
 			seen.attrs = true
-			grp.Attributes = r.attributes("custom-attributes")
+			// An attribute without values says nothing for a group, which
+			// an import replaces whole; it is dropped.
+			grp.Attributes = slices.DeleteFunc(r.attributes("custom-attributes"), func(a customer.Attribute) bool { return len(a.Values) == 0 })
+			if len(grp.Attributes) == 0 {
+				grp.Attributes = nil
+			}
+			for _, a := range grp.Attributes {
+				if strings.TrimSpace(a.ID) != "" && utf8.RuneCountInString(a.ID) <= validate.MaxXSDString {
+					groupCheckID(r, "custom-attributes/custom-attribute/@attribute-id", "attribute-id", a.ID)
+				}
+			}
 		default:
 			r.unknown("")
 		}
@@ -406,6 +418,7 @@ func (g *GroupDecoder) condition(r rec, path string) groups.Condition {
 		case "attribute-path":
 			hasPath = true
 			c.Path = strings.TrimSpace(r.leaf(path, name))
+			groupCheckID(r, path+"/"+name, name, c.Path)
 			return
 		case "operator":
 			hasOp = true
@@ -446,7 +459,9 @@ func (g *GroupDecoder) value(r rec, dir, name string, v *groups.Value) {
 	p := dir + "/" + name
 	switch v.Kind {
 	case groups.StringsKind:
-		v.Strings = append(v.Strings, r.leaf(dir, name))
+		s := r.leaf(dir, name)
+		groupCheckID(r, p, name, s)
+		v.Strings = append(v.Strings, s)
 	case groups.IntsKind:
 		if n, ok := groupInt(r, dir, name); ok {
 			v.Ints = append(v.Ints, n)
