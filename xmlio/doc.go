@@ -16,6 +16,16 @@
 // progress. ExportCustomers and ExportCustomerList write what a repository
 // holds, deterministically and valid against the official XSDs.
 //
+// Customer groups (customergroup.xsd) and slot targeting (slot.xsd) have
+// readers of their own. GroupDecoder, GroupEncoder, ImportGroups and
+// ExportGroups read and write customer-groups documents: static, dynamic
+// and system groups, membership rules with every value kind (and the older
+// rule element, converted), checked with the rule compiler and applied to
+// a groups.Store all or nothing. DecodeSlots keeps only the customer-group
+// references of a slot-configurations document, to tell which
+// configurations target a customer's groups and which references name no
+// group.
+//
 // Documents are untrusted input. The reader resolves no entities, refuses
 // documents that declare any, and bounds nesting, names, attributes and
 // token sizes (see Limits).

@@ -15,8 +15,9 @@ import (
 // namespace decide it.
 type DocumentKind uint8
 
-// The SFCC documents. This package reads and writes the first four; the
-// others are recognised so that a caller can route them elsewhere.
+// The SFCC documents. Decoder and Encoder read and write the first four;
+// the others have readers and writers of their own (GroupDecoder and
+// GroupEncoder, DecodeSlots, ActiveDataDecoder and ActiveDataEncoder).
 const (
 	// DocUnknown is anything else.
 	DocUnknown DocumentKind = iota

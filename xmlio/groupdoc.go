@@ -649,8 +649,7 @@ func (g *GroupDecoder) legacyRule(r rec, out *GroupRecord) *groups.Rule {
 // legacyCondition reads one typed legacy condition as texts.
 func (g *GroupDecoder) legacyCondition(r rec, path string, typ groups.LegacyType) groups.LegacyCondition {
 	lc := groups.LegacyCondition{Type: typ}
-	var ends func(dir string)
-	ends = func(dir string) {
+	ends := func(dir string) {
 		r.children(dir, func(name string) {
 			switch name {
 			case "min", "from":
