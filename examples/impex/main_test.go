@@ -85,9 +85,14 @@ func TestEveryHelpExampleRunsAsWritten(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	slots, err := os.ReadFile(filepath.Join("testdata", "slots.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	t.Chdir(t.TempDir())
 	os.WriteFile("feeds.json", feeds, 0o644)
 	os.WriteFile("crm.csv", csv, 0o644)
+	os.WriteFile("slots.xml", slots, 0o644)
 	cmds := append([]*command(nil), commands...)
 	sort.SliceStable(cmds, func(i, j int) bool { return exampleOrder(cmds[i].name) < exampleOrder(cmds[j].name) })
 	env := map[string]string{"IMPEX_SSN_KEY": testKey}

@@ -24,7 +24,8 @@ func init() {
 		usage:   "FILE",
 		details: `
 The document's root element decides what it is: <customers>, <customer-list>,
-<customer-lists> or <customer-active-data-list>. Customers are identified by
+<customer-lists>, <customer-active-data-list> or <customer-groups> (see
+groups import). Customers are identified by
 customer-no, else by login, and created with a number from the sequence when
 new; passwords given in plain text are hashed with scrypt. --dry-run plans
 every record and writes nothing.`,
@@ -60,6 +61,9 @@ every record and writes nothing.`,
 				}
 				res, err := importXML(ctx, args[0], store, opts, *list, k)
 				o.done(e)
+				if errors.Is(err, errGroupsDocument) {
+					return importGroupsFile(ctx, args[0], store, opts.DryRun, g, e)
+				}
 				return finishImport(ctx, args[0], store, res, err, g, e, nil, false)
 			}
 		},
@@ -200,6 +204,9 @@ func loadFeeds(path string, reserved int) (*activedata.FeedSet, error) {
 	return activedata.NewFeedSet(reserved, feeds...)
 }
 
+// errGroupsDocument sends a customer-groups document to the group import.
+var errGroupsDocument = errors.New("a customer-groups document")
+
 // importXML imports any SFCC customer or active-data document.
 func importXML(ctx context.Context, path string, store *memstore.Store, opts pipeline.Options, list string, kind customer.Kind) (*pipeline.Result, error) {
 	f, err := os.Open(path)
@@ -210,6 +217,9 @@ func importXML(ctx context.Context, path string, store *memstore.Store, opts pip
 	doc, r, err := xmlio.Sniff(bufio.NewReaderSize(f, 1<<20))
 	if err != nil {
 		return nil, err
+	}
+	if doc == xmlio.DocCustomerGroups {
+		return nil, errGroupsDocument
 	}
 	if doc == xmlio.DocActiveData {
 		return xmlio.ImportActiveData(ctx, store, r, xmlio.ActiveDataImportOptions{Options: opts, Document: path, List: list})
@@ -225,5 +235,8 @@ func importXML(ctx context.Context, path string, store *memstore.Store, opts pip
 // validateXML runs an SFCC XML import as a dry run.
 func validateXML(ctx context.Context, path string, store *memstore.Store, g *globalFlags, e *env) error {
 	res, err := importXML(ctx, path, store, pipeline.Options{DryRun: true}, "", customer.KindPerson)
+	if errors.Is(err, errGroupsDocument) {
+		return importGroupsFile(ctx, path, store, true, g, e)
+	}
 	return finishImport(ctx, path, store, res, err, g, e, nil, false)
 }
