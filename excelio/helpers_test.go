@@ -232,8 +232,6 @@ func issueCodes(res *excelio.Result) []string {
 	return out
 }
 
-
-
 // testRule is a membership rule for dynamic groups in tests.
 func testRule() *groups.Rule {
 	return &groups.Rule{Included: []groups.ConditionGroup{{Mode: groups.MatchAll, Conditions: []groups.Condition{
