@@ -199,6 +199,14 @@ func (p *Patch) IsEmpty() bool {
 // from an unchanged row without a second comparison.
 func (p *Patch) Apply(c *Customer) (changed bool) {
 	before := c.Clone()
+	p.Merge(c)
+	return !Equal(before, c)
+}
+
+// Merge is Apply without the report of a change, for callers that compare
+// the records themselves or create new ones: it saves a copy and a
+// comparison of the whole record.
+func (p *Patch) Merge(c *Customer) {
 	for f := range p.Fields.All() {
 		fieldTable[f].copy(c, &p.Set)
 	}
@@ -223,7 +231,6 @@ func (p *Patch) Apply(c *Customer) (changed bool) {
 	for _, a := range p.Attributes {
 		c.Attributes = SetAttribute(c.Attributes, a.ID, a.Lang, a.Values...)
 	}
-	return !Equal(before, c)
 }
 
 // applyCards sets the indexed cards, then drops the emptied ones so the list

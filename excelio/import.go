@@ -756,7 +756,7 @@ func (im *importer) plan(ctx context.Context, where validate.Where, cells []shee
 				Number: existing.Number, Groups: existing.Groups, CreatedAt: existing.CreatedAt, UpdatedAt: existing.UpdatedAt}
 		}
 	}
-	p.Apply(next)
+	p.Merge(next)
 	if p.Given(customer.FieldSSNHash) {
 		next.Identifiers.SSNHash = p.ssn
 	}
