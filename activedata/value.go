@@ -179,40 +179,7 @@ func FormatDateTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano
 // strconv.ParseFloat would also take but a person does not mean as a
 // number: hexadecimal, underscores, Inf and NaN.
 func parseDecimal(s string) (float64, bool) {
-	i := 0
-	if i < len(s) && (s[i] == '+' || s[i] == '-') {
-		i++
-	}
-	digits := 0
-	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-		i++
-		digits++
-	}
-	if i < len(s) && s[i] == '.' {
-		i++
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-			digits++
-		}
-	}
-	if digits == 0 {
-		return 0, false
-	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		i++
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
-			i++
-		}
-		exp := 0
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-			exp++
-		}
-		if exp == 0 {
-			return 0, false
-		}
-	}
-	if i != len(s) {
+	if ok, _ := validate.NumberForm(s); !ok {
 		return 0, false
 	}
 	f, err := strconv.ParseFloat(s, 64)

@@ -423,3 +423,47 @@ func (f Field) Check(where Where, value string) (string, Issue, bool) {
 	}
 	return "", is, false
 }
+
+// NumberForm reports whether s is a number in the lexical form XML Schema's
+// decimal and double share, and people type: an optional sign, digits with
+// an optional fraction, and optionally an exponent (exponent tells which).
+// It refuses what strconv.ParseFloat would also take but a person does not
+// mean as a number: hexadecimal, underscores, Inf and NaN. It does not
+// allocate.
+func NumberForm(s string) (ok, exponent bool) {
+	i := 0
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	digits := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+		digits++
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+			digits++
+		}
+	}
+	if digits == 0 {
+		return false, false
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		exponent = true
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		exp := 0
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+			exp++
+		}
+		if exp == 0 {
+			return false, false
+		}
+	}
+	return i == len(s), exponent
+}
