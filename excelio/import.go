@@ -60,9 +60,10 @@ const (
 // ImportOptions.MaxRows says otherwise.
 const DefaultMaxRows = 50000
 
-// ErrNoSSNHasher is returned when a workbook has an ssn column but the
-// options hold no SSN hasher: plain numbers would have nowhere safe to go.
-var ErrNoSSNHasher = errors.New("excelio: the workbook has an ssn column but ImportOptions.SSN is nil")
+// ErrNoSSNHasher is returned when a workbook's ssn column holds plain
+// identity numbers but the options hold no SSN hasher: they would have
+// nowhere safe to go. Empty cells and unedited hashes need no hasher.
+var ErrNoSSNHasher = errors.New("excelio: the workbook's ssn column holds identity numbers but ImportOptions.SSN is nil")
 
 // ImportOptions configure Import. The zero value merges, matches rows by
 // id, skips invalid rows, accepts up to DefaultMaxRows rows, reads phone
@@ -153,7 +154,7 @@ func ImportFile(ctx context.Context, path string, repo customer.Repository, opts
 // holds too. Problems with rows reject those rows, as the error policy
 // says, and are in the report; the error is then nil. A repository failure
 // or cancellation returns a *FatalError with the result so far. A workbook
-// with an ssn column and no ImportOptions.SSN is ErrNoSSNHasher.
+// with plain identity numbers and no ImportOptions.SSN is ErrNoSSNHasher.
 func Import(ctx context.Context, r io.ReaderAt, size int64, repo customer.Repository, opts ImportOptions) (*Result, error) {
 	im, res, err := newImporter(ctx, r, size, repo, &opts)
 	if err != nil || im == nil {
@@ -256,7 +257,7 @@ func newImporter(ctx context.Context, r io.ReaderAt, size int64, repo customer.R
 	if err != nil {
 		return nil, res, fileIssue(res, openError(err))
 	}
-	headers, count, err := scan(rd, opts.MaxRows)
+	headers, count, plainSSN, err := scan(rd, opts.MaxRows)
 	rd.Close()
 	res.Sheet = rd.SheetName()
 	res.date1904 = rd.Date1904()
@@ -276,7 +277,7 @@ func newImporter(ctx context.Context, r io.ReaderAt, size int64, repo customer.R
 		return nil, res, fileIssue(res, is)
 	}
 	res.Schema = im.schema
-	if im.present["ssn"] && opts.SSN == nil {
+	if plainSSN && opts.SSN == nil {
 		return nil, res, ErrNoSSNHasher
 	}
 
@@ -293,16 +294,22 @@ func newImporter(ctx context.Context, r io.ReaderAt, size int64, repo customer.R
 func (im *importer) close() { im.reader.Close() }
 
 // scan reads the whole sheet once: the header row, then counts the data
-// rows, failing on too many rows or a value under an empty header.
-func scan(rd sheet.Reader, maxRows int) (headers []string, count int, err error) {
+// rows, failing on too many rows or a value under an empty header. It
+// reports whether an ssn column holds a plain number (not a hash), which
+// only an import with an SSN hasher may take.
+func scan(rd sheet.Reader, maxRows int) (headers []string, count int, plainSSN bool, err error) {
 	if !rd.Next() {
 		if rd.Err() != nil {
-			return nil, 0, rd.Err()
+			return nil, 0, false, rd.Err()
 		}
-		return nil, 0, validate.New(validate.CodeEmptyFile, validate.Where{})
+		return nil, 0, false, validate.New(validate.CodeEmptyFile, validate.Where{})
 	}
-	for _, c := range rd.Row().Cells {
+	ssnCol := -1
+	for i, c := range rd.Row().Cells {
 		headers = append(headers, c.Text)
+		if c.Text == "ssn" {
+			ssnCol = i
+		}
 	}
 	for rd.Next() {
 		row := rd.Row()
@@ -313,17 +320,20 @@ func scan(rd sheet.Reader, maxRows int) (headers []string, count int, err error)
 			}
 			empty = false
 			if i >= len(headers) || strings.TrimSpace(headers[i]) == "" {
-				return nil, 0, validate.New(validate.CodeEmptyHeader, validate.Where{Row: row.Number, Column: validate.ColumnLetter(i)})
+				return nil, 0, false, validate.New(validate.CodeEmptyHeader, validate.Where{Row: row.Number, Column: validate.ColumnLetter(i)})
+			}
+			if i == ssnCol && strings.TrimSpace(c.Text) != "" && !customer.IsSSNHash(strings.TrimSpace(c.Text)) {
+				plainSSN = true
 			}
 		}
 		if !empty {
 			count++
 			if count > maxRows {
-				return nil, 0, validate.New(validate.CodeTooManyRows, validate.Where{}).WithParams(validate.Params{Max: maxRows, Got: count})
+				return nil, 0, false, validate.New(validate.CodeTooManyRows, validate.Where{}).WithParams(validate.Params{Max: maxRows, Got: count})
 			}
 		}
 	}
-	return headers, count, rd.Err()
+	return headers, count, plainSSN, rd.Err()
 }
 
 // rejectedErrorsHeader is the trailing column of a rejected-rows workbook;

@@ -103,7 +103,7 @@ and import that file again. --dry-run plans every row and writes nothing.`,
 					SSN: hasher, SSNCountry: ssnCountry, StrictSSN: strict, MaxRows: maxRows, Now: e.now})
 				o.done(e)
 				if errors.Is(err, excelio.ErrNoSSNHasher) {
-					return fmt.Errorf("%s has an ssn column: %w", args[0], errNoKey)
+					return fmt.Errorf("%s holds identity numbers in its ssn column: %w", args[0], errNoKey)
 				}
 				return finishImport(ctx, args[0], store, res.Result, err, g, e, func() (string, error) {
 					return writeRejected(args[0], rejected, res, g)

@@ -1,0 +1,56 @@
+// Package excelio reads and writes the back office's customer workbooks:
+// the export is one ZIP holding "Person Customers.xlsx" and "Company
+// Customers.xlsx", each in its own schema, and an import takes one such
+// workbook (.xlsx or legacy .xls), checks every row and applies the valid
+// ones to a customer.Repository.
+//
+// # Columns
+//
+// Headers are camelCase names on the first row, matched exactly. Both
+// schemas have id, sequenceNumber, email, gdprRestricted, customNote,
+// creditAllowed, marketingSms and marketingEmail, plus externalId, phone,
+// language, customerCard:{n}, identifier:{type}, address:{n}:{field} and
+// group:{externalId}. Persons add firstName, lastName and ssn; companies add
+// companyName and taxCode. What a missing column or an empty cell means,
+// for an existing and for a new customer, is data in the schema table
+// (schema.go), following the back office:
+//
+//	column                          missing (existing/new)   empty cell (existing/new)
+//	id                              file error               a new customer
+//	sequenceNumber                  kept / next number       kept / next number
+//	email                           kept / row error         kept / none
+//	firstName, lastName,
+//	companyName, taxCode            kept / row error         row error / row error
+//	flags                           kept / false             false / false
+//	customNote                      kept / none              cleared / none
+//	ssn                             kept / none              removed / none
+//	customerCard:{n}                kept / none              card n removed / none
+//	group:{id}                      kept / none              unchanged / none
+//
+// A row names its customer by id; an id that names nobody is a row error,
+// never a silent create. A row without an id names the customer holding
+// its sequenceNumber, or creates one, so running a file again finishes an
+// interrupted import instead of duplicating it. ImportOptions.MatchByEmail
+// keys rows by e-mail instead.
+//
+// # Special values
+//
+// generate() in a customerCard:{n} cell makes a card number (package
+// cards) for a new customer or one without cards, and is otherwise ignored
+// with a warning. TRUE in a group:{id} column makes the customer a member,
+// creating the static group when needed; FALSE ends the membership; a
+// column naming a dynamic or system group is a file error. An ssn cell takes
+// a plain national identity number, which is validated and stored only as
+// its keyed hash; the export writes the hash, and an unedited hash imports
+// as a no-op.
+//
+// # Errors
+//
+// Problems with the file as a whole (not a workbook, a CSV or ZIP file,
+// mixed person and company columns, unknown or duplicated headers, a
+// missing id column, too many rows, a limit exceeded) apply nothing and are
+// returned as a validate.Issue. Problems with a row reject that row under
+// the error policy and are in Result.Report, located by row, column letter
+// and header; Result.WriteRejected writes the rejected rows back as a
+// workbook to fix and import again.
+package excelio
