@@ -161,13 +161,10 @@ func Import(ctx context.Context, r io.ReaderAt, size int64, repo customer.Reposi
 		return res, err
 	}
 	defer im.close()
-	pres, err := pipeline.Run(ctx, repo, im.items(ctx), im.pipelineOptions())
+	pres, err := pipeline.Run(ctx, repo, im.items(), im.pipelineOptions())
 	res.Result = pres
 	res.Rows = im.rows
 	res.rejected = im.rejected
-	if err == nil && im.readErr != nil {
-		err = im.readErr
-	}
 	return res, err
 }
 
@@ -206,7 +203,6 @@ type importer struct {
 	rows          []RowOutcome // kept for the result when the caller set no OnRow
 	rows0         int          // data rows counted by the first pass
 	userRow       func(RowOutcome)
-	readErr       error
 }
 
 // fileIssue records a file-level issue in the result and returns it as the
@@ -492,7 +488,7 @@ func (im *importer) onRow(out RowOutcome) {
 // and prepared on a goroutine of their own, a chunk at a time, so that on a
 // machine with more than one core reading the sheet overlaps with checking
 // and writing the rows; a short channel keeps memory bounded.
-func (im *importer) items(ctx context.Context) iter.Seq2[pipeline.Item, error] {
+func (im *importer) items() iter.Seq2[pipeline.Item, error] {
 	return func(yield func(pipeline.Item, error) bool) {
 		chunks := make(chan rowChunk, 4)
 		stop := make(chan struct{})
