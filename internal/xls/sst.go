@@ -3,28 +3,10 @@ package xls
 import (
 	"encoding/binary"
 	"fmt"
-	"strings"
 
 	"github.com/impexkit/impex/internal/sheet/core"
 	"golang.org/x/text/encoding/charmap"
 )
-
-// sharedStrings is the workbook's shared-string table: all the texts in
-// one string, and where each ends. Looking one up allocates nothing.
-type sharedStrings struct {
-	text string
-	ends []uint32
-}
-
-func (t *sharedStrings) len() int { return len(t.ends) }
-
-func (t *sharedStrings) at(i int) string {
-	start := uint32(0)
-	if i > 0 {
-		start = t.ends[i-1]
-	}
-	return t.text[start:t.ends[i]]
-}
 
 // readSST reads the SST record just read and its CONTINUE records.
 func (x *Reader) readSST() error {
@@ -47,9 +29,8 @@ func (x *Reader) readSST() error {
 		return &core.LimitError{Limit: "MaxSharedBytes", Max: lim.MaxSharedBytes, Where: "the shared strings"}
 	}
 	cr := &contReader{parts: parts, pos: 8}
-	var b strings.Builder
-	t := &x.sst
-	t.ends = make([]uint32, 0, min(unique, 1<<16))
+	var sb core.SharedStringsBuilder
+	sb.Reserve(int(min(unique, 1<<16)))
 	var item []byte
 	for range unique {
 		if cr.atEnd() {
@@ -59,13 +40,11 @@ func (x *Reader) readSST() error {
 		if err != nil {
 			return err
 		}
-		if int64(b.Len()+len(item)) > lim.MaxSharedBytes || b.Len()+len(item) > 1<<32-1 {
-			return &core.LimitError{Limit: "MaxSharedBytes", Max: lim.MaxSharedBytes, Where: "the shared strings"}
+		if err := sb.Add(item, lim.MaxSharedBytes, "the shared strings"); err != nil {
+			return err
 		}
-		b.Write(item)
-		t.ends = append(t.ends, uint32(b.Len()))
 	}
-	t.text = b.String()
+	x.sst = sb.Table()
 	return nil
 }
 

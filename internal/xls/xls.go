@@ -237,7 +237,7 @@ type Reader struct {
 	dateXF   []bool         // whether a cell format shows a date
 	sheet    string
 	sheetPos int64
-	sst      sharedStrings
+	sst      core.SharedStrings
 
 	done      bool
 	err       error
@@ -554,10 +554,10 @@ func (x *Reader) cell(typ uint16, d []byte) error {
 			return corrupt("a LABELSST record of %d bytes", len(d))
 		}
 		i := int(binary.LittleEndian.Uint32(d[6:]))
-		if i >= x.sst.len() {
-			return corrupt("a shared string index %d in row %d (the table has %d)", i, b.num+1, x.sst.len())
+		if i >= x.sst.Len() {
+			return corrupt("a shared string index %d in row %d (the table has %d)", i, b.num+1, x.sst.Len())
 		}
-		if s := x.sst.at(i); s != "" {
+		if s := x.sst.At(i); s != "" {
 			b.set(col, core.Cell{Kind: core.String, Text: s}, -1)
 		}
 	case recLabel, recRString:

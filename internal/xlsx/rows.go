@@ -253,11 +253,11 @@ func (x *Reader) readCell(col, typ int, date bool) error {
 		cell.Kind, cell.Date = core.Number, date
 	case typeShared:
 		i, ok := atoi(v)
-		if !ok || i >= x.sst.len() {
-			return s.corrupt("a shared string index %q in row %d (the table has %d)", v, x.rowNum, x.sst.len())
+		if !ok || i >= x.sst.Len() {
+			return s.corrupt("a shared string index %q in row %d (the table has %d)", v, x.rowNum, x.sst.Len())
 		}
 		x.arena = x.arena[:start]
-		cell.Text, inArena = x.sst.at(i), false
+		cell.Text, inArena = x.sst.At(i), false
 		if cell.Text == "" {
 			return nil
 		}
