@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/impexkit/impex/customer"
+	"github.com/impexkit/impex/validate"
 )
 
 // Subject is what a rule is evaluated against: a customer (nil for an
@@ -240,7 +241,10 @@ func (e *env) numberCond(k *cond, v *val) bool {
 		return numberMatch(k, v.n)
 	}
 	for _, t := range v.texts {
-		if !isDecimal(t) && !isFloat(t) {
+		// Untyped texts written by a program may use the exponent form.
+		// The check keeps strconv.ParseFloat, whose error allocates, away
+		// from texts that are no number.
+		if ok, _ := validate.NumberForm(t); !ok {
 			continue
 		}
 		n, err := strconv.ParseFloat(t, 64)
@@ -249,37 +253,6 @@ func (e *env) numberCond(k *cond, v *val) bool {
 		}
 	}
 	return false
-}
-
-// isFloat accepts the exponent form a decimal check refuses ("1e3"), so an
-// untyped attribute written by a program still compares as a number. It
-// keeps strconv.ParseFloat away from texts it would fail on, as its error
-// allocates.
-func isFloat(s string) bool {
-	i := 0
-	if i < len(s) && (s[i] == '+' || s[i] == '-') {
-		i++
-	}
-	mant := 0
-	for i < len(s) && (s[i] >= '0' && s[i] <= '9' || s[i] == '.') {
-		if s[i] != '.' {
-			mant++
-		}
-		i++
-	}
-	if mant == 0 || i == len(s) || (s[i] != 'e' && s[i] != 'E') {
-		return false
-	}
-	i++
-	if i < len(s) && (s[i] == '+' || s[i] == '-') {
-		i++
-	}
-	exp := 0
-	for i < len(s) && s[i] >= '0' && s[i] <= '9' && exp < 4 {
-		i++
-		exp++
-	}
-	return exp > 0 && i == len(s)
 }
 
 func numberMatch(k *cond, n float64) bool {
@@ -474,7 +447,7 @@ func typedText(t string, typ AttrType, loc *time.Location) val {
 	case TypeString:
 		return str(t)
 	case TypeInt, TypeNumber:
-		if isDecimal(t) || isFloat(t) {
+		if ok, _ := validate.NumberForm(t); ok {
 			if n, err := strconv.ParseFloat(t, 64); err == nil {
 				return num(n, true)
 			}

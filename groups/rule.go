@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/impexkit/impex/validate"
 )
 
 // Rule is a dynamic group's membership rule, the model of SFCC's
@@ -435,26 +437,12 @@ func (n Number) String() string {
 	return strconv.FormatFloat(n.Value, 'f', -1, 64)
 }
 
-// isDecimal reports whether s has the xsd:decimal lexical form. It does not
-// allocate, so evaluation can test attribute texts with it.
+// isDecimal reports whether s has the xsd:decimal lexical form: a number
+// without an exponent. It does not allocate, so evaluation can test
+// attribute texts with it.
 func isDecimal(s string) bool {
-	i := 0
-	if i < len(s) && (s[i] == '+' || s[i] == '-') {
-		i++
-	}
-	digits := 0
-	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-		i++
-		digits++
-	}
-	if i < len(s) && s[i] == '.' {
-		i++
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-			digits++
-		}
-	}
-	return digits > 0 && i == len(s)
+	ok, exponent := validate.NumberForm(s)
+	return ok && !exponent
 }
 
 // Date is a calendar day, the value of an xsd:date. It has no time zone:
