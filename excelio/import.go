@@ -624,14 +624,31 @@ func lostDigits(literal string) bool {
 	return len(strings.TrimLeft(literal, "+-")) > 15
 }
 
-// item prepares a row: its in-file keys now, the rest when planned.
+// row is one data row read once: each bound column's cell value, and the
+// plain identity number checked and hashed. It lives until the row is
+// planned.
+type row struct {
+	where validate.Where
+	vals  []cellText // by bound column
+	ssn   *plainSSN
+}
+
+// cellText is a cell's value as its column reads it, or the issue that
+// kept it from being read.
+type cellText struct {
+	v     string
+	issue *validate.Issue
+}
+
+// item prepares a row: its values and in-file keys now, the rest when
+// planned.
 func (im *importer) item(number int, cells []sheet.Cell) pipeline.Item {
-	where := validate.Where{Sheet: im.sheet, Row: number}
-	it := pipeline.Item{Where: where}
-	var ssn *plainSSN
+	r := &row{where: validate.Where{Sheet: im.sheet, Row: number}, vals: make([]cellText, len(im.cols))}
+	it := pipeline.Item{Where: r.where}
 	for i := range im.cols {
 		b := &im.cols[i]
-		v, _ := im.cellValue(b, cells, where)
+		v, issue := im.cellValue(b, cells, r.where)
+		r.vals[i] = cellText{v, issue}
 		if v == "" {
 			continue
 		}
@@ -651,16 +668,17 @@ func (im *importer) item(number int, cells []sheet.Cell) pipeline.Item {
 				it.Keys = append(it.Keys, pipeline.Key{Kind: "ssn", Value: v})
 				break
 			}
-			ssn = &plainSSN{}
+			ssn := &plainSSN{}
 			ssn.info, ssn.code = validate.NationalIDAt(im.opts.SSNCountry, v, im.now())
 			if ssn.code == "" {
 				ssn.hash = im.opts.SSN.Hash(ssn.info.Normalized)
 				it.Keys = append(it.Keys, pipeline.Key{Kind: "ssn", Value: ssn.hash})
 			}
+			r.ssn = ssn
 		}
 	}
 	it.Plan = func(ctx context.Context) (pipeline.Plan, []validate.Issue, error) {
-		return im.plan(ctx, where, cells, ssn)
+		return im.plan(ctx, r)
 	}
 	return it
 }
@@ -674,10 +692,11 @@ type plainSSN struct {
 }
 
 // resolve finds the stored customer a row addresses: nil for a new one.
-func (im *importer) resolve(ctx context.Context, where validate.Where, cells []sheet.Cell) (*customer.Customer, []validate.Issue, error) {
+func (im *importer) resolve(ctx context.Context, r *row) (*customer.Customer, []validate.Issue, error) {
+	where := r.where
 	if im.opts.MatchByEmail {
 		b := &im.cols[im.emailCol]
-		email, _ := im.cellValue(b, cells, where)
+		email := r.vals[im.emailCol].v
 		if strings.TrimSpace(email) == "" {
 			return nil, []validate.Issue{validate.New(validate.CodeRequired, cellWhere(where, b)).WithField("email")}, nil
 		}
@@ -692,12 +711,12 @@ func (im *importer) resolve(ctx context.Context, where validate.Where, cells []s
 		return c, nil, err
 	}
 	b := &im.cols[im.idCol]
-	id, issue := im.cellValue(b, cells, where)
+	id, issue := r.vals[im.idCol].v, r.vals[im.idCol].issue
 	if issue != nil {
 		return nil, []validate.Issue{*issue}, nil
 	}
 	if id == "" {
-		return im.resolveNumber(ctx, where, cells)
+		return im.resolveNumber(ctx, r)
 	}
 	c, err := im.repo.Get(ctx, id)
 	if errors.Is(err, customer.ErrNotFound) {
@@ -709,13 +728,13 @@ func (im *importer) resolve(ctx context.Context, where validate.Where, cells []s
 // resolveNumber finds the customer of a row without an id by its
 // sequenceNumber, so that running a file that creates numbered customers a
 // second time updates them instead of failing or duplicating them.
-func (im *importer) resolveNumber(ctx context.Context, where validate.Where, cells []sheet.Cell) (*customer.Customer, []validate.Issue, error) {
+func (im *importer) resolveNumber(ctx context.Context, r *row) (*customer.Customer, []validate.Issue, error) {
 	for i := range im.cols {
 		b := &im.cols[i]
 		if b.col.name != "sequenceNumber" {
 			continue
 		}
-		number, _ := im.cellValue(b, cells, where)
+		number := r.vals[i].v
 		if number == "" {
 			return nil, nil, nil
 		}
@@ -735,8 +754,9 @@ func cellWhere(row validate.Where, b *boundColumn) validate.Where {
 }
 
 // plan decides what one row does; see Import for the rules.
-func (im *importer) plan(ctx context.Context, where validate.Where, cells []sheet.Cell, ssn *plainSSN) (pipeline.Plan, []validate.Issue, error) {
-	existing, issues, err := im.resolve(ctx, where, cells)
+func (im *importer) plan(ctx context.Context, r *row) (pipeline.Plan, []validate.Issue, error) {
+	where := r.where
+	existing, issues, err := im.resolve(ctx, r)
 	if err != nil || len(issues) > 0 {
 		return pipeline.Plan{}, issues, err
 	}
@@ -753,7 +773,7 @@ func (im *importer) plan(ctx context.Context, where validate.Where, cells []shee
 		return pipeline.Plan{Action: ActionDelete, Op: customer.Delete(existing.ID, existing.Version), CustomerID: existing.ID}, nil, nil
 	}
 
-	p, issues := im.patch(existing, where, cells, ssn)
+	p, issues := im.patch(existing, r)
 	next := &customer.Customer{Kind: im.schema.kind, List: im.opts.List}
 	if existing != nil {
 		next = existing.Clone()
@@ -797,7 +817,7 @@ func (im *importer) plan(ctx context.Context, where validate.Where, cells []shee
 
 // emptyAddresses returns the address numbers whose every column is in the
 // file and empty in the row: those addresses are removed.
-func (im *importer) emptyAddresses(cells []sheet.Cell, where validate.Where) map[int]bool {
+func (im *importer) emptyAddresses(r *row) map[int]bool {
 	if len(im.fullAddresses) == 0 {
 		return nil
 	}
@@ -807,7 +827,7 @@ func (im *importer) emptyAddresses(cells []sheet.Cell, where validate.Where) map
 		if b.col.name != "address:" || filled[b.n] {
 			continue
 		}
-		if v, is := im.cellValue(b, cells, where); is != nil || (v != "" && v != "false") {
+		if c := r.vals[i]; c.issue != nil || (c.v != "" && c.v != "false") {
 			filled[b.n] = true
 		}
 	}
@@ -825,7 +845,8 @@ func (im *importer) emptyAddresses(cells []sheet.Cell, where validate.Where) map
 
 // patch reads a row's cells into a patch, column by column, following each
 // column's rules for empty cells and new customers.
-func (im *importer) patch(existing *customer.Customer, where validate.Where, cells []sheet.Cell, ssn *plainSSN) (*rowPatch, []validate.Issue) {
+func (im *importer) patch(existing *customer.Customer, r *row) (*rowPatch, []validate.Issue) {
+	where, ssn := r.where, r.ssn
 	p := &rowPatch{}
 	var issues []validate.Issue
 	isNew := existing == nil
@@ -835,7 +856,7 @@ func (im *importer) patch(existing *customer.Customer, where validate.Where, cel
 			continue
 		}
 		cw := cellWhere(where, b)
-		v, issue := im.cellValue(b, cells, where)
+		v, issue := r.vals[i].v, r.vals[i].issue
 		if issue != nil {
 			is := *issue
 			is.Where = cw
@@ -899,7 +920,7 @@ func (im *importer) patch(existing *customer.Customer, where validate.Where, cel
 		}
 		b.col.set(p, b.param, value)
 	}
-	p.removeAddress = im.emptyAddresses(cells, where)
+	p.removeAddress = im.emptyAddresses(r)
 	if isNew {
 		for _, name := range im.missingForNew {
 			issues = append(issues, validate.New(validate.CodeMissingColumn, where).WithParams(validate.Params{Name: name}))
