@@ -3,9 +3,12 @@ package xlsx
 import (
 	"archive/zip"
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -41,27 +44,7 @@ func storedWorkbook(sheet []byte) []byte {
 // worksheet XML wrapped in a stored workbook (anything else). It must
 // never panic, and the limits bound its work.
 func FuzzXLSX(f *testing.F) {
-	files, _ := filepath.Glob(filepath.Join(fixtures, "*.xlsx"))
-	for _, file := range files {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(data)
-		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-		if err != nil {
-			f.Fatal(err)
-		}
-		for _, e := range zr.File {
-			if strings.HasPrefix(e.Name, "xl/worksheets/") {
-				rc, _ := e.Open()
-				sheet, _ := io.ReadAll(rc)
-				rc.Close()
-				f.Add(sheet)
-			}
-		}
-	}
-	f.Add([]byte(`<worksheet><sheetData><row><c t="s"><v>1</v></c><c s="2"><v>3.5</v></c><c t="inlineStr"><is><t>x&amp;y</t></is></c></row></sheetData></worksheet>`))
+	addSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if !bytes.HasPrefix(data, []byte("PK")) {
 			data = storedWorkbook(data)
@@ -85,5 +68,67 @@ func FuzzXLSX(f *testing.F) {
 			rows++
 		}
 		_ = x.Err()
+	})
+}
+
+// addSeeds adds the fixtures, their worksheets and a small sheet of every
+// cell type to f's corpus.
+func addSeeds(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join(fixtures, "*.xlsx"))
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, e := range zr.File {
+			if strings.HasPrefix(e.Name, "xl/worksheets/") {
+				rc, _ := e.Open()
+				sheet, _ := io.ReadAll(rc)
+				rc.Close()
+				f.Add(sheet)
+			}
+		}
+	}
+	f.Add([]byte(`<worksheet><sheetData><row><c t="s"><v>1</v></c><c s="2"><v>3.5</v></c><c t="inlineStr"><is><t>x&amp;y</t></is></c></row></sheetData></worksheet>`))
+	f.Add([]byte(`<worksheet><sheetData><row r="2"><c r="A2" t="inlineStr"><is><t xml:space="preserve"> a_x000D_b </t></is></c><c r="B2" t="inlineStr"><is><t>x<!--c--></t></is></c><c r="C2"><v>1</v><f>A1</f></c><c r="D2" t='s' ><v >0</v></c><c r="E2" t="str"><v>p&lt;q</v></c></row></sheetData></worksheet>`))
+}
+
+// read returns what a reader makes of data: every row, then the error.
+func read(data []byte, careful bool) ([]core.Row, error) {
+	x, err := open(bytes.NewReader(data), int64(len(data)), fuzzLimits, careful)
+	if err != nil {
+		return nil, err
+	}
+	defer x.Close()
+	var rows []core.Row
+	for x.Next() {
+		r := x.Row()
+		rows = append(rows, core.Row{Number: r.Number, Cells: slices.Clone(r.Cells)})
+	}
+	return rows, x.Err()
+}
+
+// FuzzQuickPathsAgree checks that the scanner's quick paths (a plain start
+// tag in one pass, a plain cell value in one step) read every input exactly
+// as the token-by-token path does: the same rows, cells and error.
+func FuzzQuickPathsAgree(f *testing.F) {
+	addSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if !bytes.HasPrefix(data, []byte("PK")) {
+			data = storedWorkbook(data)
+		}
+		quick, qerr := read(data, false)
+		careful, cerr := read(data, true)
+		if fmt.Sprint(qerr) != fmt.Sprint(cerr) {
+			t.Fatalf("errors differ:\nquick:   %v\ncareful: %v", qerr, cerr)
+		}
+		if !reflect.DeepEqual(quick, careful) {
+			t.Fatalf("rows differ:\nquick:   %v\ncareful: %v", quick, careful)
+		}
 	})
 }

@@ -1,6 +1,7 @@
 package xlsx
 
 import (
+	"bytes"
 	"fmt"
 	"unicode/utf8"
 
@@ -193,8 +194,8 @@ func (x *Reader) readCell(col, typ int, date bool) error {
 	s := x.s
 	depth := s.depth
 	start := len(x.arena)
-	found := false
-	for {
+	found := x.quickValue(typ)
+	for done := found; !done; {
 		k, err := s.next()
 		if err != nil {
 			return err
@@ -203,9 +204,7 @@ func (x *Reader) readCell(col, typ int, date bool) error {
 			return s.corrupt("the part ends inside a cell of row %d", x.rowNum)
 		}
 		if k == tokEnd {
-			if s.depth < depth {
-				break
-			}
+			done = s.depth < depth
 			continue
 		}
 		switch string(s.name) {
@@ -284,6 +283,57 @@ func (x *Reader) readCell(col, typ int, date bool) error {
 		x.pend = append(x.pend, pending{col: col, start: start, end: len(x.arena)})
 	}
 	return nil
+}
+
+// The plain contents of a cell, which almost every cell a writer produces
+// has: a value, or an inline string without rich text. The element's end
+// follows.
+var (
+	plainValue   = []byte("<v>")
+	plainInline  = []byte("<is><t>")
+	plainKept    = []byte(`<is><t xml:space="preserve">`)
+	plainValueOf = []byte("</v></c>")
+	plainTextOf  = []byte("</t></is></c>")
+)
+
+// quickValue reads the rest of the cell whose start tag was just read when
+// it has one of the plain shapes, appending its text to the arena and
+// reporting true. Text with an entity or markup, a shape cut by the end of
+// the buffer, or any other content reports false with nothing consumed,
+// for the token-by-token path to read; both paths give the same cell.
+func (x *Reader) quickValue(typ int) bool {
+	s := x.s
+	if s.careful || s.depth+2 > s.maxDepth {
+		return false
+	}
+	b := s.buf[s.pos:s.end]
+	var open, close []byte
+	switch {
+	case typ == typeInline && bytes.HasPrefix(b, plainInline):
+		open, close = plainInline, plainTextOf
+	case typ == typeInline && bytes.HasPrefix(b, plainKept):
+		open, close = plainKept, plainTextOf
+	case typ != typeInline && bytes.HasPrefix(b, plainValue):
+		open, close = plainValue, plainValueOf
+	default:
+		return false
+	}
+	text := b[len(open):]
+	i := bytes.IndexByte(text, '<')
+	if i < 0 || i > x.maxCellBy || bytes.IndexByte(text[:i], '&') >= 0 || !bytes.HasPrefix(text[i:], close) {
+		return false
+	}
+	text = text[:i]
+	start := len(x.arena)
+	x.arena = append(x.arena, text...)
+	if typ == typeInline {
+		if u := unescapeBSTR(x.arena[start:]); len(u) != len(x.arena)-start {
+			x.arena = append(x.arena[:start], u...)
+		}
+	}
+	s.pos += len(open) + i + len(close)
+	s.depth--
+	return true
 }
 
 func (x *Reader) tooLong() error {

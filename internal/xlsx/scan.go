@@ -51,6 +51,8 @@ type scanner struct {
 	name  []byte
 	attrs []attr
 	self  bool // a start tag closed by "/>"
+
+	careful bool // take no quick path
 }
 
 func newScanner(r io.Reader, part string, maxDepth int) *scanner {
@@ -138,8 +140,10 @@ func (s *scanner) need(n int) (bool, error) {
 // markup reads the markup item at pos (which holds '<'). done is false for
 // the items next skips.
 func (s *scanner) markup() (k tokKind, done bool, err error) {
-	if ok, err := s.need(2); err != nil || !ok {
-		return tokEOF, true, errOr(err, s.corrupt("the part ends inside markup"))
+	if s.end-s.pos < 2 {
+		if ok, err := s.need(2); err != nil || !ok {
+			return tokEOF, true, errOr(err, s.corrupt("the part ends inside markup"))
+		}
 	}
 	switch s.buf[s.pos+1] {
 	case '?':
@@ -158,11 +162,15 @@ func (s *scanner) markup() (k tokKind, done bool, err error) {
 		}
 		return tokEOF, true, s.corrupt("a document type declaration or other unsupported markup")
 	case '/':
-		end, err := s.tagEnd()
+		end, err := s.endTagEnd()
 		if err != nil {
 			return tokEOF, true, err
 		}
-		s.name = localName(bytes.TrimRight(s.buf[s.pos+2:end], " \t\r\n"))
+		name := s.buf[s.pos+2 : end]
+		for len(name) > 0 && isSpace(name[len(name)-1]) {
+			name = name[:len(name)-1]
+		}
+		s.name = localName(name)
 		s.attrs = s.attrs[:0]
 		s.self = false
 		s.pos = end + 1
@@ -172,17 +180,9 @@ func (s *scanner) markup() (k tokKind, done bool, err error) {
 		s.depth--
 		return tokEnd, true, nil
 	}
-	end, err := s.tagEnd()
-	if err != nil {
-		return tokEOF, true, err
-	}
-	tag := s.buf[s.pos+1 : end]
-	s.pos = end + 1
-	s.self = len(tag) > 0 && tag[len(tag)-1] == '/'
-	if s.self {
-		tag = tag[:len(tag)-1]
-	}
-	if err := s.parseTag(tag); err != nil {
+	if n, ok := s.quickStart(); ok {
+		s.pos += n
+	} else if err := s.startTag(); err != nil {
 		return tokEOF, true, err
 	}
 	if !s.self {
@@ -192,6 +192,126 @@ func (s *scanner) markup() (k tokKind, done bool, err error) {
 		}
 	}
 	return tokStart, true, nil
+}
+
+// endTagEnd returns the index of the '>' closing the end tag at pos. The
+// quick search stops at a quote, which only a malformed end tag holds, and
+// leaves that case to tagEnd so the answer never depends on how the input
+// was buffered.
+func (s *scanner) endTagEnd() (int, error) {
+	b := s.buf[s.pos+2 : s.end]
+	for j, c := range b {
+		switch c {
+		case '>':
+			return s.pos + 2 + j, nil
+		case '"', '\'':
+			return s.tagEnd()
+		}
+	}
+	return s.tagEnd()
+}
+
+// startTag reads the start tag at pos the careful way: it finds the tag's
+// end first, buffering as much as it takes, then splits the tag. It is
+// the path for tags parseStart does not take whole.
+func (s *scanner) startTag() error {
+	end, err := s.tagEnd()
+	if err != nil {
+		return err
+	}
+	tag := s.buf[s.pos+1 : end]
+	s.pos = end + 1
+	s.self = len(tag) > 0 && tag[len(tag)-1] == '/'
+	if s.self {
+		tag = tag[:len(tag)-1]
+	}
+	return s.parseTag(tag)
+}
+
+// nameByte marks the bytes a tag or attribute name may hold on the quick
+// path: anything but white space, quotes and the markup delimiters.
+var nameByte = func() (t [256]bool) {
+	for c := range t {
+		t[c] = true
+	}
+	for _, c := range []byte(" \t\r\n=<>/\"'") {
+		t[c] = false
+	}
+	return t
+}()
+
+// quickStart is parseStart on the buffered input, unless the scanner is
+// careful.
+func (s *scanner) quickStart() (int, bool) {
+	if s.careful {
+		return 0, false
+	}
+	return s.parseStart(s.buf[s.pos:s.end])
+}
+
+// parseStart reads the start tag at the start of b in one pass when it is
+// whole in b and has the plain shape every writer produces: a name, then
+// attributes name="value" or name='value', then '>' or '/>'. It returns the
+// tag's length. Anything else (a tag cut by the buffer's end, a stray
+// quote, a malformed attribute) returns false and is left to startTag, so
+// both paths always agree: on the plain shape the first '>' outside an
+// attribute value is the one tagEnd finds.
+func (s *scanner) parseStart(b []byte) (int, bool) {
+	i := 1
+	for i < len(b) && nameByte[b[i]] {
+		i++
+	}
+	if i == 1 {
+		return 0, false
+	}
+	s.name = localName(b[1:i])
+	s.attrs = s.attrs[:0]
+	for {
+		for i < len(b) && isSpace(b[i]) {
+			i++
+		}
+		if i == len(b) {
+			return 0, false
+		}
+		switch b[i] {
+		case '>':
+			s.self = false
+			return i + 1, true
+		case '/':
+			if i+1 < len(b) && b[i+1] == '>' {
+				s.self = true
+				return i + 2, true
+			}
+			return 0, false
+		}
+		start := i
+		for i < len(b) && nameByte[b[i]] {
+			i++
+		}
+		if i == start {
+			return 0, false
+		}
+		name := b[start:i]
+		for i < len(b) && isSpace(b[i]) {
+			i++
+		}
+		if i == len(b) || b[i] != '=' {
+			return 0, false
+		}
+		i++
+		for i < len(b) && isSpace(b[i]) {
+			i++
+		}
+		if i == len(b) || (b[i] != '"' && b[i] != '\'') {
+			return 0, false
+		}
+		j := bytes.IndexByte(b[i+1:], b[i])
+		if j < 0 {
+			return 0, false
+		}
+		s.attrs = append(s.attrs, attr{name: localName(name), value: b[i+1 : i+1+j]})
+		i += j + 2
+	}
 }
 
 func errOr(err, alt error) error {
@@ -396,7 +516,14 @@ var errTooLong = errors.New("text too long")
 func (s *scanner) appendText(dst []byte, max int) ([]byte, error) {
 	for {
 		chunk := s.buf[s.pos:s.end]
-		i := bytes.IndexAny(chunk, "<&")
+		i := bytes.IndexByte(chunk, '<')
+		before := chunk
+		if i >= 0 {
+			before = chunk[:i]
+		}
+		if a := bytes.IndexByte(before, '&'); a >= 0 {
+			i = a
+		}
 		if i < 0 {
 			if len(dst)+len(chunk) > max {
 				return dst, errTooLong

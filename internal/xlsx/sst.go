@@ -19,7 +19,7 @@ func (t *sharedStrings) read(p *pkg, name string) error {
 	}
 	defer rc.Close()
 	lim := p.limits
-	s := newScanner(rc, name, lim.MaxDepth)
+	s := p.scanner(rc, name)
 	var sb core.SharedStringsBuilder
 	var item []byte
 	maxBytes := lim.MaxCellChars * utf8UTFMax

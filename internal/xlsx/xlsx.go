@@ -47,6 +47,12 @@ const (
 // relation that points outside the archive), and are a *core.LimitError
 // for a file over a limit.
 func Open(r io.ReaderAt, size int64, limits core.Limits) (*Reader, error) {
+	return open(r, size, limits, false)
+}
+
+// open is Open; careful turns off the scanner's quick paths, so that tests
+// can check both paths read every input alike.
+func open(r io.ReaderAt, size int64, limits core.Limits, careful bool) (*Reader, error) {
 	limits = limits.WithDefaults()
 	if size > limits.MaxFileSize {
 		return nil, &core.LimitError{Limit: "MaxFileSize", Max: limits.MaxFileSize, Where: fmt.Sprintf("the file (%d bytes)", size)}
@@ -61,7 +67,7 @@ func Open(r io.ReaderAt, size int64, limits core.Limits) (*Reader, error) {
 	if len(zr.File) > limits.MaxEntries {
 		return nil, &core.LimitError{Limit: "MaxEntries", Max: int64(limits.MaxEntries), Where: fmt.Sprintf("the archive's %d entries", len(zr.File))}
 	}
-	p := &pkg{limits: limits, size: size, parts: make(map[string]*zip.File, len(zr.File))}
+	p := &pkg{limits: limits, size: size, parts: make(map[string]*zip.File, len(zr.File)), careful: careful}
 	for _, f := range zr.File {
 		name := strings.ToLower(strings.TrimPrefix(f.Name, "/"))
 		if _, dup := p.parts[name]; !dup {
@@ -107,6 +113,14 @@ type pkg struct {
 	size     int64
 	parts    map[string]*zip.File // by lower-case name
 	unpacked int64
+	careful  bool // scanners take no quick paths (for tests comparing both)
+}
+
+// scanner returns a scanner over the part name, read from r.
+func (p *pkg) scanner(r io.Reader, name string) *scanner {
+	s := newScanner(r, name, p.limits.MaxDepth)
+	s.careful = p.careful
+	return s
 }
 
 // has reports whether the part exists.
@@ -184,7 +198,7 @@ func (p *pkg) relsOf(owner string) ([]rel, error) {
 		return nil, err
 	}
 	defer rc.Close()
-	s := newScanner(rc, name, p.limits.MaxDepth)
+	s := p.scanner(rc, name)
 	var rels []rel
 	for {
 		k, err := s.next()
@@ -367,7 +381,7 @@ func (x *Reader) open() error {
 	if x.rc, err = p.open(x.part); err != nil {
 		return err
 	}
-	x.s = newScanner(x.rc, x.part, x.limits.MaxDepth)
+	x.s = p.scanner(x.rc, x.part)
 	return nil
 }
 
@@ -383,7 +397,7 @@ func (x *Reader) readWorkbook(wb string) ([]sheetEntry, error) {
 		return nil, err
 	}
 	defer rc.Close()
-	s := newScanner(rc, wb, x.limits.MaxDepth)
+	s := x.pkg.scanner(rc, wb)
 	var sheets []sheetEntry
 	root := true
 	for {
@@ -435,7 +449,7 @@ func readStyles(p *pkg, name string) ([]bool, error) {
 		return nil, err
 	}
 	defer rc.Close()
-	s := newScanner(rc, name, p.limits.MaxDepth)
+	s := p.scanner(rc, name)
 	codes := map[int]string{}
 	var xfs []bool
 	inXfs := false
