@@ -192,6 +192,7 @@ type importer struct {
 	// lacks; fullAddresses the address numbers with every field's column.
 	missingForNew []string
 	fullAddresses []int
+	addressCols   int // the number of address columns
 	reader        sheet.Reader
 	sheet         string
 	now           func() time.Time
@@ -427,6 +428,7 @@ func (im *importer) bindHeaders(ctx context.Context, headers []string, count int
 	var fields [maxIndex + 1]int
 	for _, b := range im.cols {
 		if b.col.name == "address:" {
+			im.addressCols++
 			if fields[b.n]++; fields[b.n] == len(addressFields) {
 				im.fullAddresses = append(im.fullAddresses, b.n)
 			}
@@ -848,6 +850,9 @@ func (im *importer) emptyAddresses(r *row) map[int]bool {
 func (im *importer) patch(existing *customer.Customer, r *row) (*rowPatch, []validate.Issue) {
 	where, ssn := r.where, r.ssn
 	p := &rowPatch{}
+	if im.addressCols > 0 {
+		p.addresses = make([]addressCell, 0, im.addressCols)
+	}
 	var issues []validate.Issue
 	isNew := existing == nil
 	for i := range im.cols {

@@ -1,6 +1,7 @@
 package excelio
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -64,20 +65,17 @@ type column struct {
 type rowPatch struct {
 	customer.Patch
 	ssn       string // hash to store, when the ssn column gave a value
-	addresses map[int]map[string]string
+	addresses []addressCell
 	// removeAddress holds the address numbers whose cells are all empty.
 	removeAddress map[int]bool
 	generate      map[int]bool // card indexes (0-based) asking for generate()
 }
 
-func (p *rowPatch) address(n int) map[string]string {
-	if p.addresses == nil {
-		p.addresses = make(map[int]map[string]string)
-	}
-	if p.addresses[n] == nil {
-		p.addresses[n] = make(map[string]string)
-	}
-	return p.addresses[n]
+// addressCell is one address column's value in a row: field is an index
+// into addressFields.
+type addressCell struct {
+	n, field int
+	v        string
 }
 
 // Schema is one of the two workbook layouts. It is a value: the column list
@@ -276,7 +274,7 @@ func newSchema(kind customer.Kind, opts *schemaOptions) *Schema {
 			func(c *customer.Customer) *string { return &c.Identifiers.ExternalID }),
 		textField("phone", customer.FieldPhoneMobile, idKind, validate.PhoneRule(opts.phoneRegion),
 			func(c *customer.Customer) *string { return &c.Profile.Phones.Mobile }),
-		textField("language", customer.FieldPreferredLocale, textKind, validate.Func(validate.Locale),
+		textField("language", customer.FieldPreferredLocale, textKind, validate.Memo(validate.Func(validate.Locale), 256),
 			func(c *customer.Customer) *string { return &c.Profile.PreferredLocale }),
 		&column{name: "customerCard:", pattern: true, kind: idKind, emptyExisting: emptyClear,
 			rule:       validate.Chain(validate.NoEdgeSpace, validate.MaxLen(validate.MaxXSDString)),
@@ -326,7 +324,7 @@ func newSchema(kind customer.Kind, opts *schemaOptions) *Schema {
 			},
 			set: func(p *rowPatch, param, v string) {
 				n, field, _ := addressParam(param)
-				p.address(n)[field] = v
+				p.addresses = append(p.addresses, addressCell{n: n, field: addressField(field), v: v})
 			}},
 		&column{name: "group:", pattern: true, kind: boolKind, emptyExisting: emptyKeep,
 			rule: validate.BooleanRule,
@@ -365,33 +363,27 @@ func addressColumnRule(field string) (valueKind, validate.Rule) {
 // book: address n gets the given fields, and an address whose cells in the
 // row are all empty is removed. New addresses are added at the end, named
 // by their number unless the row gives an id.
-func applyAddresses(existing []customer.Address, cells map[int]map[string]string, remove map[int]bool) []customer.Address {
+func applyAddresses(existing []customer.Address, cells []addressCell, remove map[int]bool) []customer.Address {
 	out := slices.Clone(existing)
 	for i := range out {
 		out[i].Attributes = slices.Clone(out[i].Attributes)
 	}
-	ns := make([]int, 0, len(cells))
-	for n := range cells {
-		ns = append(ns, n)
-	}
-	slices.Sort(ns)
-	for _, n := range ns {
-		if remove[n] {
+	slices.SortStableFunc(cells, func(a, b addressCell) int { return cmp.Compare(a.n, b.n) })
+	for _, c := range cells {
+		if remove[c.n] {
 			continue
 		}
-		for len(out) < n {
+		for len(out) < c.n {
 			out = append(out, customer.Address{ID: strconv.Itoa(len(out) + 1)})
 		}
-		a := &out[n-1]
-		for field, v := range cells[n] {
-			switch {
-			case field == "preferred":
-				a.Preferred = v == "true"
-			case field == "id" && v == "":
-				// an address keeps its ID
-			default:
-				*addressFields[addressField(field)].get(a) = v
-			}
+		a := &out[c.n-1]
+		switch f := &addressFields[c.field]; {
+		case f.name == "preferred":
+			a.Preferred = c.v == "true"
+		case f.name == "id" && c.v == "":
+			// an address keeps its ID
+		default:
+			*f.get(a) = c.v
 		}
 	}
 	kept := out[:0]

@@ -3,6 +3,7 @@ package validate
 import (
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -58,6 +59,38 @@ func Chain(rules ...Rule) Rule {
 			}
 		}
 		return s, Problem{}
+	}
+}
+
+// Memo returns r remembering the outcome for up to size distinct values,
+// for fields with few distinct values and a costly rule, such as a locale
+// read through golang.org/x/text on every row of an import. Once size
+// values are remembered, other values run r each time. r must be a pure
+// function of its value. Memo keeps the values it is given, so it must not
+// wrap the rule of a secret field. The Rule is safe for concurrent use.
+func Memo(r Rule, size int) Rule {
+	type outcome struct {
+		out string
+		p   Problem
+	}
+	var (
+		mu   sync.Mutex
+		seen = make(map[string]outcome)
+	)
+	return func(s string) (string, Problem) {
+		mu.Lock()
+		o, ok := seen[s]
+		mu.Unlock()
+		if ok {
+			return o.out, o.p
+		}
+		out, p := r(s)
+		mu.Lock()
+		if len(seen) < size {
+			seen[strings.Clone(s)] = outcome{out, p}
+		}
+		mu.Unlock()
+		return out, p
 	}
 }
 

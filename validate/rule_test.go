@@ -22,3 +22,33 @@ func TestNumberForm(t *testing.T) {
 		}
 	}
 }
+
+func TestMemoGivesTheRulesOutcomeAndRunsItOncePerValue(t *testing.T) {
+	calls := map[string]int{}
+	rule := func(s string) (string, validate.Problem) {
+		calls[s]++
+		out, code := validate.Locale(s)
+		if code != "" {
+			return s, validate.Problem{Code: code}
+		}
+		return out, validate.Problem{}
+	}
+	memo := validate.Memo(rule, 2)
+	for range 3 {
+		for _, in := range []string{"fi_FI", "en-us", "xx_!!", "sv_SE"} {
+			wantOut, wantCode := validate.Locale(in)
+			out, p := memo(in)
+			if p.Code != wantCode || (wantCode == "" && out != wantOut) {
+				t.Errorf("Memo(Locale)(%q) = %q, %q; Locale gives %q, %q", in, out, p.Code, wantOut, wantCode)
+			}
+		}
+	}
+	// The first two values are remembered; the others, past the size, run
+	// the rule every time.
+	want := map[string]int{"fi_FI": 1, "en-us": 1, "xx_!!": 3, "sv_SE": 3}
+	for in, n := range want {
+		if calls[in] != n {
+			t.Errorf("the rule ran %d times for %q, want %d", calls[in], in, n)
+		}
+	}
+}
