@@ -52,8 +52,7 @@ type Store struct {
 	mu     sync.RWMutex
 	byID   map[string]*customer.Customer
 	ids    []string              // sorted; the listing order
-	unique map[indexKey]string   // holder of each unique key
-	shared map[indexKey][]string // sorted holders of each non-unique key
+	index  []*index // one per key and list in use
 	seq    map[string]uint64
 	nextID uint64
 	groups map[string]*groups.Group
@@ -74,8 +73,6 @@ func New(opts Options) *Store {
 		uniqueTypes:  make(map[string]bool),
 		buyers:       make(map[string]bool),
 		byID:         make(map[string]*customer.Customer),
-		unique:       make(map[indexKey]string),
-		shared:       make(map[indexKey][]string),
 		seq:          make(map[string]uint64),
 		groups:       make(map[string]*groups.Group),
 	}
@@ -109,6 +106,47 @@ type indexKey struct {
 	key   customer.Key
 	list  string
 	value string
+}
+
+// index holds one key's values in one list (List empty for store-wide
+// keys): the holder of each unique value, or the sorted holders of each
+// shared one. Keying by the value alone keeps the maps small and their
+// lookups to one string hash.
+type index struct {
+	key    customer.Key
+	list   string
+	unique map[string]string
+	shared map[string][]string
+}
+
+// indexOf returns the index of k's key and list, nil if none was made.
+// A store has a handful of them, so a scan beats a map.
+func (s *Store) indexOf(k indexKey) *index {
+	for _, ix := range s.index {
+		if ix.key == k.key && ix.list == k.list {
+			return ix
+		}
+	}
+	return nil
+}
+
+// indexFor is indexOf making the index when it is missing.
+func (s *Store) indexFor(k indexKey) *index {
+	if ix := s.indexOf(k); ix != nil {
+		return ix
+	}
+	ix := &index{key: k.key, list: k.list, unique: map[string]string{}, shared: map[string][]string{}}
+	s.index = append(s.index, ix)
+	return ix
+}
+
+// holder returns the holder of a unique key.
+func (s *Store) holder(k indexKey) (string, bool) {
+	if ix := s.indexOf(k); ix != nil {
+		h, ok := ix.unique[k.value]
+		return h, ok
+	}
+	return "", false
 }
 
 // keys returns the index entries of c and whether each must be unique.
@@ -147,18 +185,19 @@ func (s *Store) keys(c *customer.Customer, yield func(k indexKey, unique bool) b
 func (s *Store) set(id string, c *customer.Customer) {
 	if old := s.byID[id]; old != nil {
 		s.keys(old, func(k indexKey, unique bool) bool {
+			ix := s.indexOf(k)
 			if unique {
-				delete(s.unique, k)
+				delete(ix.unique, k.value)
 				return true
 			}
-			holders := s.shared[k]
+			holders := ix.shared[k.value]
 			if i, ok := slices.BinarySearch(holders, id); ok {
 				holders = slices.Delete(holders, i, i+1)
 			}
 			if len(holders) == 0 {
-				delete(s.shared, k)
+				delete(ix.shared, k.value)
 			} else {
-				s.shared[k] = holders
+				ix.shared[k.value] = holders
 			}
 			return true
 		})
@@ -176,13 +215,14 @@ func (s *Store) set(id string, c *customer.Customer) {
 		s.ids = slices.Insert(s.ids, i, id)
 	}
 	s.keys(c, func(k indexKey, unique bool) bool {
+		ix := s.indexFor(k)
 		if unique {
-			s.unique[k] = id
+			ix.unique[k.value] = id
 			return true
 		}
-		holders := s.shared[k]
+		holders := ix.shared[k.value]
 		if j, ok := slices.BinarySearch(holders, id); !ok {
-			s.shared[k] = slices.Insert(holders, j, id)
+			ix.shared[k.value] = slices.Insert(holders, j, id)
 		}
 		return true
 	})
@@ -203,7 +243,7 @@ func (s *Store) checkUnique(id string, c *customer.Customer) error {
 			return false
 		}
 		own = append(own, k)
-		if h, ok := s.unique[k]; ok && h != id {
+		if h, ok := s.holder(k); ok && h != id {
 			err = &customer.DuplicateError{Key: k.key, List: k.list, Value: k.value, Holder: h}
 			return false
 		}
@@ -238,10 +278,14 @@ func (s *Store) lookup(ctx context.Context, k indexKey, ambiguous bool) (*custom
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	if id, ok := s.unique[k]; ok {
+	ix := s.indexOf(k)
+	if ix == nil {
+		return nil, &notFoundError{k}
+	}
+	if id, ok := ix.unique[k.value]; ok {
 		return s.get(id)
 	}
-	holders := s.shared[k]
+	holders := ix.shared[k.value]
 	switch {
 	case len(holders) == 0:
 		// Imports look up many keys that are free; a plain value keeps the
@@ -433,7 +477,7 @@ func (s *Store) NextNumber(ctx context.Context, list string) (string, error) {
 	for {
 		s.seq[list]++
 		n := s.formatNumber(list, s.seq[list])
-		if _, taken := s.unique[indexKey{customer.KeyNumber, list, n}]; !taken {
+		if _, taken := s.holder(indexKey{customer.KeyNumber, list, n}); !taken {
 			return n, nil
 		}
 	}
