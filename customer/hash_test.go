@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/impexkit/impex/customer"
@@ -27,6 +28,27 @@ func TestSSNHasher(t *testing.T) {
 		if a, b := h1.Hash(ssn), h1again.Hash(ssn); a != b {
 			t.Fatalf("%q != %q", a, b)
 		}
+	})
+	t.Run("a hasher used many times, also concurrently, hashes as a fresh one", func(t *testing.T) {
+		numbers := []string{ssn, "010130-0028", "", "131052-308T"}
+		want := make([]string, len(numbers))
+		for i, n := range numbers {
+			fresh, _ := customer.NewSSNHasher(key("k1", 1))
+			want[i] = fresh.Hash(n)
+		}
+		var wg sync.WaitGroup
+		for range 4 {
+			wg.Go(func() {
+				for range 50 {
+					for i, n := range numbers {
+						if got := h1.Hash(n); got != want[i] {
+							t.Errorf("Hash(%d) = %q after reuse, a fresh hasher gives %q", i, got, want[i])
+						}
+					}
+				}
+			})
+		}
+		wg.Wait()
 	})
 	t.Run("another key gives another hash", func(t *testing.T) {
 		if h1.Hash(ssn) == h2.Hash(ssn) {

@@ -5,7 +5,10 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"hash"
+	"io"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/blake2b"
 )
@@ -50,6 +53,7 @@ type SSNKey struct {
 type SSNHasher struct {
 	current SSNKey
 	keys    map[string][]byte
+	macs    sync.Pool // of hash.Hash keyed with current, reset after use
 }
 
 // NewSSNHasher returns a hasher that hashes with current and matches hashes
@@ -82,7 +86,14 @@ func (h *SSNHasher) KeyID() string { return h.current.ID }
 
 // Hash returns the hash of ssn under the current key.
 func (h *SSNHasher) Hash(ssn string) string {
-	return formatSSNHash(h.current.ID, h.current.Secret, ssn)
+	mac, _ := h.macs.Get().(hash.Hash)
+	if mac == nil {
+		mac = newMAC(h.current.Secret)
+	}
+	out := formatSSNHashWith(mac, h.current.ID, ssn)
+	mac.Reset()
+	h.macs.Put(mac)
+	return out
 }
 
 // Hashes returns the hash of ssn under every key the hasher holds, the
@@ -134,19 +145,31 @@ func IsSSNHash(s string) bool {
 	return err == nil
 }
 
-func formatSSNHash(id string, secret []byte, ssn string) string {
+func newMAC(secret []byte) hash.Hash {
 	mac, err := blake2b.New256(secret)
 	if err != nil { // unreachable: key lengths are checked by NewSSNHasher
 		panic(err)
 	}
-	mac.Write([]byte(ssn))
+	return mac
+}
+
+func formatSSNHash(id string, secret []byte, ssn string) string {
+	return formatSSNHashWith(newMAC(secret), id, ssn)
+}
+
+// formatSSNHashWith hashes ssn with mac, a fresh or reset MAC keyed with
+// the secret of key id.
+func formatSSNHashWith(mac hash.Hash, id, ssn string) string {
+	io.WriteString(mac, ssn)
 	var sum [ssnDigestLen]byte
+	var enc [ssnEncodedLen]byte
+	base64.RawURLEncoding.Encode(enc[:], mac.Sum(sum[:0]))
 	var b strings.Builder
 	b.Grow(len(ssnHashPrefix) + len(id) + 1 + ssnEncodedLen)
 	b.WriteString(ssnHashPrefix)
 	b.WriteString(id)
 	b.WriteByte('$')
-	b.WriteString(base64.RawURLEncoding.EncodeToString(mac.Sum(sum[:0])))
+	b.Write(enc[:])
 	return b.String()
 }
 

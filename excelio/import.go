@@ -192,7 +192,8 @@ type importer struct {
 	// lacks; fullAddresses the address numbers with every field's column.
 	missingForNew []string
 	fullAddresses []int
-	addressCols   int // the number of address columns
+	addressCols   int      // the number of address columns
+	scratch       rowPatch // the patch of the row being planned
 	reader        sheet.Reader
 	sheet         string
 	now           func() time.Time
@@ -849,10 +850,11 @@ func (im *importer) emptyAddresses(r *row) map[int]bool {
 // column's rules for empty cells and new customers.
 func (im *importer) patch(existing *customer.Customer, r *row) (*rowPatch, []validate.Issue) {
 	where, ssn := r.where, r.ssn
-	p := &rowPatch{}
-	if im.addressCols > 0 {
-		p.addresses = make([]addressCell, 0, im.addressCols)
-	}
+	// Rows are planned one at a time and nothing keeps a patch past its
+	// row (Merge copies values, not the patch), so one is reused: a patch
+	// holds a whole customer, which would be a kilobyte of garbage a row.
+	p := &im.scratch
+	*p = rowPatch{addresses: p.addresses[:0]}
 	var issues []validate.Issue
 	isNew := existing == nil
 	for i := range im.cols {
