@@ -140,7 +140,10 @@ func benchmarkWorkingMemory(b *testing.B, n int) {
 	for b.Loop() {
 		p := peakHeap(func() {
 			res, err := excelio.ImportFile(context.Background(), path, &discardRepo{}, excelio.ImportOptions{SSN: hasher,
-				SSNCountry: "FI", MaxRows: n, Options: excelio.Options{OnRow: func(excelio.RowOutcome) {}}})
+				SSNCountry: "FI", MaxRows: n, Options: excelio.Options{OnRow: func(excelio.RowOutcome) {}},
+				// A million rows are a 130 MB file of 1.6 GB of XML, past
+				// the default limits for an upload.
+				Limits: excelio.Limits{MaxFileSize: 1 << 30, MaxUnpacked: 4 << 30}})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -37,6 +37,11 @@ type (
 	RowOutcome = pipeline.RowOutcome
 	// FatalError reports an import that could not finish.
 	FatalError = pipeline.FatalError
+	// Limits bound what an import accepts from an untrusted workbook: its
+	// size, the size and ratio of its unpacked parts, rows, cells per row,
+	// characters per cell, shared strings and XML nesting. A zero field
+	// takes its default.
+	Limits = sheet.Limits
 )
 
 // The modes, policies and actions.
@@ -82,7 +87,7 @@ type ImportOptions struct {
 	// MaxRows bounds the data rows; 0 means DefaultMaxRows.
 	MaxRows int
 	// Limits bound what the reader accepts from the file.
-	Limits sheet.Limits
+	Limits Limits
 	// SSN hashes national identity numbers. Required when the workbook has
 	// an ssn column.
 	SSN *customer.SSNHasher
@@ -176,8 +181,12 @@ type boundColumn struct {
 	header string
 	kind   valueKind
 	rule   validate.Rule
-	n      int // the address number of an address column
+	n      int  // the address number of an address column
+	key    bool // the column's values are in-file keys
 }
+
+// keyColumns are the columns whose values must not repeat within a file.
+var keyColumns = map[string]bool{"id": true, "sequenceNumber": true, "email": true, "customerCard:": true, "ssn": true}
 
 type importer struct {
 	repo     customer.Repository
@@ -198,12 +207,13 @@ type importer struct {
 	sheet         string
 	now           func() time.Time
 	cardGen       cards.Generator
-	newCards      map[string]bool      // cards generated or given in this file
+	newCards      map[string]bool      // cards generated in this file
 	created       map[string]bool      // groups this import created
 	pending       map[int][]sheet.Cell // cells of rows not yet decided
 	rejected      []rejectedRow
-	rows          []RowOutcome // kept for the result when the caller set no OnRow
-	rows0         int          // data rows counted by the first pass
+	rows          []RowOutcome      // kept for the result when the caller set no OnRow
+	rows0         int               // data rows counted by the first pass
+	repeats       *pipeline.Repeats // the first pass's record of the keys
 	userRow       func(RowOutcome)
 }
 
@@ -249,35 +259,39 @@ func newImporter(ctx context.Context, r io.ReaderAt, size int64, repo customer.R
 	}
 	im.groups, _ = repo.(groups.Store)
 
-	// First pass: the header, the shape of the data and the row count, so
-	// that no file-level error is found after rows were applied.
+	// First pass: the header, the shape of the data, the row count and the
+	// in-file keys, so that no file-level error is found after rows were
+	// applied, and the second pass remembers only the keys that repeat.
 	rd, err := sheet.Open(r, size, opts.Limits)
 	if err != nil {
 		return nil, res, fileIssue(res, openError(err))
 	}
-	headers, count, plainSSN, err := scan(rd, opts.MaxRows)
-	rd.Close()
+	headers, err := readHeaders(rd)
 	res.Sheet = rd.SheetName()
 	res.date1904 = rd.Date1904()
 	im.sheet = res.Sheet
+	if err == nil {
+		res.Headers = headers
+		if is, ok := im.bindHeaders(ctx, headers); !ok {
+			err = is
+		}
+	}
+	if err == nil {
+		err = im.firstPass(rd, headers)
+	}
+	rd.Close()
 	if err != nil {
 		var is validate.Issue
+		if errors.Is(err, ErrNoSSNHasher) {
+			return nil, res, err
+		}
 		if errors.As(err, &is) {
 			is.Sheet = im.sheet
 			return nil, res, fileIssue(res, is)
 		}
 		return nil, res, fileIssue(res, openError(err))
 	}
-	res.Headers = headers
-	im.rows0 = count
-	if is, ok := im.bindHeaders(ctx, headers, count); !ok {
-		is.Sheet = im.sheet
-		return nil, res, fileIssue(res, is)
-	}
 	res.Schema = im.schema
-	if plainSSN && opts.SSN == nil {
-		return nil, res, ErrNoSSNHasher
-	}
 
 	// Second pass: the rows themselves.
 	im.reader, err = sheet.Open(r, size, opts.Limits)
@@ -291,24 +305,29 @@ func newImporter(ctx context.Context, r io.ReaderAt, size int64, repo customer.R
 
 func (im *importer) close() { im.reader.Close() }
 
-// scan reads the whole sheet once: the header row, then counts the data
-// rows, failing on too many rows or a value under an empty header. It
-// reports whether an ssn column holds a plain number (not a hash), which
-// only an import with an SSN hasher may take.
-func scan(rd sheet.Reader, maxRows int) (headers []string, count int, plainSSN bool, err error) {
+// readHeaders reads the header row, the sheet's first row with a value.
+func readHeaders(rd sheet.Reader) ([]string, error) {
 	if !rd.Next() {
 		if rd.Err() != nil {
-			return nil, 0, false, rd.Err()
+			return nil, rd.Err()
 		}
-		return nil, 0, false, validate.New(validate.CodeEmptyFile, validate.Where{})
+		return nil, validate.New(validate.CodeEmptyFile, validate.Where{})
 	}
-	ssnCol := -1
-	for i, c := range rd.Row().Cells {
+	var headers []string
+	for _, c := range rd.Row().Cells {
 		headers = append(headers, c.Text)
-		if c.Text == "ssn" {
-			ssnCol = i
-		}
 	}
+	return headers, nil
+}
+
+// firstPass reads the data rows once, before anything is written: it
+// counts them, fails on too many rows, on a value under an empty header
+// and on a plain identity number without an SSN hasher, and records each
+// row's in-file keys in im.repeats.
+func (im *importer) firstPass(rd sheet.Reader, headers []string) error {
+	im.repeats = pipeline.NewRepeats()
+	count, plainSSN := 0, false
+	var keys []pipeline.Key
 	for rd.Next() {
 		row := rd.Row()
 		empty := true
@@ -318,20 +337,48 @@ func scan(rd sheet.Reader, maxRows int) (headers []string, count int, plainSSN b
 			}
 			empty = false
 			if i >= len(headers) || strings.TrimSpace(headers[i]) == "" {
-				return nil, 0, false, validate.New(validate.CodeEmptyHeader, validate.Where{Row: row.Number, Column: validate.ColumnLetter(i)})
-			}
-			if i == ssnCol && strings.TrimSpace(c.Text) != "" && !customer.IsSSNHash(strings.TrimSpace(c.Text)) {
-				plainSSN = true
+				return validate.New(validate.CodeEmptyHeader, validate.Where{Row: row.Number, Column: validate.ColumnLetter(i)})
 			}
 		}
-		if !empty {
-			count++
-			if count > maxRows {
-				return nil, 0, false, validate.New(validate.CodeTooManyRows, validate.Where{}).WithParams(validate.Params{Max: maxRows, Got: count})
+		if empty {
+			continue
+		}
+		if count++; count > im.opts.MaxRows {
+			return validate.New(validate.CodeTooManyRows, validate.Where{}).WithParams(validate.Params{Max: im.opts.MaxRows, Got: count})
+		}
+		keys = keys[:0]
+		where := validate.Where{Row: row.Number}
+		for i := range im.cols {
+			b := &im.cols[i]
+			if !b.key {
+				continue
 			}
+			v, issue := im.cellValue(b, row.Cells, where)
+			if issue != nil || v == "" {
+				continue
+			}
+			if b.col.name == "ssn" && !customer.IsSSNHash(v) {
+				plainSSN = true
+				if im.opts.SSN == nil {
+					continue // the import stops below
+				}
+			}
+			if k, ok := im.keyOf(b, v, nil); ok {
+				keys = append(keys, k)
+			}
+		}
+		for _, k := range keys {
+			im.repeats.Add(k)
 		}
 	}
-	return headers, count, plainSSN, rd.Err()
+	if err := rd.Err(); err != nil {
+		return err
+	}
+	if plainSSN && im.opts.SSN == nil {
+		return ErrNoSSNHasher
+	}
+	im.rows0 = count
+	return nil
 }
 
 // rejectedErrorsHeader is the trailing column of a rejected-rows workbook;
@@ -344,7 +391,7 @@ var (
 )
 
 // bindHeaders checks the header row and binds each column to the schema.
-func (im *importer) bindHeaders(ctx context.Context, headers []string, count int) (validate.Issue, bool) {
+func (im *importer) bindHeaders(ctx context.Context, headers []string) (validate.Issue, bool) {
 	kind := im.opts.Kind
 	var sawPerson, sawCompany string
 	for _, h := range headers {
@@ -401,7 +448,7 @@ func (im *importer) bindHeaders(ctx context.Context, headers []string, count int
 					WithParams(validate.Params{Name: h, Expected: err.Error()}), false
 			}
 		}
-		b := boundColumn{col: col, param: param, index: i, header: h, kind: col.kind, rule: col.rule}
+		b := boundColumn{col: col, param: param, index: i, header: h, kind: col.kind, rule: col.rule, key: keyColumns[col.name]}
 		if col.name == "address:" {
 			n, field, _ := addressParam(param)
 			b.n = n
@@ -652,38 +699,51 @@ func (im *importer) item(number int, cells []sheet.Cell) pipeline.Item {
 		b := &im.cols[i]
 		v, issue := im.cellValue(b, cells, r.where)
 		r.vals[i] = cellText{v, issue}
-		if v == "" {
+		if v == "" || !b.key {
 			continue
 		}
-		switch b.col.name {
-		case "id":
-			it.Keys = append(it.Keys, pipeline.Key{Kind: "id", Value: v})
-		case "sequenceNumber":
-			it.Keys = append(it.Keys, pipeline.Key{Kind: "sequenceNumber", Value: v})
-		case "email":
-			it.Keys = append(it.Keys, pipeline.Key{Kind: "email", Value: strings.ToLower(v)})
-		case "customerCard:":
-			if !cards.IsGenerate(v) {
-				it.Keys = append(it.Keys, pipeline.Key{Kind: "customerCard", Value: v})
-			}
-		case "ssn":
-			if customer.IsSSNHash(v) {
-				it.Keys = append(it.Keys, pipeline.Key{Kind: "ssn", Value: v})
-				break
-			}
-			ssn := &plainSSN{}
-			ssn.info, ssn.code = validate.NationalIDAt(im.opts.SSNCountry, v, im.now())
-			if ssn.code == "" {
-				ssn.hash = im.opts.SSN.Hash(ssn.info.Normalized)
-				it.Keys = append(it.Keys, pipeline.Key{Kind: "ssn", Value: ssn.hash})
-			}
-			r.ssn = ssn
+		if b.col.name == "ssn" && !customer.IsSSNHash(v) {
+			r.ssn = &plainSSN{}
+		}
+		// Only a key the first pass saw twice can be a duplicate; the
+		// check remembers those alone.
+		if k, ok := im.keyOf(b, v, r.ssn); ok && im.repeats.MayRepeat(k) {
+			it.Keys = append(it.Keys, k)
 		}
 	}
 	it.Plan = func(ctx context.Context) (pipeline.Plan, []validate.Issue, error) {
 		return im.plan(ctx, r)
 	}
 	return it
+}
+
+// keyOf returns the in-file key a value of key column b makes, if any. A
+// plain identity number's key is its hash; when ssn is not nil it keeps
+// the number's check and hash for planning.
+func (im *importer) keyOf(b *boundColumn, v string, ssn *plainSSN) (pipeline.Key, bool) {
+	switch b.col.name {
+	case "email":
+		return pipeline.Key{Kind: "email", Value: strings.ToLower(v)}, true
+	case "customerCard:":
+		return pipeline.Key{Kind: "customerCard", Value: v}, !cards.IsGenerate(v)
+	case "ssn":
+		if customer.IsSSNHash(v) {
+			return pipeline.Key{Kind: "ssn", Value: v}, true
+		}
+		if im.opts.SSN == nil {
+			return pipeline.Key{}, false // refused by the first pass
+		}
+		if ssn == nil {
+			ssn = &plainSSN{}
+		}
+		ssn.info, ssn.code = validate.NationalIDAt(im.opts.SSNCountry, v, im.now())
+		if ssn.code != "" {
+			return pipeline.Key{}, false
+		}
+		ssn.hash = im.opts.SSN.Hash(ssn.info.Normalized)
+		return pipeline.Key{Kind: "ssn", Value: ssn.hash}, true
+	}
+	return pipeline.Key{Kind: b.col.name, Value: v}, true
 }
 
 // plainSSN is a row's plain identity number, checked and hashed once. It
@@ -996,10 +1056,12 @@ func (im *importer) generateCards(ctx context.Context, existing, next *customer.
 	return issues
 }
 
-// cardTaken reports whether a card number is held in the store or was
-// generated or given earlier in this file.
+// cardTaken reports whether a card number is held in the store, was
+// generated earlier in this file, or may be given anywhere in it (the first
+// pass's record answers "maybe" for about one number in a hundred, which
+// costs one more draw).
 func (im *importer) cardTaken(ctx context.Context, n string) (bool, error) {
-	if im.newCards[n] {
+	if im.newCards[n] || im.repeats.MayHold(pipeline.Key{Kind: "customerCard", Value: n}) {
 		return true, nil
 	}
 	_, err := im.repo.ByIdentifier(ctx, customer.Identifier{Type: customer.IdentCard, Value: n})
@@ -1039,10 +1101,11 @@ func (im *importer) checkKeys(ctx context.Context, existing, next *customer.Cust
 		}
 		cw := where
 		cw.Header = "customerCard:" + strconv.Itoa(i+1)
+		// A card given twice in the file is an in-file duplicate; here it
+		// may only clash with the store or with a card generated earlier.
 		if (h != "" && h != self) || im.newCards[card] {
 			issues = append(issues, validate.New(validate.CodeCardTaken, cw).WithField(cw.Header).WithValue(card))
 		}
-		im.newCards[card] = true
 	}
 	if p.Given(customer.FieldSSNHash) && p.ssn != "" {
 		h, err := holder(im.repo.ByIdentifier(ctx, customer.Identifier{Type: customer.IdentSSNHash, Value: p.ssn}))

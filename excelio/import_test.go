@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -275,6 +276,8 @@ func TestDuplicatesWithinTheFileNameBothRows(t *testing.T) {
 		[]any{"", "A@example.fi", "B", "B", "600100000002", ""},
 		[]any{"", "c@example.fi", "C", "C", "600100000001", ""},
 		[]any{"", "d@example.fi", "D", "D", "", "131052-308T"},
+		// The number's hash, as an export writes it, is the same key.
+		[]any{"", "e@example.fi", "E", "E", "", testHasher(t).Hash("131052-308T")},
 	)
 	res, err := importBytes(t, store, file, excelio.ImportOptions{})
 	if err != nil {
@@ -287,7 +290,8 @@ func TestDuplicatesWithinTheFileNameBothRows(t *testing.T) {
 			t.Errorf("an issue shows the SSN: %s", is.Error())
 		}
 	}
-	want := []string{"row 3 email duplicates row 2", "row 4 customerCard duplicates row 2", "row 5 ssn duplicates row 2"}
+	want := []string{"row 3 email duplicates row 2", "row 4 customerCard duplicates row 2", "row 5 ssn duplicates row 2",
+		"row 6 ssn duplicates row 2"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatalf("(-want +got):\n%s", diff)
 	}
@@ -329,6 +333,36 @@ func TestGenerateCards(t *testing.T) {
 			t.Fatalf("customer %s got cards %v, want one unique valid generated card", c.Number, c.Identifiers.Cards)
 		}
 		seen[c.Identifiers.Cards[0]] = true
+	}
+}
+
+func TestACardGivenInTheFileIsNeverGeneratedForAnotherRow(t *testing.T) {
+	format := cards.Format{Prefix: "7001", Length: 12}
+	random := make([]byte, 4096)
+	for i := range random {
+		random[i] = byte(i*7 + i/3)
+	}
+	// The number the generator draws first from this randomness is given
+	// to a later row of the file.
+	first, err := (&cards.Generator{Format: format, Rand: bytes.NewReader(random)}).Generate(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := workbook(t, "Person Customers", []string{"id", "email", "firstName", "lastName", "customerCard:1"},
+		[]any{"", "a@example.fi", "A", "A", "generate()"},
+		[]any{"", "b@example.fi", "B", "B", first},
+	)
+	store := newStore()
+	res, err := importBytes(t, store, file, excelio.ImportOptions{Cards: format, CardRand: bytes.NewReader(random)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Created != 2 || res.Report.Len() != 0 {
+		t.Fatalf("created %d, issues %v; want both rows created", res.Created, issueCodes(res))
+	}
+	got := snapshot(t, store)
+	if a, b := got[0].Identifiers.Cards, got[1].Identifiers.Cards; len(a) != 1 || a[0] == first || !format.Valid(a[0]) || !slices.Equal(b, []string{first}) {
+		t.Fatalf("cards %v and %v: want a new valid number for row 2, and %s for row 3", a, b, first)
 	}
 }
 
