@@ -323,11 +323,47 @@ func readHeaders(rd sheet.Reader) ([]string, error) {
 // firstPass reads the data rows once, before anything is written: it
 // counts them, fails on too many rows, on a value under an empty header
 // and on a plain identity number without an SSN hasher, and records each
-// row's in-file keys in im.repeats.
+// row's in-file keys in im.repeats. The costly part of a key (an identity
+// number's check and hash, the filter's probes) is done on a goroutine of
+// its own, so that it overlaps the reading.
 func (im *importer) firstPass(rd sheet.Reader, headers []string) error {
 	im.repeats = pipeline.NewRepeats()
-	count, plainSSN := 0, false
-	var keys []pipeline.Key
+	values := make(chan []keyValue, 4)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for batch := range values {
+			for _, kv := range batch {
+				if k, ok := im.keyOf(kv.b, kv.v, nil); ok {
+					im.repeats.Add(k)
+				}
+			}
+		}
+	}()
+	count, plainSSN, err := im.countRows(rd, headers, values)
+	close(values)
+	<-done
+	switch {
+	case err != nil:
+		return err
+	case plainSSN && im.opts.SSN == nil:
+		return ErrNoSSNHasher
+	}
+	im.rows0 = count
+	return nil
+}
+
+// keyValue is the value of a key column in one row.
+type keyValue struct {
+	b *boundColumn
+	v string
+}
+
+// countRows is the reading half of firstPass: it sends the values of the
+// key columns to values, in batches.
+func (im *importer) countRows(rd sheet.Reader, headers []string, values chan<- []keyValue) (count int, plainSSN bool, err error) {
+	const batchSize = 1024
+	batch := make([]keyValue, 0, batchSize)
 	for rd.Next() {
 		row := rd.Row()
 		empty := true
@@ -337,16 +373,15 @@ func (im *importer) firstPass(rd sheet.Reader, headers []string) error {
 			}
 			empty = false
 			if i >= len(headers) || strings.TrimSpace(headers[i]) == "" {
-				return validate.New(validate.CodeEmptyHeader, validate.Where{Row: row.Number, Column: validate.ColumnLetter(i)})
+				return 0, false, validate.New(validate.CodeEmptyHeader, validate.Where{Row: row.Number, Column: validate.ColumnLetter(i)})
 			}
 		}
 		if empty {
 			continue
 		}
 		if count++; count > im.opts.MaxRows {
-			return validate.New(validate.CodeTooManyRows, validate.Where{}).WithParams(validate.Params{Max: im.opts.MaxRows, Got: count})
+			return 0, false, validate.New(validate.CodeTooManyRows, validate.Where{}).WithParams(validate.Params{Max: im.opts.MaxRows, Got: count})
 		}
-		keys = keys[:0]
 		where := validate.Where{Row: row.Number}
 		for i := range im.cols {
 			b := &im.cols[i]
@@ -359,26 +394,19 @@ func (im *importer) firstPass(rd sheet.Reader, headers []string) error {
 			}
 			if b.col.name == "ssn" && !customer.IsSSNHash(v) {
 				plainSSN = true
-				if im.opts.SSN == nil {
-					continue // the import stops below
-				}
 			}
-			if k, ok := im.keyOf(b, v, nil); ok {
-				keys = append(keys, k)
+			// v is a string: it stays valid when the reader reuses the
+			// row's cells.
+			if batch = append(batch, keyValue{b, v}); len(batch) == batchSize {
+				values <- batch
+				batch = make([]keyValue, 0, batchSize)
 			}
 		}
-		for _, k := range keys {
-			im.repeats.Add(k)
-		}
 	}
-	if err := rd.Err(); err != nil {
-		return err
+	if len(batch) > 0 {
+		values <- batch
 	}
-	if plainSSN && im.opts.SSN == nil {
-		return ErrNoSSNHasher
-	}
-	im.rows0 = count
-	return nil
+	return count, plainSSN, rd.Err()
 }
 
 // rejectedErrorsHeader is the trailing column of a rejected-rows workbook;

@@ -378,9 +378,11 @@ func (x *Reader) open() error {
 		}
 	}
 	x.maxCellBy = x.limits.MaxCellChars * utf8UTFMax
-	if x.rc, err = p.open(x.part); err != nil {
+	rc, err := p.open(x.part)
+	if err != nil {
 		return err
 	}
+	x.rc = readAhead(rc)
 	x.s = p.scanner(x.rc, x.part)
 	return nil
 }
