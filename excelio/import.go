@@ -181,8 +181,9 @@ type boundColumn struct {
 	header string
 	kind   valueKind
 	rule   validate.Rule
-	n      int  // the address number of an address column
-	key    bool // the column's values are in-file keys
+	letter string // the column's letter, for issues
+	n      int    // the address number of an address column
+	key    bool   // the column's values are in-file keys
 }
 
 // keyColumns are the columns whose values must not repeat within a file.
@@ -476,7 +477,8 @@ func (im *importer) bindHeaders(ctx context.Context, headers []string) (validate
 					WithParams(validate.Params{Name: h, Expected: err.Error()}), false
 			}
 		}
-		b := boundColumn{col: col, param: param, index: i, header: h, kind: col.kind, rule: col.rule, key: keyColumns[col.name]}
+		b := boundColumn{col: col, param: param, index: i, letter: validate.ColumnLetter(i), header: h, kind: col.kind, rule: col.rule,
+			key: keyColumns[col.name]}
 		if col.name == "address:" {
 			n, field, _ := addressParam(param)
 			b.n = n
@@ -712,10 +714,16 @@ type row struct {
 }
 
 // cellText is a cell's value as its column reads it, or the issue that
-// kept it from being read.
+// kept it from being read; then, when the column has a rule, the value
+// the rule made of it or the issue it found. Rules are pure, so they run
+// when the row is read, on the reading goroutine, and planning only looks
+// at the outcome.
 type cellText struct {
-	v     string
-	issue *validate.Issue
+	v       string
+	issue   *validate.Issue
+	checked bool            // the rule ran on v
+	out     string          // v as the rule normalised it
+	bad     *validate.Issue // what the rule found wrong
 }
 
 // item prepares a row: its values and in-file keys now, the rest when
@@ -726,7 +734,17 @@ func (im *importer) item(number int, cells []sheet.Cell) pipeline.Item {
 	for i := range im.cols {
 		b := &im.cols[i]
 		v, issue := im.cellValue(b, cells, r.where)
-		r.vals[i] = cellText{v, issue}
+		r.vals[i] = cellText{v: v, issue: issue}
+		if issue == nil && b.rule != nil && b.col.name != "ssn" && !blank(b, v) {
+			c := &r.vals[i]
+			f := validate.Field{Name: b.header, Secret: b.col.secret, Rule: b.rule}
+			out, is, ok := f.Check(cellWhere(r.where, b), v)
+			c.checked, c.out = true, out
+			if !ok {
+				c.bad = new(validate.Issue)
+				*c.bad = is
+			}
+		}
 		if v == "" || !b.key {
 			continue
 		}
@@ -839,7 +857,7 @@ func (im *importer) resolveNumber(ctx context.Context, r *row) (*customer.Custom
 }
 
 func cellWhere(row validate.Where, b *boundColumn) validate.Where {
-	row.Column = validate.ColumnLetter(b.index)
+	row.Column = b.letter
 	row.Header = b.header
 	return row
 }
@@ -961,7 +979,7 @@ func (im *importer) patch(existing *customer.Customer, r *row) (*rowPatch, []val
 		if !isNew && b.col.name != "ssn" && sameAsStored(b, existing, v) {
 			continue
 		}
-		if v == "" || (b.kind != textKind && strings.TrimSpace(v) == "") {
+		if blank(b, v) {
 			switch {
 			case isNew && b.col.requiredNew && b.col.name != "email":
 				issues = append(issues, validate.New(validate.CodeRequiredForNew, cw).WithField(b.header))
@@ -1004,14 +1022,12 @@ func (im *importer) patch(existing *customer.Customer, r *row) (*rowPatch, []val
 			continue
 		}
 		value := v
-		if b.rule != nil {
-			f := validate.Field{Name: b.header, Secret: b.col.secret, Rule: b.rule}
-			out, is, ok := f.Check(cw, v)
-			if !ok {
-				issues = append(issues, is)
+		if c := &r.vals[i]; c.checked {
+			if c.bad != nil {
+				issues = append(issues, *c.bad)
 				continue
 			}
-			value = out
+			value = c.out
 		}
 		b.col.set(p, b.param, value)
 	}
@@ -1022,6 +1038,12 @@ func (im *importer) patch(existing *customer.Customer, r *row) (*rowPatch, []val
 		}
 	}
 	return p, issues
+}
+
+// blank reports whether a cell under b counts as empty: an empty text, or
+// only spaces where the column holds no free text.
+func blank(b *boundColumn, v string) bool {
+	return v == "" || (b.kind != textKind && strings.TrimSpace(v) == "")
 }
 
 // sameAsStored reports whether a cell holds what the export writes for the
