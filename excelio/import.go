@@ -547,6 +547,9 @@ func (im *importer) pipelineOptions() pipeline.Options {
 	po.Total = im.rows0
 	im.userRow = po.OnRow
 	po.OnRow = im.onRow
+	if im.userRow == nil {
+		im.rows = make([]RowOutcome, 0, im.rows0) // the first pass counted them
+	}
 	return po
 }
 
@@ -720,10 +723,9 @@ type row struct {
 // at the outcome.
 type cellText struct {
 	v       string
-	issue   *validate.Issue
-	checked bool            // the rule ran on v
 	out     string          // v as the rule normalised it
-	bad     *validate.Issue // what the rule found wrong
+	issue   *validate.Issue // why v could not be read or, when checked, what the rule found
+	checked bool            // the rule ran on v
 }
 
 // item prepares a row: its values and in-file keys now, the rest when
@@ -741,8 +743,8 @@ func (im *importer) item(number int, cells []sheet.Cell) pipeline.Item {
 			out, is, ok := f.Check(cellWhere(r.where, b), v)
 			c.checked, c.out = true, out
 			if !ok {
-				c.bad = new(validate.Issue)
-				*c.bad = is
+				c.issue = new(validate.Issue)
+				*c.issue = is
 			}
 		}
 		if v == "" || !b.key {
@@ -956,11 +958,16 @@ func (im *importer) emptyAddresses(r *row) map[int]bool {
 // column's rules for empty cells and new customers.
 func (im *importer) patch(existing *customer.Customer, r *row) (*rowPatch, []validate.Issue) {
 	where, ssn := r.where, r.ssn
-	// Rows are planned one at a time and nothing keeps a patch past its
-	// row (Merge copies values, not the patch), so one is reused: a patch
-	// holds a whole customer, which would be a kilobyte of garbage a row.
+	// Rows are planned one at a time and nothing keeps a patch or its maps
+	// past its row (Merge copies values), so one is reused: a patch holds
+	// a whole customer, which would be a kilobyte of garbage a row.
 	p := &im.scratch
+	cardSet, groupSet, identSet := p.Cards, p.Groups, p.Identifiers
+	clear(cardSet)
+	clear(groupSet)
+	clear(identSet)
 	*p = rowPatch{addresses: p.addresses[:0]}
+	p.Cards, p.Groups, p.Identifiers = cardSet, groupSet, identSet
 	var issues []validate.Issue
 	isNew := existing == nil
 	for i := range im.cols {
@@ -969,9 +976,10 @@ func (im *importer) patch(existing *customer.Customer, r *row) (*rowPatch, []val
 			continue
 		}
 		cw := cellWhere(where, b)
-		v, issue := r.vals[i].v, r.vals[i].issue
-		if issue != nil {
-			is := *issue
+		c := &r.vals[i]
+		v := c.v
+		if c.issue != nil && !c.checked { // the cell could not be read
+			is := *c.issue
 			is.Where = cw
 			issues = append(issues, is)
 			continue
@@ -1022,9 +1030,9 @@ func (im *importer) patch(existing *customer.Customer, r *row) (*rowPatch, []val
 			continue
 		}
 		value := v
-		if c := &r.vals[i]; c.checked {
-			if c.bad != nil {
-				issues = append(issues, *c.bad)
+		if c.checked {
+			if c.issue != nil { // the column's rule refused the value
+				issues = append(issues, *c.issue)
 				continue
 			}
 			value = c.out

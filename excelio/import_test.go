@@ -560,3 +560,30 @@ func TestImportWritesNoTemporaryFiles(t *testing.T) {
 		t.Fatalf("the import left %d files in the temporary directory", len(entries))
 	}
 }
+
+func TestAStoredValueTheRulesNowRefuseIsKeptWhileItsCellIsUnedited(t *testing.T) {
+	store := newStore()
+	ctx := context.Background()
+	w, err := store.Write(ctx, []customer.Op{customer.Put(&customer.Customer{Kind: customer.KindPerson, Number: "1",
+		Profile: customer.Profile{FirstName: "Old", LastName: "Phone", Phones: customer.Phones{Mobile: "12"}}})}) // stored before the phone rule
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := []string{"id", "firstName", "lastName", "phone"}
+	unedited := workbook(t, "Person Customers", header, []any{w[0].ID, "Old", "Phone", "12"})
+	res, err := importBytes(t, store, unedited, excelio.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Unchanged != 1 || res.Report.Len() != 0 {
+		t.Fatalf("the unedited row: %+v, issues %v; want it unchanged and no issue", res.Progress, issueCodes(res))
+	}
+	edited := workbook(t, "Person Customers", header, []any{w[0].ID, "Old", "Phone", "13"})
+	res, err = importBytes(t, store, edited, excelio.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if is := res.Report.Issues(); res.Rejected != 1 || len(is) == 0 || is[0].Column != "D" || is[0].Row != 2 {
+		t.Fatalf("the edited row: %+v, issues %v; want it rejected for cell D2", res.Progress, is)
+	}
+}

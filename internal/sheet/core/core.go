@@ -35,12 +35,14 @@ func (k Kind) String() string {
 
 // Cell is one cell's value.
 type Cell struct {
-	Kind Kind
 	// Text is the value as stored: a string's text; a number's literal as
 	// the file holds it (such as "1234.5" or "6.0012345678901E+15", never
 	// formatted by its number format); "TRUE" or "FALSE" for a boolean; the
 	// error text (such as "#N/A") for an error.
 	Text string
+	// Kind follows Text so that the two small fields share a word: a cell
+	// is 24 bytes, not 32.
+	Kind Kind
 	// Date is true for a number whose number format shows a date or time;
 	// Text is then the serial number.
 	Date bool
