@@ -186,9 +186,6 @@ type boundColumn struct {
 	key    bool   // the column's values are in-file keys
 }
 
-// keyColumns are the columns whose values must not repeat within a file.
-var keyColumns = map[string]bool{"id": true, "sequenceNumber": true, "email": true, "customerCard:": true, "ssn": true}
-
 type importer struct {
 	repo     customer.Repository
 	groups   groups.Store
@@ -478,7 +475,7 @@ func (im *importer) bindHeaders(ctx context.Context, headers []string) (validate
 			}
 		}
 		b := boundColumn{col: col, param: param, index: i, letter: validate.ColumnLetter(i), header: h, kind: col.kind, rule: col.rule,
-			key: keyColumns[col.name]}
+			key: col.unique}
 		if col.name == "address:" {
 			n, field, _ := addressParam(param)
 			b.n = n

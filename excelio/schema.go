@@ -44,6 +44,9 @@ type column struct {
 	pattern bool
 	kind    valueKind
 	secret  bool
+	// unique: a value may appear once in a file (an id, number, e-mail,
+	// card or identity number); a second row with it is a duplicate.
+	unique bool
 	// rule checks and normalises a non-empty cell.
 	rule validate.Rule
 	// requiredNew: a new customer needs this column, and a value in it.
@@ -228,15 +231,15 @@ func newSchema(kind customer.Kind, opts *schemaOptions) *Schema {
 	}
 	cols := []*column{
 		// id and sequenceNumber are the row's keys; import handles them.
-		{name: "id", kind: idKind, emptyExisting: emptyKeep, get: func(c *customer.Customer, _ string) string { return c.ID }},
-		{name: "sequenceNumber", kind: idKind, emptyExisting: emptyKeep,
+		{name: "id", kind: idKind, unique: true, emptyExisting: emptyKeep, get: func(c *customer.Customer, _ string) string { return c.ID }},
+		{name: "sequenceNumber", kind: idKind, unique: true, emptyExisting: emptyKeep,
 			rule: validate.Chain(validate.NoEdgeSpace, validate.MaxLen(100)),
 			get:  func(c *customer.Customer, _ string) string { return c.Number },
 			set: func(p *rowPatch, _, v string) {
 				p.Give(customer.FieldNumber)
 				p.Set.Number = v
 			}},
-		{name: "email", kind: textKind, emptyExisting: emptyKeep, requiredNew: true,
+		{name: "email", kind: textKind, unique: true, emptyExisting: emptyKeep, requiredNew: true,
 			rule: validate.EmailRule(),
 			get:  func(c *customer.Customer, _ string) string { return c.Profile.Email },
 			set: func(p *rowPatch, _, v string) {
@@ -248,7 +251,7 @@ func newSchema(kind customer.Kind, opts *schemaOptions) *Schema {
 		cols = append(cols,
 			name(func(p *customer.Profile) *string { return &p.FirstName }, customer.FieldFirstName, "firstName"),
 			name(func(p *customer.Profile) *string { return &p.LastName }, customer.FieldLastName, "lastName"),
-			&column{name: "ssn", kind: idKind, secret: true, emptyExisting: emptyClear,
+			&column{name: "ssn", kind: idKind, secret: true, unique: true, emptyExisting: emptyClear,
 				get: func(c *customer.Customer, _ string) string { return c.Identifiers.SSNHash },
 				set: func(p *rowPatch, _, v string) { p.Give(customer.FieldSSNHash); p.ssn = v }},
 		)
@@ -276,7 +279,7 @@ func newSchema(kind customer.Kind, opts *schemaOptions) *Schema {
 			func(c *customer.Customer) *string { return &c.Profile.Phones.Mobile }),
 		textField("language", customer.FieldPreferredLocale, textKind, validate.Memo(validate.Func(validate.Locale), 256),
 			func(c *customer.Customer) *string { return &c.Profile.PreferredLocale }),
-		&column{name: "customerCard:", pattern: true, kind: idKind, emptyExisting: emptyClear,
+		&column{name: "customerCard:", pattern: true, kind: idKind, unique: true, emptyExisting: emptyClear,
 			rule:       validate.Chain(validate.NoEdgeSpace, validate.MaxLen(validate.MaxXSDString)),
 			parseParam: func(param string) error { _, err := positive(param); return err },
 			get: func(c *customer.Customer, param string) string {

@@ -51,7 +51,7 @@ type Store struct {
 
 	mu     sync.RWMutex
 	byID   map[string]*customer.Customer
-	ids    []string              // sorted; the listing order
+	ids    []string // sorted; the listing order
 	index  []*index // one per key and list in use
 	seq    map[string]uint64
 	nextID uint64
@@ -202,7 +202,13 @@ func (s *Store) set(id string, c *customer.Customer) {
 			return true
 		})
 	}
-	i, present := slices.BinarySearch(s.ids, id)
+	var i int
+	var present bool
+	if n := len(s.ids); n > 0 && s.ids[n-1] < id {
+		i = n // the usual case: a new ID, which sorts last
+	} else {
+		i, present = slices.BinarySearch(s.ids, id)
+	}
 	if c == nil {
 		delete(s.byID, id)
 		if present {
@@ -438,10 +444,10 @@ func (s *Store) put(c *customer.Customer, now time.Time, log *undoLog) (customer
 	if c.Version == 0 {
 		if nc.ID == "" {
 			s.nextID++
-			nc.ID = fmt.Sprintf("c%010d", s.nextID)
+			nc.ID = formatID(s.nextID)
 			for s.byID[nc.ID] != nil {
 				s.nextID++
-				nc.ID = fmt.Sprintf("c%010d", s.nextID)
+				nc.ID = formatID(s.nextID)
 			}
 		} else if s.byID[nc.ID] != nil {
 			return customer.Written{}, fmt.Errorf("%w: cannot create %q, the ID is taken", customer.ErrConflict, nc.ID)
@@ -464,6 +470,19 @@ func (s *Store) put(c *customer.Customer, now time.Time, log *undoLog) (customer
 	log.customer(s, nc.ID)
 	s.set(nc.ID, nc)
 	return customer.Written{ID: nc.ID, Version: nc.Version}, nil
+}
+
+// formatID returns the n-th generated customer ID: "c" and n in ten or
+// more digits, so that IDs sort in the order they were made.
+func formatID(n uint64) string {
+	var b [24]byte
+	digits := strconv.AppendUint(b[:0], n, 10)
+	out := make([]byte, 0, 1+max(10, len(digits)))
+	out = append(out, 'c')
+	for range 10 - len(digits) {
+		out = append(out, '0')
+	}
+	return string(append(out, digits...))
 }
 
 // NextNumber reserves the next number of list's sequence that no customer
