@@ -105,6 +105,13 @@ type ImportOptions struct {
 	PhoneRegion string
 	// Now is the clock for identity-number date checks; nil means time.Now.
 	Now func() time.Time
+	// KeysPerRead bounds the in-file keys (ids, numbers, e-mails, cards,
+	// identity numbers) the duplicate check records in one read of the
+	// file, so that its memory does not grow with the file: a file with
+	// more is read once more per share of that many keys before the import
+	// starts. 0 means 1,048,576 keys, some 3 MB: a file of 200,000 rows of
+	// five keys is read twice in all.
+	KeysPerRead int
 }
 
 // Result is what an import did: the shared counts, row outcomes and issue
@@ -278,10 +285,16 @@ func newImporter(ctx context.Context, r io.ReaderAt, size int64, repo customer.R
 		err = im.firstPass(rd, headers)
 	}
 	rd.Close()
+	if err == nil {
+		err = im.moreRounds(ctx, r, size, headers)
+	}
 	if err != nil {
 		var is validate.Issue
 		if errors.Is(err, ErrNoSSNHasher) {
 			return nil, res, err
+		}
+		if ctx.Err() != nil {
+			return nil, res, &FatalError{Err: err}
 		}
 		if errors.As(err, &is) {
 			is.Sheet = im.sheet
@@ -321,11 +334,50 @@ func readHeaders(rd sheet.Reader) ([]string, error) {
 // firstPass reads the data rows once, before anything is written: it
 // counts them, fails on too many rows, on a value under an empty header
 // and on a plain identity number without an SSN hasher, and records each
-// row's in-file keys in im.repeats. The costly part of a key (an identity
-// number's check and hash, the filter's probes) is done on a goroutine of
-// its own, so that it overlaps the reading.
+// row's in-file keys in im.repeats.
 func (im *importer) firstPass(rd sheet.Reader, headers []string) error {
-	im.repeats = pipeline.NewRepeats()
+	im.repeats = pipeline.NewRepeats(im.opts.KeysPerRead)
+	count, plainSSN, err := im.recordKeys(rd, headers)
+	switch {
+	case err != nil:
+		return err
+	case plainSSN && im.opts.SSN == nil:
+		return ErrNoSSNHasher
+	}
+	im.rows0 = count
+	return nil
+}
+
+// moreRounds reads the rows again for as long as im.repeats needs: a file
+// with more keys than its filter holds is recorded in rounds, so that the
+// import's memory does not grow with the file.
+func (im *importer) moreRounds(ctx context.Context, r io.ReaderAt, size int64, headers []string) error {
+	for !im.repeats.Done() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		im.repeats.NextRound()
+		rd, err := sheet.Open(r, size, im.opts.Limits)
+		if err != nil {
+			return err
+		}
+		if _, err = readHeaders(rd); err == nil { // checked by the first pass
+			_, _, err = im.recordKeys(rd, headers)
+		}
+		rd.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// recordKeys reads the data rows, counting them and checking their shape
+// (see firstPass), and gives each row's in-file keys to im.repeats. The
+// costly part of a key (an identity number's check and hash, the filter's
+// probes) is done on a goroutine of its own, so that it overlaps the
+// reading.
+func (im *importer) recordKeys(rd sheet.Reader, headers []string) (count int, plainSSN bool, err error) {
 	values := make(chan []keyValue, 4)
 	done := make(chan struct{})
 	go func() {
@@ -338,17 +390,10 @@ func (im *importer) firstPass(rd sheet.Reader, headers []string) error {
 			}
 		}
 	}()
-	count, plainSSN, err := im.countRows(rd, headers, values)
+	count, plainSSN, err = im.countRows(rd, headers, values)
 	close(values)
 	<-done
-	switch {
-	case err != nil:
-		return err
-	case plainSSN && im.opts.SSN == nil:
-		return ErrNoSSNHasher
-	}
-	im.rows0 = count
-	return nil
+	return count, plainSSN, err
 }
 
 // keyValue is the value of a key column in one row.
@@ -357,7 +402,7 @@ type keyValue struct {
 	v string
 }
 
-// countRows is the reading half of firstPass: it sends the values of the
+// countRows is the reading half of recordKeys: it sends the values of the
 // key columns to values, in batches.
 func (im *importer) countRows(rd sheet.Reader, headers []string, values chan<- []keyValue) (count int, plainSSN bool, err error) {
 	const batchSize = 1024

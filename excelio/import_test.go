@@ -6,10 +6,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/xuri/excelize/v2"
@@ -269,6 +271,30 @@ func TestAFailureOnTheThirdBatchKeepsTwoAndARerunCompletes(t *testing.T) {
 }
 
 func TestDuplicatesWithinTheFileNameBothRows(t *testing.T) {
+	// With room for three keys a read, the file's 11 keys are recorded in
+	// rounds, reading the file more often.
+	once := testDuplicatesWithinTheFile(t, 0)
+	inRounds := testDuplicatesWithinTheFile(t, 3)
+	if inRounds < 3*once {
+		t.Errorf("the import read %d bytes with 3 keys a read and %d with the default, want at least three times as many", inRounds, once)
+	}
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.ReaderAt
+	n int64
+}
+
+func (c *countingReader) ReadAt(p []byte, off int64) (int, error) {
+	n, err := c.r.ReadAt(p, off)
+	c.n += int64(n)
+	return n, err
+}
+
+// testDuplicatesWithinTheFile imports a file of in-file duplicates and
+// returns the bytes the import read.
+func testDuplicatesWithinTheFile(t *testing.T, keysPerRead int) int64 {
 	store := newStore()
 	header := []string{"id", "email", "firstName", "lastName", "customerCard:1", "ssn"}
 	file := workbook(t, "Person Customers", header,
@@ -279,7 +305,9 @@ func TestDuplicatesWithinTheFileNameBothRows(t *testing.T) {
 		// The number's hash, as an export writes it, is the same key.
 		[]any{"", "e@example.fi", "E", "E", "", testHasher(t).Hash("131052-308T")},
 	)
-	res, err := importBytes(t, store, file, excelio.ImportOptions{})
+	in := &countingReader{r: bytes.NewReader(file)}
+	res, err := excelio.Import(context.Background(), in, int64(len(file)), store,
+		excelio.ImportOptions{KeysPerRead: keysPerRead, SSN: testHasher(t), Now: func() time.Time { return testNow }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -293,8 +321,9 @@ func TestDuplicatesWithinTheFileNameBothRows(t *testing.T) {
 	want := []string{"row 3 email duplicates row 2", "row 4 customerCard duplicates row 2", "row 5 ssn duplicates row 2",
 		"row 6 ssn duplicates row 2"}
 	if diff := cmp.Diff(want, got); diff != "" {
-		t.Fatalf("(-want +got):\n%s", diff)
+		t.Fatalf("%d keys a read (-want +got):\n%s", keysPerRead, diff)
 	}
+	return in.n
 }
 
 func TestGenerateCards(t *testing.T) {

@@ -7,39 +7,59 @@ import (
 )
 
 // Repeats is what a first pass over an input learned of its keys, for
-// codecs that read their input twice (Excel does, so that file-level errors
-// are found before anything is written). In the second pass the codec puts
-// in Item.Keys only the keys Repeats says may occur more than once, and
-// the in-file duplicate check remembers those alone: without it the check
-// keeps every key of the input, some 32 bytes each, and memory grows with
-// the input.
+// codecs that read their input more than once (Excel does, so that
+// file-level errors are found before anything is written). In the import
+// pass the codec puts in Item.Keys only the keys Repeats says may occur
+// more than once, and the in-file duplicate check remembers those alone:
+// without it the check keeps every key of the input, some 32 bytes each,
+// and memory grows with the input.
 //
-// Repeats holds each key in a few bits of a scalable Bloom filter, plus a
-// 64-bit hash of each candidate: the keys seen again, and the filter's
-// false positives (under 2% of the keys). Its answers err only towards
-// "maybe": a key it says cannot repeat occurs at most once.
+// Its memory is fixed. A Bloom filter of a set capacity holds the keys; a
+// key found in it is a candidate, kept as a 64-bit hash: a key seen again,
+// or one of the filter's false positives (about one key in a thousand). An
+// input with more keys than the filter holds is recorded in rounds: the
+// codec reads it again once per round (see Done and NextRound), and each
+// round records the keys whose hash falls in its share. A second, smaller
+// filter of every key answers MayHold; its false positives rise with the
+// number of keys, which only costs callers a second guess.
 //
-// Add must not run concurrently with any other method; once the first pass
-// is over, MayRepeat and MayHold may be called from any goroutine.
+// The answers err only towards "maybe": a key Repeats says cannot repeat
+// occurs at most once. Add must not run concurrently with any other
+// method; once Done, MayRepeat and MayHold may be called from any
+// goroutine.
 type Repeats struct {
-	seed    maphash.Seed
-	filters []bloom
-	again   map[uint64]struct{}
+	seed  maphash.Seed
+	seen  bloom               // this round's keys, up to its capacity
+	held  bloom               // every key, however many: MayHold
+	again map[uint64]struct{} // the candidates
+
+	round, rounds int
+	offered       int  // keys offered this round, in any share
+	overflow      bool // the filter filled up this round
 }
 
-// The filter chain: the first filter holds firstCapacity keys at a false
-// positive rate of firstFP; each next one holds twice as many at
-// tightenFP times the rate, so the rate of the whole chain stays under
-// firstFP/(1-tightenFP) however many keys arrive.
+// DefaultRepeatsCapacity is the number of keys a Repeats records in one
+// round when NewRepeats is given 0: some 1.8 MB of filter.
+const DefaultRepeatsCapacity = 1 << 20
+
+// seenFP is the seen filter's false positive rate at its capacity. The
+// held filter has heldBits a key of its capacity and two probes, so that
+// its rate rises gently past it: 5% at the capacity, 50% at five times.
 const (
-	firstCapacity = 1 << 14
-	firstFP       = 1.0 / 256
-	tightenFP     = 0.75
+	seenFP   = 1.0 / 1000
+	heldBits = 8
 )
 
-// NewRepeats returns an empty record.
-func NewRepeats() *Repeats {
-	return &Repeats{seed: maphash.MakeSeed(), again: make(map[uint64]struct{})}
+// NewRepeats returns an empty record that holds up to capacity keys a
+// round; 0 means DefaultRepeatsCapacity.
+func NewRepeats(capacity int) *Repeats {
+	if capacity <= 0 {
+		capacity = DefaultRepeatsCapacity
+	}
+	held := bloom{words: make([]uint64, capacity*heldBits/64+1), k: 2}
+	held.m = uint64(len(held.words)) * 64
+	return &Repeats{seed: maphash.MakeSeed(), seen: newBloom(capacity, seenFP), held: held,
+		again: make(map[uint64]struct{}), rounds: 1}
 }
 
 func (r *Repeats) hash(k Key) uint64 {
@@ -51,42 +71,64 @@ func (r *Repeats) hash(k Key) uint64 {
 	return h.Sum64()
 }
 
-// Add records one occurrence of k.
+// Add records one occurrence of k in the current round. A round must be
+// given every key of the input, in any order.
 func (r *Repeats) Add(k Key) {
 	h := r.hash(k)
-	if r.has(h) {
+	r.offered++
+	if r.round == 0 && r.rounds == 1 {
+		r.held.add(h)
+	}
+	if r.rounds > 1 && h%uint64(r.rounds) != uint64(r.round) {
+		return // another round's share
+	}
+	switch {
+	case r.seen.has(h):
 		r.again[h] = struct{}{}
-		return
+	case r.seen.n >= r.seen.limit:
+		r.overflow = true // recorded in rounds, from NextRound on
+	default:
+		r.seen.add(h)
 	}
-	if len(r.filters) == 0 || r.filters[len(r.filters)-1].full() {
-		n := len(r.filters)
-		r.filters = append(r.filters, newBloom(firstCapacity<<n, firstFP*math.Pow(tightenFP, float64(n))))
-	}
-	r.filters[len(r.filters)-1].add(h)
 }
 
+// Done reports whether every key of the input is recorded. When it is not,
+// the caller calls NextRound and gives Add every key of the input again.
+func (r *Repeats) Done() bool { return !r.overflow && r.round == r.rounds-1 }
+
+// NextRound starts the next round. When a round overflowed, the keys are
+// split by hash into enough shares for each to fit in the filter, and the
+// rounds start again from the first share; the candidates found so far
+// stay, as each was a repeat or a false positive.
+func (r *Repeats) NextRound() {
+	if r.overflow {
+		need := int(math.Ceil(float64(r.offered) / float64(r.seen.limit) * 1.25))
+		r.rounds = max(need, 2*r.rounds)
+		r.round = 0
+	} else {
+		r.round++
+	}
+	clear(r.seen.words)
+	r.seen.n, r.offered, r.overflow = 0, 0, false
+}
+
+// Rounds returns the number of rounds the record takes: 1 until a round
+// overflows.
+func (r *Repeats) Rounds() int { return r.rounds }
+
 // MayRepeat reports whether k may occur more than once in the input. False
-// is certain.
+// is certain once Done.
 func (r *Repeats) MayRepeat(k Key) bool {
 	_, ok := r.again[r.hash(k)]
 	return ok
 }
 
 // MayHold reports whether k may occur in the input at all. False is
-// certain.
-func (r *Repeats) MayHold(k Key) bool { return r.has(r.hash(k)) }
+// certain once Done.
+func (r *Repeats) MayHold(k Key) bool { return r.held.has(r.hash(k)) }
 
-func (r *Repeats) has(h uint64) bool {
-	for i := range r.filters {
-		if r.filters[i].has(h) {
-			return true
-		}
-	}
-	return false
-}
-
-// bloom is one Bloom filter of the chain. Its k probes come from one 64-bit
-// hash by double hashing.
+// bloom is a Bloom filter. Its k probes come from one 64-bit hash by
+// double hashing.
 type bloom struct {
 	words    []uint64
 	m        uint64 // bits
@@ -100,8 +142,6 @@ func newBloom(capacity int, fp float64) bloom {
 	k := max(1, int(math.Round(bitsPerKey*math.Ln2)))
 	return bloom{words: make([]uint64, m/64), m: m, k: k, limit: capacity}
 }
-
-func (b *bloom) full() bool { return b.n >= b.limit }
 
 // probe returns the i-th bit position for hash h.
 func (b *bloom) probe(h uint64, i int) uint64 {

@@ -11,39 +11,67 @@ import (
 	"github.com/impexkit/impex/internal/pipeline"
 )
 
+// record gives r the keys, again for each round it asks for.
+func record(r *pipeline.Repeats, keys []pipeline.Key) {
+	for {
+		for _, k := range keys {
+			r.Add(k)
+		}
+		if r.Done() {
+			return
+		}
+		r.NextRound()
+	}
+}
+
 func TestRepeatsNeverMissesARepeatAndRarelyGuessesOne(t *testing.T) {
-	const n = 1 << 20 // past several filters of the chain
-	r := pipeline.NewRepeats()
 	key := func(i int) pipeline.Key { return pipeline.Key{Kind: "email", Value: fmt.Sprintf("p%d@example.fi", i)} }
-	for i := range n {
-		r.Add(key(i))
-		if i%1000 == 0 {
-			r.Add(key(i / 2)) // a repeat, earlier or just added
-		}
-	}
-	falseRepeats, falseHolds := 0, 0
-	for i := range n {
-		repeated := i%500 == 0 && 2*i < n // added again as key(2i / 2)
-		k := key(i)
-		if !r.MayHold(k) {
-			t.Fatalf("MayHold(%v) = false for a key that was added", k)
-		}
-		switch may := r.MayRepeat(k); {
-		case repeated && !may:
-			t.Fatalf("MayRepeat(%v) = false for a key added twice", k)
-		case !repeated && may:
-			falseRepeats++
-		}
-		if r.MayHold(key(n + i)) {
-			falseHolds++
-		}
-	}
-	// The chain's rate stays under firstFP/(1-tightenFP) = 1/64.
-	if rate := float64(falseRepeats) / n; rate > 1.0/64 {
-		t.Errorf("%.2f%% of the keys added once may repeat, want under 1.6%%", 100*rate)
-	}
-	if rate := float64(falseHolds) / n; rate > 1.0/64 {
-		t.Errorf("%.2f%% of the keys never added may be held, want under 1.6%%", 100*rate)
+	for _, tc := range []struct {
+		name       string
+		n          int
+		capacity   int
+		wantRounds int
+	}{
+		{"within the capacity: one round", 20000, 1 << 16, 1},
+		{"past the capacity: rounds", 200000, 1 << 14, 16}, // 200,000 keys in shares of at most 16,384
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var keys []pipeline.Key
+			for i := range tc.n {
+				keys = append(keys, key(i))
+				if i%100 == 0 {
+					keys = append(keys, key(i/2)) // a repeat, earlier or just added
+				}
+			}
+			r := pipeline.NewRepeats(tc.capacity)
+			record(r, keys)
+			if r.Rounds() != tc.wantRounds {
+				t.Errorf("%d rounds, want %d", r.Rounds(), tc.wantRounds)
+			}
+			falseRepeats, falseHolds := 0, 0
+			for i := range tc.n {
+				repeated := i%50 == 0 && 2*i < tc.n // added again as key(2i / 2)
+				k := key(i)
+				if !r.MayHold(k) {
+					t.Fatalf("MayHold(%v) = false for a key that was added", k)
+				}
+				switch may := r.MayRepeat(k); {
+				case repeated && !may:
+					t.Fatalf("MayRepeat(%v) = false for a key added twice", k)
+				case !repeated && may:
+					falseRepeats++
+				}
+				if r.MayHold(key(tc.n + i)) {
+					falseHolds++
+				}
+			}
+			if rate := float64(falseRepeats) / float64(tc.n); rate > 0.005 {
+				t.Errorf("%.2f%% of the keys added once may repeat, want under 0.5%%", 100*rate)
+			}
+			if rate := float64(falseHolds) / float64(tc.n); tc.n <= tc.capacity && rate > 0.05 {
+				t.Errorf("%.2f%% of the keys never added may be held, want under 5%% within the capacity", 100*rate)
+			}
+		})
 	}
 }
 
@@ -84,15 +112,18 @@ func TestDuplicatesAreFoundAlikeWithAFirstPassRecord(t *testing.T) {
 	if len(want) != 4 {
 		t.Fatalf("without a record: %v, want 4 duplicates", want)
 	}
-	r := pipeline.NewRepeats()
+	var keys []pipeline.Key
 	s := seeded(t)
 	for it, err := range items(s, rows) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, k := range it.Keys {
-			r.Add(k)
-		}
+		keys = append(keys, it.Keys...)
+	}
+	r := pipeline.NewRepeats(1000) // 3,000 keys: three rounds or more
+	record(r, keys)
+	if r.Rounds() < 3 {
+		t.Fatalf("%d rounds for 3,000 keys in shares of 1,000", r.Rounds())
 	}
 	if diff := cmp.Diff(want, run(r)); diff != "" {
 		t.Errorf("issues with a first-pass record differ (-without +with):\n%s", diff)
