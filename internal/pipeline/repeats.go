@@ -102,7 +102,7 @@ func (r *Repeats) Done() bool { return !r.overflow && r.round == r.rounds-1 }
 // stay, as each was a repeat or a false positive.
 func (r *Repeats) NextRound() {
 	if r.overflow {
-		need := int(math.Ceil(float64(r.offered) / float64(r.seen.limit) * 1.25))
+		need := int(math.Ceil(float64(r.offered) / float64(r.seen.limit) * 1.1))
 		r.rounds = max(need, 2*r.rounds)
 		r.round = 0
 	} else {
