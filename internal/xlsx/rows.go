@@ -288,12 +288,12 @@ func (x *Reader) readCell(col, typ int, date bool) error {
 // The plain contents of a cell, which almost every cell a writer produces
 // has: a value, or an inline string without rich text. The element's end
 // follows.
-var (
-	plainValue   = []byte("<v>")
-	plainInline  = []byte("<is><t>")
-	plainKept    = []byte(`<is><t xml:space="preserve">`)
-	plainValueOf = []byte("</v></c>")
-	plainTextOf  = []byte("</t></is></c>")
+const (
+	plainValue   = "<v>"
+	plainInline  = "<is><t>"
+	plainKept    = `<is><t xml:space="preserve">`
+	plainValueOf = "</v></c>"
+	plainTextOf  = "</t></is></c>"
 )
 
 // quickValue reads the rest of the cell whose start tag was just read when
@@ -307,20 +307,20 @@ func (x *Reader) quickValue(typ int) bool {
 		return false
 	}
 	b := s.buf[s.pos:s.end]
-	var open, close []byte
+	var open, end string
 	switch {
-	case typ == typeInline && bytes.HasPrefix(b, plainInline):
-		open, close = plainInline, plainTextOf
-	case typ == typeInline && bytes.HasPrefix(b, plainKept):
-		open, close = plainKept, plainTextOf
-	case typ != typeInline && bytes.HasPrefix(b, plainValue):
-		open, close = plainValue, plainValueOf
+	case typ == typeInline && hasPrefix(b, plainInline):
+		open, end = plainInline, plainTextOf
+	case typ == typeInline && hasPrefix(b, plainKept):
+		open, end = plainKept, plainTextOf
+	case typ != typeInline && hasPrefix(b, plainValue):
+		open, end = plainValue, plainValueOf
 	default:
 		return false
 	}
 	text := b[len(open):]
 	i := bytes.IndexByte(text, '<')
-	if i < 0 || i > x.maxCellBy || bytes.IndexByte(text[:i], '&') >= 0 || !bytes.HasPrefix(text[i:], close) {
+	if i < 0 || i > x.maxCellBy || bytes.IndexByte(text[:i], '&') >= 0 || !hasPrefix(text[i:], end) {
 		return false
 	}
 	text = text[:i]
@@ -331,9 +331,14 @@ func (x *Reader) quickValue(typ int) bool {
 			x.arena = append(x.arena[:start], u...)
 		}
 	}
-	s.pos += len(open) + i + len(close)
+	s.pos += len(open) + i + len(end)
 	s.depth--
 	return true
+}
+
+// hasPrefix is bytes.HasPrefix for a string prefix.
+func hasPrefix(b []byte, prefix string) bool {
+	return len(b) >= len(prefix) && string(b[:len(prefix)]) == prefix
 }
 
 func (x *Reader) tooLong() error {

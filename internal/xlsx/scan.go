@@ -228,17 +228,15 @@ func (s *scanner) startTag() error {
 	return s.parseTag(tag)
 }
 
-// nameByte marks the bytes a tag or attribute name may hold on the quick
-// path: anything but white space, quotes and the markup delimiters.
-var nameByte = func() (t [256]bool) {
-	for c := range t {
-		t[c] = true
+// isNameByte reports whether a tag or attribute name may hold c on the
+// quick path: anything but white space, quotes and the markup delimiters.
+func isNameByte(c byte) bool {
+	switch c {
+	case ' ', '\t', '\r', '\n', '=', '<', '>', '/', '"', '\'':
+		return false
 	}
-	for _, c := range []byte(" \t\r\n=<>/\"'") {
-		t[c] = false
-	}
-	return t
-}()
+	return true
+}
 
 // quickStart is parseStart on the buffered input, unless the scanner is
 // careful.
@@ -258,7 +256,7 @@ func (s *scanner) quickStart() (int, bool) {
 // attribute value is the one tagEnd finds.
 func (s *scanner) parseStart(b []byte) (int, bool) {
 	i := 1
-	for i < len(b) && nameByte[b[i]] {
+	for i < len(b) && isNameByte(b[i]) {
 		i++
 	}
 	if i == 1 {
@@ -285,7 +283,7 @@ func (s *scanner) parseStart(b []byte) (int, bool) {
 			return 0, false
 		}
 		start := i
-		for i < len(b) && nameByte[b[i]] {
+		for i < len(b) && isNameByte(b[i]) {
 			i++
 		}
 		if i == start {
