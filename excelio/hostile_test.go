@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -84,6 +86,20 @@ func TestHostileWorkbooksApplyNothing(t *testing.T) {
 		{"a sheet relation pointing outside the archive", func(t *testing.T) []byte {
 			return rawWorkbook(t, "../../../etc/passwd", func(w io.Writer) { io.WriteString(w, sheetHead+`</sheetData></worksheet>`) })
 		}, sheet.Limits{}, validate.CodeCorrupt, "outside"},
+		{"an encrypted .xls", func(t *testing.T) []byte {
+			// xlwt's workbook with its CODEPAGE record (1200) retyped as
+			// FILEPASS, the record a password-protected .xls starts with.
+			b, err := os.ReadFile(filepath.Join("..", "testdata", "workbooks", "xlwt_types.xls"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			i := bytes.Index(b, []byte{0x42, 0x00, 0x02, 0x00, 0xb0, 0x04})
+			if i < 0 {
+				t.Fatal("the fixture has no CODEPAGE record")
+			}
+			b[i] = 0x2f
+			return b
+		}, sheet.Limits{}, validate.CodeEncrypted, "password"},
 		{"a sheet cut off in the middle", func(t *testing.T) []byte {
 			return rawWorkbook(t, "worksheets/sheet1.xml", func(w io.Writer) { io.WriteString(w, sheetHead+`<row r="3"><c r="A3" t="inlineStr"><is><t>x`) })
 		}, sheet.Limits{}, validate.CodeCorrupt, ""},
