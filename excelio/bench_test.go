@@ -197,15 +197,12 @@ func peakHeap(f func()) uint64 {
 	return peak.Load()
 }
 
-// BenchmarkImportPerson50k imports the 50,000-row, 30-column person
-// workbook into an empty memstore, end to end: two passes over the file,
-// validation, SSN hashing, batches of 500.
-func BenchmarkImportPerson50k(b *testing.B) {
-	path := personWorkbook50k(b)
+// importToMemstore returns a function that imports the 50,000-row
+// benchmark workbook at path into a new memstore and returns the store.
+func importToMemstore(b *testing.B, path string) func() *memstore.Store {
 	hasher := testHasher(b)
-	var store *memstore.Store
-	run := func() {
-		store = memstore.New(memstore.Options{})
+	return func() *memstore.Store {
+		store := memstore.New(memstore.Options{})
 		res, err := excelio.ImportFile(context.Background(), path, store, excelio.ImportOptions{SSN: hasher, SSNCountry: "FI"})
 		if err != nil {
 			b.Fatal(err)
@@ -213,7 +210,17 @@ func BenchmarkImportPerson50k(b *testing.B) {
 		if res.Created != 50000 {
 			b.Fatalf("created %d, issues %v", res.Created, res.Report.Issues()[:min(3, res.Report.Len())])
 		}
+		return store
 	}
+}
+
+// BenchmarkImportPerson50k imports the 50,000-row, 30-column person
+// workbook into an empty memstore, end to end: two passes over the file,
+// validation, SSN hashing, batches of 500.
+func BenchmarkImportPerson50k(b *testing.B) {
+	imp := importToMemstore(b, personWorkbook50k(b))
+	var store *memstore.Store
+	run := func() { store = imp() }
 	b.ResetTimer()
 	for b.Loop() {
 		run()
@@ -412,18 +419,8 @@ wb.save(sys.argv[2])
 // BenchmarkImportPersonXLS50k imports the same 50,000 rows from a legacy
 // .xls workbook into memstore.
 func BenchmarkImportPersonXLS50k(b *testing.B) {
-	path := personXLS50k(b)
-	hasher := testHasher(b)
-	run := func() {
-		store := memstore.New(memstore.Options{})
-		res, err := excelio.ImportFile(context.Background(), path, store, excelio.ImportOptions{SSN: hasher, SSNCountry: "FI"})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if res.Created != 50000 {
-			b.Fatalf("created %d, issues %v", res.Created, res.Report.Issues()[:min(3, res.Report.Len())])
-		}
-	}
+	imp := importToMemstore(b, personXLS50k(b))
+	run := func() { imp() }
 	b.ResetTimer()
 	for b.Loop() {
 		run()

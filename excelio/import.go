@@ -384,7 +384,7 @@ func (im *importer) recordKeys(rd sheet.Reader, headers []string) (count int, pl
 		defer close(done)
 		for batch := range values {
 			for _, kv := range batch {
-				if k, ok := im.keyOf(kv.b, kv.v, nil); ok {
+				if k, _, ok := im.keyOf(kv.b, kv.v); ok {
 					im.repeats.Add(k)
 				}
 			}
@@ -792,12 +792,13 @@ func (im *importer) item(number int, cells []sheet.Cell) pipeline.Item {
 		if v == "" || !b.key {
 			continue
 		}
-		if b.col.name == "ssn" && !customer.IsSSNHash(v) {
-			r.ssn = &plainSSN{}
+		k, ssn, ok := im.keyOf(b, v)
+		if ssn != nil {
+			r.ssn = ssn
 		}
 		// Only a key the first pass saw twice can be a duplicate; the
 		// check remembers those alone.
-		if k, ok := im.keyOf(b, v, r.ssn); ok && im.repeats.MayRepeat(k) {
+		if ok && im.repeats.MayRepeat(k) {
 			it.Keys = append(it.Keys, k)
 		}
 	}
@@ -807,33 +808,31 @@ func (im *importer) item(number int, cells []sheet.Cell) pipeline.Item {
 	return it
 }
 
-// keyOf returns the in-file key a value of key column b makes, if any. A
-// plain identity number's key is its hash; when ssn is not nil it keeps
-// the number's check and hash for planning.
-func (im *importer) keyOf(b *boundColumn, v string, ssn *plainSSN) (pipeline.Key, bool) {
+// keyOf returns the in-file key a value of key column b makes, if any,
+// and for a plain identity number its check and hash, which planning
+// uses: the number's key is its hash.
+func (im *importer) keyOf(b *boundColumn, v string) (pipeline.Key, *plainSSN, bool) {
 	switch b.col.name {
 	case "email":
-		return pipeline.Key{Kind: "email", Value: strings.ToLower(v)}, true
+		return pipeline.Key{Kind: "email", Value: strings.ToLower(v)}, nil, true
 	case "customerCard:":
-		return pipeline.Key{Kind: "customerCard", Value: v}, !cards.IsGenerate(v)
+		return pipeline.Key{Kind: "customerCard", Value: v}, nil, !cards.IsGenerate(v)
 	case "ssn":
 		if customer.IsSSNHash(v) {
-			return pipeline.Key{Kind: "ssn", Value: v}, true
+			return pipeline.Key{Kind: "ssn", Value: v}, nil, true
 		}
 		if im.opts.SSN == nil {
-			return pipeline.Key{}, false // refused by the first pass
+			return pipeline.Key{}, nil, false // refused by the first pass
 		}
-		if ssn == nil {
-			ssn = &plainSSN{}
-		}
+		ssn := &plainSSN{}
 		ssn.info, ssn.code = validate.NationalIDAt(im.opts.SSNCountry, v, im.now())
 		if ssn.code != "" {
-			return pipeline.Key{}, false
+			return pipeline.Key{}, ssn, false
 		}
 		ssn.hash = im.opts.SSN.Hash(ssn.info.Normalized)
-		return pipeline.Key{Kind: "ssn", Value: ssn.hash}, true
+		return pipeline.Key{Kind: "ssn", Value: ssn.hash}, ssn, true
 	}
-	return pipeline.Key{Kind: b.col.name, Value: v}, true
+	return pipeline.Key{Kind: b.col.name, Value: v}, nil, true
 }
 
 // plainSSN is a row's plain identity number, checked and hashed once. It
