@@ -24,16 +24,17 @@ func newKeySet() *keySet {
 }
 
 func (s *keySet) hash(k Key) [2]uint64 {
-	var out [2]uint64
-	for i, seed := range s.seeds {
-		var h maphash.Hash
-		h.SetSeed(seed)
-		h.WriteString(k.Kind)
-		h.WriteByte(0)
-		h.WriteString(k.Value)
-		out[i] = h.Sum64()
-	}
-	return out
+	return [2]uint64{hashKey(s.seeds[0], k), hashKey(s.seeds[1], k)}
+}
+
+// hashKey hashes a key's kind and value under seed.
+func hashKey(seed maphash.Seed, k Key) uint64 {
+	var h maphash.Hash
+	h.SetSeed(seed)
+	h.WriteString(k.Kind)
+	h.WriteByte(0)
+	h.WriteString(k.Value)
+	return h.Sum64()
 }
 
 // add records k at where, or reports where it was first seen.

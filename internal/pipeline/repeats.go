@@ -62,14 +62,7 @@ func NewRepeats(capacity int) *Repeats {
 		again: make(map[uint64]struct{}), rounds: 1}
 }
 
-func (r *Repeats) hash(k Key) uint64 {
-	var h maphash.Hash
-	h.SetSeed(r.seed)
-	h.WriteString(k.Kind)
-	h.WriteByte(0)
-	h.WriteString(k.Value)
-	return h.Sum64()
-}
+func (r *Repeats) hash(k Key) uint64 { return hashKey(r.seed, k) }
 
 // Add records one occurrence of k in the current round. A round must be
 // given every key of the input, in any order.
