@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -149,17 +150,15 @@ type column struct {
 
 // csvFile is a parsed header and the reader positioned after it.
 type csvFile struct {
-	set      *FeedSet
-	feed     Feed
-	opts     ImportOptions
-	lim      Limits
-	data     []byte
-	comma    rune
-	noCol    int
-	width    int // cells in the header row
-	cols     []column
-	sheet    string
-	rowCount int
+	set   *FeedSet
+	feed  Feed
+	lim   Limits
+	data  []byte
+	comma rune
+	noCol int
+	width int // cells in the header row
+	cols  []column
+	sheet string
 }
 
 // ImportCSV reads a CSV file of feed (one of set's feeds) from r and sets
@@ -208,7 +207,7 @@ func ImportCSV(ctx context.Context, repo customer.Repository, set *FeedSet, feed
 	if !ok {
 		return fail(fmt.Errorf("%w: %q", ErrUnknownFeed, feed))
 	}
-	file := &csvFile{set: set, feed: f, opts: opts, lim: opts.Limits.withDefaults(), sheet: opts.Document}
+	file := &csvFile{set: set, feed: f, lim: opts.Limits.withDefaults(), sheet: opts.Document}
 	for _, step := range []func() *FileError{func() *FileError { return file.load(r) }, file.header, file.count} {
 		if fe := step(); fe != nil {
 			res.Report.Add(fe.Issues...)
@@ -351,7 +350,6 @@ func (f *csvFile) count() *FileError {
 			return &FileError{Err: fmt.Errorf("%w: more than %d rows", ErrLimit, f.lim.MaxRows), Issues: []validate.Issue{validate.New(validate.CodeTooManyRows, f.where(0, -1, "")).WithParams(validate.Params{Max: f.lim.MaxRows, Got: n})}}
 		}
 	}
-	f.rowCount = n
 	return nil
 }
 
@@ -488,10 +486,8 @@ func setValues(c *customer.Customer, cells []cell) bool {
 			c.ActiveData = &customer.ActiveData{}
 		}
 		old, had := findCustom(c.ActiveData.Custom, cl.attr)
-		if had == (len(cl.values) > 0) && equalStrings(old, cl.values) {
-			continue
-		}
-		if !had && len(cl.values) == 0 {
+		// Unchanged, or absent and given no value (nil equals empty).
+		if had == (len(cl.values) > 0) && slices.Equal(old, cl.values) {
 			continue
 		}
 		c.ActiveData.Custom = customer.SetAttribute(c.ActiveData.Custom, cl.attr, "", cl.values...)
@@ -507,18 +503,6 @@ func findCustom(attrs []customer.Attribute, id string) ([]string, bool) {
 		}
 	}
 	return nil, false
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // Values returns the values of c's custom active-data attribute id, as
