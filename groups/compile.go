@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 )
@@ -345,7 +346,7 @@ func compileCondition(src Condition, opts *Options) (cond, *problem) {
 		return cond{}, prob
 	}
 	info := operatorInfo[src.Operator]
-	if !containsType(info.types, spec.typ) {
+	if !slices.Contains(info.types, spec.typ) {
 		reason := fmt.Sprintf("%s does not apply to %s (type %v)", src.Operator, src.Path, spec.typ)
 		if spec.typ == TypeGroups {
 			reason += "; use is-equal or is-not-equal with group IDs"
@@ -359,7 +360,7 @@ func compileCondition(src Condition, opts *Options) (cond, *problem) {
 		return cond{}, probf(ErrExtraValue, "%s takes no value, got %s", src.Operator, v.Kind)
 	case takesValue && v.Kind == NoValue:
 		return cond{}, probf(ErrMissingValue, "%s needs a value: %s", src.Operator, kindList(info.kinds, spec.typ))
-	case takesValue && (!containsKind(info.kinds, v.Kind) || !kindFits(spec.typ, v.Kind)):
+	case takesValue && (!slices.Contains(info.kinds, v.Kind) || !kindFits(spec.typ, v.Kind)):
 		return cond{}, probf(ErrOperatorValue, "%s on %s (type %v) takes %s, not %s",
 			src.Operator, src.Path, spec.typ, kindList(info.kinds, spec.typ), v.Kind)
 	}
@@ -412,24 +413,6 @@ func compileCondition(src Condition, opts *Options) (cond, *problem) {
 		}
 	}
 	return k, nil
-}
-
-func containsType(ts []AttrType, t AttrType) bool {
-	for _, x := range ts {
-		if x == t {
-			return true
-		}
-	}
-	return false
-}
-
-func containsKind(ks []ValueKind, k ValueKind) bool {
-	for _, x := range ks {
-		if x == k {
-			return true
-		}
-	}
-	return false
 }
 
 // kindList names the value kinds that fit, such as "int or number".

@@ -416,11 +416,7 @@ func uniqueEmail(t testing.TB, h *harness) {
 	b := bare(2)
 	b.Profile.Email = "ANNA@example.com"
 	_, err := h.repo.Write(h.ctx, []customer.Op{customer.Put(b)})
-	wantErr(t, "second customer with the same e-mail in other case", err, customer.ErrDuplicate)
-	var de *customer.DuplicateError
-	if !errors.As(err, &de) || de.Key != customer.KeyEmail {
-		t.Fatalf("duplicate e-mail reported as %v, want a DuplicateError for key %q", err, customer.KeyEmail)
-	}
+	wantDuplicate(t, "second customer with the same e-mail in other case", err, customer.KeyEmail, "anna@example.com")
 	b.List = "nordic"
 	h.create(t, b)
 }
