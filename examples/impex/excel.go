@@ -101,7 +101,7 @@ and import that file again. --dry-run plans every row and writes nothing.`,
 				}
 				res, err := excelio.ImportFile(ctx, args[0], store, excelio.ImportOptions{Options: opts, MatchByEmail: matchEmail,
 					SSN: hasher, SSNCountry: ssnCountry, StrictSSN: strict, MaxRows: maxRows, Now: e.now})
-				o.done(e)
+				o.done()
 				if errors.Is(err, excelio.ErrNoSSNHasher) {
 					return fmt.Errorf("%s holds identity numbers in its ssn column: %w", args[0], errNoKey)
 				}
@@ -130,16 +130,25 @@ func filterFlags(fs *flag.FlagSet) *filterSet {
 	return f
 }
 
+// parseKind reads a --kind flag's value.
+func parseKind(s string) (customer.Kind, bool) {
+	switch s {
+	case "person":
+		return customer.KindPerson, true
+	case "company":
+		return customer.KindCompany, true
+	}
+	return 0, false
+}
+
 func (f *filterSet) filter() (customer.Filter, error) {
 	var out customer.Filter
-	switch f.kind {
-	case "":
-	case "person":
-		out.Kind = customer.KindPerson
-	case "company":
-		out.Kind = customer.KindCompany
-	default:
-		return out, fmt.Errorf("--kind %q: want person or company", f.kind)
+	if f.kind != "" {
+		k, ok := parseKind(f.kind)
+		if !ok {
+			return out, fmt.Errorf("--kind %q: want person or company", f.kind)
+		}
+		out.Kind = k
 	}
 	switch f.credit {
 	case "":
@@ -300,7 +309,7 @@ func (o *importSet) options(e *env, g *globalFlags) (pipeline.Options, error) {
 		}}, nil
 }
 
-func (o *importSet) done(e *env) { o.bar.finish() }
+func (o *importSet) done() { o.bar.finish() }
 
 // finishImport saves the store, prints the result and turns it into the
 // exit status: a file-level error or an interruption is an error; rejected

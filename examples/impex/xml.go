@@ -47,12 +47,8 @@ every record and writes nothing.`,
 				if err != nil {
 					return err
 				}
-				k := customer.KindPerson
-				switch *kind {
-				case "person":
-				case "company":
-					k = customer.KindCompany
-				default:
+				k, ok := parseKind(*kind)
+				if !ok {
 					return usagef("--kind %q: want person or company", *kind)
 				}
 				store, err := openStore(g.store, e)
@@ -60,7 +56,7 @@ every record and writes nothing.`,
 					return err
 				}
 				res, err := importXML(ctx, args[0], store, opts, *list, k)
-				o.done(e)
+				o.done()
 				if errors.Is(err, errGroupsDocument) {
 					return importGroupsFile(ctx, args[0], store, opts.DryRun, g, e)
 				}
@@ -178,7 +174,7 @@ reported.`,
 				}
 				defer f.Close()
 				res, err := activedata.ImportCSV(ctx, store, set, *feed, f, activedata.ImportOptions{Options: opts, Document: args[0]})
-				o.done(e)
+				o.done()
 				var fe *activedata.FileError
 				if errors.As(err, &fe) {
 					for _, is := range fe.Issues {
