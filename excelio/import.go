@@ -2,6 +2,7 @@ package excelio
 
 import (
 	"context"
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"io"
@@ -125,7 +126,6 @@ type Result struct {
 	// Headers are the header row as read.
 	Headers  []string
 	rejected []rejectedRow
-	date1904 bool
 }
 
 // rejectedRow keeps a rejected row's original cells for the rejected-rows
@@ -206,7 +206,6 @@ type importer struct {
 	// lacks; fullAddresses the address numbers with every field's column.
 	missingForNew []string
 	fullAddresses []int
-	addressCols   int      // the number of address columns
 	scratch       rowPatch // the patch of the row being planned
 	reader        sheet.Reader
 	sheet         string
@@ -273,7 +272,6 @@ func newImporter(ctx context.Context, r io.ReaderAt, size int64, repo customer.R
 	}
 	headers, err := readHeaders(rd)
 	res.Sheet = rd.SheetName()
-	res.date1904 = rd.Date1904()
 	im.sheet = res.Sheet
 	if err == nil {
 		res.Headers = headers
@@ -337,11 +335,11 @@ func readHeaders(rd sheet.Reader) ([]string, error) {
 // row's in-file keys in im.repeats.
 func (im *importer) firstPass(rd sheet.Reader, headers []string) error {
 	im.repeats = pipeline.NewRepeats(im.opts.KeysPerRead)
-	count, plainSSN, err := im.recordKeys(rd, headers)
+	count, needsHasher, err := im.recordKeys(rd, headers)
 	switch {
 	case err != nil:
 		return err
-	case plainSSN && im.opts.SSN == nil:
+	case needsHasher:
 		return ErrNoSSNHasher
 	}
 	im.rows0 = count
@@ -377,7 +375,7 @@ func (im *importer) moreRounds(ctx context.Context, r io.ReaderAt, size int64, h
 // costly part of a key (an identity number's check and hash, the filter's
 // probes) is done on a goroutine of its own, so that it overlaps the
 // reading.
-func (im *importer) recordKeys(rd sheet.Reader, headers []string) (count int, plainSSN bool, err error) {
+func (im *importer) recordKeys(rd sheet.Reader, headers []string) (count int, needsHasher bool, err error) {
 	values := make(chan []keyValue, 4)
 	done := make(chan struct{})
 	go func() {
@@ -390,10 +388,10 @@ func (im *importer) recordKeys(rd sheet.Reader, headers []string) (count int, pl
 			}
 		}
 	}()
-	count, plainSSN, err = im.countRows(rd, headers, values)
+	count, needsHasher, err = im.countRows(rd, headers, values)
 	close(values)
 	<-done
-	return count, plainSSN, err
+	return count, needsHasher, err
 }
 
 // keyValue is the value of a key column in one row.
@@ -403,10 +401,15 @@ type keyValue struct {
 }
 
 // countRows is the reading half of recordKeys: it sends the values of the
-// key columns to values, in batches.
-func (im *importer) countRows(rd sheet.Reader, headers []string, values chan<- []keyValue) (count int, plainSSN bool, err error) {
+// key columns to values, in batches. needsHasher reports a plain identity
+// number in an import without an SSN hasher.
+func (im *importer) countRows(rd sheet.Reader, headers []string, values chan<- []keyValue) (count int, needsHasher bool, err error) {
 	const batchSize = 1024
 	batch := make([]keyValue, 0, batchSize)
+	blankHeader := make([]bool, len(headers))
+	for i, h := range headers {
+		blankHeader[i] = strings.TrimSpace(h) == ""
+	}
 	for rd.Next() {
 		row := rd.Row()
 		empty := true
@@ -415,7 +418,7 @@ func (im *importer) countRows(rd sheet.Reader, headers []string, values chan<- [
 				continue
 			}
 			empty = false
-			if i >= len(headers) || strings.TrimSpace(headers[i]) == "" {
+			if i >= len(headers) || blankHeader[i] {
 				return 0, false, validate.New(validate.CodeEmptyHeader, validate.Where{Row: row.Number, Column: validate.ColumnLetter(i)})
 			}
 		}
@@ -435,8 +438,8 @@ func (im *importer) countRows(rd sheet.Reader, headers []string, values chan<- [
 			if issue != nil || v == "" {
 				continue
 			}
-			if b.col.name == "ssn" && !customer.IsSSNHash(v) {
-				plainSSN = true
+			if b.col.name == "ssn" && im.opts.SSN == nil && !customer.IsSSNHash(v) {
+				needsHasher = true
 			}
 			// v is a string: it stays valid when the reader reuses the
 			// row's cells.
@@ -449,7 +452,7 @@ func (im *importer) countRows(rd sheet.Reader, headers []string, values chan<- [
 	if len(batch) > 0 {
 		values <- batch
 	}
-	return count, plainSSN, rd.Err()
+	return count, needsHasher, rd.Err()
 }
 
 // rejectedErrorsHeader is the trailing column of a rejected-rows workbook;
@@ -489,11 +492,9 @@ func (im *importer) bindHeaders(ctx context.Context, headers []string) (validate
 		return validate.New(validate.CodeMixedSchemas, validate.Where{Row: 1}).
 			WithParams(validate.Params{Name: sawPerson + sawCompany}), false
 	}
-	var ssnRule validate.Rule
-	if im.opts.SSN != nil {
-		ssnRule = validate.NationalIDRule(im.opts.SSNCountry, im.now)
-	}
-	im.schema = newSchema(kind, &schemaOptions{phoneRegion: im.opts.PhoneRegion, ssnRule: ssnRule})
+	// The ssn column has no rule: keyOf checks and hashes the number once,
+	// for the in-file key and for planning.
+	im.schema = newSchema(kind, &schemaOptions{phoneRegion: im.opts.PhoneRegion})
 	seen := map[string]int{}
 	for i, h := range headers {
 		where := validate.Where{Row: 1, Column: validate.ColumnLetter(i), Header: h}
@@ -548,7 +549,6 @@ func (im *importer) bindHeaders(ctx context.Context, headers []string) (validate
 	var fields [maxIndex + 1]int
 	for _, b := range im.cols {
 		if b.col.name == "address:" {
-			im.addressCols++
 			if fields[b.n]++; fields[b.n] == len(addressFields) {
 				im.fullAddresses = append(im.fullAddresses, b.n)
 			}
@@ -779,7 +779,7 @@ func (im *importer) item(number int, cells []sheet.Cell) pipeline.Item {
 		b := &im.cols[i]
 		v, issue := im.cellValue(b, cells, r.where)
 		r.vals[i] = cellText{v: v, issue: issue}
-		if issue == nil && b.rule != nil && b.col.name != "ssn" && !blank(b, v) {
+		if issue == nil && b.rule != nil && !blank(b, v) {
 			c := &r.vals[i]
 			f := validate.Field{Name: b.header, Secret: b.col.secret, Rule: b.rule}
 			out, is, ok := f.Check(cellWhere(r.where, b), v)
@@ -947,7 +947,7 @@ func (im *importer) plan(ctx context.Context, r *row) (pipeline.Plan, []validate
 		return pipeline.Plan{}, nil, err
 	}
 	issues = append(issues, more...)
-	if hasErrors(issues) {
+	if validate.AnyError(issues) {
 		return pipeline.Plan{}, issues, nil
 	}
 	if err := im.ensureGroups(ctx, p); err != nil {
@@ -1051,7 +1051,7 @@ func (im *importer) patch(existing *customer.Customer, r *row) (*rowPatch, []val
 				continue
 			}
 		case "ssn":
-			if customer.IsSSNHash(v) {
+			if ssn == nil { // keyOf found a hash, not a plain number
 				if !im.opts.StrictSSN && existing != nil && existing.Identifiers.SSNHash == v {
 					continue // an unedited export: nothing to do
 				}
@@ -1063,8 +1063,14 @@ func (im *importer) patch(existing *customer.Customer, r *row) (*rowPatch, []val
 				continue
 			}
 			if existing != nil && existing.Identifiers.SSNHash != "" {
-				if ok, _ := im.opts.SSN.Match(ssn.info.Normalized, existing.Identifiers.SSNHash); ok {
-					continue // the stored number, perhaps under an older key
+				// The stored number: under the current key it is the hash
+				// keyOf made; under an older one, Match hashes again.
+				stored := existing.Identifiers.SSNHash
+				if subtle.ConstantTimeCompare([]byte(stored), []byte(ssn.hash)) == 1 {
+					continue
+				}
+				if ok, _ := im.opts.SSN.Match(ssn.info.Normalized, stored); ok {
+					continue
 				}
 			}
 			b.col.set(p, b.param, ssn.hash)
@@ -1262,13 +1268,4 @@ func (im *importer) ensureGroups(ctx context.Context, p *rowPatch) error {
 		im.created[id] = true
 	}
 	return nil
-}
-
-func hasErrors(issues []validate.Issue) bool {
-	for _, is := range issues {
-		if is.Severity == validate.Error {
-			return true
-		}
-	}
-	return false
 }

@@ -616,3 +616,21 @@ func TestAStoredValueTheRulesNowRefuseIsKeptWhileItsCellIsUnedited(t *testing.T)
 		t.Fatalf("the edited row: %+v, issues %v; want it rejected for cell D2", res.Progress, is)
 	}
 }
+
+func TestTheStoredNumberUnderAnOlderKeyChangesNothing(t *testing.T) {
+	store, existing := newColumnFixture(t) // its hash made with key t1
+	rotated, err := customer.NewSSNHasher(customer.SSNKey{ID: "t3", Secret: bytes.Repeat([]byte{3}, 32)},
+		customer.SSNKey{ID: "t1", Secret: bytes.Repeat([]byte{42}, 32)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := workbook(t, "Person Customers", []string{"id", "ssn"}, []any{existing.ID, existingSSN})
+	res, err := importBytes(t, store, file, excelio.ImportOptions{SSN: rotated})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := store.Get(context.Background(), existing.ID)
+	if res.Unchanged != 1 || res.Report.Len() != 0 || got.Identifiers.SSNHash != existing.Identifiers.SSNHash {
+		t.Fatalf("%+v, issues %v, stored hash %q; want the row unchanged and the t1 hash kept", res.Progress, issueCodes(res), got.Identifiers.SSNHash)
+	}
+}

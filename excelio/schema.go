@@ -339,20 +339,12 @@ func newSchema(kind customer.Kind, opts *schemaOptions) *Schema {
 				p.Groups[param] = v == "true"
 			}},
 	)
-	if opts.ssnRule != nil {
-		for _, c := range cols {
-			if c.name == "ssn" {
-				c.rule = opts.ssnRule
-			}
-		}
-	}
 	return &Schema{kind: kind, columns: cols}
 }
 
 // schemaOptions are the import settings the schema's rules depend on.
 type schemaOptions struct {
 	phoneRegion string
-	ssnRule     validate.Rule
 }
 
 // columnFor returns the kind and rule of an address field column, which

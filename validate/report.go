@@ -123,6 +123,17 @@ func (r *Report) Warnings() int { return r.warnings }
 // HasErrors reports whether any issue with severity Error was added.
 func (r *Report) HasErrors() bool { return r.errors > 0 }
 
+// AnyError reports whether any of issues has severity Error: whether they
+// reject the row or record they were found in.
+func AnyError(issues []Issue) bool {
+	for _, is := range issues {
+		if is.Severity == Error {
+			return true
+		}
+	}
+	return false
+}
+
 // Dropped returns how many issues were counted but not kept because of
 // Limit.
 func (r *Report) Dropped() int { return r.dropped }

@@ -169,3 +169,20 @@ func TestReportErr(t *testing.T) {
 		t.Error("an error dropped by Limit vanished from Err")
 	}
 }
+
+func TestAnyErrorIgnoresWarnings(t *testing.T) {
+	warning := New(CodeGenerateIgnored, Where{})
+	failure := New(CodeRequired, Where{})
+	for _, tc := range []struct {
+		issues []Issue
+		want   bool
+	}{
+		{nil, false},
+		{[]Issue{warning}, false},
+		{[]Issue{warning, failure}, true},
+	} {
+		if got := AnyError(tc.issues); got != tc.want {
+			t.Errorf("AnyError(%v) = %v, want %v", tc.issues, got, tc.want)
+		}
+	}
+}

@@ -50,11 +50,9 @@ func (im *importer) assign(ctx context.Context, ga *GroupAssignment) error {
 		rep.Add(validate.New(code, ga.Where).WithParams(validate.Params{Name: name}))
 	}
 	rep.Add(ga.Issues...)
-	for _, is := range ga.Issues {
-		if is.Severity == validate.Error {
-			counts.Rejected++
-			return nil
-		}
+	if validate.AnyError(ga.Issues) {
+		counts.Rejected++
+		return nil
 	}
 	if im.groups == nil {
 		counts.Refused++

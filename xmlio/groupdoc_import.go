@@ -196,10 +196,6 @@ type groupImporter struct {
 	outcome   map[*GroupRecord]int // index into res.Outcomes
 }
 
-func groupHasError(issues []validate.Issue) bool {
-	return slices.ContainsFunc(issues, func(is validate.Issue) bool { return is.Severity == validate.Error })
-}
-
 // plan decides each record's action and returns the group operations.
 func (im *groupImporter) plan(recs []*GroupRecord) []groups.Op {
 	res := im.res
@@ -210,7 +206,7 @@ func (im *groupImporter) plan(recs []*GroupRecord) []groups.Op {
 	for _, rec := range recs {
 		res.Report.Add(rec.Issues...)
 		id := rec.Group.ID
-		bad := groupHasError(rec.Issues)
+		bad := validate.AnyError(rec.Issues)
 		if first := seen[id]; first != nil && id != "" {
 			res.Report.Add(validate.New(validate.CodeDuplicateInFile, rec.Where).WithField("group-id").
 				WithParams(validate.Params{Name: "group-id " + id, OtherRecord: first.Where.Record}))
@@ -502,7 +498,7 @@ func (im *groupImporter) assignments(ctx context.Context, store groups.Store, as
 	for _, ga := range assigns {
 		counts.Read++
 		rep.Add(ga.Issues...)
-		if groupHasError(ga.Issues) {
+		if validate.AnyError(ga.Issues) {
 			counts.Rejected++
 			continue
 		}

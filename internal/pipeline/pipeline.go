@@ -254,10 +254,7 @@ func Run(ctx context.Context, repo customer.Repository, items iter.Seq2[Item, er
 	if opts.Progress != nil {
 		opts.Progress(r.res.Progress)
 	}
-	if err != nil {
-		return r.res, err
-	}
-	return r.res, nil
+	return r.res, err
 }
 
 type runner struct {
@@ -327,7 +324,7 @@ func (r *runner) item(ctx context.Context, it Item) error {
 		}
 	}
 	var plan Plan
-	if !hasError(issues) && it.Plan != nil {
+	if !validate.AnyError(issues) && it.Plan != nil {
 		p, more, err := it.Plan(ctx)
 		if err != nil {
 			return r.fatal(it.Where, err)
@@ -336,7 +333,7 @@ func (r *runner) item(ctx context.Context, it Item) error {
 		issues = append(issues, more...)
 	}
 	r.res.Report.Add(issues...)
-	if hasError(issues) || plan.Action == 0 {
+	if validate.AnyError(issues) || plan.Action == 0 {
 		plan.Action = ActionReject
 	}
 	if plan.Action == ActionReject {
@@ -474,13 +471,4 @@ func (r *runner) finish() {
 	case r.res.Valid == 0:
 		r.res.Report.Add(validate.New(validate.CodeNoValidRows, validate.Where{}))
 	}
-}
-
-func hasError(issues []validate.Issue) bool {
-	for _, is := range issues {
-		if is.Severity == validate.Error {
-			return true
-		}
-	}
-	return false
 }
