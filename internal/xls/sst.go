@@ -56,7 +56,6 @@ func (x *Reader) readSST() error {
 // their declared ANSI code page there instead; for those code pages the
 // bytes are decoded as the file says.
 func (x *Reader) setCodePage(cp int) {
-	x.codepage = cp
 	var cm *charmap.Charmap
 	switch cp {
 	case 1250:

@@ -122,7 +122,7 @@ func Open(r io.ReaderAt, size int64, limits core.Limits) (x *Reader, err error) 
 	if wb.Size > limits.MaxUnpacked {
 		return nil, &core.LimitError{Limit: "MaxUnpacked", Max: limits.MaxUnpacked, Where: fmt.Sprintf("the workbook stream (%d bytes)", wb.Size)}
 	}
-	x = &Reader{limits: limits, stream: wb, size: wb.Size, codepage: 1200}
+	x = &Reader{limits: limits, stream: wb, size: wb.Size}
 	x.rec.reset(io.NewSectionReader(wb, 0, wb.Size), 0)
 	if err := x.readGlobals(); err != nil {
 		return nil, err
@@ -240,7 +240,6 @@ type Reader struct {
 	stream   *mscfb.File
 	size     int64
 	rec      records
-	codepage int
 	cp       *[256]rune // the 8-bit code page, nil for Latin-1
 	date1904 bool
 	formats  map[int]string // number format codes by id
@@ -409,7 +408,7 @@ func (x *Reader) startSheet() error {
 		return corrupt("the worksheet %q does not start with a worksheet BOF record", x.sheet)
 	}
 	x.strCell = -1
-	x.maxCellBy = x.limits.MaxCellChars * 4
+	x.maxCellBy = x.limits.MaxCellChars * utf8.UTFMax
 	return nil
 }
 

@@ -510,8 +510,8 @@ var errTooLong = errors.New("text too long")
 
 // appendText appends the character data at pos (entities replaced, CDATA
 // sections taken literally, comments dropped) to dst, stopping before the
-// next tag. It returns errTooLong as soon as dst would pass max bytes.
-func (s *scanner) appendText(dst []byte, max int) ([]byte, error) {
+// next tag. It returns errTooLong as soon as dst would pass limit bytes.
+func (s *scanner) appendText(dst []byte, limit int) ([]byte, error) {
 	for {
 		chunk := s.buf[s.pos:s.end]
 		i := bytes.IndexByte(chunk, '<')
@@ -523,7 +523,7 @@ func (s *scanner) appendText(dst []byte, max int) ([]byte, error) {
 			i = a
 		}
 		if i < 0 {
-			if len(dst)+len(chunk) > max {
+			if len(dst)+len(chunk) > limit {
 				return dst, errTooLong
 			}
 			dst = append(dst, chunk...)
@@ -537,7 +537,7 @@ func (s *scanner) appendText(dst []byte, max int) ([]byte, error) {
 			}
 			continue
 		}
-		if len(dst)+i > max {
+		if len(dst)+i > limit {
 			return dst, errTooLong
 		}
 		dst = append(dst, chunk[:i]...)
@@ -573,15 +573,15 @@ func (s *scanner) appendText(dst []byte, max int) ([]byte, error) {
 			for {
 				k := bytes.Index(s.buf[s.pos:s.end], []byte("]]>"))
 				if k >= 0 {
-					if len(dst)+k > max {
+					if len(dst)+k > limit {
 						return dst, errTooLong
 					}
 					dst = append(dst, s.buf[s.pos:s.pos+k]...)
 					s.pos += k + 3
 					break
 				}
-				take := max0(s.end - s.pos - 2)
-				if len(dst)+take > max {
+				take := max(s.end-s.pos-2, 0)
+				if len(dst)+take > limit {
 					return dst, errTooLong
 				}
 				dst = append(dst, s.buf[s.pos:s.pos+take]...)
@@ -602,13 +602,6 @@ func (s *scanner) appendText(dst []byte, max int) ([]byte, error) {
 			return dst, nil
 		}
 	}
-}
-
-func max0(n int) int {
-	if n < 0 {
-		return 0
-	}
-	return n
 }
 
 // skip skips the rest of the element whose start tag was just read.
@@ -632,7 +625,7 @@ func (s *scanner) skip() error {
 // appendStringItem appends the text of a string item (a shared string's
 // <si> or an inline <is>, whose start tag was just read): the <t> elements,
 // directly or within rich-text runs <r>, without the phonetic runs <rPh>.
-func (s *scanner) appendStringItem(dst []byte, max int) ([]byte, error) {
+func (s *scanner) appendStringItem(dst []byte, limit int) ([]byte, error) {
 	if s.self {
 		return dst, nil
 	}
@@ -655,7 +648,7 @@ func (s *scanner) appendStringItem(dst []byte, max int) ([]byte, error) {
 				if s.self {
 					continue
 				}
-				if dst, err = s.appendText(dst, max); err != nil {
+				if dst, err = s.appendText(dst, limit); err != nil {
 					return dst, err
 				}
 			case "rPh", "phoneticPr", "rPr", "extLst":

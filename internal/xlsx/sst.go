@@ -22,7 +22,7 @@ func (t *sharedStrings) read(p *pkg, name string) error {
 	s := p.scanner(rc, name)
 	var sb core.SharedStringsBuilder
 	var item []byte
-	maxBytes := lim.MaxCellChars * utf8UTFMax
+	maxBytes := lim.MaxCellChars * utf8.UTFMax
 	for {
 		k, err := s.next()
 		if err != nil {

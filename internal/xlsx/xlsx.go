@@ -18,6 +18,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/impexkit/impex/internal/sheet/core"
 )
@@ -377,7 +378,7 @@ func (x *Reader) open() error {
 			return err
 		}
 	}
-	x.maxCellBy = x.limits.MaxCellChars * utf8UTFMax
+	x.maxCellBy = x.limits.MaxCellChars * utf8.UTFMax
 	rc, err := p.open(x.part)
 	if err != nil {
 		return err
@@ -386,8 +387,6 @@ func (x *Reader) open() error {
 	x.s = p.scanner(x.rc, x.part)
 	return nil
 }
-
-const utf8UTFMax = 4
 
 type sheetEntry struct{ name, rid string }
 
