@@ -201,7 +201,6 @@ type importer struct {
 	cols     []boundColumn
 	idCol    int // index into cols, -1 when absent
 	emailCol int
-	present  map[string]bool // column names (patterns by prefix) present
 	// missingForNew are the columns a new customer needs that the file
 	// lacks; fullAddresses the address numbers with every field's column.
 	missingForNew []string
@@ -256,7 +255,7 @@ func newImporter(ctx context.Context, r io.ReaderAt, size int64, repo customer.R
 	if opts.PhoneRegion == "" {
 		opts.PhoneRegion = "FI"
 	}
-	im := &importer{repo: repo, opts: opts, idCol: -1, emailCol: -1, present: map[string]bool{},
+	im := &importer{repo: repo, opts: opts, idCol: -1, emailCol: -1,
 		now: opts.Now, newCards: map[string]bool{}, created: map[string]bool{}, pending: map[int][]sheet.Cell{}}
 	if im.now == nil {
 		im.now = time.Now
@@ -496,6 +495,7 @@ func (im *importer) bindHeaders(ctx context.Context, headers []string) (validate
 	// for the in-file key and for planning.
 	im.schema = newSchema(kind, &schemaOptions{phoneRegion: im.opts.PhoneRegion})
 	seen := map[string]int{}
+	present := map[string]bool{} // column names (patterns by prefix)
 	for i, h := range headers {
 		where := validate.Where{Row: 1, Column: validate.ColumnLetter(i), Header: h}
 		if strings.TrimSpace(h) == "" {
@@ -538,11 +538,11 @@ func (im *importer) bindHeaders(ctx context.Context, headers []string) (validate
 		case "email":
 			im.emailCol = len(im.cols)
 		}
-		im.present[col.name] = true
+		present[col.name] = true
 		im.cols = append(im.cols, b)
 	}
 	for _, c := range im.schema.columns {
-		if c.requiredNew && !im.present[c.name] {
+		if c.requiredNew && !present[c.name] {
 			im.missingForNew = append(im.missingForNew, c.name)
 		}
 	}
