@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"slices"
 	"strings"
 	"time"
 )
@@ -171,22 +172,13 @@ func (f *Filter) Match(c *Customer) bool {
 	if f.Group != "" && !c.InGroup(f.Group) {
 		return false
 	}
-	if f.Lists != nil && !contains(f.Lists, c.List) {
+	if f.Lists != nil && !slices.Contains(f.Lists, c.List) {
 		return false
 	}
 	if q := strings.TrimSpace(f.Search); q != "" {
 		return matchesSearch(c, strings.ToLower(q))
 	}
 	return true
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // SearchFields returns the texts a free-text search looks in.
