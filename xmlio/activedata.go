@@ -754,7 +754,7 @@ func ImportActiveData(ctx context.Context, repo customer.Repository, r io.Reader
 	}
 	d := NewActiveDataDecoder(r, DecodeOptions{Document: opts.Document, Limits: opts.Limits})
 	if err := d.Begin(); err != nil {
-		activeDataAddDocError(&res.Report, err)
+		addDocError(&res.Report, err)
 		return res, err
 	}
 	var readErr error
@@ -780,17 +780,10 @@ func ImportActiveData(ctx context.Context, repo customer.Repository, r io.Reader
 		err = readErr
 	}
 	if err != nil {
-		activeDataAddDocError(&res.Report, err)
+		addDocError(&res.Report, err)
 		return res, err
 	}
 	return res, nil
-}
-
-func activeDataAddDocError(rep *validate.Report, err error) {
-	var de *DocumentError
-	if errors.As(err, &de) {
-		rep.Add(de.Issue)
-	}
 }
 
 // activeDataItemOf turns a record into a pipeline item.

@@ -106,14 +106,7 @@ func (e *Encoder) WriteCustomer(c *customer.Customer) error {
 	if e.doc != DocCustomers && e.doc != DocCustomerList {
 		return fmt.Errorf("%w: a %s document has no customers of this kind", ErrOrder, e.doc)
 	}
-	if e.assigns {
-		return fmt.Errorf("%w: customers come before group assignments", ErrOrder)
-	}
-	if err := e.start(); err != nil {
-		return err
-	}
-	e.customer(c, e.doc == DocCustomers, nil)
-	return e.err
+	return e.writeCustomerGroups(c, nil)
 }
 
 // writeCustomerGroups is WriteCustomer with a filter on the memberships

@@ -29,8 +29,7 @@ var ErrGroupValue = errors.New("xmlio: customer group not valid in customergroup
 // and numbers with the text they were read from (groups.Number.Text), so
 // 200.0 stays 200.0. Create it with NewGroupEncoder and finish with Close.
 type GroupEncoder struct {
-	e       Encoder
-	assigns bool
+	e Encoder // e.assigns: a group assignment was written
 }
 
 // NewGroupEncoder returns an encoder writing to w.
@@ -45,7 +44,7 @@ func NewGroupEncoder(w io.Writer) *GroupEncoder {
 // is written), ErrOrder after a group assignment or Close, and write
 // errors.
 func (g *GroupEncoder) WriteGroup(grp *groups.Group) error {
-	if g.assigns {
+	if g.e.assigns {
 		return fmt.Errorf("%w: customer groups come before group assignments", ErrOrder)
 	}
 	if err := groupCheckForXSD(grp); err != nil {
@@ -80,7 +79,7 @@ func (g *GroupEncoder) WriteGroup(grp *groups.Group) error {
 // ErrGroupValue for an ID the schema cannot carry, ErrOrder after a group
 // assignment or Close, and write errors.
 func (g *GroupEncoder) WriteGroupDelete(id string) error {
-	if g.assigns {
+	if g.e.assigns {
 		return fmt.Errorf("%w: customer groups come before group assignments", ErrOrder)
 	}
 	if why := groupBadString(id, groupMaxString); why != "" {
@@ -114,7 +113,7 @@ func (g *GroupEncoder) WriteGroupAssignment(a GroupAssignment) error {
 	if err := e.start(); err != nil {
 		return err
 	}
-	g.assigns = true
+	e.assigns = true
 	e.raw("    <group-assignment")
 	if a.Delete {
 		e.raw(` mode="delete"`)

@@ -117,10 +117,7 @@ func ImportGroups(ctx context.Context, store groups.Store, r io.Reader, opts Gro
 	}
 	dec := NewGroupDecoder(r, DecodeOptions{Document: opts.Document, Limits: opts.Limits})
 	fail := func(err error) (*GroupImportResult, error) {
-		var de *DocumentError
-		if errors.As(err, &de) {
-			res.Report.Add(de.Issue)
-		}
+		addDocError(&res.Report, err)
 		return res, err
 	}
 	if err := dec.Begin(); err != nil {
