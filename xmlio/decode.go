@@ -178,37 +178,15 @@ func (d *Decoder) Next() (Record, error) {
 	if _, err := d.Document(); err != nil {
 		return nil, err
 	}
-	for {
-		k := d.next()
-		switch k {
-		case xmlscan.None:
-			if d.err == io.EOF {
-				return nil, io.EOF
-			}
-			return nil, d.err
-		case xmlscan.CharData:
-			if !blank(d.sc.Text()) {
-				if d.closed {
-					d.err = d.fatal(validate.CodeXMLSyntax, ErrStructure, "text after the root element")
-					return nil, d.err
-				}
-				d.docIssue(validate.New(validate.CodeXMLUnknownElement, d.here(d.root)).WithParams(validate.Params{Name: "text"}))
-			}
-		case xmlscan.EndElement:
-			d.closed = true
-		case xmlscan.StartElement:
-			if d.closed {
-				d.err = d.fatal(validate.CodeXMLSyntax, ErrStructure, "a second root element")
+	for nextChild(d) {
+		if rec := d.record(); rec != nil {
+			if d.err != nil && d.err != io.EOF {
 				return nil, d.err
 			}
-			if rec := d.record(); rec != nil {
-				if d.err != nil && d.err != io.EOF {
-					return nil, d.err
-				}
-				return rec, nil
-			}
+			return rec, nil
 		}
 	}
+	return nil, d.err
 }
 
 // All yields the records of the document in order, stopping at the first
