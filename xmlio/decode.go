@@ -319,6 +319,17 @@ func attr(sc *xmlscan.Scanner, local string) ([]byte, bool) {
 	return nil, false
 }
 
+// deleteMode reads the mode attribute of the element the record started
+// at: present, it asks for a delete, and any value but "delete" is
+// reported at path.
+func (r rec) deleteMode(path string) bool {
+	mode, ok := attr(r.d.sc, "mode")
+	if ok && string(mode) != "delete" {
+		r.add(validate.CodeInvalidValue, path, "mode", string(mode), validate.Params{Name: "mode", Expected: "delete"})
+	}
+	return ok
+}
+
 // lang returns the current element's xml:lang.
 func lang(sc *xmlscan.Scanner) string {
 	for _, a := range sc.Attrs() {

@@ -18,12 +18,7 @@ func (d *Decoder) customer() *CustomerRecord {
 		p.Give(customer.FieldNumber)
 		r.checkLen("", "customer-no", p.Set.Number, validate.MaxXSDCustomerNo)
 	}
-	if mode, ok := attr(d.sc, "mode"); ok {
-		if string(mode) != "delete" {
-			r.add(validate.CodeInvalidValue, "", "mode", string(mode), validate.Params{Name: "mode", Expected: "delete"})
-		}
-		out.Delete = true
-	}
+	out.Delete = r.deleteMode("")
 	out.Where = r.where
 	r.children("", func(name string) {
 		switch name {
@@ -470,12 +465,7 @@ func (d *Decoder) assignment() *GroupAssignment {
 			r.add(validate.CodeRequired, "", "customer-no", "", validate.Params{Name: "customer-no"})
 		}
 	}
-	if mode, ok := attr(d.sc, "mode"); ok {
-		if string(mode) != "delete" {
-			r.add(validate.CodeInvalidValue, "", "mode", string(mode), validate.Params{Name: "mode", Expected: "delete"})
-		}
-		out.Delete = true
-	}
+	out.Delete = r.deleteMode("")
 	switch {
 	case out.GroupID == "" && out.CustomerNo == "":
 		r.add(validate.CodeXMLMissing, "", "group-id", "", validate.Params{Name: "group-id, customer-no"})
@@ -508,12 +498,7 @@ func (d *Decoder) listEntry() *ListRecord {
 	if !ok || len(bytes.TrimSpace(id)) == 0 {
 		r.add(validate.CodeXMLMissing, "", "list-id", "", validate.Params{Name: "list-id"})
 	}
-	if mode, ok := attr(d.sc, "mode"); ok {
-		if string(mode) != "delete" {
-			r.add(validate.CodeInvalidValue, "", "mode", string(mode), validate.Params{Name: "mode", Expected: "delete"})
-		}
-		out.Delete = true
-	}
+	out.Delete = r.deleteMode("")
 	d.listSettings(r, "", &out.Settings)
 	return out
 }

@@ -268,12 +268,7 @@ func (g *GroupDecoder) group() *GroupRecord {
 		r.add(validate.CodeXMLMissing, "@group-id", "group-id", "", validate.Params{Name: "group-id"})
 	}
 	grp.Name = grp.ID
-	if mode, ok := attr(d.sc, "mode"); ok {
-		if string(mode) != "delete" {
-			r.add(validate.CodeInvalidValue, "@mode", "mode", string(mode), validate.Params{Name: "mode", Expected: "delete"})
-		}
-		out.Delete = true
-	}
+	out.Delete = r.deleteMode("@mode")
 	var seen struct{ desc, rule, attrs bool }
 	again := func(name string) {
 		r.add(validate.CodeXMLUnknownElement, name, "", "", validate.Params{Name: name + " (a second time)"})

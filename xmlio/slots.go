@@ -125,7 +125,6 @@ func slotRec(d *Decoder, n int, issues *[]validate.Issue) rec {
 
 // slotAttrs reads the identifying attributes shared by both records.
 func slotAttrs(r rec, required []string, set map[string]*string) bool {
-	del := false
 	for _, a := range r.d.sc.Attrs() {
 		if len(a.Prefix) > 0 {
 			continue
@@ -134,13 +133,8 @@ func slotAttrs(r rec, required []string, set map[string]*string) bool {
 		if p, ok := set[name]; ok {
 			*p = string(a.Value)
 		}
-		if name == "mode" {
-			if string(a.Value) != "delete" {
-				r.add(validate.CodeInvalidValue, "@mode", "mode", string(a.Value), validate.Params{Name: "mode", Expected: "delete"})
-			}
-			del = true
-		}
 	}
+	del := r.deleteMode("@mode")
 	for _, name := range required {
 		if *set[name] == "" {
 			r.add(validate.CodeXMLMissing, "@"+name, name, "", validate.Params{Name: name})
