@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"iter"
 	"os"
 	"slices"
@@ -941,7 +942,7 @@ func (im *importer) plan(ctx context.Context, r *row) (pipeline.Plan, []validate
 	if len(p.addresses) > 0 || len(p.removeAddress) > 0 {
 		next.Addresses = applyAddresses(next.Addresses, p.addresses, p.removeAddress)
 	}
-	issues = append(issues, im.generateCards(ctx, existing, next, p, where)...)
+	issues = append(issues, im.generateCards(ctx, existing, next, p)...)
 	more, err := im.checkKeys(ctx, existing, next, p, where)
 	if err != nil {
 		return pipeline.Plan{}, nil, err
@@ -1045,9 +1046,9 @@ func (im *importer) patch(existing *customer.Customer, r *row) (*rowPatch, []val
 			if cards.IsGenerate(v) {
 				n, _ := positive(b.param)
 				if p.generate == nil {
-					p.generate = map[int]bool{}
+					p.generate = map[int]validate.Where{}
 				}
-				p.generate[n-1] = true
+				p.generate[n-1] = cw
 				continue
 			}
 		case "ssn":
@@ -1119,28 +1120,17 @@ func sameAsStored(b *boundColumn, c *customer.Customer, v string) bool {
 
 // generateCards fills generate() cells for customers that may get them,
 // and warns for the others.
-func (im *importer) generateCards(ctx context.Context, existing, next *customer.Customer, p *rowPatch, where validate.Where) []validate.Issue {
+func (im *importer) generateCards(ctx context.Context, existing, next *customer.Customer, p *rowPatch) []validate.Issue {
 	if len(p.generate) == 0 {
 		return nil
 	}
 	var issues []validate.Issue
-	idx := make([]int, 0, len(p.generate))
-	for i := range p.generate {
-		idx = append(idx, i)
-	}
-	slices.Sort(idx)
 	had := 0
 	if existing != nil {
 		had = len(existing.Identifiers.Cards)
 	}
-	for _, i := range idx {
-		cw := where
-		cw.Header = "customerCard:" + strconv.Itoa(i+1)
-		for _, b := range im.cols {
-			if b.header == cw.Header {
-				cw.Column = validate.ColumnLetter(b.index)
-			}
-		}
+	for _, i := range slices.Sorted(maps.Keys(p.generate)) {
+		cw := p.generate[i]
 		if !cards.MayGenerate(existing == nil, had) {
 			issues = append(issues, validate.New(validate.CodeGenerateIgnored, cw).WithField(cw.Header))
 			continue

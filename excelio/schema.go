@@ -71,7 +71,7 @@ type rowPatch struct {
 	addresses []addressCell
 	// removeAddress holds the address numbers whose cells are all empty.
 	removeAddress map[int]bool
-	generate      map[int]bool // card indexes (0-based) asking for generate()
+	generate      map[int]validate.Where // the cells asking for generate(), by card index (0-based)
 }
 
 // addressCell is one address column's value in a row: field is an index
