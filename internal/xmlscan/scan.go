@@ -194,10 +194,7 @@ func (s *Scanner) LeafText() (text []byte, ok bool, err error) {
 		return nil, false, nil
 	}
 	if s.pendingEnd {
-		s.pendingEnd = false
-		s.attrs = s.attrs[:0]
-		s.kind = EndElement
-		s.pop()
+		s.endPending()
 		return nil, true, nil
 	}
 	b := s.buf[s.pos:s.end]
@@ -219,11 +216,7 @@ func (s *Scanner) LeafText() (text []byte, ok bool, err error) {
 	}
 	s.tokStart = s.pos + i
 	s.kind, s.name, s.text = EndElement, b[i+2:j], nil
-	if c := bytes.IndexByte(s.name, ':'); c > 0 && c < len(s.name)-1 {
-		s.prefix, s.local = s.name[:c], s.name[c+1:]
-	} else {
-		s.prefix, s.local = nil, s.name
-	}
+	s.prefix, s.local = splitName(s.name) // checked when the element opened
 	s.attrs = s.attrs[:0]
 	s.pop()
 	s.pos += j + 1
@@ -292,10 +285,7 @@ func (s *Scanner) Next() (Kind, error) {
 		return None, s.err
 	}
 	if s.pendingEnd {
-		s.pendingEnd = false
-		s.attrs = s.attrs[:0]
-		s.kind = EndElement
-		s.pop()
+		s.endPending()
 		return EndElement, nil
 	}
 	for {
@@ -493,10 +483,26 @@ func (s *Scanner) qname(n []byte) (prefix, local []byte, ok bool) {
 		s.fail(ErrSyntax, fmt.Sprintf("name %q has more than one colon", n))
 		return nil, nil, false
 	}
-	if c == 0 || c == len(n)-1 {
-		return nil, n, true
+	prefix, local = splitName(n)
+	return prefix, local, true
+}
+
+// splitName splits a checked name at its colon. A colon at either end
+// belongs to the local name, as encoding/xml has it.
+func splitName(n []byte) (prefix, local []byte) {
+	if c := bytes.IndexByte(n, ':'); c > 0 && c < len(n)-1 {
+		return n[:c], n[c+1:]
 	}
-	return n[:c], n[c+1:], true
+	return nil, n
+}
+
+// endPending makes the end of the self-closing element just read the
+// current token.
+func (s *Scanner) endPending() {
+	s.pendingEnd = false
+	s.attrs = s.attrs[:0]
+	s.kind = EndElement
+	s.pop()
 }
 
 func (s *Scanner) markup() (int, step) {
