@@ -100,17 +100,26 @@ type val struct {
 // Match reports whether s is a member under the rule. Days are counted as
 // of the Options clock. It does not allocate.
 func (c *Compiled) Match(s *Subject) bool {
-	e := env{s: s, c: s.Customer, opts: &c.opts}
-	if c.needClock {
-		e.today = instantDay(c.opts.now(), c.opts.location())
-	}
+	e := c.env(s, time.Time{}, false)
 	return c.match(&e)
 }
 
 // MatchAt is Match with the clock read as now.
 func (c *Compiled) MatchAt(s *Subject, now time.Time) bool {
-	e := env{s: s, c: s.Customer, opts: &c.opts, today: instantDay(now, c.opts.location())}
+	e := c.env(s, now, true)
 	return c.match(&e)
+}
+
+// env is the evaluation state for s: today is now's day when clock is
+// set, else the Options clock's when the rule counts days.
+func (c *Compiled) env(s *Subject, now time.Time, clock bool) env {
+	e := env{s: s, c: s.Customer, opts: &c.opts}
+	if clock {
+		e.today = instantDay(now, c.opts.location())
+	} else if c.needClock {
+		e.today = instantDay(c.opts.now(), c.opts.location())
+	}
+	return e
 }
 
 func (c *Compiled) match(e *env) bool {

@@ -49,16 +49,13 @@ type ConditionTrace struct {
 // Explain evaluates the rule for s as Match does, recording every condition.
 // Unlike Match it allocates.
 func (c *Compiled) Explain(s *Subject) *Explanation {
-	e := env{s: s, c: s.Customer, opts: &c.opts}
-	if c.needClock {
-		e.today = instantDay(c.opts.now(), c.opts.location())
-	}
+	e := c.env(s, time.Time{}, false)
 	return c.explain(&e)
 }
 
 // ExplainAt is Explain with the clock read as now.
 func (c *Compiled) ExplainAt(s *Subject, now time.Time) *Explanation {
-	e := env{s: s, c: s.Customer, opts: &c.opts, today: instantDay(now, c.opts.location())}
+	e := c.env(s, now, true)
 	return c.explain(&e)
 }
 
