@@ -210,19 +210,7 @@ func writeFileAtomically(out string, split bool, write func(io.Writer) error) er
 		}
 		path = filepath.Join(out, ".export.zip")
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".impex-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return writeAtomically(path, write)
 }
 
 // unzipInto unpacks dir/.export.zip into dir and removes it.

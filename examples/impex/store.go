@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -56,19 +57,25 @@ func openStore(path string, e *env) (*memstore.Store, error) {
 // directory, synced, then renamed over the old one, so a crash leaves
 // either the old store or the new one, never half of each.
 func saveStore(path string, s *memstore.Store) error {
+	return writeAtomically(path, func(f io.Writer) error {
+		w := bufio.NewWriterSize(f, 1<<20)
+		if err := json.NewEncoder(w).Encode(storeFile{Format: storeFormat, Snapshot: s.Snapshot()}); err != nil {
+			return err
+		}
+		return w.Flush()
+	})
+}
+
+// writeAtomically writes path through write: into a temporary file in the
+// same directory, synced, then renamed over path.
+func writeAtomically(path string, write func(io.Writer) error) error {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return err
 	}
 	defer os.Remove(tmp.Name()) // a no-op after the rename
-	w := bufio.NewWriterSize(tmp, 1<<20)
-	enc := json.NewEncoder(w)
-	if err := enc.Encode(storeFile{Format: storeFormat, Snapshot: s.Snapshot()}); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := w.Flush(); err != nil {
+	if err := write(tmp); err != nil {
 		tmp.Close()
 		return err
 	}
