@@ -81,47 +81,53 @@ func (s *Set) MembersOf(ctx context.Context, repo customer.Repository, id string
 
 func preview(ctx context.Context, repo customer.Repository, opts PreviewOptions, now time.Time, match matcher) (PreviewResult, error) {
 	res := PreviewResult{At: now}
-	sub := Subject{Session: opts.Session, Request: opts.Request}
-	for cu, err := range repo.List(ctx, opts.Filter) {
-		if err != nil {
-			return res, err
-		}
-		res.Scanned++
-		if res.Scanned%4096 == 0 {
-			if err := ctx.Err(); err != nil {
-				return res, err
-			}
-		}
-		sub.Customer = cu
-		if match(&sub, now) {
+	n, err := scan(ctx, repo, opts, now, match, func(cu *customer.Customer, member bool) bool {
+		if member {
 			res.Matched++
 			if len(res.Members) < opts.Limit {
 				res.Members = append(res.Members, cu)
 			}
 		}
+		return true
+	})
+	res.Scanned = n
+	if err != nil {
+		return res, err
 	}
 	return res, ctx.Err()
 }
 
 func members(ctx context.Context, repo customer.Repository, opts PreviewOptions, now time.Time, match matcher) iter.Seq2[*customer.Customer, error] {
 	return func(yield func(*customer.Customer, error) bool) {
-		sub := Subject{Session: opts.Session, Request: opts.Request}
-		n := 0
-		for cu, err := range repo.List(ctx, opts.Filter) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
-			if n++; n%4096 == 0 {
-				if err := ctx.Err(); err != nil {
-					yield(nil, err)
-					return
-				}
-			}
-			sub.Customer = cu
-			if match(&sub, now) && !yield(cu, nil) {
-				return
-			}
+		_, err := scan(ctx, repo, opts, now, match, func(cu *customer.Customer, member bool) bool {
+			return !member || yield(cu, nil)
+		})
+		if err != nil {
+			yield(nil, err)
 		}
 	}
+}
+
+// scan evaluates repo's customers as of now, giving visit each one and
+// whether it is a member, until visit returns false. It returns how many
+// customers it read and the listing's or ctx's error.
+func scan(ctx context.Context, repo customer.Repository, opts PreviewOptions, now time.Time, match matcher,
+	visit func(cu *customer.Customer, member bool) bool) (int, error) {
+	sub := Subject{Session: opts.Session, Request: opts.Request}
+	n := 0
+	for cu, err := range repo.List(ctx, opts.Filter) {
+		if err != nil {
+			return n, err
+		}
+		if n++; n%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return n, err
+			}
+		}
+		sub.Customer = cu
+		if !visit(cu, match(&sub, now)) {
+			return n, nil
+		}
+	}
+	return n, nil
 }
