@@ -129,8 +129,7 @@ func slotAttrs(r rec, required []string, set map[string]*string) bool {
 		if len(a.Prefix) > 0 {
 			continue
 		}
-		name := string(a.Local)
-		if p, ok := set[name]; ok {
+		if p, ok := set[string(a.Local)]; ok {
 			*p = string(a.Value)
 		}
 	}
