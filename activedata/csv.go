@@ -7,6 +7,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"github.com/impexkit/impex"
 	"io"
 	"iter"
 	"slices"
@@ -16,38 +17,6 @@ import (
 	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/internal/pipeline"
 	"github.com/impexkit/impex/validate"
-)
-
-// The import machinery's types, shared with the other formats.
-type (
-	// Options are the import options every format shares: error policy,
-	// dry run, batch size, progress and per-row outcomes. Feeds have no
-	// import modes, so Mode must be ModeMerge or ModeUpdate, which both
-	// update existing customers only.
-	Options = pipeline.Options
-	// Result is what an import did: counts, row outcomes and every issue.
-	Result = pipeline.Result
-	// Progress is a snapshot of an import's counts.
-	Progress = pipeline.Progress
-	// RowOutcome is the plan or result for one row.
-	RowOutcome = pipeline.RowOutcome
-	// FatalError reports an import that could not finish.
-	FatalError = pipeline.FatalError
-)
-
-// The policies and actions, as the pipeline defines them.
-const (
-	ModeMerge  = pipeline.ModeMerge
-	ModeUpdate = pipeline.ModeUpdate
-
-	SkipInvalid  = pipeline.SkipInvalid
-	StopAtFirst  = pipeline.StopAtFirst
-	StopAfter    = pipeline.StopAfter
-	AllOrNothing = pipeline.AllOrNothing
-
-	ActionReject    = pipeline.ActionReject
-	ActionUpdate    = pipeline.ActionUpdate
-	ActionUnchanged = pipeline.ActionUnchanged
 )
 
 // Default limits of a CSV import; see Limits.
@@ -93,7 +62,10 @@ func (l Limits) withDefaults() Limits {
 // ImportOptions configure ImportCSV. The zero value updates customers of
 // the default list, skips invalid rows and applies the default Limits.
 type ImportOptions struct {
-	Options
+	// Options are the settings every import shares. Feeds have no import
+	// modes: Mode must be impex.ModeMerge or impex.ModeUpdate, which both
+	// update existing customers only.
+	impex.Options
 	// Document names the file in issue locations (validate.Where.Sheet),
 	// such as its file name.
 	Document string
@@ -103,43 +75,6 @@ type ImportOptions struct {
 	// Limits bound the file.
 	Limits Limits
 }
-
-// Errors of a CSV import that stop it before anything is applied. They
-// arrive wrapped in a *FileError.
-var (
-	// ErrMode: an import mode feeds do not have (replace, delete).
-	ErrMode = errors.New("activedata: feeds have no import modes")
-	// ErrHeader: the header row is missing, or names an unknown, foreign,
-	// duplicated or empty column, or lacks the customerNo column.
-	ErrHeader = errors.New("activedata: invalid header")
-	// ErrLimit: the file is larger, longer or wider than Limits allow.
-	ErrLimit = errors.New("activedata: file exceeds a limit")
-	// ErrFormat: the file is not UTF-8 CSV text.
-	ErrFormat = errors.New("activedata: not a CSV file")
-)
-
-// FileError reports a problem with a file as a whole: nothing of it was
-// applied. Issues are the file-level issues (also in the result's report);
-// Err is one of ErrMode, ErrHeader, ErrLimit, ErrFormat or ErrUnknownFeed,
-// possibly wrapped with detail, or the read error of the input.
-type FileError struct {
-	Issues []validate.Issue
-	Err    error
-}
-
-func (e *FileError) Error() string {
-	if len(e.Issues) == 0 {
-		return e.Err.Error()
-	}
-	s := e.Err.Error() + ": " + e.Issues[0].Error()
-	if len(e.Issues) > 1 {
-		s += fmt.Sprintf(" (and %d more)", len(e.Issues)-1)
-	}
-	return s
-}
-
-// Unwrap returns the sentinel error.
-func (e *FileError) Unwrap() error { return e.Err }
 
 // column is one column of a feed file.
 type column struct {
@@ -157,6 +92,7 @@ type csvFile struct {
 	comma rune
 	noCol int
 	width int // cells in the header row
+	rows  int // data rows, counted before the import
 	cols  []column
 	sheet string
 }
@@ -186,37 +122,47 @@ type csvFile struct {
 // does not start a new row.
 //
 // The file is read into memory, up to Limits.MaxBytes, and checked before
-// anything is applied: a problem with the file as a whole (Limits, not
-// UTF-8, a bad header) applies nothing and returns a *FileError, whose
-// issues the result's report holds too. Row problems reject rows as
-// opts.Policy says and are issues in the report; the error is then nil. A
-// repository failure or cancellation returns a *FatalError with the
-// result so far. An unknown feed returns a *FileError wrapping
-// ErrUnknownFeed, a mode other than merge or update one wrapping ErrMode,
-// and a read error of r one wrapping it.
-func ImportCSV(ctx context.Context, repo customer.Repository, set *FeedSet, feed string, r io.Reader, opts ImportOptions) (*Result, error) {
-	res := &Result{DryRun: opts.DryRun}
-	fail := func(err error, issues ...validate.Issue) (*Result, error) {
-		res.Report.Add(issues...)
-		return res, &FileError{Issues: issues, Err: err}
+// anything is applied. The result is never nil. A problem with the file as
+// a whole applies nothing and returns a *impex.FileError, whose issues the
+// result's report holds too: over a limit (impex.ErrTooLarge), not UTF-8
+// or not CSV (impex.ErrFormat), a bad header (impex.ErrHeader), an
+// unknown feed (ErrUnknownFeed), a mode other than merge or update
+// (impex.ErrMode), or a read error of r (wrapped, with
+// validate.CodeUnreadable). Row problems reject rows as opts.Policy says
+// and are issues in the report; the error is then nil. A repository
+// failure or cancellation returns a *impex.FatalError with the result so
+// far; errors.Is(err, context.Canceled) holds for a cancelled import.
+func ImportCSV(ctx context.Context, repo customer.Repository, set *FeedSet, feed string, r io.Reader, opts ImportOptions) (*impex.Result, error) {
+	res := &impex.Result{DryRun: opts.DryRun}
+	fail := func(err error) (*impex.Result, error) {
+		var fe *impex.FileError
+		if errors.As(err, &fe) && ctx.Err() == nil {
+			res.Report.Add(fe.Issues...)
+		} else {
+			err = pipeline.Fatal(ctx, validate.Where{}, err)
+		}
+		res.Err = err
+		return res, err
 	}
-	if opts.Mode != ModeMerge && opts.Mode != ModeUpdate {
-		return fail(fmt.Errorf("%w: %v", ErrMode, opts.Mode))
+	if opts.Mode != impex.ModeMerge && opts.Mode != impex.ModeUpdate {
+		return fail(pipeline.FileError(fmt.Errorf("%w: feeds are merged or updated, not %v", impex.ErrMode, opts.Mode)))
 	}
 	f, ok := set.Feed(feed)
 	if !ok {
-		return fail(fmt.Errorf("%w: %q", ErrUnknownFeed, feed))
+		return fail(pipeline.FileError(fmt.Errorf("%w: %q", ErrUnknownFeed, feed)))
+	}
+	if err := ctx.Err(); err != nil {
+		return fail(err)
 	}
 	file := &csvFile{set: set, feed: f, lim: opts.Limits.withDefaults(), sheet: opts.Document}
-	for _, step := range []func() *FileError{func() *FileError { return file.load(r) }, file.header, file.count} {
+	for _, step := range []func() *impex.FileError{func() *impex.FileError { return file.load(r) }, file.header, file.count} {
 		if fe := step(); fe != nil {
-			res.Report.Add(fe.Issues...)
-			return res, fe
+			return fail(fe)
 		}
 	}
 	po := opts.Options
-	po.Mode = ModeUpdate
-	return pipeline.Run(ctx, repo, file.items(repo, opts.List), po)
+	po.Mode = impex.ModeUpdate
+	return pipeline.Run(ctx, repo, file.items(repo, opts.List), po, file.rows)
 }
 
 // where locates a cell: row as the file shows it, col 0-based.
@@ -230,17 +176,18 @@ func (f *csvFile) where(row, col int, header string) validate.Where {
 
 // load reads the file into memory within MaxBytes, drops a byte order mark
 // and checks the encoding.
-func (f *csvFile) load(r io.Reader) *FileError {
+func (f *csvFile) load(r io.Reader) *impex.FileError {
 	data, err := io.ReadAll(io.LimitReader(r, f.lim.MaxBytes+1))
 	if err != nil {
-		return &FileError{Err: err}
+		return pipeline.FileError(err, validate.New(validate.CodeUnreadable, f.where(0, -1, "")).
+			WithParams(validate.Params{Expected: err.Error()}))
 	}
 	if int64(len(data)) > f.lim.MaxBytes {
-		return &FileError{Err: fmt.Errorf("%w: larger than %d bytes", ErrLimit, f.lim.MaxBytes), Issues: []validate.Issue{validate.New(validate.CodeFileTooLarge, f.where(0, -1, "")).WithParams(validate.Params{Max: int(min(f.lim.MaxBytes, 1<<62))})}}
+		return &impex.FileError{Err: fmt.Errorf("%w: larger than %d bytes", impex.ErrTooLarge, f.lim.MaxBytes), Issues: []validate.Issue{validate.New(validate.CodeFileTooLarge, f.where(0, -1, "")).WithParams(validate.Params{Max: int(min(f.lim.MaxBytes, 1<<62))})}}
 	}
 	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
 	if !utf8.Valid(data) {
-		return &FileError{Err: fmt.Errorf("%w: the text is not UTF-8", ErrFormat), Issues: []validate.Issue{validate.New(validate.CodeWrongFormat, f.where(0, -1, "")).WithParams(validate.Params{Expected: "CSV text in UTF-8"})}}
+		return &impex.FileError{Err: fmt.Errorf("%w: the text is not UTF-8", impex.ErrFormat), Issues: []validate.Issue{validate.New(validate.CodeWrongFormat, f.where(0, -1, "")).WithParams(validate.Params{Expected: "CSV text in UTF-8"})}}
 	}
 	f.data = data
 	f.comma = detectComma(data)
@@ -284,17 +231,17 @@ func (f *csvFile) reader() *csv.Reader {
 }
 
 // header reads and checks the header row.
-func (f *csvFile) header() *FileError {
+func (f *csvFile) header() *impex.FileError {
 	cr := f.reader()
 	rec, err := cr.Read()
 	if err == io.EOF {
-		return &FileError{Err: fmt.Errorf("%w: no header row", ErrHeader), Issues: []validate.Issue{validate.New(validate.CodeEmptyFile, f.where(0, -1, ""))}}
+		return &impex.FileError{Err: fmt.Errorf("%w: no header row", impex.ErrHeader), Issues: []validate.Issue{validate.New(validate.CodeEmptyFile, f.where(0, -1, ""))}}
 	}
 	if err != nil {
-		return &FileError{Err: fmt.Errorf("%w: %w", ErrFormat, err), Issues: []validate.Issue{validate.New(validate.CodeCorrupt, f.where(1, -1, "")).WithParams(validate.Params{Name: err.Error()})}}
+		return &impex.FileError{Err: fmt.Errorf("%w: %w", impex.ErrFormat, err), Issues: []validate.Issue{validate.New(validate.CodeCorrupt, f.where(1, -1, "")).WithParams(validate.Params{Name: err.Error()})}}
 	}
 	if len(rec) > f.lim.MaxColumns {
-		return &FileError{Err: fmt.Errorf("%w: %d columns", ErrLimit, len(rec)), Issues: []validate.Issue{validate.New(validate.CodeLimitExceeded, f.where(1, -1, "")).WithParams(validate.Params{Name: "columns", Max: f.lim.MaxColumns, Got: len(rec)})}}
+		return &impex.FileError{Err: fmt.Errorf("%w: %d columns", impex.ErrTooLarge, len(rec)), Issues: []validate.Issue{validate.New(validate.CodeLimitExceeded, f.where(1, -1, "")).WithParams(validate.Params{Name: "columns", Max: f.lim.MaxColumns, Got: len(rec)})}}
 	}
 	f.width = len(rec)
 	var issues []validate.Issue
@@ -330,14 +277,14 @@ func (f *csvFile) header() *FileError {
 		issues = append(issues, validate.New(validate.CodeMissingColumn, f.where(1, -1, "")).WithParams(validate.Params{Name: CustomerNoColumn}))
 	}
 	if len(issues) > 0 {
-		return &FileError{Err: ErrHeader, Issues: issues}
+		return &impex.FileError{Err: impex.ErrHeader, Issues: issues}
 	}
 	return nil
 }
 
 // count checks the number of data rows against MaxRows before anything
 // is applied.
-func (f *csvFile) count() *FileError {
+func (f *csvFile) count() *impex.FileError {
 	cr := f.reader()
 	n := -1 // the header
 	for {
@@ -347,9 +294,10 @@ func (f *csvFile) count() *FileError {
 		}
 		n++
 		if n > f.lim.MaxRows {
-			return &FileError{Err: fmt.Errorf("%w: more than %d rows", ErrLimit, f.lim.MaxRows), Issues: []validate.Issue{validate.New(validate.CodeTooManyRows, f.where(0, -1, "")).WithParams(validate.Params{Max: f.lim.MaxRows, Got: n})}}
+			return &impex.FileError{Err: fmt.Errorf("%w: more than %d rows", impex.ErrTooLarge, f.lim.MaxRows), Issues: []validate.Issue{validate.New(validate.CodeTooManyRows, f.where(0, -1, "")).WithParams(validate.Params{Max: f.lim.MaxRows, Got: n})}}
 		}
 	}
+	f.rows = max(n, 0)
 	return nil
 }
 
@@ -459,16 +407,16 @@ func (f *csvFile) row(repo customer.Repository, list string, row int, rec []stri
 	it.Plan = func(ctx context.Context) (pipeline.Plan, []validate.Issue, error) {
 		c, err := repo.ByNumber(ctx, list, number)
 		if errors.Is(err, customer.ErrNotFound) {
-			return pipeline.Plan{Action: ActionReject}, []validate.Issue{
+			return pipeline.Plan{Action: impex.ActionReject}, []validate.Issue{
 				validate.New(validate.CodeUnknownCustomer, where).WithField(CustomerNoColumn).WithValue(number)}, nil
 		}
 		if err != nil {
 			return pipeline.Plan{}, nil, err
 		}
 		if !setValues(c, cells) {
-			return pipeline.Plan{Action: ActionUnchanged, CustomerID: c.ID}, nil, nil
+			return pipeline.Plan{Action: impex.ActionUnchanged, CustomerID: c.ID}, nil, nil
 		}
-		return pipeline.Plan{Action: ActionUpdate, Op: customer.Put(c), CustomerID: c.ID}, nil, nil
+		return pipeline.Plan{Action: impex.ActionUpdate, Op: customer.Put(c), CustomerID: c.ID}, nil, nil
 	}
 	return it
 }
@@ -544,7 +492,7 @@ type ExportOptions struct {
 func ExportCSV(ctx context.Context, w io.Writer, repo customer.Repository, set *FeedSet, feed string, opts ExportOptions) (int, error) {
 	f, ok := set.Feed(feed)
 	if !ok {
-		return 0, &FileError{Err: fmt.Errorf("%w: %q", ErrUnknownFeed, feed)}
+		return 0, fmt.Errorf("%w: %q", ErrUnknownFeed, feed)
 	}
 	comma := opts.Comma
 	if comma == 0 {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/impexkit/impex"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -65,7 +66,7 @@ type issueAt struct {
 	Header string
 }
 
-func issuesOf(res *activedata.Result) []issueAt {
+func issuesOf(res *impex.Result) []issueAt {
 	var out []issueAt
 	for _, is := range res.Report.Issues() {
 		out = append(out, issueAt{is.Code, is.Row, is.Column, is.Header})
@@ -136,33 +137,33 @@ func TestImportCSVFileErrors(t *testing.T) {
 		err  error
 		want []issueAt
 	}{
-		{"an unknown column", "customerNo,tier,colour\n1,Gold,red\n", activedata.ImportOptions{}, activedata.ErrHeader,
+		{"an unknown column", "customerNo,tier,colour\n1,Gold,red\n", activedata.ImportOptions{}, impex.ErrHeader,
 			[]issueAt{{validate.CodeUnknownHeader, 1, "C", "colour"}}},
-		{"a column of another feed", "customerNo,credit,tier\n1,5,Gold\n", activedata.ImportOptions{}, activedata.ErrHeader,
+		{"a column of another feed", "customerNo,credit,tier\n1,5,Gold\n", activedata.ImportOptions{}, impex.ErrHeader,
 			[]issueAt{{validate.CodeUnknownHeader, 1, "B", "credit"}}},
-		{"a column twice", "customerNo,tier,tier\n1,Gold,Gold\n", activedata.ImportOptions{}, activedata.ErrHeader,
+		{"a column twice", "customerNo,tier,tier\n1,Gold,Gold\n", activedata.ImportOptions{}, impex.ErrHeader,
 			[]issueAt{{validate.CodeDuplicateHeader, 1, "C", "tier"}}},
-		{"an empty header", "customerNo,,tier\n1,,Gold\n", activedata.ImportOptions{}, activedata.ErrHeader,
+		{"an empty header", "customerNo,,tier\n1,,Gold\n", activedata.ImportOptions{}, impex.ErrHeader,
 			[]issueAt{{validate.CodeEmptyHeader, 1, "B", ""}}},
-		{"no customerNo column", "tier\nGold\n", activedata.ImportOptions{}, activedata.ErrHeader,
+		{"no customerNo column", "tier\nGold\n", activedata.ImportOptions{}, impex.ErrHeader,
 			[]issueAt{{validate.CodeMissingColumn, 1, "", ""}}},
-		{"an empty file", "", activedata.ImportOptions{}, activedata.ErrHeader,
+		{"an empty file", "", activedata.ImportOptions{}, impex.ErrHeader,
 			[]issueAt{{validate.CodeEmptyFile, 0, "", ""}}},
-		{"a file over the size limit", "customerNo,tier\n1,Gold\n", activedata.ImportOptions{Limits: activedata.Limits{MaxBytes: 10}}, activedata.ErrLimit,
+		{"a file over the size limit", "customerNo,tier\n1,Gold\n", activedata.ImportOptions{Limits: activedata.Limits{MaxBytes: 10}}, impex.ErrTooLarge,
 			[]issueAt{{validate.CodeFileTooLarge, 0, "", ""}}},
-		{"more rows than the limit", "customerNo,tier\n1,Gold\n2,Gold\n3,Gold\n", activedata.ImportOptions{Limits: activedata.Limits{MaxRows: 2}}, activedata.ErrLimit,
+		{"more rows than the limit", "customerNo,tier\n1,Gold\n2,Gold\n3,Gold\n", activedata.ImportOptions{Limits: activedata.Limits{MaxRows: 2}}, impex.ErrTooLarge,
 			[]issueAt{{validate.CodeTooManyRows, 0, "", ""}}},
-		{"more columns than the limit", "customerNo,tier,points\n1,Gold,2\n", activedata.ImportOptions{Limits: activedata.Limits{MaxColumns: 2}}, activedata.ErrLimit,
+		{"more columns than the limit", "customerNo,tier,points\n1,Gold,2\n", activedata.ImportOptions{Limits: activedata.Limits{MaxColumns: 2}}, impex.ErrTooLarge,
 			[]issueAt{{validate.CodeLimitExceeded, 1, "", ""}}},
-		{"text that is not UTF-8", "customerNo,tier\n1,G\xf6ld\n", activedata.ImportOptions{}, activedata.ErrFormat,
+		{"text that is not UTF-8", "customerNo,tier\n1,G\xf6ld\n", activedata.ImportOptions{}, impex.ErrFormat,
 			[]issueAt{{validate.CodeWrongFormat, 0, "", ""}}},
-		{"the replace mode", "customerNo,tier\n1,Gold\n", activedata.ImportOptions{Options: activedata.Options{Mode: 2}}, activedata.ErrMode, nil},
+		{"the replace mode", "customerNo,tier\n1,Gold\n", activedata.ImportOptions{Options: impex.Options{Mode: 2}}, impex.ErrMode, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			store := newStore(t, 3)
 			res, err := activedata.ImportCSV(context.Background(), store, testFeeds(t), "crm", strings.NewReader(tc.file), tc.opts)
-			var fe *activedata.FileError
+			var fe *impex.FileError
 			if !errors.Is(err, tc.err) || !errors.As(err, &fe) {
 				t.Fatalf("ImportCSV error = %v, want a *FileError wrapping %v", err, tc.err)
 			}
@@ -226,23 +227,23 @@ func TestImportCSVEmptyCellRemovesValue(t *testing.T) {
 func TestImportCSVDryRunAgreesWithRun(t *testing.T) {
 	file := "customerNo,tier\n1,Gold\n2,\n99,Gold\n3,Bronze\n"
 	ctx := context.Background()
-	dry, err := activedata.ImportCSV(ctx, newStore(t, 3), testFeeds(t), "crm", strings.NewReader(file), activedata.ImportOptions{Options: activedata.Options{DryRun: true}})
+	dry, err := activedata.ImportCSV(ctx, newStore(t, 3), testFeeds(t), "crm", strings.NewReader(file), activedata.ImportOptions{Options: impex.Options{DryRun: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	store := newStore(t, 3)
-	var progress []activedata.Progress
+	var progress []impex.Progress
 	real, err := activedata.ImportCSV(ctx, store, testFeeds(t), "crm", strings.NewReader(file),
-		activedata.ImportOptions{Options: activedata.Options{BatchSize: 1, Progress: func(p activedata.Progress) { progress = append(progress, p) }}})
+		activedata.ImportOptions{Options: impex.Options{BatchSize: 1, Progress: func(p impex.Progress) { progress = append(progress, p) }}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if dry.Progress != real.Progress {
-		t.Errorf("dry run counts %+v, real run %+v", dry.Progress, real.Progress)
+	if dry.Counts != real.Counts {
+		t.Errorf("dry run counts %+v, real run %+v", dry.Counts, real.Counts)
 	}
-	want := activedata.Progress{Read: 4, Valid: 3, Rejected: 1, Updated: 2, Unchanged: 1}
-	if real.Progress != want {
-		t.Errorf("counts %+v, want %+v", real.Progress, want)
+	want := impex.Counts{Read: 4, Valid: 3, Rejected: 1, Updated: 2, Unchanged: 1}
+	if real.Counts != want {
+		t.Errorf("counts %+v, want %+v", real.Counts, want)
 	}
 	if len(progress) < 3 {
 		t.Errorf("progress called %d times with batches of one", len(progress))
@@ -255,12 +256,12 @@ func TestImportCSVDryRunAgreesWithRun(t *testing.T) {
 func TestImportCSVAllOrNothing(t *testing.T) {
 	store := newStore(t, 2)
 	res, err := activedata.ImportCSV(context.Background(), store, testFeeds(t), "crm", strings.NewReader("customerNo,points\n1,5\n2,five\n"),
-		activedata.ImportOptions{Options: activedata.Options{Policy: activedata.AllOrNothing}})
+		activedata.ImportOptions{Options: impex.Options{Policy: impex.AllOrNothing}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.Updated != 0 || custom(t, store, "1") != nil {
-		t.Errorf("a rejected row let the rest be applied: %+v", res.Progress)
+		t.Errorf("a rejected row let the rest be applied: %+v", res.Counts)
 	}
 }
 
@@ -347,7 +348,7 @@ func TestCSVRoundTrip(t *testing.T) {
 				t.Fatalf("issues: %v", res.Report.Issues()[:min(5, res.Report.Len())])
 			}
 			if res.Unchanged != rows || res.Updated != 0 {
-				t.Errorf("re-import: %+v; want %d unchanged and nothing else", res.Progress, rows)
+				t.Errorf("re-import: %+v; want %d unchanged and nothing else", res.Counts, rows)
 			}
 			// And into a store without the values, it gives the same values.
 			fresh := memstore.New(memstore.Options{})

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/impexkit/impex"
 	"testing"
 
 	"github.com/impexkit/impex/activedata"
@@ -25,7 +26,7 @@ func FuzzCSV(f *testing.F) {
 		opts := activedata.ImportOptions{Limits: activedata.Limits{MaxBytes: 1 << 16, MaxRows: 100}}
 		res, err := activedata.ImportCSV(ctx, store, set, "crm", bytes.NewReader(file), opts)
 		if err != nil {
-			var fe *activedata.FileError
+			var fe *impex.FileError
 			if !errors.As(err, &fe) {
 				t.Fatalf("ImportCSV: %v is no *FileError", err)
 			}
@@ -40,7 +41,7 @@ func FuzzCSV(f *testing.F) {
 		}
 		again, err := activedata.ImportCSV(ctx, store, set, "crm", bytes.NewReader(out.Bytes()), opts)
 		if err != nil || again.Updated != 0 || again.Rejected != 0 {
-			t.Fatalf("re-import of the export: %v %+v %v\n%s", err, again.Progress, again.Report.Issues(), out.Bytes())
+			t.Fatalf("re-import of the export: %v %+v %v\n%s", err, again.Counts, again.Report.Issues(), out.Bytes())
 		}
 	})
 }

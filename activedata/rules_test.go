@@ -85,7 +85,7 @@ func TestDynamicGroupsReadImportedActiveData(t *testing.T) {
 
 	xmlDoc := activeDataXML(map[string]string{"1": "250.0", "2": "200.0", "3": "200.01", "4": "15", "5": "1E3"})
 	if res, err := xmlio.ImportActiveData(ctx, store, strings.NewReader(xmlDoc), xmlio.ActiveDataImportOptions{}); err != nil || res.Updated != 5 {
-		t.Fatalf("ImportActiveData: %v, %+v %v", err, res.Progress, res.Report.Issues())
+		t.Fatalf("ImportActiveData: %v, %+v %v", err, res.Counts, res.Report.Issues())
 	}
 	csvDoc := "customerNo;points;spend;vip;since;brands;sizes\n" +
 		"1;1500;99,5;true;2020-01-15;acme|globex;40|42\n" +
@@ -93,7 +93,7 @@ func TestDynamicGroupsReadImportedActiveData(t *testing.T) {
 		"3;1000;-5;TRUE;2024-02-29;;44|46\n" +
 		"6;10;;;;ACME;\n"
 	if res, err := activedata.ImportCSV(ctx, store, feeds, "crm", strings.NewReader(csvDoc), activedata.ImportOptions{}); err != nil || res.Updated != 4 {
-		t.Fatalf("ImportCSV: %v, %+v %v", err, res.Progress, res.Report.Issues())
+		t.Fatalf("ImportCSV: %v, %+v %v", err, res.Counts, res.Report.Issues())
 	}
 
 	gs := []*groups.Group{

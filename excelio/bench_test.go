@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/impexkit/impex"
 	"io"
 	"iter"
 	"os"
@@ -136,8 +137,8 @@ func benchmarkWorkingMemory(b *testing.B, n int) {
 	path := personWorkbook(b, n)
 	hasher := testHasher(b)
 	run := func() {
-		res, err := excelio.ImportFile(context.Background(), path, &discardRepo{}, excelio.ImportOptions{SSN: hasher,
-			SSNCountry: "FI", MaxRows: n, Options: excelio.Options{OnRow: func(excelio.RowOutcome) {}},
+		res, err := excelio.ImportFile(context.Background(), &discardRepo{}, path, excelio.ImportOptions{SSN: hasher,
+			SSNCountry: "FI", MaxRows: n, Options: impex.Options{OnRow: func(impex.RowOutcome) {}},
 			// A million rows are a 130 MB file of 1.6 GB of XML, past
 			// the default limits for an upload.
 			Limits: excelio.Limits{MaxFileSize: 1 << 30, MaxUnpacked: 4 << 30}})
@@ -203,7 +204,7 @@ func importToMemstore(b *testing.B, path string) func() *memstore.Store {
 	hasher := testHasher(b)
 	return func() *memstore.Store {
 		store := memstore.New(memstore.Options{})
-		res, err := excelio.ImportFile(context.Background(), path, store, excelio.ImportOptions{SSN: hasher, SSNCountry: "FI"})
+		res, err := excelio.ImportFile(context.Background(), store, path, excelio.ImportOptions{SSN: hasher, SSNCountry: "FI"})
 		if err != nil {
 			b.Fatal(err)
 		}

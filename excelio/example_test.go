@@ -36,7 +36,7 @@ func Example() {
 	var edited bytes.Buffer
 	x.Write(&edited)
 
-	result, err := excelio.Import(ctx, bytes.NewReader(edited.Bytes()), int64(edited.Len()), store, excelio.ImportOptions{})
+	result, err := excelio.Import(ctx, store, bytes.NewReader(edited.Bytes()), int64(edited.Len()), excelio.ImportOptions{})
 	if err != nil {
 		fmt.Println(err)
 		return

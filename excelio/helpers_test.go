@@ -160,7 +160,7 @@ func importBytes(t testing.TB, store customer.Repository, b []byte, opts excelio
 	if opts.Now == nil {
 		opts.Now = func() time.Time { return testNow }
 	}
-	return excelio.Import(context.Background(), bytes.NewReader(b), int64(len(b)), store, opts)
+	return excelio.Import(context.Background(), store, bytes.NewReader(b), int64(len(b)), opts)
 }
 
 // snapshot lists every customer of a store.

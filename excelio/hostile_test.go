@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/impexkit/impex/excelio"
-	"github.com/impexkit/impex/internal/sheet"
 	"github.com/impexkit/impex/validate"
 )
 
@@ -52,7 +51,7 @@ func TestHostileWorkbooksApplyNothing(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
 		file   func(t *testing.T) []byte
-		limits sheet.Limits
+		limits excelio.Limits
 		code   validate.Code
 		says   string
 	}{
@@ -65,14 +64,14 @@ func TestHostileWorkbooksApplyNothing(t *testing.T) {
 				}
 				io.WriteString(w, `</sheetData></worksheet>`)
 			})
-		}, sheet.Limits{}, validate.CodeLimitExceeded, "MaxRatio"},
+		}, excelio.Limits{}, validate.CodeLimitExceeded, "MaxRatio"},
 		{"a row of a million empty cells", func(t *testing.T) []byte {
 			return rawWorkbook(t, "worksheets/sheet1.xml", func(w io.Writer) {
 				io.WriteString(w, sheetHead+`<row r="3">`)
 				io.WriteString(w, strings.Repeat("<c/>", 1000000))
 				io.WriteString(w, `</row></sheetData></worksheet>`)
 			})
-		}, sheet.Limits{MaxRatio: 1 << 20}, validate.CodeLimitExceeded, "MaxColumns"},
+		}, excelio.Limits{MaxRatio: 1 << 20}, validate.CodeLimitExceeded, "MaxColumns"},
 		{"a 100 MB cell", func(t *testing.T) []byte {
 			return rawWorkbook(t, "worksheets/sheet1.xml", func(w io.Writer) {
 				io.WriteString(w, sheetHead+`<row r="3"><c r="A3" t="inlineStr"><is><t>`)
@@ -82,10 +81,10 @@ func TestHostileWorkbooksApplyNothing(t *testing.T) {
 				}
 				io.WriteString(w, `</t></is></c></row></sheetData></worksheet>`)
 			})
-		}, sheet.Limits{MaxRatio: 1 << 20}, validate.CodeLimitExceeded, "MaxCellChars"},
+		}, excelio.Limits{MaxRatio: 1 << 20}, validate.CodeLimitExceeded, "MaxCellChars"},
 		{"a sheet relation pointing outside the archive", func(t *testing.T) []byte {
 			return rawWorkbook(t, "../../../etc/passwd", func(w io.Writer) { io.WriteString(w, sheetHead+`</sheetData></worksheet>`) })
-		}, sheet.Limits{}, validate.CodeCorrupt, "outside"},
+		}, excelio.Limits{}, validate.CodeCorrupt, "outside"},
 		{"an encrypted .xls", func(t *testing.T) []byte {
 			// xlwt's workbook with its CODEPAGE record (1200) retyped as
 			// FILEPASS, the record a password-protected .xls starts with.
@@ -99,10 +98,10 @@ func TestHostileWorkbooksApplyNothing(t *testing.T) {
 			}
 			b[i] = 0x2f
 			return b
-		}, sheet.Limits{}, validate.CodeEncrypted, "password"},
+		}, excelio.Limits{}, validate.CodeEncrypted, "password"},
 		{"a sheet cut off in the middle", func(t *testing.T) []byte {
 			return rawWorkbook(t, "worksheets/sheet1.xml", func(w io.Writer) { io.WriteString(w, sheetHead+`<row r="3"><c r="A3" t="inlineStr"><is><t>x`) })
-		}, sheet.Limits{}, validate.CodeCorrupt, ""},
+		}, excelio.Limits{}, validate.CodeCorrupt, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			store := newStore()

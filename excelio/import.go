@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"iter"
 	"maps"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/impexkit/impex"
 	"github.com/impexkit/impex/cards"
 	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/groups"
@@ -22,61 +24,57 @@ import (
 	"github.com/impexkit/impex/validate"
 )
 
-// The shared import types, re-exported from the import machinery.
-type (
-	// Options are the import settings every format shares: mode, error
-	// policy, dry run, batch size, progress and per-row callbacks.
-	Options = pipeline.Options
-	// Mode says what an import may do to stored customers.
-	Mode = pipeline.Mode
-	// Policy says what an import does about invalid rows.
-	Policy = pipeline.Policy
-	// Progress is a snapshot of an import's counts.
-	Progress = pipeline.Progress
-	// Action is what the import did, or would do, with a row.
-	Action = pipeline.Action
-	// RowOutcome is one row's plan or result.
-	RowOutcome = pipeline.RowOutcome
-	// FatalError reports an import that could not finish.
-	FatalError = pipeline.FatalError
-	// Limits bound what an import accepts from an untrusted workbook: its
-	// size, the size and ratio of its unpacked parts, rows, cells per row,
-	// characters per cell, shared strings and XML nesting. A zero field
-	// takes its default.
-	Limits = sheet.Limits
-)
-
-// The modes, policies and actions.
-const (
-	ModeMerge       = pipeline.ModeMerge
-	ModeUpdate      = pipeline.ModeUpdate
-	ModeReplace     = pipeline.ModeReplace
-	ModeDelete      = pipeline.ModeDelete
-	SkipInvalid     = pipeline.SkipInvalid
-	StopAtFirst     = pipeline.StopAtFirst
-	StopAfter       = pipeline.StopAfter
-	AllOrNothing    = pipeline.AllOrNothing
-	ActionReject    = pipeline.ActionReject
-	ActionCreate    = pipeline.ActionCreate
-	ActionUpdate    = pipeline.ActionUpdate
-	ActionUnchanged = pipeline.ActionUnchanged
-	ActionDelete    = pipeline.ActionDelete
-)
+// Limits bound what an import accepts from an untrusted workbook, so that
+// the time and memory of reading one are bounded by them, not by the file.
+// A zero field takes its default. Going over a limit is a *impex.FileError
+// wrapping impex.ErrTooLarge; nothing is applied.
+type Limits struct {
+	// MaxFileSize bounds the file; default 64 MiB.
+	MaxFileSize int64
+	// MaxUnpacked bounds the uncompressed size of all the parts of an
+	// .xlsx read; default 1 GiB.
+	MaxUnpacked int64
+	// MaxRatio bounds any archive entry's uncompressed-to-compressed
+	// ratio; default 200.
+	MaxRatio int64
+	// MaxEntries bounds the number of archive entries; default 10,000.
+	MaxEntries int
+	// MaxRows bounds the rows of the sheet, header included; default
+	// 1,048,576, the most a sheet can have. ImportOptions.MaxRows is the
+	// tighter bound on data rows.
+	MaxRows int
+	// MaxColumns bounds the cells of one row; default 16,384.
+	MaxColumns int
+	// MaxCellChars bounds one cell's text; default 32,767 characters, the
+	// most Excel stores.
+	MaxCellChars int
+	// MaxSharedStrings bounds the count of the shared-string table;
+	// default 2,000,000.
+	MaxSharedStrings int
+	// MaxSharedBytes bounds the shared-string table's total text; default
+	// 256 MiB.
+	MaxSharedBytes int64
+	// MaxDepth bounds XML nesting; default 64.
+	MaxDepth int
+}
 
 // DefaultMaxRows is the most data rows an import accepts unless
 // ImportOptions.MaxRows says otherwise.
 const DefaultMaxRows = 50000
 
-// ErrNoSSNHasher is returned when a workbook's ssn column holds plain
-// identity numbers but the options hold no SSN hasher: they would have
-// nowhere safe to go. Empty cells and unedited hashes need no hasher.
+// ErrNoSSNHasher is the cause of the *impex.FileError of a workbook whose
+// ssn column holds plain identity numbers while the options hold no SSN
+// hasher: they would have nowhere safe to go. Empty cells and unedited
+// hashes need no hasher.
 var ErrNoSSNHasher = errors.New("excelio: the workbook's ssn column holds identity numbers but ImportOptions.SSN is nil")
 
 // ImportOptions configure Import. The zero value merges, matches rows by
 // id, skips invalid rows, accepts up to DefaultMaxRows rows, reads phone
 // numbers in Finland, and detects the schema from the headers.
 type ImportOptions struct {
-	Options
+	// Options are the settings every import shares: mode, error policy,
+	// dry run, batch size, progress and per-row callbacks.
+	impex.Options
 	// Kind forces the schema; 0 detects it from the headers (person columns
 	// firstName, lastName, ssn; company columns companyName, taxCode) or the
 	// sheet name.
@@ -116,16 +114,18 @@ type ImportOptions struct {
 	KeysPerRead int
 }
 
-// Result is what an import did: the shared counts, row outcomes and issue
-// report, plus what the rejected-rows workbook needs.
+// Result is what an import did: the counts, row outcomes and issue report
+// every format shares, plus the workbook's layout, which the rejected-rows
+// workbook needs.
 type Result struct {
-	*pipeline.Result
-	// Schema is the layout the workbook was read with.
-	Schema *Schema
+	impex.Result
+	// Schema is the layout the workbook was read with; nil when the
+	// headers could not be read.
+	Schema *Schema `json:"-"`
 	// Sheet is the worksheet's name.
-	Sheet string
+	Sheet string `json:"sheet,omitempty"`
 	// Headers are the header row as read.
-	Headers  []string
+	Headers  []string `json:"headers,omitempty"`
 	rejected []rejectedRow
 }
 
@@ -136,46 +136,76 @@ type rejectedRow struct {
 	cells  []sheet.Cell
 }
 
-// ImportFile opens path and imports it; see Import.
-func ImportFile(ctx context.Context, path string, repo customer.Repository, opts ImportOptions) (*Result, error) {
+// ImportFile opens the workbook at path and imports it into repo; see
+// Import. A file that cannot be opened or read, or a directory, is a
+// *impex.FileError wrapping the *fs.PathError (errors.Is(err,
+// fs.ErrNotExist) holds for a missing file). The result is never nil.
+func ImportFile(ctx context.Context, repo customer.Repository, path string, opts ImportOptions) (*Result, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return fileFailed(unreadable(err))
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return nil, err
+		return fileFailed(unreadable(err))
 	}
-	return Import(ctx, f, st.Size(), repo, opts)
+	if st.IsDir() {
+		return fileFailed(unreadable(&fs.PathError{Op: "read", Path: path, Err: errIsDirectory}))
+	}
+	return Import(ctx, repo, f, st.Size(), opts)
+}
+
+var errIsDirectory = errors.New("is a directory")
+
+// unreadable is the file error of a file that could not be opened or read.
+func unreadable(err error) *impex.FileError {
+	return pipeline.FileError(err, validate.New(validate.CodeUnreadable, validate.Where{}).
+		WithParams(validate.Params{Expected: err.Error()}))
+}
+
+// fileFailed returns the result and error of a file that cannot be
+// imported at all.
+func fileFailed(fe *impex.FileError) (*Result, error) {
+	res := &Result{}
+	res.Report.Add(fe.Issues...)
+	res.Err = fe
+	return res, fe
 }
 
 // Import reads the first worksheet of an .xlsx or .xls workbook of size
-// bytes and applies its rows to repo. A row names its customer by id; a row
-// with an empty id names the customer holding its sequenceNumber, or
-// creates one (with that number, or the next of the sequence). With
-// ImportOptions.MatchByEmail, rows name customers by e-mail instead.
-// Rows are applied to repo, whose group store (when repo
-// implements groups.Store) receives the groups that group:{id} columns
-// create.
+// bytes from r and applies its rows to repo. A row names its customer by
+// id; a row with an empty id names the customer holding its
+// sequenceNumber, or creates one (with that number, or the next of the
+// sequence). With ImportOptions.MatchByEmail, rows name customers by
+// e-mail instead. The groups that group:{id} columns create go to repo's
+// group store, when repo implements groups.Store.
 //
-// Problems with the file as a whole (not a workbook, a CSV or ZIP file, a
-// damaged or encrypted workbook, mixed person and company columns, an
-// unknown, duplicated or empty header, a missing id column, a group column
-// naming a dynamic or system group, more rows than allowed) apply nothing:
-// Import returns them as a validate.Issue error, which the result's report
-// holds too. Problems with rows reject those rows, as the error policy
-// says, and are in the report; the error is then nil. A repository failure
-// or cancellation returns a *FatalError with the result so far. A workbook
-// with plain identity numbers and no ImportOptions.SSN is ErrNoSSNHasher.
-func Import(ctx context.Context, r io.ReaderAt, size int64, repo customer.Repository, opts ImportOptions) (*Result, error) {
+// The result is never nil. The error is:
+//
+//   - a *impex.FileError when the file as a whole cannot be imported: not a
+//     workbook (impex.ErrFormat: a CSV or ZIP file, another format), damaged
+//     (impex.ErrDamaged), encrypted (impex.ErrEncrypted), over a limit
+//     (impex.ErrTooLarge: Limits, ImportOptions.MaxRows), with headers the
+//     schema does not have (impex.ErrHeader: mixed person and company
+//     columns, an unknown, duplicated or empty header, a missing id column,
+//     a group column naming a dynamic or system group), or with plain
+//     identity numbers and no ImportOptions.SSN (ErrNoSSNHasher). Nothing
+//     is applied, and the report holds the file's issues;
+//   - a *impex.FatalError when the repository fails or ctx ends, with the
+//     result so far; errors.Is(err, context.Canceled) holds for a
+//     cancelled import;
+//   - nil otherwise. Problems with rows reject those rows, as the error
+//     policy says, and are issues in the report.
+func Import(ctx context.Context, repo customer.Repository, r io.ReaderAt, size int64, opts ImportOptions) (*Result, error) {
 	im, res, err := newImporter(ctx, r, size, repo, &opts)
-	if err != nil || im == nil {
+	if err != nil {
+		res.Err = err
 		return res, err
 	}
 	defer im.close()
-	pres, err := pipeline.Run(ctx, repo, im.items(), im.pipelineOptions())
-	res.Result = pres
+	pres, err := pipeline.Run(ctx, repo, im.items(), im.pipelineOptions(), im.rows0)
+	res.Result = *pres
 	res.Rows = im.rows
 	res.rejected = im.rejected
 	return res, err
@@ -215,17 +245,10 @@ type importer struct {
 	created       map[string]bool      // groups this import created
 	pending       map[int][]sheet.Cell // cells of rows not yet decided
 	rejected      []rejectedRow
-	rows          []RowOutcome      // kept for the result when the caller set no OnRow
-	rows0         int               // data rows counted by the first pass
-	repeats       *pipeline.Repeats // the first pass's record of the keys
-	userRow       func(RowOutcome)
-}
-
-// fileIssue records a file-level issue in the result and returns it as the
-// import's error.
-func fileIssue(res *Result, is validate.Issue) error {
-	res.Report.Add(is)
-	return is
+	rows          []impex.RowOutcome // kept for the result when the caller set no OnRow
+	rows0         int                // data rows counted by the first pass
+	repeats       *pipeline.Repeats  // the first pass's record of the keys
+	userRow       func(impex.RowOutcome)
 }
 
 // openError maps a reader error to the file-level issue that explains it.
@@ -244,12 +267,49 @@ func openError(err error) validate.Issue {
 			WithParams(validate.Params{Name: le.Limit, Max: int(min(le.Max, 1<<31-1)), Expected: le.Where})
 	case errors.Is(err, sheet.ErrFormat):
 		code = validate.CodeWrongFormat
+	case !errors.Is(err, sheet.ErrCorrupt):
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			code = validate.CodeUnreadable
+		}
 	}
 	return validate.New(code, validate.Where{}).WithParams(validate.Params{Expected: err.Error()})
 }
 
+// fileError is the *impex.FileError of a reader error or a file-level
+// issue, found while reading the sheet named sheetName.
+func fileError(err error, sheetName string) *impex.FileError {
+	var is validate.Issue
+	if !errors.As(err, &is) {
+		is = openError(err)
+		if is.Code == validate.CodeUnreadable {
+			return pipeline.FileError(err, is)
+		}
+	}
+	is.Sheet = sheetName
+	return pipeline.FileError(nil, is)
+}
+
 func newImporter(ctx context.Context, r io.ReaderAt, size int64, repo customer.Repository, opts *ImportOptions) (*importer, *Result, error) {
-	res := &Result{Result: &pipeline.Result{DryRun: opts.DryRun}}
+	res := &Result{}
+	res.DryRun = opts.DryRun
+	fail := func(err error) (*importer, *Result, error) {
+		var fatal *impex.FatalError
+		switch {
+		case ctx.Err() != nil, errors.As(err, &fatal):
+			err = pipeline.Fatal(ctx, validate.Where{}, err)
+		case errors.Is(err, ErrNoSSNHasher):
+			err = pipeline.FileError(err)
+		default:
+			var fe *impex.FileError
+			if !errors.As(err, &fe) {
+				fe = fileError(err, res.Sheet)
+			}
+			res.Report.Add(fe.Issues...)
+			err = fe
+		}
+		return nil, res, err
+	}
 	if opts.MaxRows <= 0 {
 		opts.MaxRows = DefaultMaxRows
 	}
@@ -262,22 +322,23 @@ func newImporter(ctx context.Context, r io.ReaderAt, size int64, repo customer.R
 		im.now = time.Now
 	}
 	im.groups, _ = repo.(groups.Store)
+	if err := ctx.Err(); err != nil {
+		return fail(err)
+	}
 
 	// First pass: the header, the shape of the data, the row count and the
 	// in-file keys, so that no file-level error is found after rows were
 	// applied, and the second pass remembers only the keys that repeat.
-	rd, err := sheet.Open(r, size, opts.Limits)
+	rd, err := sheet.Open(r, size, sheet.Limits(opts.Limits))
 	if err != nil {
-		return nil, res, fileIssue(res, openError(err))
+		return fail(err)
 	}
 	headers, err := readHeaders(rd)
 	res.Sheet = rd.SheetName()
 	im.sheet = res.Sheet
 	if err == nil {
 		res.Headers = headers
-		if is, ok := im.bindHeaders(ctx, headers); !ok {
-			err = is
-		}
+		err = im.bindHeaders(ctx, headers)
 	}
 	if err == nil {
 		err = im.firstPass(rd, headers)
@@ -287,25 +348,14 @@ func newImporter(ctx context.Context, r io.ReaderAt, size int64, repo customer.R
 		err = im.moreRounds(ctx, r, size, headers)
 	}
 	if err != nil {
-		var is validate.Issue
-		if errors.Is(err, ErrNoSSNHasher) {
-			return nil, res, err
-		}
-		if ctx.Err() != nil {
-			return nil, res, &FatalError{Err: err}
-		}
-		if errors.As(err, &is) {
-			is.Sheet = im.sheet
-			return nil, res, fileIssue(res, is)
-		}
-		return nil, res, fileIssue(res, openError(err))
+		return fail(err)
 	}
 	res.Schema = im.schema
 
 	// Second pass: the rows themselves.
-	im.reader, err = sheet.Open(r, size, opts.Limits)
+	im.reader, err = sheet.Open(r, size, sheet.Limits(opts.Limits))
 	if err != nil {
-		return nil, res, fileIssue(res, openError(err))
+		return fail(err)
 	}
 	im.reader.Next() // the header, read and checked above
 	im.cardGen = cards.Generator{Format: opts.Cards, Rand: opts.CardRand, Taken: im.cardTaken}
@@ -355,7 +405,7 @@ func (im *importer) moreRounds(ctx context.Context, r io.ReaderAt, size int64, h
 			return err
 		}
 		im.repeats.NextRound()
-		rd, err := sheet.Open(r, size, im.opts.Limits)
+		rd, err := sheet.Open(r, size, sheet.Limits(im.opts.Limits))
 		if err != nil {
 			return err
 		}
@@ -465,7 +515,7 @@ var (
 )
 
 // bindHeaders checks the header row and binds each column to the schema.
-func (im *importer) bindHeaders(ctx context.Context, headers []string) (validate.Issue, bool) {
+func (im *importer) bindHeaders(ctx context.Context, headers []string) error {
 	kind := im.opts.Kind
 	var sawPerson, sawCompany string
 	for _, h := range headers {
@@ -479,7 +529,7 @@ func (im *importer) bindHeaders(ctx context.Context, headers []string) (validate
 	switch {
 	case sawPerson != "" && sawCompany != "":
 		return validate.New(validate.CodeMixedSchemas, validate.Where{Row: 1}).
-			WithParams(validate.Params{Name: sawPerson + ", " + sawCompany}), false
+			WithParams(validate.Params{Name: sawPerson + ", " + sawCompany})
 	case kind == 0 && sawCompany != "":
 		kind = customer.KindCompany
 	case kind == 0 && sawPerson != "":
@@ -490,7 +540,7 @@ func (im *importer) bindHeaders(ctx context.Context, headers []string) (validate
 		kind = customer.KindPerson
 	case kind == customer.KindPerson && sawCompany != "", kind == customer.KindCompany && sawPerson != "":
 		return validate.New(validate.CodeMixedSchemas, validate.Where{Row: 1}).
-			WithParams(validate.Params{Name: sawPerson + sawCompany}), false
+			WithParams(validate.Params{Name: sawPerson + sawCompany})
 	}
 	// The ssn column has no rule: keyOf checks and hashes the number once,
 	// for the in-file key and for planning.
@@ -507,18 +557,18 @@ func (im *importer) bindHeaders(ctx context.Context, headers []string) (validate
 		}
 		if first, dup := seen[h]; dup {
 			return validate.New(validate.CodeDuplicateHeader, where).
-				WithParams(validate.Params{Name: h, OtherColumn: validate.ColumnLetter(first)}), false
+				WithParams(validate.Params{Name: h, OtherColumn: validate.ColumnLetter(first)})
 		}
 		seen[h] = i
 		col, param, ok := im.schema.lookup(h)
 		if !ok {
 			return validate.New(validate.CodeUnknownHeader, where).
-				WithParams(validate.Params{Name: h, Expected: im.schema.SheetName()}), false
+				WithParams(validate.Params{Name: h, Expected: im.schema.SheetName()})
 		}
 		if col.parseParam != nil {
 			if err := col.parseParam(param); err != nil {
 				return validate.New(validate.CodeUnknownHeader, where).
-					WithParams(validate.Params{Name: h, Expected: err.Error()}), false
+					WithParams(validate.Params{Name: h, Expected: err.Error()})
 			}
 		}
 		b := boundColumn{col: col, param: param, index: i, letter: validate.ColumnLetter(i), header: h, kind: col.kind, rule: col.rule,
@@ -529,8 +579,8 @@ func (im *importer) bindHeaders(ctx context.Context, headers []string) (validate
 			b.kind, b.rule = addressColumnRule(field)
 		}
 		if col.name == "group:" {
-			if is, ok := im.checkGroup(ctx, param, where); !ok {
-				return is, false
+			if err := im.checkGroup(ctx, param, where); err != nil {
+				return err
 			}
 		}
 		switch col.name {
@@ -556,51 +606,51 @@ func (im *importer) bindHeaders(ctx context.Context, headers []string) (validate
 		}
 	}
 	if im.idCol < 0 && !im.opts.MatchByEmail {
-		return validate.New(validate.CodeMissingColumn, validate.Where{Row: 1}).WithParams(validate.Params{Name: "id"}), false
+		return validate.New(validate.CodeMissingColumn, validate.Where{Row: 1}).WithParams(validate.Params{Name: "id"})
 	}
 	if im.emailCol < 0 && im.opts.MatchByEmail {
-		return validate.New(validate.CodeMissingColumn, validate.Where{Row: 1}).WithParams(validate.Params{Name: "email"}), false
+		return validate.New(validate.CodeMissingColumn, validate.Where{Row: 1}).WithParams(validate.Params{Name: "email"})
 	}
-	return validate.Issue{}, true
+	return nil
 }
 
 // checkGroup refuses a group column that names a dynamic or system group.
-func (im *importer) checkGroup(ctx context.Context, id string, where validate.Where) (validate.Issue, bool) {
+// A group store that fails is a *impex.FatalError.
+func (im *importer) checkGroup(ctx context.Context, id string, where validate.Where) error {
 	if groups.IsSystemID(id) {
-		return validate.New(validate.CodeGroupNotStatic, where).WithParams(validate.Params{Name: id}), false
+		return validate.New(validate.CodeGroupNotStatic, where).WithParams(validate.Params{Name: id})
 	}
 	if im.groups == nil {
 		return validate.New(validate.CodeGroupUnknown, where).
-			WithParams(validate.Params{Name: id, Expected: "a repository that stores groups"}), false
+			WithParams(validate.Params{Name: id, Expected: "a repository that stores groups"})
 	}
 	g, err := im.groups.Group(ctx, id)
 	switch {
 	case errors.Is(err, groups.ErrNotFound):
-		return validate.Issue{}, true // created when a row first sets TRUE
+		return nil // created when a row first sets TRUE
 	case err != nil:
-		return validate.New(validate.CodeWriteFailed, where).WithParams(validate.Params{Name: err.Error()}), false
+		return pipeline.Fatal(ctx, where, err)
 	case g.Kind != groups.Static:
-		return validate.New(validate.CodeGroupNotStatic, where).WithParams(validate.Params{Name: id}), false
+		return validate.New(validate.CodeGroupNotStatic, where).WithParams(validate.Params{Name: id})
 	}
-	return validate.Issue{}, true
+	return nil
 }
 
-func (im *importer) pipelineOptions() pipeline.Options {
+func (im *importer) pipelineOptions() impex.Options {
 	po := im.opts.Options
-	po.Total = im.rows0
 	im.userRow = po.OnRow
 	po.OnRow = im.onRow
 	if im.userRow == nil {
-		im.rows = make([]RowOutcome, 0, im.rows0) // the first pass counted them
+		im.rows = make([]impex.RowOutcome, 0, im.rows0) // the first pass counted them
 	}
 	return po
 }
 
 // onRow keeps the cells of rejected rows and passes outcomes on.
-func (im *importer) onRow(out RowOutcome) {
+func (im *importer) onRow(out impex.RowOutcome) {
 	cells := im.pending[out.Where.Row]
 	delete(im.pending, out.Where.Row)
-	if out.Action == ActionReject {
+	if out.Action == impex.ActionReject {
 		im.rejected = append(im.rejected, rejectedRow{number: out.Where.Row, cells: cells})
 	}
 	if im.userRow != nil {
@@ -914,7 +964,7 @@ func (im *importer) plan(ctx context.Context, r *row) (pipeline.Plan, []validate
 		return pipeline.Plan{}, issues, err
 	}
 	mode := im.opts.Mode
-	if existing == nil && (mode == ModeUpdate || mode == ModeDelete) {
+	if existing == nil && (mode == impex.ModeUpdate || mode == impex.ModeDelete) {
 		b := im.cols[max(im.idCol, 0)]
 		return pipeline.Plan{}, []validate.Issue{validate.New(validate.CodeUnknownCustomer, cellWhere(where, &b))}, nil
 	}
@@ -922,15 +972,15 @@ func (im *importer) plan(ctx context.Context, r *row) (pipeline.Plan, []validate
 		return pipeline.Plan{}, []validate.Issue{validate.New(validate.CodeMixedSchemas, where).
 			WithParams(validate.Params{Name: existing.Kind.String()})}, nil
 	}
-	if mode == ModeDelete {
-		return pipeline.Plan{Action: ActionDelete, Op: customer.Delete(existing.ID, existing.Version), CustomerID: existing.ID}, nil, nil
+	if mode == impex.ModeDelete {
+		return pipeline.Plan{Action: impex.ActionDelete, Op: customer.Delete(existing.ID, existing.Version), CustomerID: existing.ID}, nil, nil
 	}
 
 	p, issues := im.patch(existing, r)
 	next := &customer.Customer{Kind: im.schema.kind, List: im.opts.List}
 	if existing != nil {
 		next = existing.Clone()
-		if mode == ModeReplace {
+		if mode == impex.ModeReplace {
 			next = &customer.Customer{ID: existing.ID, Version: existing.Version, Kind: existing.Kind, List: existing.List,
 				Number: existing.Number, Groups: existing.Groups, CreatedAt: existing.CreatedAt, UpdatedAt: existing.UpdatedAt}
 		}
@@ -960,12 +1010,12 @@ func (im *importer) plan(ctx context.Context, r *row) (pipeline.Plan, []validate
 				return pipeline.Plan{}, nil, err
 			}
 		}
-		return pipeline.Plan{Action: ActionCreate, Op: customer.Put(next)}, issues, nil
+		return pipeline.Plan{Action: impex.ActionCreate, Op: customer.Put(next)}, issues, nil
 	}
 	if customer.Equal(existing, next) {
-		return pipeline.Plan{Action: ActionUnchanged, CustomerID: existing.ID}, issues, nil
+		return pipeline.Plan{Action: impex.ActionUnchanged, CustomerID: existing.ID}, issues, nil
 	}
-	return pipeline.Plan{Action: ActionUpdate, Op: customer.Put(next), CustomerID: existing.ID}, issues, nil
+	return pipeline.Plan{Action: impex.ActionUpdate, Op: customer.Put(next), CustomerID: existing.ID}, issues, nil
 }
 
 // emptyAddresses returns the address numbers whose every column is in the

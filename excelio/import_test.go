@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/impexkit/impex"
 	"io"
 	"os"
 	"slices"
@@ -15,7 +16,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/xuri/excelize/v2"
-	"golang.org/x/text/language"
 
 	"github.com/impexkit/impex/cards"
 	"github.com/impexkit/impex/customer"
@@ -107,7 +107,7 @@ func TestRejectedRowsRoundTrip(t *testing.T) {
 		t.Fatalf("rejected rows (-want +got):\n%s", diff)
 	}
 	var buf bytes.Buffer
-	if err := res.WriteRejected(&buf, language.English); err != nil {
+	if err := res.WriteRejected(&buf, validate.English); err != nil {
 		t.Fatal(err)
 	}
 	got := readSheet(t, buf.Bytes())
@@ -158,7 +158,7 @@ func TestRejectedRowsRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	if again.Created != 3 || again.Report.Len() != 0 {
-		t.Fatalf("re-import: %+v issues %v, want 3 creates and no issues", again.Progress, issueCodes(again))
+		t.Fatalf("re-import: %+v issues %v, want 3 creates and no issues", again.Counts, issueCodes(again))
 	}
 }
 
@@ -192,7 +192,7 @@ func TestDryRunAgreesWithTheRealRun(t *testing.T) {
 	x.Close()
 
 	before := snapshot(t, store)
-	dry, err := importBytes(t, store, buf.Bytes(), excelio.ImportOptions{Options: excelio.Options{DryRun: true}})
+	dry, err := importBytes(t, store, buf.Bytes(), excelio.ImportOptions{Options: impex.Options{DryRun: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,8 +213,8 @@ func TestDryRunAgreesWithTheRealRun(t *testing.T) {
 	if diff := cmp.Diff(plan(dry), plan(real)); diff != "" {
 		t.Fatalf("dry run and real run disagree (-dry +real):\n%s", diff)
 	}
-	if dry.Progress != real.Progress || real.Updated != 1 || real.Created != 1 || real.Rejected != 2 {
-		t.Fatalf("dry %+v real %+v; want 1 update, 1 create, 2 rejects in both", dry.Progress, real.Progress)
+	if dry.Counts != real.Counts || real.Updated != 1 || real.Created != 1 || real.Rejected != 2 {
+		t.Fatalf("dry %+v real %+v; want 1 update, 1 create, 2 rejects in both", dry.Counts, real.Counts)
 	}
 	if diff := cmp.Diff(issueCodes(dry), issueCodes(real)); diff != "" {
 		t.Fatalf("dry run and real run issues differ (-dry +real):\n%s", diff)
@@ -244,8 +244,8 @@ func TestAFailureOnTheThirdBatchKeepsTwoAndARerunCompletes(t *testing.T) {
 	}
 	file := workbook(t, "Person Customers", newPersonHeader, rows...)
 	repo := &failingRepo{Repository: store, Store: store, failOn: 3}
-	res, err := importBytes(t, repo, file, excelio.ImportOptions{Options: excelio.Options{BatchSize: 10}})
-	var fe *excelio.FatalError
+	res, err := importBytes(t, repo, file, excelio.ImportOptions{Options: impex.Options{BatchSize: 10}})
+	var fe *impex.FatalError
 	if !errors.As(err, &fe) || fe.Where.Row != 22 {
 		t.Fatalf("error %v, want a fatal error at row 22, the first row of the third batch", err)
 	}
@@ -261,12 +261,12 @@ func TestAFailureOnTheThirdBatchKeepsTwoAndARerunCompletes(t *testing.T) {
 	if applied != 20 {
 		t.Fatalf("%d rows marked applied, want 20", applied)
 	}
-	again, err := importBytes(t, store, file, excelio.ImportOptions{Options: excelio.Options{BatchSize: 10}})
+	again, err := importBytes(t, store, file, excelio.ImportOptions{Options: impex.Options{BatchSize: 10}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if store.Len() != 25 || again.Created != 5 || again.Unchanged != 20 {
-		t.Fatalf("rerun: stored %d, %+v; want 25 customers, 5 created and 20 unchanged", store.Len(), again.Progress)
+		t.Fatalf("rerun: stored %d, %+v; want 25 customers, 5 created and 20 unchanged", store.Len(), again.Counts)
 	}
 }
 
@@ -306,8 +306,7 @@ func testDuplicatesWithinTheFile(t *testing.T, keysPerRead int) int64 {
 		[]any{"", "e@example.fi", "E", "E", "", testHasher(t).Hash("131052-308T")},
 	)
 	in := &countingReader{r: bytes.NewReader(file)}
-	res, err := excelio.Import(context.Background(), in, int64(len(file)), store,
-		excelio.ImportOptions{KeysPerRead: keysPerRead, SSN: testHasher(t), Now: func() time.Time { return testNow }})
+	res, err := excelio.Import(context.Background(), store, in, int64(len(file)), excelio.ImportOptions{KeysPerRead: keysPerRead, SSN: testHasher(t), Now: func() time.Time { return testNow }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -420,7 +419,7 @@ func TestGroupColumns(t *testing.T) {
 		[]any{w[0].ID, "A", "B", true, false})
 	res, err := importBytes(t, store, file, excelio.ImportOptions{})
 	if err != nil || res.Updated != 1 {
-		t.Fatalf("err %v result %+v", err, res.Progress)
+		t.Fatalf("err %v result %+v", err, res.Counts)
 	}
 	g, err := store.Group(ctx, "NEWGROUP")
 	if err != nil || g.Kind != groups.Static || g.Name != "NEWGROUP" {
@@ -432,7 +431,7 @@ func TestGroupColumns(t *testing.T) {
 	}
 	dry := newStore()
 	if _, err := importBytes(t, dry, workbook(t, "Person Customers", []string{"id", "email", "firstName", "lastName", "group:G"},
-		[]any{"", "g@example.fi", "A", "B", true}), excelio.ImportOptions{Options: excelio.Options{DryRun: true}}); err != nil {
+		[]any{"", "g@example.fi", "A", "B", true}), excelio.ImportOptions{Options: impex.Options{DryRun: true}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := dry.Group(ctx, "G"); !errors.Is(err, groups.ErrNotFound) {
@@ -485,7 +484,7 @@ func TestSSNCells(t *testing.T) {
 	}
 	t.Run("a workbook with an ssn column needs a hasher", func(t *testing.T) {
 		file := workbook(t, "Person Customers", []string{"id", "ssn"}, []any{"", "010190-123M"})
-		_, err := excelio.Import(context.Background(), bytes.NewReader(file), int64(len(file)), newStore(), excelio.ImportOptions{})
+		_, err := excelio.Import(context.Background(), newStore(), bytes.NewReader(file), int64(len(file)), excelio.ImportOptions{})
 		if !errors.Is(err, excelio.ErrNoSSNHasher) {
 			t.Fatalf("got %v, want ErrNoSSNHasher", err)
 		}
@@ -530,7 +529,7 @@ func TestMatchByEmail(t *testing.T) {
 		[]any{"someone@example.fi", "Some", "One"})
 	res, err := importBytes(t, store, file, excelio.ImportOptions{MatchByEmail: true})
 	if err != nil || res.Updated != 1 || res.Created != 1 {
-		t.Fatalf("err %v %+v, want one update and one create", err, res.Progress)
+		t.Fatalf("err %v %+v, want one update and one create", err, res.Counts)
 	}
 	got, _ := store.Get(context.Background(), existing.ID)
 	if got.Profile.FirstName != "Aino-Maria" {
@@ -542,7 +541,7 @@ func TestModes(t *testing.T) {
 	t.Run("update refuses new customers", func(t *testing.T) {
 		store := newStore()
 		res, _ := importBytes(t, store, workbook(t, "Person Customers", newPersonHeader, person(1)),
-			excelio.ImportOptions{Options: excelio.Options{Mode: excelio.ModeUpdate}})
+			excelio.ImportOptions{Options: impex.Options{Mode: impex.ModeUpdate}})
 		if res.Report.ByCode()[validate.CodeUnknownCustomer] != 1 || store.Len() != 0 {
 			t.Fatalf("issues %v stored %d", issueCodes(res), store.Len())
 		}
@@ -550,17 +549,17 @@ func TestModes(t *testing.T) {
 	t.Run("delete removes the named customers", func(t *testing.T) {
 		store, existing := newColumnFixture(t)
 		res, err := importBytes(t, store, workbook(t, "Person Customers", []string{"id"}, []any{existing.ID}),
-			excelio.ImportOptions{Options: excelio.Options{Mode: excelio.ModeDelete}})
+			excelio.ImportOptions{Options: impex.Options{Mode: impex.ModeDelete}})
 		if err != nil || res.Deleted != 1 || store.Len() != 0 {
-			t.Fatalf("err %v %+v stored %d", err, res.Progress, store.Len())
+			t.Fatalf("err %v %+v stored %d", err, res.Counts, store.Len())
 		}
 	})
 	t.Run("replace clears what the file does not carry", func(t *testing.T) {
 		store, existing := newColumnFixture(t)
 		res, err := importBytes(t, store, workbook(t, "Person Customers", []string{"id", "firstName", "lastName"},
-			[]any{existing.ID, "Aino", "Virtanen"}), excelio.ImportOptions{Options: excelio.Options{Mode: excelio.ModeReplace}})
+			[]any{existing.ID, "Aino", "Virtanen"}), excelio.ImportOptions{Options: impex.Options{Mode: impex.ModeReplace}})
 		if err != nil || res.Updated != 1 {
-			t.Fatalf("err %v %+v", err, res.Progress)
+			t.Fatalf("err %v %+v", err, res.Counts)
 		}
 		got, _ := store.Get(context.Background(), existing.ID)
 		if got.Profile.Email != "" || got.Note != "" || len(got.Identifiers.Cards) != 0 || got.Number != existing.Number {
@@ -579,7 +578,7 @@ func TestImportWritesNoTemporaryFiles(t *testing.T) {
 	}
 	res, err := importBytes(t, store, workbook(t, "Person Customers", newPersonHeader, rows...), excelio.ImportOptions{})
 	if err != nil || res.Created != 2000 {
-		t.Fatalf("err %v %+v", err, res.Progress)
+		t.Fatalf("err %v %+v", err, res.Counts)
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -605,7 +604,7 @@ func TestAStoredValueTheRulesNowRefuseIsKeptWhileItsCellIsUnedited(t *testing.T)
 		t.Fatal(err)
 	}
 	if res.Unchanged != 1 || res.Report.Len() != 0 {
-		t.Fatalf("the unedited row: %+v, issues %v; want it unchanged and no issue", res.Progress, issueCodes(res))
+		t.Fatalf("the unedited row: %+v, issues %v; want it unchanged and no issue", res.Counts, issueCodes(res))
 	}
 	edited := workbook(t, "Person Customers", header, []any{w[0].ID, "Old", "Phone", "13"})
 	res, err = importBytes(t, store, edited, excelio.ImportOptions{})
@@ -613,7 +612,7 @@ func TestAStoredValueTheRulesNowRefuseIsKeptWhileItsCellIsUnedited(t *testing.T)
 		t.Fatal(err)
 	}
 	if is := res.Report.Issues(); res.Rejected != 1 || len(is) == 0 || is[0].Column != "D" || is[0].Row != 2 {
-		t.Fatalf("the edited row: %+v, issues %v; want it rejected for cell D2", res.Progress, is)
+		t.Fatalf("the edited row: %+v, issues %v; want it rejected for cell D2", res.Counts, is)
 	}
 }
 
@@ -631,6 +630,6 @@ func TestTheStoredNumberUnderAnOlderKeyChangesNothing(t *testing.T) {
 	}
 	got, _ := store.Get(context.Background(), existing.ID)
 	if res.Unchanged != 1 || res.Report.Len() != 0 || got.Identifiers.SSNHash != existing.Identifiers.SSNHash {
-		t.Fatalf("%+v, issues %v, stored hash %q; want the row unchanged and the t1 hash kept", res.Progress, issueCodes(res), got.Identifiers.SSNHash)
+		t.Fatalf("%+v, issues %v, stored hash %q; want the row unchanged and the t1 hash kept", res.Counts, issueCodes(res), got.Identifiers.SSNHash)
 	}
 }

@@ -20,8 +20,7 @@ func TestWorkbooksFromOtherProgramsImport(t *testing.T) {
 	importFile := func(t *testing.T, name string) []*customer.Customer {
 		t.Helper()
 		store := newStore()
-		res, err := excelio.ImportFile(context.Background(), filepath.Join("testdata", name), store,
-			excelio.ImportOptions{SSN: hasher, SSNCountry: "FI", Now: func() time.Time { return testNow }})
+		res, err := excelio.ImportFile(context.Background(), store, filepath.Join("testdata", name), excelio.ImportOptions{SSN: hasher, SSNCountry: "FI", Now: func() time.Time { return testNow }})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
-	"golang.org/x/text/language"
 
 	"github.com/impexkit/impex/internal/sheet"
 	"github.com/impexkit/impex/validate"
@@ -28,7 +27,7 @@ func (r *Result) RejectedRows() []int {
 // an issue points at. Fix the cells and import the workbook again: the
 // _errors column is ignored. It writes a workbook with only the header when
 // nothing was rejected, and returns the writer's error.
-func (r *Result) WriteRejected(w io.Writer, lang language.Tag) error {
+func (r *Result) WriteRejected(w io.Writer, lang validate.Language) error {
 	x := excelize.NewFile()
 	defer x.Close()
 	name := "Rejected"

@@ -31,7 +31,7 @@ func TestRoundTripGivesZeroChanges(t *testing.T) {
 			t.Fatalf("%s: %d issues, first: %v", name, res.Report.Len(), res.Report.Issues()[0])
 		}
 		if res.Created+res.Updated+res.Deleted+res.Rejected != 0 || res.Unchanged == 0 {
-			t.Fatalf("%s: %+v, want only unchanged rows", name, res.Progress)
+			t.Fatalf("%s: %+v, want only unchanged rows", name, res.Counts)
 		}
 	}
 	if diff := cmp.Diff(before, snapshot(t, store), storeOpts); diff != "" {

@@ -275,6 +275,10 @@ const (
 	CodeEncrypted Code = "file.encrypted"
 	// CodeCorrupt: a damaged or truncated file.
 	CodeCorrupt Code = "file.corrupt"
+	// CodeUnreadable: the file could not be opened or read: it is
+	// missing, a directory, or not readable. Params: Expected (the
+	// system's reason).
+	CodeUnreadable Code = "file.unreadable"
 	// CodeXMLSyntax: the XML is not well-formed.
 	CodeXMLSyntax Code = "xml.syntax"
 	// CodeXMLRoot: a root element that names no known document. Params: Name.
@@ -379,6 +383,7 @@ var codeList = []codeDef{
 	{CodeCSV, Error},
 	{CodeEncrypted, Error},
 	{CodeCorrupt, Error},
+	{CodeUnreadable, Error},
 	{CodeXMLSyntax, Error},
 	{CodeXMLRoot, Error},
 	{CodeXMLUnknownElement, Error},

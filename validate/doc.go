@@ -58,8 +58,8 @@
 // # Languages
 //
 // Messages exist in English, Finnish and Swedish. Every method that
-// renders text takes a golang.org/x/text/language Tag and uses the best
-// match, English when nothing matches well (so "fi-FI" and "sv-FI" work,
-// and "de" gets English). The templates are data: Template returns one for
+// renders text takes a Language, a BCP 47 tag such as "fi" or "sv-FI", and
+// uses the best match, English when nothing matches well (so "fi-FI" and
+// "sv-FI" work, and "de" gets English). The templates are data: Template returns one for
 // programs that render their own.
 package validate

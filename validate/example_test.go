@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/impexkit/impex/validate"
-	"golang.org/x/text/language"
 )
 
 // Validate a Finnish henkilötunnus. The info says who the number belongs
@@ -49,7 +48,9 @@ func ExampleReport() {
 
 	r.Add(validate.New(validate.CodeGenerateIgnored, validate.Cell("", 4, 9, "customerCard:1")))
 
-	_ = r.WriteText(os.Stdout, language.Finnish)
+	if err := r.WriteText(os.Stdout, validate.Finnish); err != nil {
+		fmt.Println(err)
+	}
 	fmt.Println(r.ByRow())
 	// Output:
 	// virhe: rivi 2, sarake D (lastName): pakollinen uudelle asiakkaalle
@@ -93,7 +94,7 @@ func ExampleCode() {
 	err := fmt.Errorf("row rejected: %w", issue)
 
 	fmt.Println(errors.Is(err, validate.CodeTooLong))
-	fmt.Println(issue.Text(language.Swedish))
+	fmt.Println(issue.Text(validate.Swedish))
 	// Output:
 	// true
 	// rad 5, kolumn E (customNote): för lång: högst 300 tecken, nu 312

@@ -3,8 +3,6 @@ package validate
 import (
 	"fmt"
 	"strconv"
-
-	"golang.org/x/text/language"
 )
 
 // Severity says whether an issue stops a row (Error) or only tells the user
@@ -123,18 +121,19 @@ func Record(document string, n int, path string) Where {
 // errors.Is(issue, code) reports whether the issue has that code.
 type Issue struct {
 	// Severity is Error (the zero value) or Warning.
-	Severity Severity
+	Severity Severity `json:"severity"`
 	// Code names the cause; the message is rendered from it.
-	Code Code
-	// Where locates the issue; its fields are promoted (issue.Row).
+	Code Code `json:"code"`
+	// Where locates the issue; its fields are promoted (issue.Row), and
+	// inlined in the JSON form.
 	Where
 	// Field is the model field the value belongs to, such as "lastName"
 	// or "profile.email". It may equal Header.
-	Field string
+	Field string `json:"field,omitempty"`
 	// Value is the masked rendering of the offending value.
-	Value string
+	Value string `json:"value,omitempty"`
 	// Params are the values the message quotes.
-	Params Params
+	Params Params `json:"params,omitzero"`
 }
 
 // New returns an issue with code, its default severity, and the location.
@@ -181,7 +180,7 @@ func (i Issue) AsWarning() Issue {
 
 // Error returns the English text form, such as
 // "row 12, column D (lastName): required for a new customer".
-func (i Issue) Error() string { return i.Text(language.English) }
+func (i Issue) Error() string { return i.Text(English) }
 
 // Is reports whether target is the issue's Code, so that
 // errors.Is(err, validate.CodeTooLong) works through wrapping.
@@ -192,7 +191,7 @@ func (i Issue) Is(target error) bool {
 
 // Message returns the issue's message alone, without its location or
 // value, in the language that best matches lang.
-func (i Issue) Message(lang language.Tag) string {
+func (i Issue) Message(lang Language) string {
 	return render(catalogFor(lang), i.Code, i.Params)
 }
 
@@ -203,7 +202,7 @@ func (i Issue) Message(lang language.Tag) string {
 //	row 12, column C (email): an e-mail address needs an @ between the name and the domain; value "matti.example.com"
 //	rivi 12, sarake D (lastName): pakollinen uudelle asiakkaalle
 //	record 3 (customers/customer/profile/email): ...
-func (i Issue) Text(lang language.Tag) string {
+func (i Issue) Text(lang Language) string {
 	c := catalogFor(lang)
 	b := make([]byte, 0, 96)
 	b = i.appendText(b, c)

@@ -9,74 +9,73 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"golang.org/x/text/language"
 )
 
 func TestIssueTextForms(t *testing.T) {
 	tests := []struct {
 		name  string
 		issue Issue
-		lang  language.Tag
+		lang  Language
 		want  string
 	}{
 		{
 			name:  "a cell reads row, column letter and header",
 			issue: New(CodeRequiredForNew, Cell("", 12, 3, "lastName")).WithField("lastName"),
-			lang:  language.English,
+			lang:  English,
 			want:  "row 12, column D (lastName): required for a new customer",
 		},
 		{
 			name:  "a cell reads in Finnish",
 			issue: New(CodeRequiredForNew, Cell("", 12, 3, "lastName")),
-			lang:  language.Finnish,
+			lang:  Finnish,
 			want:  "rivi 12, sarake D (lastName): pakollinen uudelle asiakkaalle",
 		},
 		{
 			name:  "a cell reads in Swedish",
 			issue: New(CodeRequiredForNew, Cell("", 12, 3, "lastName")),
-			lang:  language.Swedish,
+			lang:  Swedish,
 			want:  "rad 12, kolumn D (lastName): obligatoriskt för en ny kund",
 		},
 		{
 			name:  "a record reads its position and XML path",
 			issue: New(CodeEmailNoAt, Record("", 3, "customers/customer/profile/email")),
-			lang:  language.English,
+			lang:  English,
 			want:  "record 3 (customers/customer/profile/email): an e-mail address needs an @ between the name and the domain",
 		},
 		{
 			name:  "a named sheet and a value are shown, the value quoted",
 			issue: New(CodeEmailNoAt, Cell("Person Customers", 4, 2, "email")).WithValue("matti.example.com"),
-			lang:  language.English,
+			lang:  English,
 			want:  `sheet "Person Customers", row 4, column C (email): an e-mail address needs an @ between the name and the domain; value "matti.example.com"`,
 		},
 		{
 			name:  "a document, record and line come in that order",
 			issue: New(CodeXMLMissing, Where{Document: "customers.xml", Record: 2, Line: 40, Path: "customers/customer"}).WithParams(Params{Name: "login"}),
-			lang:  language.English,
+			lang:  English,
 			want:  "customers.xml, record 2, line 40 (customers/customer): the required element or attribute login is missing",
 		},
 		{
 			name:  "a header without a column letter names the column",
 			issue: New(CodeUnknownHeader, Where{Header: "nickname"}).WithParams(Params{Name: "nickname"}),
-			lang:  language.English,
+			lang:  English,
 			want:  "column nickname: unknown column nickname",
 		},
 		{
 			name:  "a field alone is put in parentheses",
 			issue: New(CodeRequired, Where{Row: 5}).WithField("email"),
-			lang:  language.English,
+			lang:  English,
 			want:  "row 5 (email): a value is required",
 		},
 		{
 			name:  "a file-level issue is only its message",
 			issue: New(CodeTooManyRows, Where{}).WithParams(Params{Max: 50000, Got: 50001}),
-			lang:  language.English,
+			lang:  English,
 			want:  "the file has 50001 data rows; at most 50000 can be imported at once",
 		},
 		{
 			name:  "a value with a line break cannot forge a second line",
 			issue: New(CodeInvalidBoolean, Where{Row: 2, Column: "E"}).WithValue("yes\nrow 3: fine"),
-			lang:  language.English,
+			lang:  English,
 			want:  `row 2, column E: not TRUE or FALSE (true/false and 1/0 also work); value "yes\nrow 3: fine"`,
 		},
 	}
@@ -229,7 +228,7 @@ func TestSecretsNeverAppearInAnyRendering(t *testing.T) {
 		t.Run("hides "+name, func(t *testing.T) {
 			var renderings []string
 			renderings = append(renderings, is.Error())
-			for _, lang := range []language.Tag{language.English, language.Finnish, language.Swedish} {
+			for _, lang := range []Language{English, Finnish, Swedish} {
 				renderings = append(renderings, is.Text(lang), is.Message(lang))
 			}
 			for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%d"} {
@@ -243,11 +242,11 @@ func TestSecretsNeverAppearInAnyRendering(t *testing.T) {
 
 			var r Report
 			r.Add(is)
-			renderings = append(renderings, r.Text(language.English), r.Text(language.Finnish), r.Text(language.Swedish), r.Err().Error(), fmt.Sprint(r.Err()))
+			renderings = append(renderings, r.Text(English), r.Text(Finnish), r.Text(Swedish), r.Err().Error(), fmt.Sprint(r.Err()))
 			rj, _ := json.Marshal(&r)
 			renderings = append(renderings, string(rj))
 			var buf bytes.Buffer
-			_ = r.WriteJSON(&buf, language.Swedish)
+			_ = r.WriteJSON(&buf, Swedish)
 			renderings = append(renderings, buf.String())
 			for _, got := range r.Issues() {
 				renderings = append(renderings, got.Value)

@@ -3,8 +3,6 @@ package validate
 import (
 	"strconv"
 	"strings"
-
-	"golang.org/x/text/language"
 )
 
 // catalog holds one language's message templates and the words the text
@@ -17,7 +15,7 @@ import (
 // A placeholder whose parameter is empty inside parentheses drops the
 // parentheses as well.
 type catalog struct {
-	tag      language.Tag
+	lang     Language
 	words    words
 	messages map[Code]string
 }
@@ -33,7 +31,7 @@ type words struct {
 // The catalogs are read-only after package initialisation.
 var (
 	english = &catalog{
-		tag: language.English,
+		lang: English,
 		words: words{
 			sheet: "sheet", row: "row", column: "column", record: "record", line: "line", value: "value",
 			otherRow: "on row %d", otherRecord: "in record %d",
@@ -120,6 +118,7 @@ var (
 			CodeCSV:               "the file is CSV text; open it in Excel and save it as an Excel workbook (.xlsx)",
 			CodeEncrypted:         "the workbook is password-protected; remove the password and try again",
 			CodeCorrupt:           "the file is damaged or incomplete and cannot be read",
+			CodeUnreadable:        "the file could not be opened or read ({expected})",
 			CodeXMLSyntax:         "the XML is not well-formed",
 			CodeXMLRoot:           "unknown document: root element {name}",
 			CodeXMLUnknownElement: "unexpected element or attribute {name}",
@@ -129,7 +128,7 @@ var (
 	}
 
 	finnish = &catalog{
-		tag: language.Finnish,
+		lang: Finnish,
 		words: words{
 			sheet: "taulukko", row: "rivi", column: "sarake", record: "tietue", line: "rivi", value: "arvo",
 			otherRow: "rivillä %d", otherRecord: "tietueessa %d",
@@ -216,6 +215,7 @@ var (
 			CodeCSV:               "tiedosto on CSV-tekstiä; avaa se Excelissä ja tallenna Excel-työkirjana (.xlsx)",
 			CodeEncrypted:         "työkirja on suojattu salasanalla; poista salasana ja yritä uudelleen",
 			CodeCorrupt:           "tiedosto on vioittunut tai keskeneräinen, eikä sitä voi lukea",
+			CodeUnreadable:        "tiedostoa ei voitu avata tai lukea ({expected})",
 			CodeXMLSyntax:         "XML ei ole oikein muodostettu",
 			CodeXMLRoot:           "tuntematon asiakirja: juurielementti {name}",
 			CodeXMLUnknownElement: "odottamaton elementti tai attribuutti {name}",
@@ -225,7 +225,7 @@ var (
 	}
 
 	swedish = &catalog{
-		tag: language.Swedish,
+		lang: Swedish,
 		words: words{
 			sheet: "blad", row: "rad", column: "kolumn", record: "post", line: "rad", value: "värde",
 			otherRow: "på rad %d", otherRecord: "i post %d",
@@ -312,6 +312,7 @@ var (
 			CodeCSV:               "filen är CSV-text; öppna den i Excel och spara den som Excel-arbetsbok (.xlsx)",
 			CodeEncrypted:         "arbetsboken är lösenordsskyddad; ta bort lösenordet och försök igen",
 			CodeCorrupt:           "filen är skadad eller ofullständig och kan inte läsas",
+			CodeUnreadable:        "filen kunde inte öppnas eller läsas ({expected})",
 			CodeXMLSyntax:         "XML-koden är inte välformad",
 			CodeXMLRoot:           "okänt dokument: rotelement {name}",
 			CodeXMLUnknownElement: "oväntat element eller attribut {name}",
@@ -321,42 +322,13 @@ var (
 	}
 
 	catalogs = []*catalog{english, finnish, swedish}
-
-	matcher = language.NewMatcher([]language.Tag{language.English, language.Finnish, language.Swedish})
 )
-
-// Languages returns the languages messages exist in, English first.
-func Languages() []language.Tag {
-	out := make([]language.Tag, len(catalogs))
-	for i, c := range catalogs {
-		out[i] = c.tag
-	}
-	return out
-}
-
-// catalogFor picks the catalog that best matches lang, English when none
-// matches well.
-func catalogFor(lang language.Tag) *catalog {
-	switch lang {
-	case language.English, language.Und:
-		return english
-	case language.Finnish:
-		return finnish
-	case language.Swedish:
-		return swedish
-	}
-	_, i, conf := matcher.Match(lang)
-	if conf < language.High {
-		return english
-	}
-	return catalogs[i]
-}
 
 // Template returns the message template for code in the language that
 // best matches lang, with its placeholders ({max}, {name}, ...) unfilled,
 // for programs that render messages their own way. It returns "" for an
 // unknown code.
-func Template(code Code, lang language.Tag) string {
+func Template(code Code, lang Language) string {
 	return catalogFor(lang).messages[code]
 }
 

@@ -10,8 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
-	"golang.org/x/text/language"
 )
 
 // declaredCodes parses the package's source and returns every exported
@@ -99,12 +97,12 @@ func TestEveryCodeHasAMessageInEveryLanguage(t *testing.T) {
 		for _, c := range Codes() {
 			msg, ok := cat.messages[c]
 			if !ok || strings.TrimSpace(msg) == "" {
-				t.Errorf("%s: no message for %q", cat.tag, c)
+				t.Errorf("%s: no message for %q", cat.lang, c)
 				continue
 			}
 			for _, p := range placeholder.FindAllString(msg, -1) {
 				if !slices.Contains(known, p) {
-					t.Errorf("%s: message for %q uses unknown placeholder %s", cat.tag, c, p)
+					t.Errorf("%s: message for %q uses unknown placeholder %s", cat.lang, c, p)
 				}
 			}
 			// Translations must quote the same parameters as English.
@@ -113,12 +111,12 @@ func TestEveryCodeHasAMessageInEveryLanguage(t *testing.T) {
 			slices.Sort(en)
 			slices.Sort(got)
 			if !slices.Equal(en, got) {
-				t.Errorf("%s: message for %q has placeholders %v, English has %v", cat.tag, c, got, en)
+				t.Errorf("%s: message for %q has placeholders %v, English has %v", cat.lang, c, got, en)
 			}
 		}
 		for c := range cat.messages {
 			if !c.Known() {
-				t.Errorf("%s: message for unknown code %q", cat.tag, c)
+				t.Errorf("%s: message for unknown code %q", cat.lang, c)
 			}
 		}
 	}
@@ -157,13 +155,13 @@ func TestLanguagesAreMatchedWithEnglishAsDefault(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run("picks the right catalog for "+tt.tag, func(t *testing.T) {
-			got := New(CodeRequiredForNew, Where{}).Message(language.MustParse(tt.tag))
+			got := New(CodeRequiredForNew, Where{}).Message(Language(tt.tag))
 			if got != tt.want {
 				t.Errorf("Message(%s) = %q, want %q", tt.tag, got, tt.want)
 			}
 		})
 	}
-	if got := Languages(); !slices.Equal(got, []language.Tag{language.English, language.Finnish, language.Swedish}) {
+	if got := Languages(); !slices.Equal(got, []Language{English, Finnish, Swedish}) {
 		t.Errorf("Languages() = %v", got)
 	}
 }
@@ -173,17 +171,17 @@ func TestTemplatesFillTheirParameters(t *testing.T) {
 		name string
 		code Code
 		p    Params
-		lang language.Tag
+		lang Language
 		want string
 	}{
-		{"fills max and got", CodeTooLong, Params{Max: 300, Got: 312}, language.English, "too long: at most 300 characters, found 312"},
-		{"fills max and got in Finnish", CodeTooLong, Params{Max: 300, Got: 312}, language.Finnish, "liian pitkä: enintään 300 merkkiä, nyt 312"},
-		{"names the other row of a duplicate", CodeDuplicateInFile, Params{Name: "email", OtherRow: 7}, language.English, "the same email is also on row 7"},
-		{"names the other row in Finnish with its case ending", CodeDuplicateInFile, Params{Name: "email", OtherRow: 7}, language.Finnish, "sama email on myös rivillä 7"},
-		{"names the other record in Swedish", CodeDuplicateInFile, Params{Name: "login", OtherRecord: 3}, language.Swedish, "samma login finns också i post 3"},
-		{"keeps the country in parentheses", CodeSSNFormat, Params{Country: "SE"}, language.English, "not in the format of a national identity number (SE)"},
-		{"drops empty parentheses", CodeSSNFormat, Params{}, language.English, "not in the format of a national identity number"},
-		{"renders an unknown code as itself", Code("future.code"), Params{}, language.English, "future.code"},
+		{"fills max and got", CodeTooLong, Params{Max: 300, Got: 312}, English, "too long: at most 300 characters, found 312"},
+		{"fills max and got in Finnish", CodeTooLong, Params{Max: 300, Got: 312}, Finnish, "liian pitkä: enintään 300 merkkiä, nyt 312"},
+		{"names the other row of a duplicate", CodeDuplicateInFile, Params{Name: "email", OtherRow: 7}, English, "the same email is also on row 7"},
+		{"names the other row in Finnish with its case ending", CodeDuplicateInFile, Params{Name: "email", OtherRow: 7}, Finnish, "sama email on myös rivillä 7"},
+		{"names the other record in Swedish", CodeDuplicateInFile, Params{Name: "login", OtherRecord: 3}, Swedish, "samma login finns också i post 3"},
+		{"keeps the country in parentheses", CodeSSNFormat, Params{Country: "SE"}, English, "not in the format of a national identity number (SE)"},
+		{"drops empty parentheses", CodeSSNFormat, Params{}, English, "not in the format of a national identity number"},
+		{"renders an unknown code as itself", Code("future.code"), Params{}, English, "future.code"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -192,7 +190,7 @@ func TestTemplatesFillTheirParameters(t *testing.T) {
 			}
 		})
 	}
-	if got := Template(CodeTooLong, language.Swedish); got != "för lång: högst {max} tecken, nu {got}" {
+	if got := Template(CodeTooLong, Swedish); got != "för lång: högst {max} tecken, nu {got}" {
 		t.Errorf("Template = %q", got)
 	}
 }

@@ -10,8 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-
-	"golang.org/x/text/language"
 )
 
 // Report collects the issues of one import in the order they were added,
@@ -235,7 +233,7 @@ func (r *Report) Err() error {
 // WriteText writes the report as text in the language that best matches
 // lang: one line per kept issue, led by its severity, then a summary line
 // such as "2 errors, 1 warning". An empty report writes nothing.
-func (r *Report) WriteText(w io.Writer, lang language.Tag) error {
+func (r *Report) WriteText(w io.Writer, lang Language) error {
 	if r.Len() == 0 {
 		return nil
 	}
@@ -266,7 +264,7 @@ func (r *Report) WriteText(w io.Writer, lang language.Tag) error {
 }
 
 // Text returns what WriteText writes.
-func (r *Report) Text(lang language.Tag) string {
+func (r *Report) Text(lang Language) string {
 	var b strings.Builder
 	_ = r.WriteText(&b, lang)
 	return b.String()
@@ -274,7 +272,7 @@ func (r *Report) Text(lang language.Tag) string {
 
 // Summary returns the counts as text in the language that best matches
 // lang, such as "2 errors, 1 warning" or "2 virhettä, 1 varoitus".
-func (r *Report) Summary(lang language.Tag) string { return r.summary(catalogFor(lang)) }
+func (r *Report) Summary(lang Language) string { return r.summary(catalogFor(lang)) }
 
 func (r *Report) summary(c *catalog) string {
 	count := func(n int, one, many string) string {
@@ -347,13 +345,13 @@ type jsonReport struct {
 
 // MarshalJSON writes the report as {"errors":n,"warnings":n,"issues":[...]}
 // with English messages; "dropped" appears when Limit left issues out.
-func (r *Report) MarshalJSON() ([]byte, error) {
+func (r Report) MarshalJSON() ([]byte, error) {
 	return json.Marshal(r.toJSON(english))
 }
 
 // WriteJSON writes the report as MarshalJSON does, with messages in the
 // language that best matches lang, indented for people to read.
-func (r *Report) WriteJSON(w io.Writer, lang language.Tag) error {
+func (r *Report) WriteJSON(w io.Writer, lang Language) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(r.toJSON(catalogFor(lang)))

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"golang.org/x/text/language"
 )
 
 func sampleIssues() []Issue {
@@ -74,7 +73,7 @@ func TestReportLimitKeepsCountsExact(t *testing.T) {
 	if len(r.Issues()) != 2 || r.Dropped() != 3 || r.Len() != 5 || r.Errors() != 4 {
 		t.Errorf("kept %d, dropped %d, len %d, errors %d", len(r.Issues()), r.Dropped(), r.Len(), r.Errors())
 	}
-	text := r.Text(language.English)
+	text := r.Text(English)
 	if want := "3 more issues were counted but not kept\n4 errors, 1 warning\n"; !bytes.HasSuffix([]byte(text), []byte(want)) {
 		t.Errorf("text ends\n%s\nwant suffix\n%s", text, want)
 	}
@@ -104,17 +103,17 @@ varoitus: rivi 4, sarake J (customerCard:1): generate() ohitettiin: kortteja luo
 virhe: rivi 12, sarake C (email): sama email on myös rivillä 4; arvo "a@b.fi"
 3 virhettä, 1 varoitus
 `
-	if got := r.Text(language.Finnish); got != want {
+	if got := r.Text(Finnish); got != want {
 		t.Errorf("Finnish text:\n%s\nwant\n%s", got, want)
 	}
-	if got, want := r.Summary(language.Swedish), "3 fel, 1 varning"; got != want {
+	if got, want := r.Summary(Swedish), "3 fel, 1 varning"; got != want {
 		t.Errorf("Swedish summary = %q, want %q", got, want)
 	}
-	if got, want := r.Summary(language.English), "3 errors, 1 warning"; got != want {
+	if got, want := r.Summary(English), "3 errors, 1 warning"; got != want {
 		t.Errorf("English summary = %q, want %q", got, want)
 	}
 	var empty Report
-	if got := empty.Text(language.English); got != "" {
+	if got := empty.Text(English); got != "" {
 		t.Errorf("empty report text = %q", got)
 	}
 }
@@ -137,7 +136,7 @@ func TestReportJSONRoundTrip(t *testing.T) {
 		t.Errorf("counts: got %d/%d/%d, want %d/%d/%d", back.Errors(), back.Warnings(), back.Dropped(), r.Errors(), r.Warnings(), r.Dropped())
 	}
 	var buf bytes.Buffer
-	if err := r.WriteJSON(&buf, language.Swedish); err != nil {
+	if err := r.WriteJSON(&buf, Swedish); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Contains(buf.Bytes(), []byte(`"message": "obligatoriskt för en ny kund"`)) {

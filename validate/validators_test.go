@@ -109,7 +109,7 @@ func TestPhoneRuleNamesTheCountry(t *testing.T) {
 	if diff := cmp.Diff(Problem{Code: CodePhoneLength, Params: Params{Country: "NO"}}, p); diff != "" {
 		t.Errorf("problem (-want +got):\n%s", diff)
 	}
-	if got := New(p.Code, Where{}).WithParams(p.Params).Message(english.tag); got != "too few or too many digits for a phone number (NO)" {
+	if got := New(p.Code, Where{}).WithParams(p.Params).Message(english.lang); got != "too few or too many digits for a phone number (NO)" {
 		t.Errorf("message = %q", got)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"github.com/impexkit/impex"
 	"io"
 	"iter"
 	"math"
@@ -128,11 +129,11 @@ func NewActiveDataDecoder(r io.Reader, opts DecodeOptions) *ActiveDataDecoder {
 // element between records.
 func (d *ActiveDataDecoder) Issues() []validate.Issue { return d.issues }
 
-// Begin reads up to the root element. It returns a *DocumentError wrapping
-// ErrSyntax, ErrLimit or ErrEntity for a document that cannot be read,
-// ErrRoot when the root is not customer-active-data-list (in its namespace
-// or none) and ErrStructure for text before the root. Next calls it; calling
-// it again returns the same answer.
+// Begin reads up to the root element. It returns a *impex.FileError for a
+// document that cannot be read (see Errors in the package documentation),
+// including a root that is not customer-active-data-list (in its namespace
+// or none) and text before the root. Next calls it; calling it again
+// returns the same answer.
 func (d *ActiveDataDecoder) Begin() error {
 	if d.begun {
 		return d.err
@@ -142,22 +143,22 @@ func (d *ActiveDataDecoder) Begin() error {
 		k, err := d.sc.Next()
 		if err != nil {
 			if errors.Is(err, io.EOF) {
-				d.err = d.activeDataFatal(validate.CodeXMLRoot, ErrRoot, "the document has no root element")
+				d.err = d.fatal(validate.CodeXMLRoot, "the document has no root element")
 			} else {
-				d.err = activeDataDocError(d.opts.Document, err)
+				d.err = docError(d.opts.Document, err)
 			}
 			return d.err
 		}
 		switch k {
 		case xmlscan.CharData:
 			if !activeDataBlank(d.sc.Text()) {
-				d.err = d.activeDataFatal(validate.CodeXMLSyntax, ErrStructure, "text before the root element")
+				d.err = d.fatal(validate.CodeXMLSyntax, "text before the root element")
 				return d.err
 			}
 		case xmlscan.StartElement:
 			name := string(d.sc.Name())
 			if len(d.sc.Prefix()) > 0 || DetectDocument(string(d.sc.Local()), activeDataNamespace(d.sc)) != DocActiveData {
-				d.err = d.activeDataFatal(validate.CodeXMLRoot, ErrRoot, name)
+				d.err = d.fatal(validate.CodeXMLRoot, name)
 			}
 			return d.err
 		}
@@ -175,28 +176,8 @@ func activeDataNamespace(sc *xmlscan.Scanner) string {
 	return ""
 }
 
-func (d *ActiveDataDecoder) activeDataFatal(code validate.Code, sentinel error, name string) error {
-	w := validate.Where{Document: d.opts.Document, Line: d.sc.Line()}
-	return &DocumentError{Issue: validate.New(code, w).WithParams(validate.Params{Name: name}),
-		Err: fmt.Errorf("%w: %s", sentinel, name)}
-}
-
-// activeDataDocError turns a scanner error into a *DocumentError and
-// returns a read error as it is.
-func activeDataDocError(document string, err error) error {
-	var se *xmlscan.SyntaxError
-	if !errors.As(err, &se) {
-		return err
-	}
-	code, sentinel := validate.CodeXMLSyntax, ErrSyntax
-	switch {
-	case errors.Is(err, xmlscan.ErrLimit):
-		code, sentinel = validate.CodeLimitExceeded, ErrLimit
-	case errors.Is(err, xmlscan.ErrEntity):
-		code, sentinel = validate.CodeXMLEntity, ErrEntity
-	}
-	is := validate.New(code, validate.Where{Document: document, Line: se.Line}).WithParams(validate.Params{Name: se.Msg})
-	return &DocumentError{Issue: is, Err: fmt.Errorf("%w: %w", sentinel, err)}
+func (d *ActiveDataDecoder) fatal(code validate.Code, name string) error {
+	return docFail(code, validate.Where{Document: d.opts.Document, Line: d.sc.Line()}, name)
 }
 
 // activeDataBlank reports whether b is XML white space, a byte order mark
@@ -220,7 +201,7 @@ func (d *ActiveDataDecoder) next() xmlscan.Kind {
 		if errors.Is(err, io.EOF) {
 			d.err = io.EOF
 		} else {
-			d.err = activeDataDocError(d.opts.Document, err)
+			d.err = docError(d.opts.Document, err)
 		}
 		return xmlscan.None
 	}
@@ -244,8 +225,8 @@ func (d *ActiveDataDecoder) docIssue(is validate.Issue) {
 }
 
 // Next returns the next record, io.EOF after the last one, or an error that
-// stops the document: a *DocumentError (see Begin; also ErrStructure for a
-// second root or text after the root), or a read error of the input.
+// stops the document: a *impex.FileError (see Begin; also for a second root
+// or text after the root, and for an input that could not be read).
 // Problems inside one record are its issues.
 func (d *ActiveDataDecoder) Next() (*ActiveDataRecord, error) {
 	if err := d.Begin(); err != nil {
@@ -256,7 +237,7 @@ func (d *ActiveDataDecoder) Next() (*ActiveDataRecord, error) {
 		case xmlscan.None:
 			if d.err == io.EOF {
 				if !d.closed {
-					d.err = d.activeDataFatal(validate.CodeXMLSyntax, ErrSyntax, "unexpected end of the document")
+					d.err = d.fatal(validate.CodeXMLSyntax, "unexpected end of the document")
 					return nil, d.err
 				}
 				return nil, io.EOF
@@ -265,7 +246,7 @@ func (d *ActiveDataDecoder) Next() (*ActiveDataRecord, error) {
 		case xmlscan.CharData:
 			if !activeDataBlank(d.sc.Text()) {
 				if d.closed {
-					d.err = d.activeDataFatal(validate.CodeXMLSyntax, ErrStructure, "text after the root element")
+					d.err = d.fatal(validate.CodeXMLSyntax, "text after the root element")
 					return nil, d.err
 				}
 				d.docIssue(validate.New(validate.CodeXMLUnknownElement, d.here(activeDataRoot)).WithParams(validate.Params{Name: "text"}))
@@ -274,7 +255,7 @@ func (d *ActiveDataDecoder) Next() (*ActiveDataRecord, error) {
 			d.closed = true
 		case xmlscan.StartElement:
 			if d.closed {
-				d.err = d.activeDataFatal(validate.CodeXMLSyntax, ErrStructure, "a second root element")
+				d.err = d.fatal(validate.CodeXMLSyntax, "a second root element")
 				return nil, d.err
 			}
 			if len(d.sc.Prefix()) == 0 && string(d.sc.Local()) == activeDataRecord {
@@ -718,10 +699,10 @@ func ExportActiveData(ctx context.Context, w io.Writer, repo customer.Repository
 // ActiveDataImportOptions configure ImportActiveData. The zero value updates
 // customers of the default list and skips invalid records.
 type ActiveDataImportOptions struct {
-	// Options are the shared import options. Active data belongs to
-	// existing customers, so only ModeMerge and ModeUpdate apply, and both
-	// update existing customers only.
-	Options
+	// Options are the settings every import shares. Active data belongs
+	// to existing customers, so only impex.ModeMerge and impex.ModeUpdate apply, and
+	// both update existing customers only.
+	impex.Options
 	// Document names the document in issue locations.
 	Document string
 	// List is the customer list whose numbers the document names.
@@ -729,10 +710,6 @@ type ActiveDataImportOptions struct {
 	// Limits bound the document; see Limits.
 	Limits Limits
 }
-
-// ErrActiveDataMode: ImportActiveData was asked for ModeReplace or
-// ModeDelete, which active data does not have.
-var ErrActiveDataMode = errors.New("xmlio: active data imports only merge or update")
 
 // ImportActiveData reads a customer-active-data-list document from r and
 // sets the system active data of the customers it names: each record
@@ -742,26 +719,33 @@ var ErrActiveDataMode = errors.New("xmlio: active data imports only merge or upd
 // record (validate.CodeUnknownCustomer), as do a missing or malformed
 // element and the same customer-no twice in one document.
 //
-// It returns a *DocumentError for a document it cannot read (also in the
-// report; records before the failure may have been applied, as the result
-// says), an error wrapping ErrActiveDataMode for a mode other than merge or
-// update, and a *FatalError when the repository fails or ctx ends, with
-// the result so far.
-func ImportActiveData(ctx context.Context, repo customer.Repository, r io.Reader, opts ActiveDataImportOptions) (*PipelineResult, error) {
-	res := &PipelineResult{DryRun: opts.DryRun}
-	if opts.Mode != ModeMerge && opts.Mode != ModeUpdate {
-		return res, fmt.Errorf("%w: %v", ErrActiveDataMode, opts.Mode)
+// The result is never nil. ImportActiveData returns a *impex.FileError
+// for a document it cannot read (its issues are in the report; records
+// before the failure may have been applied, as the result says) and for a
+// mode other than merge or update (wrapping impex.ErrMode), and a
+// *impex.FatalError when the repository fails or ctx ends, with the
+// result so far; errors.Is(err, context.Canceled) holds for a cancelled
+// import.
+func ImportActiveData(ctx context.Context, repo customer.Repository, r io.Reader, opts ActiveDataImportOptions) (*impex.Result, error) {
+	res := &impex.Result{DryRun: opts.DryRun}
+	fail := func(err error) (*impex.Result, error) {
+		res.Err = stopError(ctx, &res.Report, err)
+		return res, res.Err
+	}
+	if opts.Mode != impex.ModeMerge && opts.Mode != impex.ModeUpdate {
+		return fail(pipeline.FileError(fmt.Errorf("%w: active data is merged or updated, not %v", impex.ErrMode, opts.Mode)))
+	}
+	if err := ctx.Err(); err != nil {
+		return fail(err)
 	}
 	d := NewActiveDataDecoder(r, DecodeOptions{Document: opts.Document, Limits: opts.Limits})
 	if err := d.Begin(); err != nil {
-		addDocError(&res.Report, err)
-		return res, err
+		return fail(err)
 	}
-	var readErr error
 	items := func(yield func(pipeline.Item, error) bool) {
 		for rec, err := range d.All() {
 			if err != nil {
-				readErr = err
+				yield(pipeline.Item{}, err)
 				return
 			}
 			if !yield(activeDataItemOf(repo, opts.List, rec), nil) {
@@ -770,18 +754,11 @@ func ImportActiveData(ctx context.Context, repo customer.Repository, r io.Reader
 		}
 	}
 	po := opts.Options
-	po.Mode = ModeUpdate
-	pres, err := pipeline.Run(ctx, repo, items, po)
-	if pres != nil {
-		res = pres
-	}
+	po.Mode = impex.ModeUpdate
+	res, err := pipeline.Run(ctx, repo, items, po, 0)
 	res.Report.Add(d.Issues()...)
-	if err == nil && readErr != nil {
-		err = readErr
-	}
 	if err != nil {
-		addDocError(&res.Report, err)
-		return res, err
+		return fail(err)
 	}
 	return res, nil
 }
@@ -798,7 +775,7 @@ func activeDataItemOf(repo customer.Repository, list string, rec *ActiveDataReco
 		if errors.Is(err, customer.ErrNotFound) {
 			w := rec.Where
 			w.Path += "/@customer-no"
-			return pipeline.Plan{Action: ActionReject}, []validate.Issue{
+			return pipeline.Plan{Action: impex.ActionReject}, []validate.Issue{
 				validate.New(validate.CodeUnknownCustomer, w).WithField("customerNo").WithValue(rec.CustomerNo)}, nil
 		}
 		if err != nil {
@@ -811,9 +788,9 @@ func activeDataItemOf(repo customer.Repository, list string, rec *ActiveDataReco
 		}
 		c.ActiveData = &next
 		if customer.Equal(before, c) {
-			return pipeline.Plan{Action: ActionUnchanged, CustomerID: c.ID}, nil, nil
+			return pipeline.Plan{Action: impex.ActionUnchanged, CustomerID: c.ID}, nil, nil
 		}
-		return pipeline.Plan{Action: ActionUpdate, Op: customer.Put(c), CustomerID: c.ID}, nil, nil
+		return pipeline.Plan{Action: impex.ActionUpdate, Op: customer.Put(c), CustomerID: c.ID}, nil, nil
 	}
 	return it
 }

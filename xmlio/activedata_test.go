@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/impexkit/impex"
 	"io"
 	"math/rand/v2"
 	"strings"
@@ -100,7 +101,7 @@ func TestActiveDataExportImportRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	if res.Report.Len() != 0 || res.Updated != n {
-		t.Fatalf("import: %+v %v", res.Progress, res.Report.Issues())
+		t.Fatalf("import: %+v %v", res.Counts, res.Report.Issues())
 	}
 	for _, c := range cs {
 		got, err := dst.ByNumber(ctx, "", c.Number)
@@ -120,7 +121,7 @@ func TestActiveDataExportImportRoundTrip(t *testing.T) {
 
 	res, err = ImportActiveData(ctx, src, bytes.NewReader(buf.Bytes()), ActiveDataImportOptions{})
 	if err != nil || res.Unchanged != n || res.Updated != 0 {
-		t.Errorf("re-import over the original: %v %+v", err, res.Progress)
+		t.Errorf("re-import over the original: %v %+v", err, res.Counts)
 	}
 	// The merchant-defined values survive an import of system data.
 	c, _ := src.ByNumber(ctx, "", "C00003")
@@ -202,7 +203,7 @@ func TestImportActiveDataRecordIssues(t *testing.T) {
 	rec := fmt.Sprintf(activeDataRecordXML, "1", "1", "2.5", abandoned)
 	res, err := ImportActiveData(context.Background(), store, strings.NewReader(activeDataDoc(rec, rec)), ActiveDataImportOptions{})
 	if err != nil || res.Rejected != 1 || res.Updated != 1 {
-		t.Errorf("a customer twice: %v %+v", err, res.Progress)
+		t.Errorf("a customer twice: %v %+v", err, res.Counts)
 	}
 }
 
@@ -212,21 +213,21 @@ func TestImportActiveDataDocumentErrors(t *testing.T) {
 		doc  string
 		want error
 	}{
-		"another document":      {`<customers xmlns="` + NSCustomer + `"/>`, ErrRoot},
-		"a foreign namespace":   {`<customer-active-data-list xmlns="urn:x"/>`, ErrRoot},
-		"an entity declaration": {`<!DOCTYPE x [<!ENTITY a "b">]><customer-active-data-list/>`, ErrEntity},
-		"broken XML":            {`<customer-active-data-list><customer-active-data>`, ErrSyntax},
-		"no root":               {``, ErrRoot},
+		"another document":      {`<customers xmlns="` + NSCustomer + `"/>`, validate.CodeXMLRoot},
+		"a foreign namespace":   {`<customer-active-data-list xmlns="urn:x"/>`, validate.CodeXMLRoot},
+		"an entity declaration": {`<!DOCTYPE x [<!ENTITY a "b">]><customer-active-data-list/>`, validate.CodeXMLEntity},
+		"broken XML":            {`<customer-active-data-list><customer-active-data>`, impex.ErrDamaged},
+		"no root":               {``, validate.CodeXMLRoot},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := ImportActiveData(context.Background(), store, strings.NewReader(tc.doc), ActiveDataImportOptions{})
-			var de *DocumentError
+			var de *impex.FileError
 			if !errors.Is(err, tc.want) || !errors.As(err, &de) {
-				t.Errorf("error = %v, want a *DocumentError wrapping %v", err, tc.want)
+				t.Errorf("error = %v, want a *impex.FileError wrapping %v", err, tc.want)
 			}
 		})
 	}
-	if _, err := ImportActiveData(context.Background(), store, strings.NewReader(activeDataDoc()), ActiveDataImportOptions{Options: Options{Mode: ModeDelete}}); !errors.Is(err, ErrActiveDataMode) {
+	if _, err := ImportActiveData(context.Background(), store, strings.NewReader(activeDataDoc()), ActiveDataImportOptions{Options: impex.Options{Mode: impex.ModeDelete}}); !errors.Is(err, impex.ErrMode) {
 		t.Errorf("delete mode: %v", err)
 	}
 }
@@ -239,7 +240,7 @@ func FuzzActiveDataXML(f *testing.F) {
 }
 
 // activeDataFuzz decodes doc, which must never panic nor fail with
-// anything but a *DocumentError, then writes the records without issues
+// anything but a *impex.FileError, then writes the records without issues
 // and checks they read back the same.
 func activeDataFuzz(t *testing.T, doc string) {
 	{
@@ -249,9 +250,9 @@ func activeDataFuzz(t *testing.T, doc string) {
 			rec, err := d.Next()
 			if err != nil {
 				if err != io.EOF {
-					var de *DocumentError
+					var de *impex.FileError
 					if !errors.As(err, &de) {
-						t.Fatalf("Next: an error that is no *DocumentError: %v", err)
+						t.Fatalf("Next: an error that is no *impex.FileError: %v", err)
 					}
 				}
 				break

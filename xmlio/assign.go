@@ -3,20 +3,21 @@ package xmlio
 import (
 	"context"
 	"errors"
+	"github.com/impexkit/impex"
+	"github.com/impexkit/impex/internal/pipeline"
 	"io"
 
 	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/groups"
-	"github.com/impexkit/impex/internal/pipeline"
 	"github.com/impexkit/impex/validate"
 )
 
 // assignments applies the document's group-assignment elements, starting
 // with im.pending, once the customers are written. Nothing is applied when
-// the customers' import stopped early or, under AllOrNothing, rejected a
+// the customers' import stopped early or, under impex.AllOrNothing, rejected a
 // record. It returns a document error or a repository failure.
 func (im *importer) assignments(ctx context.Context) error {
-	if im.res.Stopped || im.opts.Policy == pipeline.AllOrNothing && im.res.Rejected > 0 {
+	if im.res.Stopped || im.opts.Policy == impex.AllOrNothing && im.res.Rejected > 0 {
 		return nil
 	}
 	ga := im.pending
@@ -24,7 +25,7 @@ func (im *importer) assignments(ctx context.Context) error {
 		if ga != nil {
 			im.res.Assignments.Read++
 			if err := im.assign(ctx, ga); err != nil {
-				return &pipeline.FatalError{Where: ga.Where, Err: err}
+				return pipeline.Fatal(ctx, ga.Where, err)
 			}
 		}
 		rec, err := im.dec.Next()
@@ -122,7 +123,7 @@ func (im *importer) assign(ctx context.Context, ga *GroupAssignment) error {
 func (im *importer) unassignAll(ctx context.Context, ga *GroupAssignment) error {
 	size := im.opts.BatchSize
 	if size <= 0 {
-		size = pipeline.DefaultBatchSize
+		size = impex.DefaultBatchSize
 	}
 	var ops []groups.Op
 	n := 0

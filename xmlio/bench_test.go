@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/xml"
+	"github.com/impexkit/impex"
 	"io"
 	"os"
 	"runtime"
@@ -60,14 +61,14 @@ func BenchmarkImportCustomerList(b *testing.B) {
 		rows := 0
 		b.StartTimer()
 		res, err := Import(context.Background(), st, bytes.NewReader(doc), ImportOptions{
-			Options: Options{BatchSize: 1000, OnRow: func(RowOutcome) {
+			Options: impex.Options{BatchSize: 1000, OnRow: func(impex.RowOutcome) {
 				if rows++; rows%20000 == 0 {
 					peak.sample()
 				}
 			}},
 		})
 		if err != nil || res.Created != benchCustomers() {
-			b.Fatalf("%v, %+v", err, res.Progress)
+			b.Fatalf("%v, %+v", err, res.Counts)
 		}
 	}
 	b.ReportMetric(float64(peak.max)/(1<<20), "peak-heap-MiB")

@@ -3,7 +3,6 @@ package xmlio
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"iter"
 	"strconv"
@@ -87,11 +86,11 @@ func NewDecoder(r io.Reader, opts DecodeOptions) *Decoder {
 }
 
 // Document reads up to the root element and names the document. It returns
-// a *DocumentError wrapping ErrSyntax, ErrLimit or ErrEntity for a
-// document that cannot be read, ErrRoot for a root this package does not
-// decode (the kind is still returned when known), and ErrStructure for a
-// customer-list or customer-lists entry without its list-id. Calling it
-// again returns the same answer.
+// a *impex.FileError for a document that cannot be read (see Errors in the package
+// documentation), for a root this package does not decode
+// (impex.ErrFormat; the kind is still returned when known), and for a
+// customer-list or customer-lists entry without its list-id
+// (impex.ErrDamaged). Calling it again returns the same answer.
 func (d *Decoder) Document() (DocumentKind, error) {
 	if !d.begun {
 		d.begun = true
@@ -112,7 +111,7 @@ func (d *Decoder) begin() {
 		k, err := d.sc.Next()
 		if err != nil {
 			if errors.Is(err, io.EOF) {
-				d.err = d.fatal(validate.CodeXMLRoot, ErrRoot, "the document has no root element")
+				d.err = d.fatal(validate.CodeXMLRoot, "the document has no root element")
 				return
 			}
 			d.err = docError(d.opts.Document, err)
@@ -121,7 +120,7 @@ func (d *Decoder) begin() {
 		switch k {
 		case xmlscan.CharData:
 			if !blank(d.sc.Text()) {
-				d.err = d.fatal(validate.CodeXMLSyntax, ErrStructure, "text before the root element")
+				d.err = d.fatal(validate.CodeXMLSyntax, "text before the root element")
 				return
 			}
 		case xmlscan.StartElement:
@@ -130,19 +129,19 @@ func (d *Decoder) begin() {
 			switch d.doc {
 			case DocCustomers, DocCustomerList, DocCustomerLists, DocPaymentInstruments:
 			default:
-				d.err = d.fatal(validate.CodeXMLRoot, ErrRoot, d.root)
+				d.err = d.fatal(validate.CodeXMLRoot, d.root)
 				return
 			}
 			if len(d.sc.Prefix()) > 0 {
 				// The names inside are looked up unprefixed; a prefixed
 				// document is valid XML but not what SFCC writes.
-				d.err = d.fatal(validate.CodeXMLRoot, ErrRoot, d.root)
+				d.err = d.fatal(validate.CodeXMLRoot, d.root)
 				return
 			}
 			if d.doc == DocCustomerList {
 				id, ok := attr(d.sc, "list-id")
 				if !ok || len(id) == 0 {
-					d.err = d.fatal(validate.CodeXMLMissing, ErrStructure, "list-id")
+					d.err = d.fatal(validate.CodeXMLMissing, "list-id")
 					return
 				}
 				d.listID = string(id)
@@ -164,14 +163,13 @@ func blank(b []byte) bool {
 	return true
 }
 
-func (d *Decoder) fatal(code validate.Code, sentinel error, name string) error {
-	w := validate.Where{Document: d.opts.Document, Line: d.sc.Line()}
-	return &DocumentError{Issue: validate.New(code, w).WithParams(validate.Params{Name: name}),
-		Err: fmt.Errorf("%w: %s", sentinel, name)}
+func (d *Decoder) fatal(code validate.Code, name string) error {
+	return docFail(code, validate.Where{Document: d.opts.Document, Line: d.sc.Line()}, name)
 }
 
 // Next returns the next record, io.EOF after the last one, or an error that
-// stops the document (a *DocumentError, or a read error of the input).
+// stops the document: a *impex.FileError, also for an input that could not
+// be read.
 // Problems confined to one record are that record's issues, not errors; an
 // unknown element between records is skipped and listed in Issues.
 func (d *Decoder) Next() (Record, error) {

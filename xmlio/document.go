@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/impexkit/impex"
+	"github.com/impexkit/impex/internal/pipeline"
 	"io"
 
 	"github.com/impexkit/impex/internal/xmlscan"
@@ -112,14 +114,14 @@ const sniffSize = 64 << 10
 
 // Sniff reads the start of r up to its root element and names the
 // document. It returns a reader that yields the whole input again, r's
-// bytes included, for the decoder. It returns a *DocumentError wrapping
-// ErrSyntax when the start is not well-formed, ErrRoot when there is no
-// root element in the first 64 KiB, and read errors of r as they are.
+// bytes included, for the decoder. It returns a *impex.FileError wrapping
+// impex.ErrDamaged when the start is not well-formed, impex.ErrFormat when
+// there is no root element in the first 64 KiB, and the read error of r.
 func Sniff(r io.Reader) (DocumentKind, io.Reader, error) {
 	br := bufio.NewReaderSize(r, sniffSize)
 	head, err := br.Peek(sniffSize)
 	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
-		return DocUnknown, br, err
+		return DocUnknown, br, docError("", err)
 	}
 	sc := xmlscan.New(bytes.NewReader(head), xmlscan.Limits{})
 	for {
@@ -133,7 +135,7 @@ func Sniff(r io.Reader) (DocumentKind, io.Reader, error) {
 			// No root at all, or none before the cut at 64 KiB (which may
 			// also have split a token, so a syntax error there proves
 			// nothing).
-			return DocUnknown, br, &DocumentError{Issue: validate.New(validate.CodeXMLRoot, validate.Where{}), Err: ErrRoot}
+			return DocUnknown, br, docFail(validate.CodeXMLRoot, validate.Where{}, "")
 		default:
 			return DocUnknown, br, docError("", err)
 		}
@@ -156,59 +158,36 @@ func defaultNamespace(sc *xmlscan.Scanner) string {
 	return ""
 }
 
-// Errors that stop a document. They arrive wrapped in a *DocumentError,
-// which says where and carries the issue an import reports.
-var (
-	// ErrSyntax: the document is not well-formed XML.
-	ErrSyntax = errors.New("xmlio: malformed XML")
-	// ErrLimit: the document goes beyond a size or nesting limit.
-	ErrLimit = errors.New("xmlio: document exceeds a limit")
-	// ErrEntity: the document declares entities, which are never resolved.
-	ErrEntity = errors.New("xmlio: document declares entities")
-	// ErrRoot: the root element names no document this call reads.
-	ErrRoot = errors.New("xmlio: unexpected root element")
-	// ErrStructure: the document's elements are not where its schema puts
-	// them in a way that stops reading (text or a second element beside
-	// the root, a required attribute of the root missing).
-	ErrStructure = errors.New("xmlio: malformed document")
-	// ErrOrder: an Encoder was asked to write out of the schema's order,
-	// or after Close.
-	ErrOrder = errors.New("xmlio: write out of order")
-)
+// ErrOrder: an Encoder was asked to write out of the schema's order, or
+// after Close.
+var ErrOrder = errors.New("xmlio: write out of order")
 
-// DocumentError is a problem that stops reading a document. Issue is the
-// file-level issue an import reports for it.
-type DocumentError struct {
-	Issue validate.Issue
-	Err   error
-}
-
-func (e *DocumentError) Error() string {
-	return e.Issue.Error() + ": " + e.Err.Error()
-}
-
-// Unwrap returns the cause: one of the sentinels above, possibly wrapping
-// the scanner's detail, or a read error.
-func (e *DocumentError) Unwrap() error { return e.Err }
-
-// docError turns a scanner or read error into a *DocumentError.
+// docError turns a scanner or read error into a *impex.FileError.
 func docError(document string, err error) error {
-	var de *DocumentError
-	if errors.As(err, &de) {
+	var fe *impex.FileError
+	if errors.As(err, &fe) {
 		return err
 	}
 	var se *xmlscan.SyntaxError
 	if !errors.As(err, &se) {
-		return err // a read error: not the document's fault
+		is := validate.New(validate.CodeUnreadable, validate.Where{Document: document}).
+			WithParams(validate.Params{Expected: err.Error()})
+		return pipeline.FileError(err, is)
 	}
-	where := validate.Where{Document: document, Line: se.Line}
-	code, sentinel := validate.CodeXMLSyntax, ErrSyntax
+	code := validate.CodeXMLSyntax
 	switch {
 	case errors.Is(err, xmlscan.ErrLimit):
-		code, sentinel = validate.CodeLimitExceeded, ErrLimit
+		code = validate.CodeLimitExceeded
 	case errors.Is(err, xmlscan.ErrEntity):
-		code, sentinel = validate.CodeXMLEntity, ErrEntity
+		code = validate.CodeXMLEntity
 	}
-	is := validate.New(code, where).WithParams(validate.Params{Name: se.Msg})
-	return &DocumentError{Issue: is, Err: fmt.Errorf("%w: %w", sentinel, err)}
+	is := validate.New(code, validate.Where{Document: document, Line: se.Line}).WithParams(validate.Params{Name: se.Msg})
+	return pipeline.FileError(fmt.Errorf("%w: %w", pipeline.Sentinel(code), err), is)
+}
+
+// docFail is the *impex.FileError of a document whose structure stops
+// reading at w: code names the cause and name what was found.
+func docFail(code validate.Code, w validate.Where, name string) *impex.FileError {
+	is := validate.New(code, w).WithParams(validate.Params{Name: name})
+	return pipeline.FileError(fmt.Errorf("%w: %s", pipeline.Sentinel(code), name), is)
 }

@@ -3,6 +3,7 @@ package xmlio
 import (
 	"bufio"
 	"fmt"
+	"github.com/impexkit/impex"
 	"io"
 	"strconv"
 	"time"
@@ -35,12 +36,12 @@ type Encoder struct {
 }
 
 // NewEncoder returns an encoder writing a document of kind doc to w. It
-// returns an error wrapping ErrRoot for a kind it cannot write.
+// returns an error wrapping impex.ErrFormat for a kind it cannot write.
 func NewEncoder(w io.Writer, doc DocumentKind, opts EncodeOptions) (*Encoder, error) {
 	switch doc {
 	case DocCustomers, DocCustomerList, DocCustomerLists, DocPaymentInstruments:
 	default:
-		return nil, fmt.Errorf("%w: cannot write a %s document", ErrRoot, doc)
+		return nil, fmt.Errorf("%w: xmlio cannot write a %s document", impex.ErrFormat, doc)
 	}
 	return &Encoder{w: bufio.NewWriterSize(w, 64<<10), doc: doc, opts: opts}, nil
 }

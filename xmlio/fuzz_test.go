@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/impexkit/impex"
 	"io"
 	"os"
 	"path/filepath"
@@ -32,9 +33,9 @@ func decodeAll(t *testing.T, doc []byte) {
 			return
 		}
 		if err != nil {
-			var de *DocumentError
+			var de *impex.FileError
 			if !errors.As(err, &de) {
-				t.Fatalf("error is not a *DocumentError: %v", err)
+				t.Fatalf("error is not a *impex.FileError: %v", err)
 			}
 			return
 		}
@@ -45,7 +46,7 @@ func decodeAll(t *testing.T, doc []byte) {
 // store error must not happen.
 func importAll(t *testing.T, doc []byte) {
 	res, err := Import(context.Background(), memstore.New(memstore.Options{}), bytes.NewReader(doc), ImportOptions{Hasher: cheapHasher})
-	var de *DocumentError
+	var de *impex.FileError
 	if err != nil && !errors.As(err, &de) {
 		t.Fatalf("import failed: %v", err)
 	}

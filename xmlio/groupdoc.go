@@ -99,11 +99,11 @@ func NewGroupDecoder(r io.Reader, opts DecodeOptions) *GroupDecoder {
 	return &GroupDecoder{d: NewDecoder(r, opts)}
 }
 
-// Begin reads up to the root element. It returns a *DocumentError wrapping
-// ErrSyntax, ErrLimit or ErrEntity for a document that cannot be read,
-// ErrRoot when the root is not customer-groups (in its namespace or none),
-// and ErrStructure for text before the root. Next calls it; calling it
-// again returns the same answer.
+// Begin reads up to the root element. It returns a *impex.FileError for a
+// document that cannot be read (see Errors in the package documentation),
+// including a root that is not customer-groups (in its namespace or none)
+// and text before the root. Next calls it; calling it again returns the
+// same answer.
 func (g *GroupDecoder) Begin() error { return beginDocument(g.d, DocCustomerGroups) }
 
 // Issues returns the problems found outside any record, such as an unknown
@@ -122,7 +122,7 @@ func beginDocument(d *Decoder, want DocumentKind) error {
 		k, err := d.sc.Next()
 		if err != nil {
 			if errors.Is(err, io.EOF) {
-				d.err = d.fatal(validate.CodeXMLRoot, ErrRoot, "the document has no root element")
+				d.err = d.fatal(validate.CodeXMLRoot, "the document has no root element")
 			} else {
 				d.err = docError(d.opts.Document, err)
 			}
@@ -131,14 +131,14 @@ func beginDocument(d *Decoder, want DocumentKind) error {
 		switch k {
 		case xmlscan.CharData:
 			if !blank(d.sc.Text()) {
-				d.err = d.fatal(validate.CodeXMLSyntax, ErrStructure, "text before the root element")
+				d.err = d.fatal(validate.CodeXMLSyntax, "text before the root element")
 				return d.err
 			}
 		case xmlscan.StartElement:
 			d.root = string(d.sc.Name())
 			d.doc = DetectDocument(string(d.sc.Local()), defaultNamespace(d.sc))
 			if d.doc != want || len(d.sc.Prefix()) > 0 {
-				d.err = d.fatal(validate.CodeXMLRoot, ErrRoot, d.root)
+				d.err = d.fatal(validate.CodeXMLRoot, d.root)
 			}
 			return d.err
 		}
@@ -154,13 +154,13 @@ func nextChild(d *Decoder) bool {
 		switch d.next() {
 		case xmlscan.None:
 			if d.err == io.EOF && !d.closed {
-				d.err = d.fatal(validate.CodeXMLSyntax, ErrSyntax, "unexpected end of the document")
+				d.err = d.fatal(validate.CodeXMLSyntax, "unexpected end of the document")
 			}
 			return false
 		case xmlscan.CharData:
 			if !blank(d.sc.Text()) {
 				if d.closed {
-					d.err = d.fatal(validate.CodeXMLSyntax, ErrStructure, "text after the root element")
+					d.err = d.fatal(validate.CodeXMLSyntax, "text after the root element")
 					return false
 				}
 				d.docIssue(validate.New(validate.CodeXMLUnknownElement, d.here(d.root)).WithParams(validate.Params{Name: "text"}))
@@ -169,7 +169,7 @@ func nextChild(d *Decoder) bool {
 			d.closed = true
 		case xmlscan.StartElement:
 			if d.closed {
-				d.err = d.fatal(validate.CodeXMLSyntax, ErrStructure, "a second root element")
+				d.err = d.fatal(validate.CodeXMLSyntax, "a second root element")
 				return false
 			}
 			return true
@@ -179,9 +179,8 @@ func nextChild(d *Decoder) bool {
 
 // Next returns the next record, *GroupRecord or *GroupAssignment, io.EOF
 // after the last one, or an error that stops the document: a
-// *DocumentError (see Begin; also ErrStructure for a second root or text
-// after the root, ErrSyntax for a document that ends early), or a read
-// error of the input. Problems inside one record are its issues; an
+// *impex.FileError (see Begin; also for a second root or text after the
+// root, a document that ends early, and an input that could not be read). Problems inside one record are its issues; an
 // unknown element between records is skipped and listed in Issues.
 func (g *GroupDecoder) Next() (Record, error) {
 	d := g.d

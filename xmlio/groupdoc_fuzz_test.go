@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/impexkit/impex"
 	"io"
 	"testing"
 
@@ -33,9 +34,9 @@ func FuzzDecodeCustomerGroups(f *testing.F) {
 				break
 			}
 			if err != nil {
-				var de *DocumentError
+				var de *impex.FileError
 				if !errors.As(err, &de) {
-					t.Fatalf("error is not a *DocumentError: %v", err)
+					t.Fatalf("error is not a *impex.FileError: %v", err)
 				}
 				break
 			}
@@ -43,7 +44,7 @@ func FuzzDecodeCustomerGroups(f *testing.F) {
 		ctx := context.Background()
 		store := memstore.New(memstore.Options{})
 		res, err := ImportGroups(ctx, store, bytes.NewReader(doc), GroupImportOptions{Limits: Limits{MaxDepth: 64}})
-		var de *DocumentError
+		var de *impex.FileError
 		if err != nil && !errors.As(err, &de) {
 			t.Fatalf("import failed: %v", err)
 		}
@@ -74,9 +75,9 @@ func FuzzDecodeSlots(f *testing.F) {
 	f.Fuzz(func(t *testing.T, doc []byte) {
 		s, err := DecodeSlots(bytes.NewReader(doc), DecodeOptions{Limits: Limits{MaxDepth: 64}})
 		if err != nil {
-			var de *DocumentError
+			var de *impex.FileError
 			if !errors.As(err, &de) {
-				t.Fatalf("error is not a *DocumentError: %v", err)
+				t.Fatalf("error is not a *impex.FileError: %v", err)
 			}
 		}
 		if s == nil {

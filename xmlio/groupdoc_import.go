@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/impexkit/impex"
+	"github.com/impexkit/impex/internal/pipeline"
 	"io"
 	"maps"
 	"slices"
@@ -44,38 +46,30 @@ type GroupImportOptions struct {
 // GroupOutcome is what an import does, or would do, with one
 // customer-group element.
 type GroupOutcome struct {
-	Where   validate.Where
-	GroupID string
-	// Action is ActionCreate, ActionUpdate, ActionUnchanged, ActionDelete or
-	// ActionReject.
-	Action Action
+	Where   validate.Where `json:"where"`
+	GroupID string         `json:"groupId"`
+	// Action is impex.ActionCreate, impex.ActionUpdate, impex.ActionUnchanged, impex.ActionDelete or
+	// impex.ActionReject.
+	Action impex.Action `json:"action"`
 }
 
 // GroupImportResult is what ImportGroups did. The counts and Outcomes
 // describe the plan; Applied says whether it was written, which it is only
 // in a real run of a document without errors.
 type GroupImportResult struct {
-	DryRun bool
+	// Result holds the counts, the report and the error. Read counts the
+	// customer-group and group-assignment elements; Valid, Rejected,
+	// Created, Updated, Unchanged and Deleted count the customer-group
+	// elements by outcome. Rows is empty: Outcomes has one per group.
+	impex.Result
 	// Applied is true when the document's changes were written.
-	Applied bool
-	// Read counts the customer-group and group-assignment elements.
-	Read int
-	// Created, Updated, Unchanged, Deleted and Rejected count the
-	// customer-group elements by outcome.
-	Created, Updated, Unchanged, Deleted, Rejected int
+	Applied bool `json:"applied"`
 	// Assignments counts the group-assignment elements.
-	Assignments AssignmentCounts
+	Assignments AssignmentCounts `json:"assignments"`
 	// Outcomes has one entry per customer-group element, in document
 	// order.
-	Outcomes []GroupOutcome
-	// Report holds every issue, located by record, element path and line.
-	Report validate.Report
+	Outcomes []GroupOutcome `json:"outcomes,omitempty"`
 }
-
-// ErrGroupRecords: a customer-groups document with more elements than
-// GroupImportOptions.MaxRecords allows. It arrives wrapped in a
-// *DocumentError with validate.CodeLimitExceeded.
-var ErrGroupRecords = errors.New("xmlio: too many elements in a customer-groups document")
 
 // ImportGroups reads a customer-groups document from r and applies it to
 // store, all or nothing: when any element has an error, nothing is
@@ -106,19 +100,22 @@ var ErrGroupRecords = errors.New("xmlio: too many elements in a customer-groups 
 // files are where assignments belong. They see the groups as the document
 // leaves them, so a document may create a static group and fill it.
 //
-// ImportGroups returns a *DocumentError for a document it cannot read (also
-// in the report; nothing is written), the error of the store when reading
-// its groups or customers fails or ctx ends, and a store's write error,
-// wrapped, with a validate.CodeWriteFailed issue.
+// The result is never nil. ImportGroups returns a *impex.FileError for a
+// document it cannot read or one with more than MaxRecords elements
+// (impex.ErrTooLarge); its issues are in the report and nothing is
+// written. It returns a *impex.FatalError when the store fails, reading or
+// writing (with a validate.CodeWriteFailed issue), or ctx ends;
+// errors.Is(err, context.Canceled) holds for a cancelled import.
 func ImportGroups(ctx context.Context, store groups.Store, r io.Reader, opts GroupImportOptions) (*GroupImportResult, error) {
-	res := &GroupImportResult{DryRun: opts.DryRun}
+	res := &GroupImportResult{}
+	res.DryRun = opts.DryRun
 	if opts.MaxRecords <= 0 {
 		opts.MaxRecords = 100_000
 	}
 	dec := NewGroupDecoder(r, DecodeOptions{Document: opts.Document, Limits: opts.Limits})
 	fail := func(err error) (*GroupImportResult, error) {
-		addDocError(&res.Report, err)
-		return res, err
+		res.Err = stopError(ctx, &res.Report, err)
+		return res, res.Err
 	}
 	if err := dec.Begin(); err != nil {
 		return fail(err)
@@ -133,11 +130,11 @@ func ImportGroups(ctx context.Context, store groups.Store, r io.Reader, opts Gro
 		if res.Read > opts.MaxRecords {
 			w := rec.Location()
 			is := validate.New(validate.CodeLimitExceeded, w).WithParams(validate.Params{Name: "customer-groups elements", Max: opts.MaxRecords})
-			return fail(&DocumentError{Issue: is, Err: fmt.Errorf("%w: %w: more than %d", ErrLimit, ErrGroupRecords, opts.MaxRecords)})
+			return fail(pipeline.FileError(fmt.Errorf("%w: more than %d customer-groups elements", impex.ErrTooLarge, opts.MaxRecords), is))
 		}
 		if res.Read%256 == 0 {
 			if err := ctx.Err(); err != nil {
-				return res, err
+				return fail(err)
 			}
 		}
 		switch rec := rec.(type) {
@@ -152,7 +149,7 @@ func ImportGroups(ctx context.Context, store groups.Store, r io.Reader, opts Gro
 	current := make(map[string]*groups.Group)
 	for g, err := range store.Groups(ctx) {
 		if err != nil {
-			return res, err
+			return fail(err)
 		}
 		current[g.ID] = g
 	}
@@ -162,9 +159,10 @@ func ImportGroups(ctx context.Context, store groups.Store, r io.Reader, opts Gro
 	im.checkRules()
 	aops, err := im.assignments(ctx, store, assigns)
 	if err != nil {
-		return res, err
+		return fail(err)
 	}
 	ops = append(ops, aops...)
+	res.Valid = res.Created + res.Updated + res.Unchanged + res.Deleted
 	if res.Report.HasErrors() || opts.DryRun {
 		return res, nil
 	}
@@ -172,7 +170,7 @@ func ImportGroups(ctx context.Context, store groups.Store, r io.Reader, opts Gro
 		if err := store.WriteGroups(ctx, ops); err != nil {
 			res.Report.Add(validate.New(validate.CodeWriteFailed, validate.Where{Document: opts.Document}).
 				WithParams(validate.Params{Name: err.Error()}))
-			return res, fmt.Errorf("xmlio: writing the customer groups: %w", err)
+			return fail(fmt.Errorf("xmlio: writing the customer groups: %w", err))
 		}
 	}
 	res.Applied = true
@@ -225,34 +223,34 @@ func (im *groupImporter) plan(recs []*GroupRecord) []groups.Op {
 			w.Path += "/@mode"
 			res.Report.Add(validate.New(validate.CodeInvalidValue, w).WithField("mode").
 				WithParams(validate.Params{Name: "mode", Expected: "no delete: a system group always exists"}).AsWarning())
-			out.Action = ActionUnchanged
+			out.Action = impex.ActionUnchanged
 			res.Unchanged++
 		case rec.Delete && im.final[id] == nil:
 			res.Report.Add(validate.New(validate.CodeGroupUnknown, rec.Where).WithParams(validate.Params{Name: id}).AsWarning())
-			out.Action = ActionUnchanged
+			out.Action = impex.ActionUnchanged
 			res.Unchanged++
 		case rec.Delete:
 			delete(im.final, id)
 			delete(im.from, id)
 			im.deletedBy[id] = rec
 			ops = append(ops, groups.Delete(id))
-			out.Action = ActionDelete
+			out.Action = impex.ActionDelete
 			res.Deleted++
 		default:
 			g := im.target(rec)
 			before := im.final[id]
 			switch {
 			case before == nil:
-				out.Action = ActionCreate
+				out.Action = impex.ActionCreate
 				res.Created++
 			case groupEqual(before, g):
-				out.Action = ActionUnchanged
+				out.Action = impex.ActionUnchanged
 				res.Unchanged++
 			default:
-				out.Action = ActionUpdate
+				out.Action = impex.ActionUpdate
 				res.Updated++
 			}
-			if out.Action != ActionUnchanged {
+			if out.Action != impex.ActionUnchanged {
 				ops = append(ops, groups.Put(g))
 			}
 			im.final[id] = g
@@ -271,17 +269,17 @@ func (im *groupImporter) reject(rec *GroupRecord, out *GroupOutcome) {
 		if out == nil {
 			out = &im.res.Outcomes[im.outcome[rec]]
 			switch out.Action {
-			case ActionCreate:
+			case impex.ActionCreate:
 				im.res.Created--
-			case ActionUpdate:
+			case impex.ActionUpdate:
 				im.res.Updated--
-			case ActionUnchanged:
+			case impex.ActionUnchanged:
 				im.res.Unchanged--
-			case ActionDelete:
+			case impex.ActionDelete:
 				im.res.Deleted--
 			}
 		}
-		out.Action = ActionReject
+		out.Action = impex.ActionReject
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/impexkit/impex"
 	"os"
 	"slices"
 	"strings"
@@ -14,7 +15,6 @@ import (
 	"github.com/impexkit/impex/customer/memstore"
 	"github.com/impexkit/impex/groups"
 	"github.com/impexkit/impex/validate"
-	"golang.org/x/text/language"
 )
 
 // groupDoc wraps customer-group (and group-assignment) elements in a
@@ -68,7 +68,7 @@ func issueCodes(rep *validate.Report) []validate.Code {
 func noErrors(t *testing.T, rep *validate.Report) {
 	t.Helper()
 	if rep.HasErrors() {
-		t.Fatalf("unexpected errors:\n%s", rep.Text(language.English))
+		t.Fatalf("unexpected errors:\n%s", rep.Text(validate.English))
 	}
 }
 
@@ -222,12 +222,12 @@ func TestSlotsDecodeCampaignQualifiersAndFlags(t *testing.T) {
 
 func TestSlotsRefuseOtherDocuments(t *testing.T) {
 	_, err := DecodeSlots(bytes.NewReader(groupDoc("")), DecodeOptions{})
-	if !errors.Is(err, ErrRoot) {
-		t.Errorf("err = %v, want ErrRoot", err)
+	if !errors.Is(err, validate.CodeXMLRoot) {
+		t.Errorf("err = %v, want validate.CodeXMLRoot", err)
 	}
 	_, err = DecodeSlots(strings.NewReader(`<slot-configurations xmlns="`+NSSlot+`"><slot-configuration slot-id="a">`), DecodeOptions{})
-	if !errors.Is(err, ErrSyntax) {
-		t.Errorf("truncated document: err = %v, want ErrSyntax", err)
+	if !errors.Is(err, impex.ErrDamaged) {
+		t.Errorf("truncated document: err = %v, want impex.ErrDamaged", err)
 	}
 }
 
@@ -378,7 +378,7 @@ func TestGroupCycleThroughAStoredGroupIsFound(t *testing.T) {
 		`<condition><attribute-path>customer.customerGroups</attribute-path><operator>is-equal</operator><string>a</string></condition>`+
 		`</condition-group></included-customers></membership-rule></customer-group>`), GroupImportOptions{}).Report)
 	res = importGroups(t, store2, groupDoc(`<customer-group group-id="a" mode="delete"/>`), GroupImportOptions{})
-	if !slices.Contains(issueCodes(&res.Report), validate.CodeGroupUnknown) || res.Applied || res.Outcomes[0].Action != ActionReject {
+	if !slices.Contains(issueCodes(&res.Report), validate.CodeGroupUnknown) || res.Applied || res.Outcomes[0].Action != impex.ActionReject {
 		t.Errorf("codes %v, applied %v, outcomes %+v; want the delete rejected", issueCodes(&res.Report), res.Applied, res.Outcomes)
 	}
 }
@@ -774,9 +774,9 @@ func TestGroupImportRefusesUnreadableDocuments(t *testing.T) {
 		doc  string
 		want error
 	}{
-		{"another document", `<customers xmlns="` + NSCustomer + `"/>`, ErrRoot},
-		{"a truncated document", `<customer-groups xmlns="` + NSCustomerGroup + `"><customer-group group-id="a">`, ErrSyntax},
-		{"an entity declaration", `<!DOCTYPE x [<!ENTITY e "x">]><customer-groups/>`, ErrEntity},
+		{"another document", `<customers xmlns="` + NSCustomer + `"/>`, validate.CodeXMLRoot},
+		{"a truncated document", `<customer-groups xmlns="` + NSCustomerGroup + `"><customer-group group-id="a">`, impex.ErrDamaged},
+		{"an entity declaration", `<!DOCTYPE x [<!ENTITY e "x">]><customer-groups/>`, validate.CodeXMLEntity},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res, err := ImportGroups(context.Background(), store, strings.NewReader(tc.doc), GroupImportOptions{})
@@ -786,7 +786,7 @@ func TestGroupImportRefusesUnreadableDocuments(t *testing.T) {
 		})
 	}
 	res, err := ImportGroups(context.Background(), store, bytes.NewReader(groupDoc(`<customer-group group-id="a"/><customer-group group-id="b"/>`)), GroupImportOptions{MaxRecords: 1})
-	if !errors.Is(err, ErrGroupRecords) || res.Applied {
+	if !errors.Is(err, impex.ErrTooLarge) || res.Applied {
 		t.Errorf("over MaxRecords: err %v, applied %v", err, res.Applied)
 	}
 }

@@ -3,7 +3,7 @@ package xmlio
 import (
 	"context"
 	"errors"
-	"fmt"
+	"github.com/impexkit/impex"
 	"io"
 	"iter"
 	"slices"
@@ -15,54 +15,14 @@ import (
 	"github.com/impexkit/impex/validate"
 )
 
-// The import machinery's types, shared with the other formats.
-type (
-	// Options are the import options every format shares: mode, error
-	// policy, dry run, batch size, progress and per-row outcomes.
-	Options = pipeline.Options
-	// Mode says what an import may do to stored customers.
-	Mode = pipeline.Mode
-	// Policy says what an import does about invalid records.
-	Policy = pipeline.Policy
-	// Progress is a snapshot of an import's counts.
-	Progress = pipeline.Progress
-	// Action is what an import does with one record.
-	Action = pipeline.Action
-	// RowOutcome is the plan or result for one record.
-	RowOutcome = pipeline.RowOutcome
-	// PipelineResult is the shared part of a Result.
-	PipelineResult = pipeline.Result
-	// FatalError reports an import that could not finish.
-	FatalError = pipeline.FatalError
-)
-
-// The modes, policies and actions, as the pipeline defines them.
-const (
-	ModeMerge   = pipeline.ModeMerge
-	ModeUpdate  = pipeline.ModeUpdate
-	ModeReplace = pipeline.ModeReplace
-	ModeDelete  = pipeline.ModeDelete
-
-	SkipInvalid  = pipeline.SkipInvalid
-	StopAtFirst  = pipeline.StopAtFirst
-	StopAfter    = pipeline.StopAfter
-	AllOrNothing = pipeline.AllOrNothing
-
-	ActionReject    = pipeline.ActionReject
-	ActionCreate    = pipeline.ActionCreate
-	ActionUpdate    = pipeline.ActionUpdate
-	ActionUnchanged = pipeline.ActionUnchanged
-	ActionDelete    = pipeline.ActionDelete
-)
-
 // ImportOptions configure Import. The zero value merges into the default
 // list, skips invalid records, and hashes plain passwords with
 // customer.PasswordHasher's production parameters.
 type ImportOptions struct {
-	// Options are the shared import options. ModeDelete deletes every
-	// customer the document names; mode="delete" on a customer deletes
-	// that one in any mode.
-	Options
+	// Options are the settings every import shares. impex.ModeDelete deletes
+	// every customer the document names; mode="delete" on a customer
+	// deletes that one in any mode.
+	impex.Options
 	// Document names the document in issue locations.
 	Document string
 	// List is the customer list to import into. For a customer-list
@@ -82,18 +42,18 @@ type ImportOptions struct {
 	Limits Limits
 }
 
-// Result is what an import did: the shared counts, per-record outcomes and
-// issues, plus what only an SFCC document has.
+// Result is what an import did: the counts, per-record outcomes and issues
+// every format shares, plus what only an SFCC document has.
 type Result struct {
-	PipelineResult
+	impex.Result
 	// Document is the kind of document read.
-	Document DocumentKind
+	Document DocumentKind `json:"document"`
 	// List holds a customer-list document's header settings (its ID
 	// always set), nil for a customers document. The repository has no
 	// place for them; store them as the application sees fit.
-	List *customer.ListSettings
+	List *customer.ListSettings `json:"list,omitempty"`
 	// Assignments counts the group-assignment elements.
-	Assignments AssignmentCounts
+	Assignments AssignmentCounts `json:"assignments"`
 }
 
 // AssignmentCounts are the outcomes of a document's group-assignment
@@ -123,7 +83,7 @@ type AssignmentCounts struct {
 //     (validate.CodeBuyerNumber), when repo implements
 //     customer.BuyerNumbers;
 //   - elements that are absent leave the stored value alone, empty ones set
-//     it empty (ModeReplace clears whatever the document does not give,
+//     it empty (impex.ModeReplace clears whatever the document does not give,
 //     except the password, which a document cannot give back, and what the
 //     format cannot carry: kind, flags, identifiers, active data);
 //   - email-verified-flag is read-only and ignored;
@@ -134,24 +94,30 @@ type AssignmentCounts struct {
 //     the group store.
 //
 // Row-level problems are issues in the result, located by record and
-// element path. Import returns a *DocumentError for a document it cannot
-// read (also added to the report), a *FatalError when the repository
-// fails or ctx ends, with the result of what was done so far.
+// element path. The result is never nil. Import returns a
+// *impex.FileError for a document it cannot read (its issues are in the
+// report; see Errors in the package documentation), and a
+// *impex.FatalError when the repository fails or ctx ends, with the result
+// of what was done so far; errors.Is(err, context.Canceled) holds for a
+// cancelled import.
 func Import(ctx context.Context, repo customer.Repository, r io.Reader, opts ImportOptions) (*Result, error) {
 	d := NewDecoder(r, DecodeOptions{Document: opts.Document, Hasher: opts.Hasher, Limits: opts.Limits})
 	res := &Result{}
 	res.DryRun = opts.DryRun
+	fail := func(err error) (*Result, error) {
+		res.Err = stopError(ctx, &res.Report, err)
+		return res, res.Err
+	}
+	if err := ctx.Err(); err != nil {
+		return fail(err)
+	}
 	kind, err := d.Document()
 	res.Document = kind
 	if err == nil && kind != DocCustomers && kind != DocCustomerList {
-		err = &DocumentError{
-			Issue: validate.New(validate.CodeXMLRoot, validate.Where{Document: opts.Document}).WithParams(validate.Params{Name: kind.Root()}),
-			Err:   fmt.Errorf("%w: a %s document holds no customers to import", ErrRoot, kind),
-		}
+		err = docFail(validate.CodeXMLRoot, validate.Where{Document: opts.Document}, kind.Root())
 	}
 	if err != nil {
-		addDocError(&res.Report, err)
-		return res, err
+		return fail(err)
 	}
 	im := &importer{repo: repo, opts: opts, dec: d, res: res, list: opts.List, kinds: make(map[string]groups.Kind)}
 	if im.opts.Kind == 0 {
@@ -165,27 +131,28 @@ func Import(ctx context.Context, repo customer.Repository, r io.Reader, opts Imp
 		im.groups, _ = repo.(groups.Store)
 	}
 	im.buyers, _ = repo.(customer.BuyerNumbers)
-	pres, err := pipeline.Run(ctx, repo, im.items(), opts.Options)
-	if pres != nil {
-		res.PipelineResult = *pres
-	}
+	pres, err := pipeline.Run(ctx, repo, im.items(), opts.Options, 0)
+	res.Result = *pres
 	if err == nil && im.pending != nil {
 		err = im.assignments(ctx)
 	}
 	res.Report.Add(d.Issues()...)
 	if err != nil {
-		addDocError(&res.Report, err)
-		return res, err
+		return fail(err)
 	}
 	return res, nil
 }
 
-// addDocError reports a document error as a file-level issue.
-func addDocError(rep *validate.Report, err error) {
-	var de *DocumentError
-	if errors.As(err, &de) {
-		rep.Add(de.Issue)
+// stopError returns the error that ends an import early: a
+// *impex.FileError, whose issues it adds to rep, or a *impex.FatalError
+// wrapping ctx.Err() when ctx has ended.
+func stopError(ctx context.Context, rep *validate.Report, err error) error {
+	var fe *impex.FileError
+	if errors.As(err, &fe) && ctx.Err() == nil {
+		rep.Add(fe.Issues...)
+		return fe
 	}
+	return pipeline.Fatal(ctx, validate.Where{}, err)
 }
 
 type importer struct {
@@ -310,7 +277,7 @@ func (im *importer) reject(rec *CustomerRecord, code validate.Code, path string,
 	if path != "" {
 		w.Path += "/" + path
 	}
-	return pipeline.Plan{Action: pipeline.ActionReject}, []validate.Issue{validate.New(code, w).WithParams(p)}, nil
+	return pipeline.Plan{Action: impex.ActionReject}, []validate.Issue{validate.New(code, w).WithParams(p)}, nil
 }
 
 // plan decides what one customer record does.
@@ -320,15 +287,15 @@ func (im *importer) plan(ctx context.Context, rec *CustomerRecord) (pipeline.Pla
 	if err != nil {
 		return pipeline.Plan{}, nil, err
 	}
-	if rec.Delete || im.opts.Mode == pipeline.ModeDelete {
+	if rec.Delete || im.opts.Mode == impex.ModeDelete {
 		if cur == nil {
 			return im.reject(rec, validate.CodeUnknownCustomer, "", validate.Params{})
 		}
-		return pipeline.Plan{Action: pipeline.ActionDelete, Op: customer.Delete(cur.ID, cur.Version), CustomerID: cur.ID}, nil, nil
+		return pipeline.Plan{Action: impex.ActionDelete, Op: customer.Delete(cur.ID, cur.Version), CustomerID: cur.ID}, nil, nil
 	}
 	var issues []validate.Issue
 	if cur == nil {
-		if im.opts.Mode == pipeline.ModeUpdate {
+		if im.opts.Mode == impex.ModeUpdate {
 			return im.reject(rec, validate.CodeUnknownCustomer, "", validate.Params{})
 		}
 		c := im.create(rec)
@@ -357,10 +324,10 @@ func (im *importer) plan(ctx context.Context, rec *CustomerRecord) (pipeline.Pla
 			issues = append(issues, more...)
 			c.Groups = add
 		}
-		return pipeline.Plan{Action: pipeline.ActionCreate, Op: customer.Put(c)}, issues, nil
+		return pipeline.Plan{Action: impex.ActionCreate, Op: customer.Put(c)}, issues, nil
 	}
 	next := cur.Clone()
-	if im.opts.Mode == pipeline.ModeReplace {
+	if im.opts.Mode == impex.ModeReplace {
 		next = replaceBase(cur)
 	}
 	p.Apply(next)
@@ -370,7 +337,7 @@ func (im *importer) plan(ctx context.Context, rec *CustomerRecord) (pipeline.Pla
 			return pipeline.Plan{}, nil, err
 		}
 		issues = append(issues, more...)
-		if im.opts.Mode == pipeline.ModeReplace {
+		if im.opts.Mode == impex.ModeReplace {
 			next.Groups = nil
 		}
 		for _, g := range add {
@@ -378,9 +345,9 @@ func (im *importer) plan(ctx context.Context, rec *CustomerRecord) (pipeline.Pla
 		}
 	}
 	if customer.Equal(cur, next) {
-		return pipeline.Plan{Action: pipeline.ActionUnchanged, CustomerID: cur.ID}, issues, nil
+		return pipeline.Plan{Action: impex.ActionUnchanged, CustomerID: cur.ID}, issues, nil
 	}
-	return pipeline.Plan{Action: pipeline.ActionUpdate, Op: customer.Put(next), CustomerID: cur.ID}, issues, nil
+	return pipeline.Plan{Action: impex.ActionUpdate, Op: customer.Put(next), CustomerID: cur.ID}, issues, nil
 }
 
 // find looks up the customer a record names: by customer-no when it has
@@ -418,7 +385,7 @@ func (im *importer) create(rec *CustomerRecord) *customer.Customer {
 	return c
 }
 
-// replaceBase is what ModeReplace applies a record to: a customer with the
+// replaceBase is what impex.ModeReplace applies a record to: a customer with the
 // stored identity and the fields the format cannot carry (or must not
 // overwrite), and nothing else.
 func replaceBase(cur *customer.Customer) *customer.Customer {

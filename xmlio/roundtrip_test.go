@@ -3,6 +3,8 @@ package xmlio
 import (
 	"bytes"
 	"context"
+	"github.com/impexkit/impex"
+	"github.com/impexkit/impex/validate"
 	"os"
 	"slices"
 	"strings"
@@ -10,7 +12,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
-	"golang.org/x/text/language"
 
 	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/customer/memstore"
@@ -50,7 +51,7 @@ func mustImport(tb testing.TB, st customer.Repository, doc []byte, opts ImportOp
 		tb.Fatalf("import: %v", err)
 	}
 	if res.Report.HasErrors() {
-		tb.Fatalf("import reported errors:\n%s", res.Report.Text(language.English))
+		tb.Fatalf("import reported errors:\n%s", res.Report.Text(validate.English))
 	}
 	return res
 }
@@ -75,7 +76,7 @@ func TestGeneratedCustomersSurviveExportAndImport(t *testing.T) {
 	xmllint(t, "customer.xsd", first)
 
 	copied := newGenStore(t)
-	res := mustImport(t, copied, first, ImportOptions{Document: "generated.xml", Options: Options{OnRow: func(RowOutcome) {}}})
+	res := mustImport(t, copied, first, ImportOptions{Document: "generated.xml", Options: impex.Options{OnRow: func(impex.RowOutcome) {}}})
 	if res.Created != n {
 		t.Fatalf("created %d customers, want %d", res.Created, n)
 	}
@@ -88,9 +89,9 @@ func TestGeneratedCustomersSurviveExportAndImport(t *testing.T) {
 	}
 
 	// Importing the unchanged export again changes nothing.
-	again := mustImport(t, copied, second, ImportOptions{Options: Options{OnRow: func(RowOutcome) {}}})
+	again := mustImport(t, copied, second, ImportOptions{Options: impex.Options{OnRow: func(impex.RowOutcome) {}}})
 	if again.Unchanged != n || again.Updated != 0 || again.Created != 0 {
-		t.Fatalf("re-import: %+v, want %d unchanged", again.Progress, n)
+		t.Fatalf("re-import: %+v, want %d unchanged", again.Counts, n)
 	}
 }
 

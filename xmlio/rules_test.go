@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/impexkit/impex"
 	"strings"
 	"testing"
 
@@ -72,7 +73,7 @@ func TestImportRules(t *testing.T) {
 	tests := []struct {
 		name  string
 		body  string
-		mode  Mode
+		mode  impex.Mode
 		check func(t *testing.T, st *memstore.Store, res *Result)
 		want  []string // issues
 	}{
@@ -82,7 +83,7 @@ func TestImportRules(t *testing.T) {
 			check: func(t *testing.T, st *memstore.Store, res *Result) {
 				c := stored(t, st, "100")
 				if c.Profile.FirstName != "New" || c.Profile.LastName != "Customer" || res.Updated != 1 {
-					t.Errorf("got %q %q, %+v", c.Profile.FirstName, c.Profile.LastName, res.Progress)
+					t.Errorf("got %q %q, %+v", c.Profile.FirstName, c.Profile.LastName, res.Counts)
 				}
 			},
 		},
@@ -100,7 +101,7 @@ func TestImportRules(t *testing.T) {
 			body: `<customer><credentials><login>stored@example.com</login></credentials><note>by login</note></customer>`,
 			check: func(t *testing.T, st *memstore.Store, res *Result) {
 				if c := stored(t, st, "100"); c.Note != "by login" || res.Updated != 1 || st.Len() != 1 {
-					t.Errorf("got note %q, %+v", c.Note, res.Progress)
+					t.Errorf("got note %q, %+v", c.Note, res.Counts)
 				}
 			},
 		},
@@ -271,19 +272,19 @@ func TestImportRules(t *testing.T) {
 			body: `<customer customer-no="100" mode="delete"/>`,
 			check: func(t *testing.T, st *memstore.Store, res *Result) {
 				if st.Len() != 0 || res.Deleted != 1 {
-					t.Errorf("len %d, %+v", st.Len(), res.Progress)
+					t.Errorf("len %d, %+v", st.Len(), res.Counts)
 				}
 			},
 		},
 		{
 			name: "update mode reports an unknown customer instead of creating it",
-			mode: ModeUpdate,
+			mode: impex.ModeUpdate,
 			body: `<customer customer-no="999"/>`,
 			want: []string{"error customer.unknown customers/customer"},
 		},
 		{
 			name: "replace mode clears what the record does not give",
-			mode: ModeReplace,
+			mode: impex.ModeReplace,
 			body: `<customer customer-no="100"><credentials><login>stored@example.com</login></credentials><profile><first-name>Only</first-name></profile></customer>`,
 			check: func(t *testing.T, st *memstore.Store, _ *Result) {
 				c := stored(t, st, "100")
@@ -295,7 +296,7 @@ func TestImportRules(t *testing.T) {
 		},
 		{
 			name: "delete mode deletes the customers the document names",
-			mode: ModeDelete,
+			mode: impex.ModeDelete,
 			body: `<customer customer-no="100"/>`,
 			check: func(t *testing.T, st *memstore.Store, _ *Result) {
 				if st.Len() != 0 {
@@ -308,7 +309,7 @@ func TestImportRules(t *testing.T) {
 			body: `<customer customer-no="100"><profile><email-verified-flag>false</email-verified-flag></profile></customer>`,
 			check: func(t *testing.T, st *memstore.Store, res *Result) {
 				if v := stored(t, st, "100").Profile.EmailVerified; v == nil || !*v || res.Unchanged != 1 {
-					t.Errorf("email verified %v, %+v", v, res.Progress)
+					t.Errorf("email verified %v, %+v", v, res.Counts)
 				}
 			},
 		},
@@ -351,7 +352,7 @@ func TestImportRules(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			st := ruleStore(t)
 			res, err := Import(context.Background(), st, bytes.NewReader(customersDoc(tt.body)),
-				ImportOptions{Options: Options{Mode: tt.mode}, Hasher: cheapHasher})
+				ImportOptions{Options: impex.Options{Mode: tt.mode}, Hasher: cheapHasher})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -370,7 +371,7 @@ func TestCustomerGroupsAreIgnoredInACustomerList(t *testing.T) {
 	doc := `<customer-list xmlns="` + NSCustomer + `" list-id="L"><customer customer-no="1"><customer-groups><customer-group group-id="static"/></customer-groups></customer></customer-list>`
 	res, err := Import(context.Background(), st, strings.NewReader(doc), ImportOptions{})
 	if err != nil || res.Created != 1 {
-		t.Fatalf("%v, %+v", err, res.Progress)
+		t.Fatalf("%v, %+v", err, res.Counts)
 	}
 	c, err := st.ByNumber(context.Background(), "L", "1")
 	if err != nil || len(c.Groups) != 0 {
@@ -399,11 +400,11 @@ func TestDocumentErrors(t *testing.T) {
 		want error
 		code validate.Code
 	}{
-		{"a mismatched tag is a syntax error", `<customers xmlns="` + NSCustomer + `"><customer></customers>`, ErrSyntax, validate.CodeXMLSyntax},
-		{"a truncated document is a syntax error", `<customers xmlns="` + NSCustomer + `"><customer customer-no="1">`, ErrSyntax, validate.CodeXMLSyntax},
-		{"an entity declaration is refused", `<!DOCTYPE customers [<!ENTITY x SYSTEM "file:///etc/passwd">]><customers xmlns="` + NSCustomer + `"><customer customer-no="&x;"/></customers>`, ErrEntity, validate.CodeXMLEntity},
-		{"a foreign root is refused", `<orders xmlns="urn:x"/>`, ErrRoot, validate.CodeXMLRoot},
-		{"a customer-lists document has nothing to import", `<customer-lists xmlns="` + NSCustomerList + `"/>`, ErrRoot, validate.CodeXMLRoot},
+		{"a mismatched tag is a syntax error", `<customers xmlns="` + NSCustomer + `"><customer></customers>`, impex.ErrDamaged, validate.CodeXMLSyntax},
+		{"a truncated document is a syntax error", `<customers xmlns="` + NSCustomer + `"><customer customer-no="1">`, impex.ErrDamaged, validate.CodeXMLSyntax},
+		{"an entity declaration is refused", `<!DOCTYPE customers [<!ENTITY x SYSTEM "file:///etc/passwd">]><customers xmlns="` + NSCustomer + `"><customer customer-no="&x;"/></customers>`, validate.CodeXMLEntity, validate.CodeXMLEntity},
+		{"a foreign root is refused", `<orders xmlns="urn:x"/>`, validate.CodeXMLRoot, validate.CodeXMLRoot},
+		{"a customer-lists document has nothing to import", `<customer-lists xmlns="` + NSCustomerList + `"/>`, validate.CodeXMLRoot, validate.CodeXMLRoot},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -81,12 +81,11 @@ const slotMaxRecords = 1_000_000
 // DecodeSlots reads a slot-configurations document from r, keeping only
 // what targeting needs and skipping the rest of each configuration without
 // building it. Of opts it uses Document and Limits. It returns a
-// *DocumentError wrapping ErrSyntax, ErrLimit or ErrEntity for a document
-// that cannot be read, ErrRoot when the root is not slot-configurations,
-// ErrStructure for text or elements outside the root, and read errors of r
-// as they are; what was read before an error is returned too. A document
-// with more than a million configurations and assignments is refused with
-// ErrLimit.
+// *impex.FileError for a document that cannot be read (see Errors in the package
+// documentation), including a root that is not slot-configurations,
+// text or elements outside the root, an input that could not be read, and
+// more than a million configurations and assignments (impex.ErrTooLarge);
+// what was read before an error is returned too.
 func DecodeSlots(r io.Reader, opts DecodeOptions) (*Slots, error) {
 	d := NewDecoder(r, opts)
 	out := &Slots{}
@@ -96,7 +95,7 @@ func DecodeSlots(r io.Reader, opts DecodeOptions) (*Slots, error) {
 	var issues []validate.Issue
 	for nextChild(d) {
 		if len(out.Configurations)+len(out.CampaignAssignments) >= slotMaxRecords {
-			return out, d.fatal(validate.CodeLimitExceeded, ErrLimit, "slot-configurations records")
+			return out, d.fatal(validate.CodeLimitExceeded, "slot-configurations records")
 		}
 		switch name := d.elem(); name {
 		case "slot-configuration":

@@ -158,7 +158,7 @@ func TestConcurrentExcelImportsOfOverlappingFiles(t *testing.T) {
 	}
 	files := [][]byte{personWorkbook(t, a), personWorkbook(t, b)}
 	run := func(file []byte) (*excelio.Result, error) {
-		return excelio.Import(ctx, bytes.NewReader(file), int64(len(file)), s, excelio.ImportOptions{})
+		return excelio.Import(ctx, s, bytes.NewReader(file), int64(len(file)), excelio.ImportOptions{})
 	}
 
 	results := make([]*excelio.Result, 2)
@@ -193,7 +193,7 @@ func TestConcurrentExcelImportsOfOverlappingFiles(t *testing.T) {
 				t.Fatalf("import %d rejected row %d without reporting why", i, row.Where.Row)
 			}
 		}
-		t.Logf("import %d: %+v", i, res.Progress)
+		t.Logf("import %d: %+v", i, res.Counts)
 	}
 
 	// Importing both files again applies what lost a race and changes

@@ -8,17 +8,16 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/impexkit/impex"
 	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/customer/memstore"
 	"github.com/impexkit/impex/excelio"
-	"github.com/impexkit/impex/internal/pipeline"
-	"github.com/impexkit/impex/validate"
-	"github.com/impexkit/impex/xmlio"
 )
 
 func init() {
@@ -99,15 +98,15 @@ and import that file again. --dry-run plans every row and writes nothing.`,
 				if err != nil {
 					return err
 				}
-				res, err := excelio.ImportFile(ctx, args[0], store, excelio.ImportOptions{Options: opts, MatchByEmail: matchEmail,
+				res, err := excelio.ImportFile(ctx, store, args[0], excelio.ImportOptions{Options: opts, MatchByEmail: matchEmail,
 					SSN: hasher, SSNCountry: ssnCountry, StrictSSN: strict, MaxRows: maxRows, Now: e.now})
 				o.done()
 				if errors.Is(err, excelio.ErrNoSSNHasher) {
 					return fmt.Errorf("%s holds identity numbers in its ssn column: %w", args[0], errNoKey)
 				}
-				return finishImport(ctx, args[0], store, res.Result, err, g, e, func() (string, error) {
+				return finishImport(ctx, args[0], store, &res.Result, err, g, e, func() (string, error) {
 					return writeRejected(args[0], rejected, res, g)
-				}, res != nil && len(res.RejectedRows()) > 0 && !opts.DryRun)
+				}, len(res.RejectedRows()) > 0 && !opts.DryRun)
 			}
 		},
 	})
@@ -274,22 +273,22 @@ func importFlags(fs *flag.FlagSet) *importSet {
 	fs.StringVar(&o.policy, "policy", "skip", "on invalid rows: skip, stop-first, stop-after or all-or-nothing (`policy`)")
 	fs.IntVar(&o.maxErrors, "max-errors", 100, "with --policy stop-after: stop after `n` rejected rows")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "check and plan every row, write nothing")
-	fs.IntVar(&o.batch, "batch", pipeline.DefaultBatchSize, "rows per atomic write")
+	fs.IntVar(&o.batch, "batch", impex.DefaultBatchSize, "rows per atomic write")
 	return o
 }
 
-func (o *importSet) options(e *env, g *globalFlags) (pipeline.Options, error) {
-	mode, err := pipeline.ParseMode(o.mode)
+func (o *importSet) options(e *env, g *globalFlags) (impex.Options, error) {
+	mode, err := impex.ParseMode(o.mode)
 	if err != nil {
-		return pipeline.Options{}, &usageError{err.Error()}
+		return impex.Options{}, &usageError{err.Error()}
 	}
-	policy, err := pipeline.ParsePolicy(o.policy)
+	policy, err := impex.ParsePolicy(o.policy)
 	if err != nil {
-		return pipeline.Options{}, &usageError{err.Error()}
+		return impex.Options{}, &usageError{err.Error()}
 	}
 	o.bar = newProgressBar(e, g.json)
-	return pipeline.Options{Mode: mode, Policy: policy, MaxErrors: o.maxErrors, DryRun: o.dryRun, BatchSize: o.batch,
-		Progress: func(p pipeline.Progress) {
+	return impex.Options{Mode: mode, Policy: policy, MaxErrors: o.maxErrors, DryRun: o.dryRun, BatchSize: o.batch,
+		Progress: func(p impex.Progress) {
 			o.bar.update(p)
 			if e.onProgress != nil {
 				e.onProgress(p)
@@ -302,33 +301,34 @@ func (o *importSet) done() { o.bar.finish() }
 // finishImport saves the store, prints the result and turns it into the
 // exit status: a file-level error or an interruption is an error; rejected
 // rows are a rejectedError.
-func finishImport(ctx context.Context, input string, store *memstore.Store, res *pipeline.Result, importErr error,
+func finishImport(ctx context.Context, input string, store *memstore.Store, res *impex.Result, importErr error,
 	g *globalFlags, e *env, writeRejected func() (string, error), hasRejected bool) error {
 	var saveErr error
-	if res != nil && !res.DryRun && (res.Created+res.Updated+res.Deleted > 0 || importErr != nil) {
+	if !res.DryRun && (res.Applied() > 0 || importErr != nil) {
 		saveErr = saveStore(g.store, store)
 	}
-	var is validate.Issue
-	var fe *pipeline.FatalError
-	var de *xmlio.DocumentError
-	if errors.As(importErr, &de) {
-		importErr = de.Issue
-	}
+	var fatal *impex.FatalError
+	var fe *impex.FileError
+	var pe *fs.PathError
 	switch {
-	case errors.As(importErr, &fe):
-		applied := 0
-		if res != nil {
-			applied = res.Created + res.Updated + res.Deleted
-		}
+	case errors.As(importErr, &fatal):
 		if ctx.Err() != nil {
-			return fmt.Errorf("%s: interrupted; the store keeps the %d changes of the batches applied before it (run the same command again to finish)", input, applied)
+			return fmt.Errorf("%s: interrupted; the store keeps the %d changes of the batches applied before it (run the same command again to finish)", input, res.Applied())
 		}
-		return fmt.Errorf("%s: %v; the store keeps the %d changes applied before the failure", input, fe, applied)
-	case errors.As(importErr, &is):
+		return fmt.Errorf("%s: %v; the store keeps the %d changes applied before the failure", input, fatal, res.Applied())
+	case errors.As(importErr, &fe):
 		if g.json {
-			json.NewEncoder(e.stdout).Encode(map[string]any{"file": input, "error": is})
+			printJSON(e, input, res, "")
 		}
-		return fmt.Errorf("%s: %s", input, is.Text(g.language()))
+		if len(fe.Issues) == 0 {
+			return fmt.Errorf("%s: %w", input, fe.Err)
+		}
+		for _, is := range fe.Issues[1:] {
+			fmt.Fprintf(e.stderr, "%s: %s\n", input, is.Text(g.language()))
+		}
+		return fmt.Errorf("%s: %s", input, fe.Issues[0].Text(g.language()))
+	case errors.As(importErr, &pe):
+		return pe // it names the file
 	case importErr != nil:
 		return fmt.Errorf("%s: %w", input, importErr)
 	case saveErr != nil:
@@ -349,19 +349,27 @@ func finishImport(ctx context.Context, input string, store *memstore.Store, res 
 	return nil
 }
 
-func printResult(e *env, g *globalFlags, input string, res *pipeline.Result, rejectedPath string) {
+// jsonResult is what --json prints for an import: the library's result
+// in its own JSON shape, with the file's name, the rejected-rows workbook
+// written, and the error that ended the import.
+type jsonResult struct {
+	File string `json:"file"`
+	*impex.Result
+	RejectedFile string `json:"rejectedFile,omitempty"`
+	Error        string `json:"error,omitempty"`
+}
+
+func printJSON(e *env, input string, res *impex.Result, rejectedPath string) {
+	out := jsonResult{File: input, Result: res, RejectedFile: rejectedPath}
+	if res.Err != nil {
+		out.Error = res.Err.Error()
+	}
+	json.NewEncoder(e.stdout).Encode(out)
+}
+
+func printResult(e *env, g *globalFlags, input string, res *impex.Result, rejectedPath string) {
 	if g.json {
-		out := map[string]any{"file": input, "dryRun": res.DryRun, "counts": res.Progress, "stopped": res.Stopped}
-		if rejectedPath != "" {
-			out["rejectedFile"] = rejectedPath
-		}
-		var issues []json.RawMessage
-		for is := range res.Report.All() {
-			b, _ := json.Marshal(is)
-			issues = append(issues, b)
-		}
-		out["issues"] = issues
-		json.NewEncoder(e.stdout).Encode(out)
+		printJSON(e, input, res, rejectedPath)
 		return
 	}
 	verb := "imported"

@@ -23,9 +23,8 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/text/language"
-
-	"github.com/impexkit/impex/internal/pipeline"
+	"github.com/impexkit/impex"
+	"github.com/impexkit/impex/validate"
 )
 
 // Exit codes.
@@ -51,7 +50,7 @@ type env struct {
 	terminal bool
 	// onProgress, when set, sees every progress report (tests use it to
 	// interrupt an import midway).
-	onProgress func(pipeline.Progress)
+	onProgress func(impex.Progress)
 }
 
 func newEnv() *env {
@@ -88,13 +87,9 @@ func (g *globalFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&g.keyFile, "ssn-key-file", "", "`file` holding the SSN key (hex); default: $IMPEX_SSN_KEY")
 }
 
-func (g *globalFlags) language() language.Tag {
-	t, err := language.Parse(g.lang)
-	if err != nil {
-		return language.English
-	}
-	return t
-}
+// language is the language of messages: any BCP 47 tag, matched to
+// English, Finnish or Swedish.
+func (g *globalFlags) language() validate.Language { return validate.Language(g.lang) }
 
 var commands []*command
 

@@ -13,7 +13,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/impexkit/impex/internal/pipeline"
+	"github.com/impexkit/impex"
 )
 
 const testKey = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
@@ -174,7 +174,7 @@ func TestAnInterruptedImportKeepsTheStoreAndARerunCompletes(t *testing.T) {
 	defer cancel()
 	var out, errb bytes.Buffer
 	e := &env{stdout: &out, stderr: &errb, now: time.Now, getenv: func(string) string { return "" },
-		onProgress: func(p pipeline.Progress) {
+		onProgress: func(p impex.Progress) {
 			if p.Created >= 500 {
 				cancel() // Ctrl-C after the first batch
 			}

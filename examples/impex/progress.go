@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/impexkit/impex/internal/pipeline"
+	"github.com/impexkit/impex"
 )
 
 // progressBar draws an import's progress on a terminal: a bar when the
@@ -25,7 +25,7 @@ func newProgressBar(e *env, quiet bool) *progressBar {
 	return &progressBar{e: e, active: e.terminal && !quiet, start: e.now()}
 }
 
-func (b *progressBar) update(p pipeline.Progress) {
+func (b *progressBar) update(p impex.Progress) {
 	if b == nil || !b.active {
 		return
 	}

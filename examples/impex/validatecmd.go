@@ -3,7 +3,7 @@ package main
 import (
 	"context"
 	"flag"
-	"fmt"
+	"github.com/impexkit/impex"
 	"strings"
 
 	"github.com/impexkit/impex/excelio"
@@ -40,12 +40,9 @@ and SFCC XML documents are accepted.`,
 				if strings.HasSuffix(name, ".xml") {
 					return validateXML(ctx, args[0], store, g, e)
 				}
-				res, err := excelio.ImportFile(ctx, args[0], store, excelio.ImportOptions{
-					Options: excelio.Options{DryRun: true}, MatchByEmail: *matchEmail, SSN: hasher, Now: e.now})
-				if err != nil && res == nil {
-					return fmt.Errorf("%s: %w", args[0], err)
-				}
-				return finishImport(ctx, args[0], store, res.Result, err, g, e, nil, false)
+				res, err := excelio.ImportFile(ctx, store, args[0], excelio.ImportOptions{
+					Options: impex.Options{DryRun: true}, MatchByEmail: *matchEmail, SSN: hasher, Now: e.now})
+				return finishImport(ctx, args[0], store, &res.Result, err, g, e, nil, false)
 			}
 		},
 	})

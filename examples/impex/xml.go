@@ -7,13 +7,14 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/impexkit/impex"
+	"github.com/impexkit/impex/validate"
 	"io"
 	"os"
 
 	"github.com/impexkit/impex/activedata"
 	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/customer/memstore"
-	"github.com/impexkit/impex/internal/pipeline"
 	"github.com/impexkit/impex/xmlio"
 )
 
@@ -175,13 +176,6 @@ reported.`,
 				defer f.Close()
 				res, err := activedata.ImportCSV(ctx, store, set, *feed, f, activedata.ImportOptions{Options: opts, Document: args[0]})
 				o.done()
-				var fe *activedata.FileError
-				if errors.As(err, &fe) {
-					for _, is := range fe.Issues {
-						fmt.Fprintf(e.stderr, "%s\n", is.Text(g.language()))
-					}
-					return fmt.Errorf("%s: %v", args[0], fe.Err)
-				}
 				return finishImport(ctx, args[0], store, res, err, g, e, nil, false)
 			}
 		},
@@ -203,34 +197,43 @@ func loadFeeds(path string, reserved int) (*activedata.FeedSet, error) {
 // errGroupsDocument sends a customer-groups document to the group import.
 var errGroupsDocument = errors.New("a customer-groups document")
 
-// importXML imports any SFCC customer or active-data document.
-func importXML(ctx context.Context, path string, store *memstore.Store, opts pipeline.Options, list string, kind customer.Kind) (*pipeline.Result, error) {
+// fileIssues returns the issues of a *impex.FileError.
+func fileIssues(err error) []validate.Issue {
+	var fe *impex.FileError
+	if errors.As(err, &fe) {
+		return fe.Issues
+	}
+	return nil
+}
+
+// importXML imports any SFCC customer or active-data document. The result
+// is never nil.
+func importXML(ctx context.Context, path string, store *memstore.Store, opts impex.Options, list string, kind customer.Kind) (*impex.Result, error) {
+	none := &impex.Result{DryRun: opts.DryRun}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return none, err
 	}
 	defer f.Close()
 	doc, r, err := xmlio.Sniff(bufio.NewReaderSize(f, 1<<20))
 	if err != nil {
-		return nil, err
+		none.Report.Add(fileIssues(err)...)
+		return none, err
 	}
 	if doc == xmlio.DocCustomerGroups {
-		return nil, errGroupsDocument
+		return none, errGroupsDocument
 	}
 	if doc == xmlio.DocActiveData {
 		return xmlio.ImportActiveData(ctx, store, r, xmlio.ActiveDataImportOptions{Options: opts, Document: path, List: list})
 	}
 	res, err := xmlio.Import(ctx, store, r, xmlio.ImportOptions{Options: opts, Document: path, List: list, Kind: kind,
 		Hasher: customer.PasswordHasher{LogN: 14}})
-	if res == nil {
-		return nil, err
-	}
-	return &res.PipelineResult, err
+	return &res.Result, err
 }
 
 // validateXML runs an SFCC XML import as a dry run.
 func validateXML(ctx context.Context, path string, store *memstore.Store, g *globalFlags, e *env) error {
-	res, err := importXML(ctx, path, store, pipeline.Options{DryRun: true}, "", customer.KindPerson)
+	res, err := importXML(ctx, path, store, impex.Options{DryRun: true}, "", customer.KindPerson)
 	if errors.Is(err, errGroupsDocument) {
 		return importGroupsFile(ctx, path, store, true, g, e)
 	}

@@ -14,6 +14,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"github.com/impexkit/impex/validate"
 	"io"
 	"os"
 	"path/filepath"
@@ -21,7 +22,6 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
-	"golang.org/x/text/language"
 
 	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/customer/memstore"
@@ -218,7 +218,7 @@ func excelStory(ctx context.Context, p func(string, ...any), store *memstore.Sto
 
 	p("")
 	p("== 9. Excel import")
-	res, err := excelio.Import(ctx, bytes.NewReader(edited), int64(len(edited)), store, excelio.ImportOptions{SSN: ssn})
+	res, err := excelio.Import(ctx, store, bytes.NewReader(edited), int64(len(edited)), excelio.ImportOptions{SSN: ssn})
 	if err != nil {
 		return err
 	}
@@ -249,7 +249,7 @@ func excelStory(ctx context.Context, p func(string, ...any), store *memstore.Sto
 	if err != nil {
 		return err
 	}
-	err = res.WriteRejected(rf, language.English)
+	err = res.WriteRejected(rf, validate.English)
 	if cerr := rf.Close(); err == nil {
 		err = cerr
 	}

@@ -2,8 +2,8 @@
 // stream of parsed rows or records, finds the stored customer each one
 // addresses, decides what to do with it, and writes the changes in bounded,
 // atomic batches under an error policy, with dry runs, progress and
-// cancellation. Codecs (excelio, xmlio) turn their format into Items and
-// re-export the option and result types.
+// cancellation. Codecs (excelio, xmlio, activedata) turn their format into
+// Items; the options and the result are the root package's.
 package pipeline
 
 import (
@@ -12,178 +12,10 @@ import (
 	"fmt"
 	"iter"
 
+	"github.com/impexkit/impex"
 	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/validate"
 )
-
-// Mode says what an import may do to stored customers.
-type Mode uint8
-
-// The import modes.
-const (
-	// ModeMerge creates new customers and updates existing ones; fields the
-	// input does not carry stay as they are. The zero value.
-	ModeMerge Mode = iota
-	// ModeUpdate changes existing customers only; a row naming an unknown
-	// customer is reported, never created.
-	ModeUpdate
-	// ModeReplace makes each customer exactly what the input says: fields the
-	// input does not carry are cleared.
-	ModeReplace
-	// ModeDelete deletes the customers the input names.
-	ModeDelete
-)
-
-var modeNames = [...]string{ModeMerge: "merge", ModeUpdate: "update", ModeReplace: "replace", ModeDelete: "delete"}
-
-// String returns the mode's lower-case name.
-func (m Mode) String() string {
-	if int(m) < len(modeNames) {
-		return modeNames[m]
-	}
-	return fmt.Sprintf("Mode(%d)", uint8(m))
-}
-
-// ParseMode returns the mode named s ("merge", "update", "replace",
-// "delete").
-func ParseMode(s string) (Mode, error) {
-	for m, n := range modeNames {
-		if n == s {
-			return Mode(m), nil
-		}
-	}
-	return 0, fmt.Errorf("unknown import mode %q (want merge, update, replace or delete)", s)
-}
-
-// Policy says what an import does about invalid rows.
-type Policy uint8
-
-// The error policies.
-const (
-	// SkipInvalid rejects invalid rows and applies the rest. The zero value.
-	SkipInvalid Policy = iota
-	// StopAtFirst stops reading at the first invalid row; the valid rows
-	// before it are applied.
-	StopAtFirst
-	// StopAfter stops reading once MaxErrors rows were rejected; the valid
-	// rows before that are applied.
-	StopAfter
-	// AllOrNothing applies nothing unless every row is valid, and then
-	// applies the whole input in one atomic write.
-	AllOrNothing
-)
-
-var policyNames = [...]string{SkipInvalid: "skip", StopAtFirst: "stop-first", StopAfter: "stop-after", AllOrNothing: "all-or-nothing"}
-
-// String returns the policy's name as the command line spells it.
-func (p Policy) String() string {
-	if int(p) < len(policyNames) {
-		return policyNames[p]
-	}
-	return fmt.Sprintf("Policy(%d)", uint8(p))
-}
-
-// ParsePolicy returns the policy named s.
-func ParsePolicy(s string) (Policy, error) {
-	for p, n := range policyNames {
-		if n == s {
-			return Policy(p), nil
-		}
-	}
-	return 0, fmt.Errorf("unknown error policy %q (want skip, stop-first, stop-after or all-or-nothing)", s)
-}
-
-// DefaultBatchSize is the number of rows written per atomic batch when
-// Options.BatchSize is 0.
-const DefaultBatchSize = 500
-
-// Options configure an import. The zero value merges, skips invalid rows,
-// writes in batches of DefaultBatchSize and keeps every row's outcome in the
-// result.
-type Options struct {
-	Mode   Mode
-	Policy Policy
-	// MaxErrors is the number of rejected rows after which StopAfter stops.
-	MaxErrors int
-	// DryRun runs every check and plans every row but writes nothing.
-	DryRun bool
-	// BatchSize is the number of rows per atomic write; 0 means
-	// DefaultBatchSize.
-	BatchSize int
-	// Progress, when set, is called after every batch and once at the end.
-	Progress func(Progress)
-	// OnRow, when set, receives every row's outcome as it is decided
-	// (rejections found while writing arrive then), and the result does
-	// not keep them, so memory stays flat for inputs of any size.
-	OnRow func(RowOutcome)
-	// Total is the number of rows the input holds, when known; it is
-	// reported in Progress.Total. Codecs set it.
-	Total int
-}
-
-// Progress is a snapshot of an import's counts.
-type Progress struct {
-	// Total is the number of rows or records the input holds, when the
-	// format tells it before the import starts (Excel does); 0 otherwise.
-	Total     int
-	Read      int // rows or records read
-	Valid     int // rows that passed every check
-	Rejected  int // rows rejected, while reading or while writing
-	Created   int
-	Updated   int
-	Unchanged int
-	Deleted   int
-}
-
-// Action is what an import does, or in a dry run would do, with one row.
-type Action uint8
-
-// The actions.
-const (
-	ActionReject Action = iota + 1
-	ActionCreate
-	ActionUpdate
-	ActionUnchanged
-	ActionDelete
-)
-
-var actionNames = [...]string{ActionReject: "reject", ActionCreate: "create", ActionUpdate: "update", ActionUnchanged: "unchanged", ActionDelete: "delete"}
-
-// String returns "reject", "create", "update", "unchanged" or "delete".
-func (a Action) String() string {
-	if a >= ActionReject && int(a) < len(actionNames) {
-		return actionNames[a]
-	}
-	return fmt.Sprintf("Action(%d)", uint8(a))
-}
-
-// MarshalText encodes the action as its name.
-func (a Action) MarshalText() ([]byte, error) { return []byte(a.String()), nil }
-
-// RowOutcome is the plan or result for one row or record.
-type RowOutcome struct {
-	Where  validate.Where
-	Action Action
-	// CustomerID is the stored customer's ID: assigned on create, empty for
-	// a rejected row or a create in a dry run.
-	CustomerID string
-	// Applied is true once the row's change is stored (always false in a
-	// dry run, and true for unchanged rows that needed no write).
-	Applied bool
-}
-
-// Result is what an import did.
-type Result struct {
-	Progress
-	// Rows are the outcomes in input order, unless Options.OnRow took them.
-	Rows []RowOutcome
-	// Report holds every issue, file-level and per row.
-	Report validate.Report
-	// DryRun repeats the option, so a printed result says what it is.
-	DryRun bool
-	// Stopped is true when the error policy ended the import early.
-	Stopped bool
-}
 
 // Key is a value that must not appear twice in one input, such as an
 // e-mail address or a card: Kind names it for the message ("email",
@@ -210,74 +42,62 @@ type Item struct {
 
 // Plan is what one row asks for.
 type Plan struct {
-	Action Action
+	Action impex.Action
 	// Op is the repository operation; unused for ActionUnchanged and ActionReject.
 	Op customer.Op
 	// CustomerID names the customer for ActionUpdate, ActionUnchanged and ActionDelete.
 	CustomerID string
 }
 
-// FatalError reports an import that could not finish: the repository failed
-// or the context ended. The result beside it says which rows were applied,
-// so running the same input again completes the job.
-type FatalError struct {
-	Where validate.Where // the first row of the batch that failed, if any
-	Err   error
-}
-
-func (e *FatalError) Error() string {
-	where := ""
-	switch {
-	case e.Where.Row > 0:
-		where = fmt.Sprintf(" at row %d", e.Where.Row)
-	case e.Where.Record > 0:
-		where = fmt.Sprintf(" at record %d", e.Where.Record)
-	}
-	return "import stopped" + where + ": " + e.Err.Error()
-}
-
-func (e *FatalError) Unwrap() error { return e.Err }
-
-// Run imports items into repo. It returns the result and, when the import
-// could not finish, a *FatalError wrapping the cause (a repository error,
-// or ctx.Err()). Row-level problems are never errors: they are issues in
-// the result's report. A sequence error from items is fatal too.
-func Run(ctx context.Context, repo customer.Repository, items iter.Seq2[Item, error], opts Options) (*Result, error) {
-	r := &runner{repo: repo, opts: opts, res: &Result{DryRun: opts.DryRun, Progress: Progress{Total: opts.Total}}, seen: newKeySet()}
+// Run imports items into repo. total is the number of items, when the
+// format knows it before reading (Progress.Total), or 0.
+//
+// It returns the result and, when the import could not finish, a
+// *impex.FatalError wrapping the cause (a repository error, or ctx.Err()),
+// also kept in the result's Err. Row-level problems are never errors: they
+// are issues in the result's report. A sequence error from items is fatal
+// too, unless it is a *impex.FileError, which is returned as it is.
+func Run(ctx context.Context, repo customer.Repository, items iter.Seq2[Item, error], opts impex.Options, total int) (*impex.Result, error) {
+	r := &runner{repo: repo, opts: opts, res: &impex.Result{DryRun: opts.DryRun}, total: total, seen: newKeySet()}
 	if r.opts.BatchSize <= 0 {
-		r.opts.BatchSize = DefaultBatchSize
+		r.opts.BatchSize = impex.DefaultBatchSize
 	}
 	err := r.run(ctx, items)
 	if err == nil && !r.res.Stopped {
 		r.finish()
 	}
-	if opts.Progress != nil {
-		opts.Progress(r.res.Progress)
-	}
+	r.progress()
+	r.res.Err = err
 	return r.res, err
 }
 
 type runner struct {
 	repo    customer.Repository
-	opts    Options
-	res     *Result
+	opts    impex.Options
+	res     *impex.Result
+	total   int
 	seen    *keySet
 	pending []pendingRow
 }
 
 type pendingRow struct {
-	out  RowOutcome
+	out  impex.RowOutcome
 	plan Plan
 }
 
 func (r *runner) run(ctx context.Context, items iter.Seq2[Item, error]) error {
 	for it, err := range items {
 		if err != nil {
-			return r.fatal(validate.Where{}, err)
+			var fe *impex.FileError
+			if errors.As(err, &fe) {
+				r.emitPending(false)
+				return err
+			}
+			return r.fatal(ctx, validate.Where{}, err)
 		}
 		if r.res.Read%64 == 0 {
 			if err := ctx.Err(); err != nil {
-				return r.fatal(it.Where, err)
+				return r.fatal(ctx, it.Where, err)
 			}
 		}
 		r.res.Read++
@@ -288,13 +108,13 @@ func (r *runner) run(ctx context.Context, items iter.Seq2[Item, error]) error {
 			r.res.Stopped = true
 			break
 		}
-		if r.opts.Policy != AllOrNothing && len(r.pending) >= r.opts.BatchSize {
+		if r.opts.Policy != impex.AllOrNothing && len(r.pending) >= r.opts.BatchSize {
 			if err := r.flush(ctx); err != nil {
 				return err
 			}
 		}
 	}
-	if r.opts.Policy == AllOrNothing && r.res.Rejected > 0 {
+	if r.opts.Policy == impex.AllOrNothing && r.res.Rejected > 0 {
 		// Nothing is applied; the rows keep their planned actions.
 		r.emitPending(false)
 		return nil
@@ -304,9 +124,9 @@ func (r *runner) run(ctx context.Context, items iter.Seq2[Item, error]) error {
 
 func (r *runner) stop() bool {
 	switch r.opts.Policy {
-	case StopAtFirst:
+	case impex.StopAtFirst:
 		return r.res.Rejected > 0
-	case StopAfter:
+	case impex.StopAfter:
 		return r.opts.MaxErrors > 0 && r.res.Rejected >= r.opts.MaxErrors
 	}
 	return false
@@ -327,21 +147,21 @@ func (r *runner) item(ctx context.Context, it Item) error {
 	if !validate.AnyError(issues) && it.Plan != nil {
 		p, more, err := it.Plan(ctx)
 		if err != nil {
-			return r.fatal(it.Where, err)
+			return r.fatal(ctx, it.Where, err)
 		}
 		plan = p
 		issues = append(issues, more...)
 	}
 	r.res.Report.Add(issues...)
 	if validate.AnyError(issues) || plan.Action == 0 {
-		plan.Action = ActionReject
+		plan.Action = impex.ActionReject
 	}
-	if plan.Action == ActionReject {
+	if plan.Action == impex.ActionReject {
 		r.res.Rejected++
 	} else {
 		r.res.Valid++
 	}
-	r.pending = append(r.pending, pendingRow{out: RowOutcome{Where: it.Where, Action: plan.Action, CustomerID: plan.CustomerID}, plan: plan})
+	r.pending = append(r.pending, pendingRow{out: impex.RowOutcome{Where: it.Where, Action: plan.Action, CustomerID: plan.CustomerID}, plan: plan})
 	return nil
 }
 
@@ -376,7 +196,7 @@ func (r *runner) flush(ctx context.Context) error {
 		switch {
 		case err == nil:
 			for j, w := range written {
-				if r.pending[idx[j]].out.Action == ActionCreate {
+				if r.pending[idx[j]].out.Action == impex.ActionCreate {
 					r.pending[idx[j]].out.CustomerID = w.ID
 				}
 			}
@@ -386,24 +206,24 @@ func (r *runner) flush(ctx context.Context) error {
 		case errors.As(err, &be) && be.Index >= 0 && be.Index < len(idx) && rowError(be.Err):
 			p := &r.pending[idx[be.Index]]
 			r.res.Report.Add(storeIssue(p.out.Where, be.Err))
-			p.out.Action = ActionReject
+			p.out.Action = impex.ActionReject
 			r.res.Valid--
 			r.res.Rejected++
 		default:
-			first := r.pending[0].out.Where
-			r.emitPending(false)
-			return &FatalError{Where: first, Err: err}
+			return r.fatal(ctx, r.pending[0].out.Where, err)
 		}
 	}
 }
 
-func writes(a Action) bool { return a == ActionCreate || a == ActionUpdate || a == ActionDelete }
+func writes(a impex.Action) bool {
+	return a == impex.ActionCreate || a == impex.ActionUpdate || a == impex.ActionDelete
+}
 
 // emitPending hands the queued rows on in order, counting their actions
 // (planned or done), and empties the queue.
 func (r *runner) emitPending(applied bool) {
 	for _, p := range r.pending {
-		if p.out.Action != ActionReject {
+		if p.out.Action != impex.ActionReject {
 			p.out.Applied = applied
 			if applied || r.opts.DryRun {
 				r.count(p.out.Action)
@@ -439,28 +259,46 @@ func storeIssue(where validate.Where, err error) validate.Issue {
 	return validate.New(validate.CodeWriteFailed, where).WithParams(validate.Params{Name: err.Error()})
 }
 
-func (r *runner) count(a Action) {
+func (r *runner) count(a impex.Action) {
 	switch a {
-	case ActionCreate:
+	case impex.ActionCreate:
 		r.res.Created++
-	case ActionUpdate:
+	case impex.ActionUpdate:
 		r.res.Updated++
-	case ActionUnchanged:
+	case impex.ActionUnchanged:
 		r.res.Unchanged++
-	case ActionDelete:
+	case impex.ActionDelete:
 		r.res.Deleted++
 	}
 }
 
 func (r *runner) progress() {
 	if r.opts.Progress != nil {
-		r.opts.Progress(r.res.Progress)
+		r.opts.Progress(impex.Progress{Total: r.total, Counts: r.res.Counts})
 	}
 }
 
-func (r *runner) fatal(where validate.Where, err error) error {
+// fatal ends the import: the queued rows are handed on unapplied, and err
+// becomes a *impex.FatalError at where (see Fatal).
+func (r *runner) fatal(ctx context.Context, where validate.Where, err error) error {
 	r.emitPending(false)
-	return &FatalError{Where: where, Err: err}
+	return Fatal(ctx, where, err)
+}
+
+// Fatal returns err as a *impex.FatalError at where. When ctx has ended,
+// the error wraps ctx.Err() whatever the repository or a codec made of the
+// cancellation, so errors.Is(err, context.Canceled) always holds for a
+// cancelled import. An error that already is a *impex.FatalError keeps its
+// place.
+func Fatal(ctx context.Context, where validate.Where, err error) error {
+	var fe *impex.FatalError
+	if !errors.As(err, &fe) {
+		fe = &impex.FatalError{Where: where, Err: err}
+	}
+	if cerr := ctx.Err(); cerr != nil && !errors.Is(fe.Err, cerr) {
+		fe = &impex.FatalError{Where: fe.Where, Err: fmt.Errorf("%w: %w", cerr, fe.Err)}
+	}
+	return fe
 }
 
 // finish adds the file-level verdicts once every row is planned.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/impexkit/impex"
 	"iter"
 	"testing"
 
@@ -43,17 +44,17 @@ func items(repo customer.Repository, rows []row) iter.Seq2[pipeline.Item, error]
 						return pipeline.Plan{}, []validate.Issue{validate.New(validate.CodeUnknownCustomer, where)}, nil
 					}
 					c := &customer.Customer{Kind: customer.KindPerson, Number: r.number, Profile: customer.Profile{FirstName: r.name, Email: r.email}}
-					return pipeline.Plan{Action: pipeline.ActionCreate, Op: customer.Put(c)}, nil, nil
+					return pipeline.Plan{Action: impex.ActionCreate, Op: customer.Put(c)}, nil, nil
 				case err != nil:
 					return pipeline.Plan{}, nil, err
 				case r.delete:
-					return pipeline.Plan{Action: pipeline.ActionDelete, Op: customer.Delete(old.ID, old.Version), CustomerID: old.ID}, nil, nil
+					return pipeline.Plan{Action: impex.ActionDelete, Op: customer.Delete(old.ID, old.Version), CustomerID: old.ID}, nil, nil
 				case old.Profile.FirstName == r.name:
-					return pipeline.Plan{Action: pipeline.ActionUnchanged, CustomerID: old.ID}, nil, nil
+					return pipeline.Plan{Action: impex.ActionUnchanged, CustomerID: old.ID}, nil, nil
 				}
 				next := old.Clone()
 				next.Profile.FirstName = r.name
-				return pipeline.Plan{Action: pipeline.ActionUpdate, Op: customer.Put(next), CustomerID: old.ID}, nil, nil
+				return pipeline.Plan{Action: impex.ActionUpdate, Op: customer.Put(next), CustomerID: old.ID}, nil, nil
 			}
 			if !yield(it, nil) {
 				return
@@ -73,7 +74,7 @@ func seeded(t *testing.T, numbers ...string) *memstore.Store {
 	return s
 }
 
-func actions(res *pipeline.Result) []string {
+func actions(res *impex.Result) []string {
 	var out []string
 	for _, r := range res.Rows {
 		out = append(out, fmt.Sprintf("%d:%s", r.Where.Row, r.Action))
@@ -94,7 +95,7 @@ func TestPlansAndCounts(t *testing.T) {
 	for _, dry := range []bool{true, false} {
 		t.Run(fmt.Sprintf("dry run %v", dry), func(t *testing.T) {
 			s := seeded(t, "1", "2", "3", "4")
-			res, err := pipeline.Run(ctx, s, items(s, rows), pipeline.Options{DryRun: dry, BatchSize: 2})
+			res, err := pipeline.Run(ctx, s, items(s, rows), impex.Options{DryRun: dry, BatchSize: 2}, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -102,8 +103,8 @@ func TestPlansAndCounts(t *testing.T) {
 			if diff := cmp.Diff(want, actions(res)); diff != "" {
 				t.Fatalf("row plan (-want +got):\n%s", diff)
 			}
-			wantCounts := pipeline.Progress{Read: 6, Valid: 4, Rejected: 2, Created: 1, Updated: 1, Unchanged: 1, Deleted: 1}
-			if diff := cmp.Diff(wantCounts, res.Progress); diff != "" {
+			wantCounts := impex.Counts{Read: 6, Valid: 4, Rejected: 2, Created: 1, Updated: 1, Unchanged: 1, Deleted: 1}
+			if diff := cmp.Diff(wantCounts, res.Counts); diff != "" {
 				t.Fatalf("counts (-want +got):\n%s", diff)
 			}
 			stored := s.Len()
@@ -115,7 +116,7 @@ func TestPlansAndCounts(t *testing.T) {
 				t.Fatalf("after a run with dry=%v, the created customer lookup gave %v", dry, err)
 			}
 			for _, r := range res.Rows {
-				if r.Applied == dry && r.Action != pipeline.ActionReject {
+				if r.Applied == dry && r.Action != impex.ActionReject {
 					t.Errorf("row %d: Applied = %v in a run with dry=%v", r.Where.Row, r.Applied, dry)
 				}
 			}
@@ -127,7 +128,7 @@ func TestDuplicatesInTheInputNameBothRows(t *testing.T) {
 	s := seeded(t)
 	res, err := pipeline.Run(context.Background(), s, items(s, []row{
 		{number: "1", name: "a", email: "a@x"}, {number: "2", name: "b", email: "b@x"}, {number: "3", name: "c", email: "a@x"},
-	}), pipeline.Options{})
+	}), impex.Options{}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,21 +144,21 @@ func TestDuplicatesInTheInputNameBothRows(t *testing.T) {
 func TestPolicies(t *testing.T) {
 	rows := []row{{number: "1", name: "a"}, {number: "2", bad: true}, {number: "3", name: "c"}, {number: "4", bad: true}, {number: "5", name: "e"}}
 	for _, tc := range []struct {
-		opts        pipeline.Options
+		opts        impex.Options
 		created     int
 		read        int
 		stopped     bool
 		stored      int
 		wantNoValid bool
 	}{
-		{pipeline.Options{}, 3, 5, false, 3, false},
-		{pipeline.Options{Policy: pipeline.StopAtFirst}, 1, 2, true, 1, false},
-		{pipeline.Options{Policy: pipeline.StopAfter, MaxErrors: 2}, 2, 4, true, 2, false},
-		{pipeline.Options{Policy: pipeline.AllOrNothing}, 0, 5, false, 0, false},
+		{impex.Options{}, 3, 5, false, 3, false},
+		{impex.Options{Policy: impex.StopAtFirst}, 1, 2, true, 1, false},
+		{impex.Options{Policy: impex.StopAfter, MaxErrors: 2}, 2, 4, true, 2, false},
+		{impex.Options{Policy: impex.AllOrNothing}, 0, 5, false, 0, false},
 	} {
 		t.Run(tc.opts.Policy.String(), func(t *testing.T) {
 			s := seeded(t)
-			res, err := pipeline.Run(context.Background(), s, items(s, rows), tc.opts)
+			res, err := pipeline.Run(context.Background(), s, items(s, rows), tc.opts, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -171,7 +172,7 @@ func TestPolicies(t *testing.T) {
 		s := seeded(t)
 		w := &countingRepo{Repository: s}
 		res, err := pipeline.Run(context.Background(), w, items(s, []row{{number: "1", name: "a"}, {number: "2", name: "b"}, {number: "3", name: "c"}}),
-			pipeline.Options{Policy: pipeline.AllOrNothing, BatchSize: 1})
+			impex.Options{Policy: impex.AllOrNothing, BatchSize: 1}, 0)
 		if err != nil || res.Created != 3 || w.writes != 1 {
 			t.Fatalf("err %v created %d writes %d; want 3 creates in 1 write", err, res.Created, w.writes)
 		}
@@ -180,11 +181,11 @@ func TestPolicies(t *testing.T) {
 
 func TestEmptyAndAllInvalidInputsAreReported(t *testing.T) {
 	s := seeded(t)
-	res, _ := pipeline.Run(context.Background(), s, items(s, nil), pipeline.Options{})
+	res, _ := pipeline.Run(context.Background(), s, items(s, nil), impex.Options{}, 0)
 	if res.Report.ByCode()[validate.CodeNoRows] != 1 {
 		t.Fatalf("an empty input gave %v, want %s", res.Report.Issues(), validate.CodeNoRows)
 	}
-	res, _ = pipeline.Run(context.Background(), s, items(s, []row{{bad: true}, {bad: true}}), pipeline.Options{})
+	res, _ = pipeline.Run(context.Background(), s, items(s, []row{{bad: true}, {bad: true}}), impex.Options{}, 0)
 	if res.Report.ByCode()[validate.CodeNoValidRows] != 1 {
 		t.Fatalf("an all-invalid input gave %v, want %s", res.Report.Issues(), validate.CodeNoValidRows)
 	}
@@ -212,8 +213,8 @@ func TestAFailedBatchLeavesTheEarlierOnesAndARerunCompletes(t *testing.T) {
 	}
 	s := seeded(t)
 	failing := &countingRepo{Repository: s, failOn: 3}
-	res, err := pipeline.Run(context.Background(), failing, items(s, rows), pipeline.Options{BatchSize: 3})
-	var fe *pipeline.FatalError
+	res, err := pipeline.Run(context.Background(), failing, items(s, rows), impex.Options{BatchSize: 3}, 0)
+	var fe *impex.FatalError
 	if !errors.As(err, &fe) || fe.Where.Row != 8 {
 		t.Fatalf("error %v: want a FatalError at row 8, the first of the third batch", err)
 	}
@@ -225,7 +226,7 @@ func TestAFailedBatchLeavesTheEarlierOnesAndARerunCompletes(t *testing.T) {
 			t.Errorf("row %d Applied = %v", r.Where.Row, r.Applied)
 		}
 	}
-	again, err := pipeline.Run(context.Background(), s, items(s, rows), pipeline.Options{BatchSize: 3})
+	again, err := pipeline.Run(context.Background(), s, items(s, rows), impex.Options{BatchSize: 3}, 0)
 	if err != nil || again.Created != 4 || again.Unchanged != 6 || s.Len() != 10 {
 		t.Fatalf("rerun: err %v created %d unchanged %d stored %d; want 4, 6 and 10", err, again.Created, again.Unchanged, s.Len())
 	}
@@ -235,7 +236,7 @@ func TestARowTheStoreRefusesIsRejectedAndTheRestWritten(t *testing.T) {
 	s := memstore.New(memstore.Options{Constraints: customer.Constraints{UniqueEmail: true}})
 	ctx := context.Background()
 	s.Write(ctx, []customer.Op{customer.Put(&customer.Customer{Kind: customer.KindPerson, Number: "0", Profile: customer.Profile{Email: "taken@x"}})})
-	res, err := pipeline.Run(ctx, s, items(s, []row{{number: "1", name: "a"}, {number: "2", name: "b", email: "taken@x"}, {number: "3", name: "c"}}), pipeline.Options{})
+	res, err := pipeline.Run(ctx, s, items(s, []row{{number: "1", name: "a"}, {number: "2", name: "b", email: "taken@x"}, {number: "3", name: "c"}}), impex.Options{}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,7 +255,7 @@ func TestCancellationStopsBetweenRows(t *testing.T) {
 	s := seeded(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := pipeline.Run(ctx, s, items(s, []row{{number: "1", name: "a"}}), pipeline.Options{})
+	_, err := pipeline.Run(ctx, s, items(s, []row{{number: "1", name: "a"}}), impex.Options{}, 0)
 	if !errors.Is(err, context.Canceled) || s.Len() != 0 {
 		t.Fatalf("err %v stored %d; want context.Canceled and nothing stored", err, s.Len())
 	}
@@ -265,8 +266,8 @@ func TestOnRowStreamsOutcomesInOrder(t *testing.T) {
 	var got []string
 	var progress []int
 	res, err := pipeline.Run(context.Background(), s, items(s, []row{{number: "1", name: "a"}, {number: "2", name: "old"}, {number: "3", bad: true}}),
-		pipeline.Options{BatchSize: 1, OnRow: func(r pipeline.RowOutcome) { got = append(got, fmt.Sprintf("%d:%s", r.Where.Row, r.Action)) },
-			Progress: func(p pipeline.Progress) { progress = append(progress, p.Read) }})
+		impex.Options{BatchSize: 1, OnRow: func(r impex.RowOutcome) { got = append(got, fmt.Sprintf("%d:%s", r.Where.Row, r.Action)) },
+			Progress: func(p impex.Progress) { progress = append(progress, p.Read) }}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

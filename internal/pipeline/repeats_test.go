@@ -3,6 +3,7 @@ package pipeline_test
 import (
 	"context"
 	"fmt"
+	"github.com/impexkit/impex"
 	"slices"
 	"testing"
 
@@ -98,7 +99,7 @@ func TestDuplicatesAreFoundAlikeWithAFirstPassRecord(t *testing.T) {
 				}
 			}
 		}
-		res, err := pipeline.Run(context.Background(), s, in, pipeline.Options{})
+		res, err := pipeline.Run(context.Background(), s, in, impex.Options{}, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
