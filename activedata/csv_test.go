@@ -5,13 +5,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/impexkit/impex"
 	"math/rand/v2"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/impexkit/impex"
 	"github.com/impexkit/impex/activedata"
 	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/customer/memstore"

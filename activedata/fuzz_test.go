@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"github.com/impexkit/impex"
 	"testing"
 
+	"github.com/impexkit/impex"
 	"github.com/impexkit/impex/activedata"
 )
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/impexkit/impex/activedata"
 	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/groups"

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"github.com/impexkit/impex"
 	"io"
 	"iter"
 	"os"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/impexkit/impex"
 	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/customer/memstore"
 	"github.com/impexkit/impex/excelio"

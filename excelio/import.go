@@ -267,6 +267,8 @@ func openError(err error) validate.Issue {
 			WithParams(validate.Params{Name: le.Limit, Max: int(min(le.Max, 1<<31-1)), Expected: le.Where})
 	case errors.Is(err, sheet.ErrFormat):
 		code = validate.CodeWrongFormat
+	case errors.Is(err, sheet.ErrUnreadable):
+		code = validate.CodeUnreadable
 	case !errors.Is(err, sheet.ErrCorrupt):
 		var pe *fs.PathError
 		if errors.As(err, &pe) {

@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/impexkit/impex"
 	"io"
 	"os"
 	"slices"
@@ -17,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/impexkit/impex"
 	"github.com/impexkit/impex/cards"
 	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/excelio"

@@ -281,6 +281,9 @@ const (
 	CodeUnreadable Code = "file.unreadable"
 	// CodeXMLSyntax: the XML is not well-formed.
 	CodeXMLSyntax Code = "xml.syntax"
+	// CodeNotXML: a file that is not XML at all, such as CSV text, where a
+	// document was expected.
+	CodeNotXML Code = "xml.not-xml"
 	// CodeXMLRoot: a root element that names no known document. Params: Name.
 	CodeXMLRoot Code = "xml.root"
 	// CodeXMLUnknownElement: an element or attribute the document type does
@@ -385,6 +388,7 @@ var codeList = []codeDef{
 	{CodeCorrupt, Error},
 	{CodeUnreadable, Error},
 	{CodeXMLSyntax, Error},
+	{CodeNotXML, Error},
 	{CodeXMLRoot, Error},
 	{CodeXMLUnknownElement, Error},
 	{CodeXMLMissing, Error},

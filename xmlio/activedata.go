@@ -10,7 +10,6 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"github.com/impexkit/impex"
 	"io"
 	"iter"
 	"math"
@@ -19,6 +18,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/impexkit/impex"
 	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/internal/pipeline"
 	"github.com/impexkit/impex/internal/xmlscan"
@@ -152,7 +152,7 @@ func (d *ActiveDataDecoder) Begin() error {
 		switch k {
 		case xmlscan.CharData:
 			if !activeDataBlank(d.sc.Text()) {
-				d.err = d.fatal(validate.CodeXMLSyntax, "text before the root element")
+				d.err = d.fatal(validate.CodeNotXML, "text before the root element")
 				return d.err
 			}
 		case xmlscan.StartElement:

@@ -120,7 +120,7 @@ func (d *Decoder) begin() {
 		switch k {
 		case xmlscan.CharData:
 			if !blank(d.sc.Text()) {
-				d.err = d.fatal(validate.CodeXMLSyntax, "text before the root element")
+				d.err = d.fatal(validate.CodeNotXML, "text before the root element")
 				return
 			}
 		case xmlscan.StartElement:

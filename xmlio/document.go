@@ -5,10 +5,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/impexkit/impex"
-	"github.com/impexkit/impex/internal/pipeline"
 	"io"
 
+	"github.com/impexkit/impex"
+	"github.com/impexkit/impex/internal/pipeline"
 	"github.com/impexkit/impex/internal/xmlscan"
 	"github.com/impexkit/impex/validate"
 )

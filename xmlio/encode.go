@@ -3,12 +3,12 @@ package xmlio
 import (
 	"bufio"
 	"fmt"
-	"github.com/impexkit/impex"
 	"io"
 	"strconv"
 	"time"
 	"unicode/utf8"
 
+	"github.com/impexkit/impex"
 	"github.com/impexkit/impex/customer"
 )
 

@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"github.com/impexkit/impex"
 	"io"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/impexkit/impex"
 	"github.com/impexkit/impex/customer/memstore"
 )
 

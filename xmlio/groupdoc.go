@@ -131,7 +131,7 @@ func beginDocument(d *Decoder, want DocumentKind) error {
 		switch k {
 		case xmlscan.CharData:
 			if !blank(d.sc.Text()) {
-				d.err = d.fatal(validate.CodeXMLSyntax, "text before the root element")
+				d.err = d.fatal(validate.CodeNotXML, "text before the root element")
 				return d.err
 			}
 		case xmlscan.StartElement:

@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"github.com/impexkit/impex"
 	"io"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/impexkit/impex"
 	"github.com/impexkit/impex/customer/memstore"
 )
 

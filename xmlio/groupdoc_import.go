@@ -4,15 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/impexkit/impex"
-	"github.com/impexkit/impex/internal/pipeline"
 	"io"
 	"maps"
 	"slices"
 	"strings"
 
+	"github.com/impexkit/impex"
 	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/groups"
+	"github.com/impexkit/impex/internal/pipeline"
 	"github.com/impexkit/impex/validate"
 )
 

@@ -3,12 +3,12 @@ package xmlio
 import (
 	"context"
 	"errors"
-	"github.com/impexkit/impex"
 	"io"
 	"iter"
 	"slices"
 	"sync"
 
+	"github.com/impexkit/impex"
 	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/groups"
 	"github.com/impexkit/impex/internal/pipeline"

@@ -3,8 +3,6 @@ package xmlio
 import (
 	"bytes"
 	"context"
-	"github.com/impexkit/impex"
-	"github.com/impexkit/impex/validate"
 	"os"
 	"slices"
 	"strings"
@@ -13,8 +11,10 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/impexkit/impex"
 	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/customer/memstore"
+	"github.com/impexkit/impex/validate"
 )
 
 // sameData compares customers by content: IDs, versions and the store's

@@ -3,9 +3,9 @@ package main
 import (
 	"context"
 	"flag"
-	"github.com/impexkit/impex"
 	"strings"
 
+	"github.com/impexkit/impex"
 	"github.com/impexkit/impex/excelio"
 )
 

@@ -7,14 +7,14 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/impexkit/impex"
-	"github.com/impexkit/impex/validate"
 	"io"
 	"os"
 
+	"github.com/impexkit/impex"
 	"github.com/impexkit/impex/activedata"
 	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/customer/memstore"
+	"github.com/impexkit/impex/validate"
 	"github.com/impexkit/impex/xmlio"
 )
 

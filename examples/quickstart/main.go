@@ -14,7 +14,6 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"github.com/impexkit/impex/validate"
 	"io"
 	"os"
 	"path/filepath"
@@ -27,6 +26,7 @@ import (
 	"github.com/impexkit/impex/customer/memstore"
 	"github.com/impexkit/impex/excelio"
 	"github.com/impexkit/impex/groups"
+	"github.com/impexkit/impex/validate"
 )
 
 func main() {

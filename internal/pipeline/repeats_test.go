@@ -3,12 +3,12 @@ package pipeline_test
 import (
 	"context"
 	"fmt"
-	"github.com/impexkit/impex"
 	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/impexkit/impex"
 	"github.com/impexkit/impex/internal/pipeline"
 )
 

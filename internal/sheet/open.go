@@ -2,6 +2,7 @@ package sheet
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"unicode/utf8"
@@ -16,14 +17,18 @@ var (
 // xlsx or legacy xls file of size bytes, told apart by their content. It
 // returns an error wrapping ErrCSV for CSV text, ErrZip for a ZIP archive
 // that is not a workbook, ErrFormat for anything else unknown, and ErrLimit
-// for a file over Limits.MaxFileSize.
+// for a file over Limits.MaxFileSize, and ErrUnreadable with the cause when
+// reading r fails.
 func Open(r io.ReaderAt, size int64, limits Limits) (Reader, error) {
 	limits = limits.WithDefaults()
 	if size > limits.MaxFileSize {
 		return nil, &LimitError{Limit: "MaxFileSize", Max: limits.MaxFileSize, Where: fmt.Sprintf("the file (%d bytes)", size)}
 	}
 	head := make([]byte, 512)
-	n, _ := r.ReadAt(head, 0)
+	n, err := r.ReadAt(head, 0)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("%w: %w", ErrUnreadable, err)
+	}
 	head = head[:n]
 	switch {
 	case bytes.HasPrefix(head, zipMagic):

@@ -73,6 +73,8 @@ var (
 	ErrEncrypted = core.ErrEncrypted
 	// ErrCorrupt: the workbook is damaged or truncated.
 	ErrCorrupt = core.ErrCorrupt
+	// ErrUnreadable: reading the file failed; the error wraps the cause.
+	ErrUnreadable = core.ErrUnreadable
 	// ErrLimit: the workbook exceeds a configured limit. The error is a
 	// *LimitError.
 	ErrLimit = core.ErrLimit

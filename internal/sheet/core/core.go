@@ -125,6 +125,8 @@ var (
 	ErrEncrypted = errors.New("encrypted workbook")
 	// ErrCorrupt: the workbook is damaged or truncated.
 	ErrCorrupt = errors.New("damaged workbook")
+	// ErrUnreadable: the file could not be read at all.
+	ErrUnreadable = errors.New("file cannot be read")
 	// ErrLimit: the workbook exceeds a configured limit. The error is a
 	// *LimitError.
 	ErrLimit = errors.New("workbook exceeds a limit")
