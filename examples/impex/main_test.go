@@ -243,3 +243,32 @@ func TestFileLevelErrorsAndBadStoresExitTwo(t *testing.T) {
 		t.Fatalf("temporary files left: %v", entries)
 	}
 }
+
+// TestAMissingFileExitsTwoWithOneLine runs every command that reads a file
+// on one that does not exist: each exits 2 with a one-line message naming
+// the file.
+func TestAMissingFileExitsTwoWithOneLine(t *testing.T) {
+	t.Chdir(t.TempDir())
+	if err := os.WriteFile("feeds.json", []byte(`[{"ID": "crm", "Attributes": [{"ID": "points", "Type": "int"}]}]`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"excel", "import", "nowhere.xlsx"},
+		{"xml", "import", "nowhere.xml"},
+		{"activedata", "import", "--feed", "crm", "nowhere.csv"},
+		{"groups", "import", "nowhere.xml"},
+		{"validate", "nowhere.xlsx"},
+		{"validate", "nowhere.xml"},
+		{"excel", "import", "--json", "nowhere.xlsx"},
+	} {
+		code, stdout, stderr := runCLI(t, context.Background(), nil, args...)
+		name := args[len(args)-1]
+		if code != exitFailed {
+			t.Errorf("impex %s: exit %d, want %d\nstdout: %s\nstderr: %s", strings.Join(args, " "), code, exitFailed, stdout, stderr)
+			continue
+		}
+		if lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n"); len(lines) != 1 || !strings.Contains(stderr, name) || strings.Contains(stderr, "panic") {
+			t.Errorf("impex %s: stderr %q, want one line naming %s", strings.Join(args, " "), stderr, name)
+		}
+	}
+}
