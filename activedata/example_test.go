@@ -3,9 +3,11 @@ package activedata_test
 import (
 	"context"
 	"fmt"
+	"log"
 	"os"
 	"strings"
 
+	"github.com/impexkit/impex"
 	"github.com/impexkit/impex/activedata"
 	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/customer/memstore"
@@ -67,4 +69,38 @@ func Example() {
 	// customerNo,points,balance
 	// 1001,1200,-12.5
 	// 1002,300,0
+}
+
+// ImportCSV with the all-or-nothing policy applies nothing when one row is
+// wrong, and says which.
+func ExampleImportCSV() {
+	ctx := context.Background()
+	feeds, err := activedata.NewFeedSet(0, activedata.Feed{ID: "crm", Attributes: []activedata.Attribute{{ID: "points", Type: activedata.TypeInt}}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	store := memstore.New(memstore.Options{})
+	ops := []customer.Op{
+		customer.Put(&customer.Customer{Kind: customer.KindPerson, Number: "1001"}),
+		customer.Put(&customer.Customer{Kind: customer.KindPerson, Number: "1002"}),
+	}
+	if _, err := store.Write(ctx, ops); err != nil {
+		log.Fatal(err)
+	}
+
+	file := "customerNo,points\n1001,120\n1002,many\n"
+	res, err := activedata.ImportCSV(ctx, store, feeds, "crm", strings.NewReader(file), activedata.ImportOptions{
+		Options:  impex.Options{Policy: impex.AllOrNothing},
+		Document: "crm.csv",
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("read %d, valid %d, applied %d\n", res.Read, res.Valid, res.Applied())
+	for is := range res.Report.All() {
+		fmt.Println(is)
+	}
+	// Output:
+	// read 2, valid 1, applied 0
+	// sheet "crm.csv", row 3, column B (points): not a whole number; value "many"
 }

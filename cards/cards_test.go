@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log"
 	"strings"
 	"testing"
 
@@ -119,7 +120,10 @@ func TestDigitsAreUniform(t *testing.T) {
 
 func ExampleGenerator() {
 	g := cards.Generator{Format: cards.Format{Prefix: "6001", Length: 12}}
-	n, _ := g.Generate(context.Background())
+	n, err := g.Generate(context.Background())
+	if err != nil {
+		log.Fatal(err)
+	}
 	fmt.Println(len(n), n[:4], g.Format.Valid(n))
 	// Output: 12 6001 true
 }

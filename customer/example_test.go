@@ -2,6 +2,7 @@ package customer_test
 
 import (
 	"fmt"
+	"log"
 
 	"github.com/impexkit/impex/customer"
 )
@@ -9,14 +10,23 @@ import (
 // An SSN is hashed with a key the application supplies; only the hash is
 // stored, and after a key rotation old hashes still match.
 func ExampleSSNHasher() {
-	old, _ := customer.NewSSNHasher(customer.SSNKey{ID: "2025", Secret: []byte("an old secret of 32 bytes.......")})
+	old, err := customer.NewSSNHasher(customer.SSNKey{ID: "2025", Secret: []byte("an old secret of 32 bytes.......")})
+	if err != nil {
+		log.Fatal(err)
+	}
 	stored := old.Hash("131052-308T")
 
-	rotated, _ := customer.NewSSNHasher(
+	rotated, err := customer.NewSSNHasher(
 		customer.SSNKey{ID: "2026", Secret: []byte("the new secret of 32 bytes......")},
 		customer.SSNKey{ID: "2025", Secret: []byte("an old secret of 32 bytes.......")},
 	)
-	ok, _ := rotated.Match("131052-308T", stored)
+	if err != nil {
+		log.Fatal(err)
+	}
+	ok, err := rotated.Match("131052-308T", stored)
+	if err != nil {
+		log.Fatal(err)
+	}
 	fmt.Println("is a hash:", customer.IsSSNHash(stored))
 	fmt.Println("still matches after rotation:", ok)
 	fmt.Println("made with an older key:", rotated.Stale(stored))
@@ -45,7 +55,10 @@ func ExamplePatch() {
 
 // Plain-text passwords are hashed with scrypt at once and verified later.
 func ExamplePasswordHasher() {
-	h, _ := customer.PasswordHasher{LogN: 12}.Hash("correct horse battery staple")
+	h, err := customer.PasswordHasher{LogN: 12}.Hash("correct horse battery staple")
+	if err != nil {
+		log.Fatal(err)
+	}
 	fmt.Println(h.Scheme, h)
 	fmt.Println(customer.VerifyPassword(h, "correct horse battery staple"))
 	fmt.Println(customer.VerifyPassword(h, "wrong"))

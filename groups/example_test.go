@@ -2,6 +2,7 @@ package groups_test
 
 import (
 	"fmt"
+	"log"
 	"time"
 
 	"github.com/impexkit/impex/customer"
@@ -82,4 +83,32 @@ func ExampleSet() {
 	fmt.Println(set.Members(sub, nil))
 	// Output:
 	// [Everyone Registered vip vip-in-finland]
+}
+
+// Compile a rule once and evaluate it for many customers: Match answers
+// without allocating, MatchAt with a clock of the caller's.
+func ExampleCompiled_Match() {
+	rule := &groups.Rule{Included: []groups.ConditionGroup{{
+		Mode: groups.MatchAll,
+		Conditions: []groups.Condition{
+			{Path: "customer.profile.preferredLocale", Operator: groups.IsEqual, Value: groups.ValueStrings("fi_FI", "sv_FI")},
+			{Path: "customer.activeData.orders", Operator: groups.IsGreaterThanOrEqual, Value: groups.ValueInts(3)},
+		},
+	}}}
+	regulars, err := groups.Compile(rule, groups.Options{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	customers := []*customer.Customer{
+		{Number: "1001", Profile: customer.Profile{PreferredLocale: "fi_FI"}, ActiveData: &customer.ActiveData{Orders: 5}},
+		{Number: "1002", Profile: customer.Profile{PreferredLocale: "sv_FI"}, ActiveData: &customer.ActiveData{Orders: 1}},
+		{Number: "1003", Profile: customer.Profile{PreferredLocale: "de_DE"}, ActiveData: &customer.ActiveData{Orders: 9}},
+	}
+	for _, c := range customers {
+		fmt.Println(c.Number, regulars.Match(&groups.Subject{Customer: c}))
+	}
+	// Output:
+	// 1001 true
+	// 1002 false
+	// 1003 false
 }

@@ -21,12 +21,12 @@ func ExampleNationalID() {
 	fmt.Println(code)
 
 	// Numbers with the century signs added in 2023 work the same way.
-	info, _ = validate.NationalIDAt("FI", "010516B903X", today)
-	fmt.Println(info.Birthdate.Year(), info.Kind)
+	info, code = validate.NationalIDAt("FI", "010516B903X", today)
+	fmt.Println(info.Birthdate.Year(), info.Kind, code == "")
 	// Output:
 	// true 1952-10-13 FI 1952-10-13 personal [redacted]
 	// ssn.checksum
-	// 2016 temporary
+	// 2016 temporary true
 }
 
 // Build a report while checking rows, then print it in Finnish. The SSN
@@ -129,12 +129,12 @@ func ExampleVAT() {
 }
 
 func ExampleExcelSerial() {
-	t, _ := validate.ExcelSerial(45351.5, false)
-	fmt.Println(t)
-	_, code := validate.ExcelSerial(60, false)
+	t, code := validate.ExcelSerial(45351.5, false)
+	fmt.Println(t, code == "")
+	_, code = validate.ExcelSerial(60, false)
 	fmt.Println(code)
 	// Output:
-	// 2024-02-29 12:00:00 +0000 UTC
+	// 2024-02-29 12:00:00 +0000 UTC true
 	// date
 }
 
