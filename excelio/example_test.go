@@ -175,4 +175,3 @@ func ExampleResult_WriteRejected() {
 	// ["id" "sequenceNumber" "email"] ... "_errors"
 	// ["" "" "broken@"] ... "email: @-merkin jälkeinen osa ei ole verkkotunnus, kuten example.com"
 }
-
