@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -271,4 +273,61 @@ func TestAMissingFileExitsTwoWithOneLine(t *testing.T) {
 			t.Errorf("impex %s: stderr %q, want one line naming %s", strings.Join(args, " "), stderr, name)
 		}
 	}
+}
+
+// TestJSONOutputIsTheLibrarysResultShape checks that --json prints the
+// shape the library pins in testdata/result.json, with the file's name, the
+// rejected-rows workbook and the error beside it.
+func TestJSONOutputIsTheLibrarysResultShape(t *testing.T) {
+	golden, err := os.ReadFile(filepath.Join("..", "..", "testdata", "result.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(t.TempDir())
+	personWorkbook(t, "in.xlsx", 2, []any{"", "60000", "not-an-email", "X", "Y"})
+	code, stdout, stderr := runCLI(t, context.Background(), nil, "excel", "import", "--json", "in.xlsx")
+	if code != exitRejected {
+		t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, exitRejected, stdout, stderr)
+	}
+	var printed, pinned map[string]any
+	if err := json.Unmarshal([]byte(stdout), &printed); err != nil {
+		t.Fatalf("--json printed no JSON object: %v\n%s", err, stdout)
+	}
+	if err := json.Unmarshal(golden, &pinned); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := keysOf(printed), append(keysOf(pinned), "file", "rejectedFile"); !equalSets(got, want) {
+		t.Errorf("--json keys %v, want the result's %v", got, want)
+	}
+	for _, nested := range []string{"counts", "report"} {
+		got, _ := printed[nested].(map[string]any)
+		want, _ := pinned[nested].(map[string]any)
+		if !equalSets(keysOf(got), keysOf(want)) {
+			t.Errorf("--json %s keys %v, want %v", nested, keysOf(got), keysOf(want))
+		}
+	}
+	var res struct {
+		File string `json:"file"`
+		impex.Result
+	}
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.File != "in.xlsx" || res.Read != 3 || res.Created != 2 || res.Rejected != 1 || res.Report.Errors() != 1 || len(res.Rows) != 3 {
+		t.Errorf("--json decoded as %+v", res)
+	}
+}
+
+func keysOf(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func equalSets(a, b []string) bool {
+	a, b = slices.Sorted(slices.Values(a)), slices.Sorted(slices.Values(b))
+	return slices.Equal(a, b)
 }
