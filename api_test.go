@@ -1,15 +1,9 @@
 package impex_test
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
-	goimporter "go/importer"
 	"go/token"
 	"go/types"
-	"io"
-	"os"
-	"os/exec"
 	"sort"
 	"strings"
 	"testing"
@@ -24,33 +18,16 @@ func TestPublicAPIHidesInternalTypes(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the export data of every package")
 	}
-	out, err := exec.Command("go", "list", "-export", "-deps", "-f", "{{.ImportPath}}\t{{.Export}}\t{{.Module}}", "./...").Output()
-	if err != nil {
-		t.Fatalf("go list: %v\n%s", err, stderrOf(err))
-	}
-	const module = "github.com/impexkit/impex"
-	export := map[string]string{}
+	packages, imp := exportImporter(t, token.NewFileSet())
 	var public []string
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	for sc.Scan() {
-		path, file, _ := strings.Cut(sc.Text(), "\t")
-		file, mod, _ := strings.Cut(file, "\t")
-		export[path] = file
-		if mod == module && !isInternal(path) && !strings.HasPrefix(path, module+"/examples/") {
+	for _, path := range packages {
+		if !isInternal(path) && !strings.HasPrefix(path, module+"/examples/") {
 			public = append(public, path)
 		}
 	}
 	if len(public) < 6 {
 		t.Fatalf("found only %d public packages: %v", len(public), public)
 	}
-	fset := token.NewFileSet()
-	imp := goimporter.ForCompiler(fset, "gc", func(path string) (io.ReadCloser, error) {
-		file, ok := export[path]
-		if !ok || file == "" {
-			return nil, fmt.Errorf("no export data for %s", path)
-		}
-		return os.Open(file)
-	})
 	for _, path := range public {
 		pkg, err := imp.Import(path)
 		if err != nil {
@@ -60,13 +37,6 @@ func TestPublicAPIHidesInternalTypes(t *testing.T) {
 			t.Errorf("%s", problem)
 		}
 	}
-}
-
-func stderrOf(err error) []byte {
-	if ee, ok := err.(*exec.ExitError); ok {
-		return ee.Stderr
-	}
-	return nil
 }
 
 func isInternal(path string) bool {
