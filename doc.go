@@ -28,4 +28,9 @@
 //   - nil: every row was read; rejected rows are issues in the report.
 //
 // The result is never nil, whichever error comes with it.
+//
+// Issues print in English, Finnish or Swedish: the text methods of package
+// validate take a validate.Language, a BCP 47 tag such as "fi", so no
+// language package is needed. A Result marshals to one JSON shape for every
+// format (see Result), for services and command lines that pass it on.
 package impex

@@ -33,13 +33,14 @@
 // # Errors
 //
 // A document that cannot be read is a *impex.FileError. Its issue says
-// where and why (validate.CodeXMLSyntax, CodeXMLRoot, CodeXMLEntity,
-// CodeXMLMissing, CodeLimitExceeded, CodeUnreadable), and errors.Is
-// matches both that code and the cause the error unwraps to:
+// where and why (validate.CodeXMLSyntax, CodeXMLRoot, CodeNotXML,
+// CodeXMLEntity, CodeXMLMissing, CodeLimitExceeded, CodeUnreadable), and
+// errors.Is matches both that code and the cause the error unwraps to:
 // impex.ErrDamaged for a document that is not well-formed or whose
 // elements are not where its schema puts them, impex.ErrTooLarge for one
-// beyond a limit, impex.ErrFormat for a root element that names no
-// document the call reads or a document that declares entities, and the
+// beyond a limit, impex.ErrFormat for a file that is not XML, a root
+// element that names no document the call reads or a document that
+// declares entities, and the
 // read error itself for an input that could not be read. An import whose
 // repository fails, or whose context ends, returns a *impex.FatalError
 // with the result of what was done.
