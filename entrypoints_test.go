@@ -233,13 +233,7 @@ func TestEveryImportFailsTheDocumentedWay(t *testing.T) {
 	const rows = 9
 	in := makeInputs(t, rows)
 	dir := t.TempDir()
-	write := func(name string, b []byte) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, b, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := func(name string, b []byte) string { return writeFile(t, dir, name, b) }
 	missing := filepath.Join(dir, "missing.file")
 	csvPath := write("customers.csv", []byte("id,email\n1,aino@example.fi\n"))
 	// A workbook where each entry point wants its own format; the CSV
@@ -418,6 +412,16 @@ func TestEveryExportFailsTheDocumentedWay(t *testing.T) {
 			}
 		})
 	}
+}
+
+// writeFile writes b to the file name in dir and returns its path.
+func writeFile(t *testing.T, dir, name string, b []byte) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 // personWorkbook returns the person workbook of an export's ZIP, with the
