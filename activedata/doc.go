@@ -47,5 +47,7 @@
 // is data that a spreadsheet should compute with, not a formula.
 //
 // Files are untrusted: Limits bound their size, rows, columns and cells,
-// and a file that breaks one, or has a bad header, applies nothing.
+// and a file that breaks one, or has a bad header, applies nothing:
+// ImportCSV returns a *impex.FileError matching impex.ErrTooLarge or
+// impex.ErrHeader, whose issues are in the result's report too.
 package activedata

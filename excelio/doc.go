@@ -58,11 +58,17 @@
 //
 // # Errors
 //
-// Problems with the file as a whole (not a workbook, a CSV or ZIP file,
-// mixed person and company columns, unknown or duplicated headers, a
-// missing id column, too many rows, a limit exceeded) apply nothing and are
-// returned as a validate.Issue. Problems with a row reject that row under
-// the error policy and are in Result.Report, located by row, column letter
-// and header; Result.WriteRejected writes the rejected rows back as a
-// workbook to fix and import again.
+// Problems with the file as a whole apply nothing and are returned as a
+// *impex.FileError, whose issues (also in Result.Report) say where and why
+// and whose cause errors.Is can test: impex.ErrFormat for a file that is
+// not a workbook (a CSV or ZIP file), impex.ErrHeader for mixed person and
+// company columns, unknown, duplicated or missing headers, impex.ErrTooLarge
+// for too many rows or a limit exceeded, impex.ErrEncrypted and
+// impex.ErrDamaged for what their names say, and the *fs.PathError of a
+// file that cannot be opened or read. Problems with a row reject that row
+// under the error policy and are in Result.Report, located by row, column
+// letter and header; Result.WriteRejected writes the rejected rows back as
+// a workbook to fix and import again. A repository that fails, or a
+// context that ends, stops the import with a *impex.FatalError; the result
+// says what was applied.
 package excelio
