@@ -331,3 +331,63 @@ func equalSets(a, b []string) bool {
 	a, b = slices.Sorted(slices.Values(a)), slices.Sorted(slices.Values(b))
 	return slices.Equal(a, b)
 }
+
+// TestDryRunsLeaveTheStoreAsItWas runs every import with --dry-run (and
+// validate) on files that would change the store, and checks that the
+// store file is byte for byte what it was, while the report says what a
+// real run would do.
+func TestDryRunsLeaveTheStoreAsItWas(t *testing.T) {
+	t.Chdir(t.TempDir())
+	if code, _, stderr := runCLI(t, context.Background(), nil, "seed", "--customers", "20"); code != exitOK {
+		t.Fatalf("seed: exit %d\n%s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, context.Background(), nil, "xml", "export", "-o", "list.xml"); code != exitOK {
+		t.Fatalf("xml export: exit %d\n%s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, context.Background(), nil, "groups", "export", "-o", "groups.xml"); code != exitOK {
+		t.Fatalf("groups export: exit %d\n%s", code, stderr)
+	}
+	list, err := os.ReadFile("list.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile("list.xml", []byte(strings.ReplaceAll(string(list), "<first-name>", "<first-name>X")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	personWorkbook(t, "new.xlsx", 5)
+	before, err := os.ReadFile("impex-store.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file, err := os.Stat("impex-store.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"excel", "import", "--dry-run", "new.xlsx"},
+		{"xml", "import", "--dry-run", "list.xml"},
+		{"groups", "import", "--dry-run", "groups.xml"},
+		{"validate", "new.xlsx"},
+		{"validate", "list.xml"},
+	} {
+		code, stdout, stderr := runCLI(t, context.Background(), nil, args...)
+		if code != exitOK {
+			t.Errorf("impex %s: exit %d\nstdout: %s\nstderr: %s", strings.Join(args, " "), code, stdout, stderr)
+		}
+		if args[0] != "groups" && !strings.Contains(stdout, "created") && !strings.Contains(stdout, "updated") {
+			t.Errorf("impex %s planned nothing:\n%s", strings.Join(args, " "), stdout)
+		}
+		after, err := os.ReadFile("impex-store.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(before, after) {
+			t.Fatalf("impex %s changed the store", strings.Join(args, " "))
+		}
+		// The store is saved by replacing its file: a dry run that saved
+		// it, even unchanged, leaves another file behind the name.
+		if now, err := os.Stat("impex-store.json"); err != nil || !os.SameFile(file, now) {
+			t.Fatalf("impex %s rewrote the store (%v)", strings.Join(args, " "), err)
+		}
+	}
+}
