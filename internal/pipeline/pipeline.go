@@ -174,7 +174,7 @@ func (r *runner) flush(ctx context.Context) error {
 		return nil
 	}
 	if r.opts.DryRun {
-		r.emitPending(false)
+		r.emitPending(true)
 		r.progress()
 		return nil
 	}
@@ -209,6 +209,12 @@ func (r *runner) flush(ctx context.Context) error {
 			p.out.Action = impex.ActionReject
 			r.res.Valid--
 			r.res.Rejected++
+			if r.opts.Policy == impex.AllOrNothing {
+				// One row the store refuses and the whole input is not
+				// applied, as with a row the planner rejects.
+				r.emitPending(false)
+				return nil
+			}
 		default:
 			return r.fatal(ctx, r.pending[0].out.Where, err)
 		}
@@ -219,15 +225,16 @@ func writes(a impex.Action) bool {
 	return a == impex.ActionCreate || a == impex.ActionUpdate || a == impex.ActionDelete
 }
 
-// emitPending hands the queued rows on in order, counting their actions
-// (planned or done), and empties the queue.
-func (r *runner) emitPending(applied bool) {
+// emitPending hands the queued rows on in order and empties the queue.
+// done says that their batch went through: it was written, or in a dry
+// run would have been. Only then are their actions counted (and, in a
+// real run, marked applied), so that a dry run counts exactly what the
+// real run would.
+func (r *runner) emitPending(done bool) {
 	for _, p := range r.pending {
-		if p.out.Action != impex.ActionReject {
-			p.out.Applied = applied
-			if applied || r.opts.DryRun {
-				r.count(p.out.Action)
-			}
+		if p.out.Action != impex.ActionReject && done {
+			p.out.Applied = !r.opts.DryRun
+			r.count(p.out.Action)
 		}
 		if r.opts.OnRow != nil {
 			r.opts.OnRow(p.out)

@@ -278,3 +278,22 @@ func TestOnRowStreamsOutcomesInOrder(t *testing.T) {
 		t.Fatalf("rows kept %d, progress %v", len(res.Rows), progress)
 	}
 }
+
+func TestAllOrNothingAppliesNothingWhenTheStoreRefusesARow(t *testing.T) {
+	s := memstore.New(memstore.Options{Constraints: customer.Constraints{UniqueEmail: true}})
+	ctx := context.Background()
+	if _, err := s.Write(ctx, []customer.Op{customer.Put(&customer.Customer{Kind: customer.KindPerson, Number: "0", Profile: customer.Profile{Email: "taken@x"}})}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := pipeline.Run(ctx, s, items(s, []row{{number: "1", name: "a"}, {number: "2", name: "b", email: "taken@x"}, {number: "3", name: "c"}}),
+		impex.Options{Policy: impex.AllOrNothing}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Len() != 1 || res.Applied() != 0 || res.Rejected != 1 {
+		t.Fatalf("stored %d, applied %d, rejected %d; want nothing applied and the one row rejected", s.Len(), res.Applied(), res.Rejected)
+	}
+	if diff := cmp.Diff([]string{"2:create", "3:reject", "4:create"}, actions(res)); diff != "" {
+		t.Fatalf("(-want +got):\n%s", diff)
+	}
+}
