@@ -45,6 +45,7 @@ type Options struct {
 type Store struct {
 	now          func() time.Time
 	formatNumber func(list string, n uint64) string
+	cons         customer.Constraints
 	uniqueEmail  bool
 	uniqueTypes  map[string]bool
 	buyers       map[string]bool
@@ -69,6 +70,7 @@ func New(opts Options) *Store {
 	s := &Store{
 		now:          opts.Now,
 		formatNumber: opts.FormatNumber,
+		cons:         opts.Constraints,
 		uniqueEmail:  opts.Constraints.UniqueEmail,
 		uniqueTypes:  make(map[string]bool),
 		buyers:       make(map[string]bool),
@@ -536,3 +538,7 @@ func (l undoLog) rollback(s *Store) {
 		l[i](s)
 	}
 }
+
+// Constraints returns the uniqueness rules the store keeps, so that a dry
+// run can check a write as the store would.
+func (s *Store) Constraints() customer.Constraints { return s.cons }

@@ -78,6 +78,7 @@ type runner struct {
 	total   int
 	seen    *keySet
 	pending []pendingRow
+	trial   *trial // a dry run's stand-in for the store's checks
 }
 
 type pendingRow struct {
@@ -174,9 +175,7 @@ func (r *runner) flush(ctx context.Context) error {
 		return nil
 	}
 	if r.opts.DryRun {
-		r.emitPending(true)
-		r.progress()
-		return nil
+		return r.try(ctx)
 	}
 	for {
 		var ops []customer.Op
@@ -219,6 +218,38 @@ func (r *runner) flush(ctx context.Context) error {
 			return r.fatal(ctx, r.pending[0].out.Where, err)
 		}
 	}
+}
+
+// try is flush for a dry run: the store's rules are checked as the real
+// run's write would check them, and nothing is written.
+func (r *runner) try(ctx context.Context) error {
+	if r.trial == nil {
+		r.trial = newTrial(r.repo)
+	}
+	for i := range r.pending {
+		p := &r.pending[i]
+		if !writes(p.out.Action) {
+			continue
+		}
+		err := r.trial.check(ctx, p.plan.Op)
+		switch {
+		case err == nil:
+		case rowError(err):
+			r.res.Report.Add(storeIssue(p.out.Where, err))
+			p.out.Action = impex.ActionReject
+			r.res.Valid--
+			r.res.Rejected++
+			if r.opts.Policy == impex.AllOrNothing {
+				r.emitPending(false)
+				return nil
+			}
+		default:
+			return r.fatal(ctx, p.out.Where, err)
+		}
+	}
+	r.emitPending(true)
+	r.progress()
+	return nil
 }
 
 func writes(a impex.Action) bool {
