@@ -13,8 +13,10 @@ import (
 // writing, so that a dry run rejects exactly the rows the store would
 // refuse in the real run: a key a stored customer holds, one an earlier row
 // of the input took, or one it freed by re-addressing or deleting its
-// customer. It reads the store as the run began and keeps what the run
-// would have changed since in its own maps.
+// customer, an ID already taken, a customer deleted earlier in the run. It
+// reads the store as the run began and keeps what the run would have
+// changed since in its own maps. Version conflicts are left out: they come
+// from other writers, whom a dry run cannot foresee.
 type trial struct {
 	repo customer.Repository
 	cons customer.Constraints
@@ -67,6 +69,10 @@ func (t *trial) check(ctx context.Context, op customer.Op) error {
 		} else if id == "" {
 			t.created++
 			id = fmt.Sprintf("\x00row %d", t.created)
+		} else if _, err := t.stored(ctx, id); err == nil {
+			return fmt.Errorf("%w: id %q is taken", customer.ErrConflict, id)
+		} else if !errors.Is(err, customer.ErrNotFound) {
+			return err
 		}
 		own := make([]storeKey, 0, 8)
 		for _, k := range uniqueKeys(t.cons, c) {
