@@ -46,8 +46,6 @@ type Store struct {
 	now          func() time.Time
 	formatNumber func(list string, n uint64) string
 	cons         customer.Constraints
-	uniqueEmail  bool
-	uniqueTypes  map[string]bool
 	buyers       map[string]bool
 
 	mu     sync.RWMutex
@@ -70,9 +68,7 @@ func New(opts Options) *Store {
 	s := &Store{
 		now:          opts.Now,
 		formatNumber: opts.FormatNumber,
-		cons:         opts.Constraints,
-		uniqueEmail:  opts.Constraints.UniqueEmail,
-		uniqueTypes:  make(map[string]bool),
+		cons:         customer.Constraints{UniqueEmail: opts.Constraints.UniqueEmail, UniqueIdentifiers: slices.Clone(opts.Constraints.UniqueIdentifiers)},
 		buyers:       make(map[string]bool),
 		byID:         make(map[string]*customer.Customer),
 		seq:          make(map[string]uint64),
@@ -83,9 +79,6 @@ func New(opts Options) *Store {
 	}
 	if s.formatNumber == nil {
 		s.formatNumber = func(_ string, n uint64) string { return strconv.FormatUint(n, 10) }
-	}
-	for _, t := range opts.Constraints.UniqueIdentifiers {
-		s.uniqueTypes[t] = true
 	}
 	for _, b := range opts.BuyerNumbers {
 		s.buyers[b] = true
@@ -151,46 +144,24 @@ func (s *Store) holder(k indexKey) (string, bool) {
 	return "", false
 }
 
-// keys returns the index entries of c and whether each must be unique.
-func (s *Store) keys(c *customer.Customer, yield func(k indexKey, unique bool) bool) {
-	if c.Number != "" && !yield(indexKey{customer.KeyNumber, c.List, c.Number}, true) {
-		return
-	}
-	if l := c.Credentials.Login; l != "" && !yield(indexKey{customer.KeyLogin, c.List, l}, true) {
-		return
-	}
-	if e := c.Profile.Email; e != "" && !yield(indexKey{customer.KeyEmail, c.List, strings.ToLower(e)}, s.uniqueEmail) {
-		return
-	}
-	ids := &c.Identifiers
-	for _, card := range ids.Cards {
-		if card != "" && !yield(indexKey{customer.Key(customer.IdentCard), "", card}, true) {
-			return
-		}
-	}
-	if ids.SSNHash != "" && !yield(indexKey{customer.Key(customer.IdentSSNHash), "", ids.SSNHash}, true) {
-		return
-	}
-	if ids.ExternalID != "" && !yield(indexKey{customer.Key(customer.IdentExternal), "", ids.ExternalID}, true) {
-		return
-	}
-	for t, v := range ids.Custom {
-		if v != "" && !yield(indexKey{customer.Key(t), "", v}, s.uniqueTypes[t]) {
-			return
-		}
-	}
+// keys returns the index entries of c, as the domain derives them, in buf
+// when they fit.
+func (s *Store) keys(c *customer.Customer, buf []customer.IndexKey) []customer.IndexKey {
+	return s.cons.AppendKeys(buf[:0], c)
 }
 
 // set makes c the stored customer id (nil deletes it), keeping the indexes
 // and the ordered ID list in step. The caller holds the write lock and has
 // checked every rule.
 func (s *Store) set(id string, c *customer.Customer) {
+	var buf [8]customer.IndexKey
 	if old := s.byID[id]; old != nil {
-		s.keys(old, func(k indexKey, unique bool) bool {
+		for _, key := range s.keys(old, buf[:]) {
+			k := indexKey{key.Key, key.List, key.Value}
 			ix := s.indexOf(k)
-			if unique {
+			if key.Unique {
 				delete(ix.unique, k.value)
-				return true
+				continue
 			}
 			holders := ix.shared[k.value]
 			if i, ok := slices.BinarySearch(holders, id); ok {
@@ -201,8 +172,7 @@ func (s *Store) set(id string, c *customer.Customer) {
 			} else {
 				ix.shared[k.value] = holders
 			}
-			return true
-		})
+		}
 	}
 	var i int
 	var present bool
@@ -222,42 +192,27 @@ func (s *Store) set(id string, c *customer.Customer) {
 	if !present {
 		s.ids = slices.Insert(s.ids, i, id)
 	}
-	s.keys(c, func(k indexKey, unique bool) bool {
+	for _, key := range s.keys(c, buf[:]) {
+		k := indexKey{key.Key, key.List, key.Value}
 		ix := s.indexFor(k)
-		if unique {
+		if key.Unique {
 			ix.unique[k.value] = id
-			return true
+			continue
 		}
 		holders := ix.shared[k.value]
 		if j, ok := slices.BinarySearch(holders, id); !ok {
 			ix.shared[k.value] = slices.Insert(holders, j, id)
 		}
-		return true
-	})
+	}
 }
 
 // checkUnique returns a *customer.DuplicateError when c, stored as id, would
 // share a unique key with another customer or carry one key twice.
 func (s *Store) checkUnique(id string, c *customer.Customer) error {
-	var err error
-	var seen [8]indexKey // a customer has few keys; no map needed
-	own := seen[:0]
-	s.keys(c, func(k indexKey, unique bool) bool {
-		if !unique {
-			return true
-		}
-		if slices.Contains(own, k) {
-			err = &customer.DuplicateError{Key: k.key, List: k.list, Value: k.value, Holder: id}
-			return false
-		}
-		own = append(own, k)
-		if h, ok := s.holder(k); ok && h != id {
-			err = &customer.DuplicateError{Key: k.key, List: k.list, Value: k.value, Holder: h}
-			return false
-		}
-		return true
+	var buf [8]customer.IndexKey
+	return customer.FirstDuplicate(id, s.keys(c, buf[:]), func(k customer.IndexKey) (string, bool) {
+		return s.holder(indexKey{k.Key, k.List, k.Value})
 	})
-	return err
 }
 
 // get returns a copy of the customer id or a wrapped customer.ErrNotFound.
@@ -413,33 +368,25 @@ func (s *Store) Write(ctx context.Context, ops []customer.Op) ([]customer.Writte
 }
 
 func (s *Store) apply(op customer.Op, now time.Time, log *undoLog) (customer.Written, error) {
-	switch op.Kind {
-	case customer.OpPut:
-		return s.put(op.Customer, now, log)
-	case customer.OpDelete:
-		old := s.byID[op.ID]
-		if old == nil {
-			return customer.Written{}, fmt.Errorf("%w: id %q", customer.ErrNotFound, op.ID)
-		}
-		if op.Version != 0 && op.Version != old.Version {
-			return customer.Written{}, fmt.Errorf("%w: delete of %q at version %d, stored version is %d", customer.ErrConflict, op.ID, op.Version, old.Version)
-		}
-		log.customer(s, op.ID)
-		s.set(op.ID, nil)
-		return customer.Written{ID: op.ID}, nil
+	if err := customer.CheckOp(op); err != nil {
+		return customer.Written{}, err
 	}
-	return customer.Written{}, fmt.Errorf("%w: unknown operation kind %d", customer.ErrInvalid, op.Kind)
+	if op.Kind == customer.OpPut {
+		return s.put(op.Customer, now, log)
+	}
+	old := s.byID[op.ID] // a delete
+	if old == nil {
+		return customer.Written{}, fmt.Errorf("%w: id %q", customer.ErrNotFound, op.ID)
+	}
+	if op.Version != 0 && op.Version != old.Version {
+		return customer.Written{}, fmt.Errorf("%w: delete of %q at version %d, stored version is %d", customer.ErrConflict, op.ID, op.Version, old.Version)
+	}
+	log.customer(s, op.ID)
+	s.set(op.ID, nil)
+	return customer.Written{ID: op.ID}, nil
 }
 
 func (s *Store) put(c *customer.Customer, now time.Time, log *undoLog) (customer.Written, error) {
-	switch {
-	case c == nil:
-		return customer.Written{}, fmt.Errorf("%w: nil customer", customer.ErrInvalid)
-	case !c.Kind.Valid():
-		return customer.Written{}, fmt.Errorf("%w: %v is not a kind of customer", customer.ErrInvalid, c.Kind)
-	case c.Version < 0:
-		return customer.Written{}, fmt.Errorf("%w: negative version %d", customer.ErrInvalid, c.Version)
-	}
 	nc := c.Clone()
 	slices.Sort(nc.Groups)
 	nc.Groups = slices.Compact(nc.Groups)
@@ -541,4 +488,6 @@ func (l undoLog) rollback(s *Store) {
 
 // Constraints returns the uniqueness rules the store keeps, so that a dry
 // run can check a write as the store would.
-func (s *Store) Constraints() customer.Constraints { return s.cons }
+func (s *Store) Constraints() customer.Constraints {
+	return customer.Constraints{UniqueEmail: s.cons.UniqueEmail, UniqueIdentifiers: slices.Clone(s.cons.UniqueIdentifiers)}
+}

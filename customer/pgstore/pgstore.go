@@ -44,6 +44,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -79,8 +80,7 @@ type Store struct {
 	pool         *pgxpool.Pool
 	now          func() time.Time
 	formatNumber func(list string, n uint64) string
-	uniqueEmail  bool
-	uniqueTypes  map[string]bool
+	cons         customer.Constraints
 	maxAttempts  int
 }
 
@@ -99,8 +99,7 @@ func New(pool *pgxpool.Pool, opts Options) *Store {
 		pool:         pool,
 		now:          opts.Now,
 		formatNumber: opts.FormatNumber,
-		uniqueEmail:  opts.Constraints.UniqueEmail,
-		uniqueTypes:  make(map[string]bool, len(opts.Constraints.UniqueIdentifiers)),
+		cons:         customer.Constraints{UniqueEmail: opts.Constraints.UniqueEmail, UniqueIdentifiers: slices.Clone(opts.Constraints.UniqueIdentifiers)},
 		maxAttempts:  opts.MaxAttempts,
 	}
 	if s.now == nil {
@@ -112,10 +111,13 @@ func New(pool *pgxpool.Pool, opts Options) *Store {
 	if s.maxAttempts <= 0 {
 		s.maxAttempts = 5
 	}
-	for _, t := range opts.Constraints.UniqueIdentifiers {
-		s.uniqueTypes[t] = true
-	}
 	return s
+}
+
+// Constraints returns the uniqueness rules the store keeps, so that a dry
+// run can check a write as the store would.
+func (s *Store) Constraints() customer.Constraints {
+	return customer.Constraints{UniqueEmail: s.cons.UniqueEmail, UniqueIdentifiers: slices.Clone(s.cons.UniqueIdentifiers)}
 }
 
 // Pool returns the connection pool the store uses.

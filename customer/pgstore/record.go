@@ -19,38 +19,8 @@ type indexKey struct {
 	value string
 }
 
-// keyRow is an index key and whether it must be unique.
-type keyRow struct {
-	indexKey
-	uniq bool
-}
-
-// keys returns the index entries of c, as memstore indexes them: number and
-// login per list (unique), the lower-cased e-mail per list (unique when the
-// constraints say so), and every identifier across the store (unique for
-// cards, SSN hashes, external IDs and the declared custom types).
-func (s *Store) keys(c *customer.Customer) []keyRow {
-	out := make([]keyRow, 0, 4+len(c.Identifiers.Cards))
-	if c.Number != "" {
-		out = append(out, keyRow{indexKey{customer.KeyNumber, c.List, c.Number}, true})
-	}
-	if l := c.Credentials.Login; l != "" {
-		out = append(out, keyRow{indexKey{customer.KeyLogin, c.List, l}, true})
-	}
-	if e := c.Profile.Email; e != "" {
-		out = append(out, keyRow{indexKey{customer.KeyEmail, c.List, strings.ToLower(e)}, s.uniqueEmail})
-	}
-	for _, id := range c.Identifiers.All() {
-		unique := true
-		switch id.Type {
-		case customer.IdentCard, customer.IdentSSNHash, customer.IdentExternal:
-		default:
-			unique = s.uniqueTypes[string(id.Type)]
-		}
-		out = append(out, keyRow{indexKey{customer.Key(id.Type), "", id.Value}, unique})
-	}
-	return out
-}
+// keys returns the index entries of c, as the domain derives them.
+func (s *Store) keys(c *customer.Customer) []customer.IndexKey { return s.cons.Keys(c) }
 
 // record is a customer ready to be stored: its JSON and the derived columns.
 type record struct {

@@ -55,12 +55,12 @@ func (s *Store) Write(ctx context.Context, ops []customer.Op) ([]customer.Writte
 type state struct {
 	stored     bool // a row existed when the batch began
 	storedVer  int64
-	storedKeys []keyRow
+	storedKeys []customer.IndexKey
 
 	present   bool
 	version   int64
 	createdAt time.Time
-	keys      []keyRow
+	keys      []customer.IndexKey
 	rec       record // the record to store, when present and changed
 	changed   bool
 }
@@ -70,8 +70,8 @@ type batch struct {
 	s       *Store
 	now     time.Time
 	states  map[string]*state
-	holders map[indexKey]string // holder of each unique key the batch meets
-	fresh   []string            // generated IDs not yet handed out
+	holders map[customer.IndexKey]string // holder of each unique key the batch meets
+	fresh   []string                     // generated IDs not yet handed out
 }
 
 // errNeedIDs asks for another attempt with more generated IDs: some of the
@@ -96,7 +96,7 @@ func (s *Store) writeTx(ctx context.Context, tx pgx.Tx, ops []customer.Op) ([]cu
 }
 
 func (s *Store) writeAttempt(ctx context.Context, tx pgx.Tx, ops []customer.Op, newIDs int) ([]customer.Written, error) {
-	b := &batch{s: s, now: s.now(), states: make(map[string]*state), holders: make(map[indexKey]string)}
+	b := &batch{s: s, now: s.now(), states: make(map[string]*state), holders: make(map[customer.IndexKey]string)}
 	if newIDs > 0 {
 		rows, _ := tx.Query(ctx, `SELECT nextval('customer_ids') FROM generate_series(1, $1)`, newIDs)
 		seq, err := pgx.CollectRows(rows, pgx.RowTo[int64])
@@ -122,10 +122,10 @@ func (s *Store) writeAttempt(ctx context.Context, tx pgx.Tx, ops []customer.Op, 
 				ids = append(ids, op.Customer.ID)
 			}
 			for _, k := range s.keys(op.Customer) {
-				if k.uniq && storable(k.value) && storable(k.list) {
-					claimKey = append(claimKey, string(k.key))
-					claimList = append(claimList, k.list)
-					claimValue = append(claimValue, k.value)
+				if k.Unique && storable(k.Value) && storable(k.List) {
+					claimKey = append(claimKey, string(k.Key))
+					claimList = append(claimList, k.List)
+					claimValue = append(claimValue, k.Value)
 				}
 			}
 		case customer.OpDelete:
@@ -204,17 +204,17 @@ WHERE k.uniq`, claimKey, claimList, claimValue)
 		return err
 	}
 	for rows.Next() {
-		var k keyRow
+		var k customer.IndexKey
 		var key, id string
-		if err := rows.Scan(&key, &k.list, &k.value, &id, &k.uniq); err != nil {
+		if err := rows.Scan(&key, &k.List, &k.Value, &id, &k.Unique); err != nil {
 			rows.Close()
 			return err
 		}
-		k.key = customer.Key(key)
+		k.Key = customer.Key(key)
 		st := b.states[id]
 		st.storedKeys = append(st.storedKeys, k)
-		if k.uniq {
-			b.holders[k.indexKey] = id
+		if k.Unique {
+			b.holders[k] = id
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -229,13 +229,13 @@ WHERE k.uniq`, claimKey, claimList, claimValue)
 		return err
 	}
 	for rows.Next() {
-		var k indexKey
+		k := customer.IndexKey{Unique: true}
 		var key, id string
-		if err := rows.Scan(&key, &k.list, &k.value, &id); err != nil {
+		if err := rows.Scan(&key, &k.List, &k.Value, &id); err != nil {
 			rows.Close()
 			return err
 		}
-		k.key = customer.Key(key)
+		k.Key = customer.Key(key)
 		b.holders[k] = id
 	}
 	if err := rows.Err(); err != nil {
@@ -247,33 +247,25 @@ WHERE k.uniq`, claimKey, claimList, claimValue)
 // apply checks one operation against the batch's view of the store and
 // records its effect, as memstore applies it.
 func (b *batch) apply(op customer.Op) (customer.Written, error) {
-	switch op.Kind {
-	case customer.OpPut:
-		return b.put(op.Customer)
-	case customer.OpDelete:
-		st := b.states[op.ID]
-		if st == nil || !st.present {
-			return customer.Written{}, fmt.Errorf("%w: id %q", customer.ErrNotFound, op.ID)
-		}
-		if op.Version != 0 && op.Version != st.version {
-			return customer.Written{}, fmt.Errorf("%w: delete of %q at version %d, stored version is %d", customer.ErrConflict, op.ID, op.Version, st.version)
-		}
-		b.setKeys(op.ID, st, nil)
-		st.present, st.changed, st.rec = false, true, record{}
-		return customer.Written{ID: op.ID}, nil
+	if err := customer.CheckOp(op); err != nil {
+		return customer.Written{}, err
 	}
-	return customer.Written{}, fmt.Errorf("%w: unknown operation kind %d", customer.ErrInvalid, op.Kind)
+	if op.Kind == customer.OpPut {
+		return b.put(op.Customer)
+	}
+	st := b.states[op.ID] // a delete
+	if st == nil || !st.present {
+		return customer.Written{}, fmt.Errorf("%w: id %q", customer.ErrNotFound, op.ID)
+	}
+	if op.Version != 0 && op.Version != st.version {
+		return customer.Written{}, fmt.Errorf("%w: delete of %q at version %d, stored version is %d", customer.ErrConflict, op.ID, op.Version, st.version)
+	}
+	b.setKeys(op.ID, st, nil)
+	st.present, st.changed, st.rec = false, true, record{}
+	return customer.Written{ID: op.ID}, nil
 }
 
 func (b *batch) put(c *customer.Customer) (customer.Written, error) {
-	switch {
-	case c == nil:
-		return customer.Written{}, fmt.Errorf("%w: nil customer", customer.ErrInvalid)
-	case !c.Kind.Valid():
-		return customer.Written{}, fmt.Errorf("%w: %v is not a kind of customer", customer.ErrInvalid, c.Kind)
-	case c.Version < 0:
-		return customer.Written{}, fmt.Errorf("%w: negative version %d", customer.ErrInvalid, c.Version)
-	}
 	nc := c.Clone()
 	slices.Sort(nc.Groups)
 	nc.Groups = slices.Compact(nc.Groups)
@@ -320,34 +312,24 @@ func (b *batch) put(c *customer.Customer) (customer.Written, error) {
 
 // checkUnique returns a *customer.DuplicateError when keys, held by id, would
 // share a unique key with another customer or name one key twice.
-func (b *batch) checkUnique(id string, keys []keyRow) error {
-	for i, k := range keys {
-		if !k.uniq {
-			continue
-		}
-		for _, prev := range keys[:i] {
-			if prev.uniq && prev.indexKey == k.indexKey {
-				return &customer.DuplicateError{Key: k.key, List: k.list, Value: k.value, Holder: id}
-			}
-		}
-		if h, ok := b.holders[k.indexKey]; ok && h != id {
-			return &customer.DuplicateError{Key: k.key, List: k.list, Value: k.value, Holder: h}
-		}
-	}
-	return nil
+func (b *batch) checkUnique(id string, keys []customer.IndexKey) error {
+	return customer.FirstDuplicate(id, keys, func(k customer.IndexKey) (string, bool) {
+		h, ok := b.holders[k]
+		return h, ok
+	})
 }
 
 // setKeys moves the customer id's unique keys in the batch's view from the
 // ones it holds now to keys.
-func (b *batch) setKeys(id string, st *state, keys []keyRow) {
+func (b *batch) setKeys(id string, st *state, keys []customer.IndexKey) {
 	for _, k := range st.keys {
-		if k.uniq && b.holders[k.indexKey] == id {
-			delete(b.holders, k.indexKey)
+		if k.Unique && b.holders[k] == id {
+			delete(b.holders, k)
 		}
 	}
 	for _, k := range keys {
-		if k.uniq {
-			b.holders[k.indexKey] = id
+		if k.Unique {
+			b.holders[k] = id
 		}
 	}
 	st.keys = keys
@@ -470,10 +452,10 @@ func execChecked(ctx context.Context, tx pgx.Tx, q *pgx.Batch, check, updates in
 // dedupe drops repeated keys (only a non-unique key can repeat in a stored
 // customer: a custom type and a built-in key that coincide), keeping the
 // first.
-func dedupe(keys []keyRow) []keyRow {
+func dedupe(keys []customer.IndexKey) []customer.IndexKey {
 	out := keys[:0:0]
 	for _, k := range keys {
-		if !slices.ContainsFunc(out, func(o keyRow) bool { return o.indexKey == k.indexKey }) {
+		if !slices.ContainsFunc(out, func(o customer.IndexKey) bool { return o.Key == k.Key && o.List == k.List && o.Value == k.Value }) {
 			out = append(out, k)
 		}
 	}
@@ -486,12 +468,12 @@ type keyColumns struct {
 	uniq                 []bool
 }
 
-func (c *keyColumns) add(id string, k keyRow) {
-	c.key = append(c.key, string(k.key))
-	c.list = append(c.list, k.list)
-	c.value = append(c.value, k.value)
+func (c *keyColumns) add(id string, k customer.IndexKey) {
+	c.key = append(c.key, string(k.Key))
+	c.list = append(c.list, k.List)
+	c.value = append(c.value, k.Value)
 	c.id = append(c.id, id)
-	c.uniq = append(c.uniq, k.uniq)
+	c.uniq = append(c.uniq, k.Unique)
 }
 
 // rowColumns are customers rows as column arrays, for unnest.

@@ -173,6 +173,94 @@ func (s deleteDropsMembers) WriteGroups(ctx context.Context, ops []groups.Op) er
 	return s.Store.WriteGroups(ctx, expanded)
 }
 
+// refuse returns the batch error of op i refused with err.
+func refuse(ops []customer.Op, i int, err error) error {
+	return &customer.BatchError{Index: i, Op: ops[i], Err: err}
+}
+
+// holderOf returns the ID of the stored customer holding k, or "".
+func holderOf(ctx context.Context, r customer.Repository, k customer.IndexKey) string {
+	var c *customer.Customer
+	var err error
+	switch k.Key {
+	case customer.KeyNumber:
+		c, err = r.ByNumber(ctx, k.List, k.Value)
+	case customer.KeyLogin:
+		c, err = r.ByLogin(ctx, k.List, k.Value)
+	case customer.KeyEmail:
+		c, err = r.ByEmail(ctx, k.List, k.Value)
+	default:
+		c, err = r.ByIdentifier(ctx, customer.Identifier{Type: customer.IdentifierType(k.Key), Value: k.Value})
+	}
+	if err != nil {
+		return ""
+	}
+	return c.ID
+}
+
+// emptyCardIndexed indexes an empty card slot as a card, so that two
+// customers with one each collide.
+type emptyCardIndexed struct{ *memstore.Store }
+
+func (s emptyCardIndexed) Write(ctx context.Context, ops []customer.Op) ([]customer.Written, error) {
+	for i, op := range ops {
+		if op.Kind != customer.OpPut || !slices.Contains(op.Customer.Identifiers.Cards, "") {
+			continue
+		}
+		for c, err := range s.Store.List(ctx, customer.Filter{}) {
+			if err == nil && c.ID != op.Customer.ID && slices.Contains(c.Identifiers.Cards, "") {
+				return nil, refuse(ops, i, &customer.DuplicateError{Key: customer.Key(customer.IdentCard), Holder: c.ID})
+			}
+		}
+	}
+	return s.Store.Write(ctx, ops)
+}
+
+// lastKeyFirst checks a put's unique keys from the last to the first, so
+// that of several collisions it names the last.
+type lastKeyFirst struct {
+	*memstore.Store
+	cons customer.Constraints
+}
+
+func (s lastKeyFirst) Write(ctx context.Context, ops []customer.Op) ([]customer.Written, error) {
+	for i, op := range ops {
+		if op.Kind != customer.OpPut {
+			continue
+		}
+		keys := s.cons.Keys(op.Customer)
+		slices.Reverse(keys)
+		for _, k := range keys {
+			if h := holderOf(ctx, s.Store, k); k.Unique && h != "" && h != op.Customer.ID {
+				return nil, refuse(ops, i, &customer.DuplicateError{Key: k.Key, List: k.List, Value: k.Value, Holder: h})
+			}
+		}
+	}
+	return s.Store.Write(ctx, ops)
+}
+
+// builtInNamesUnique treats a custom identifier type named like a built-in
+// one as unique whatever the constraints say, as the built-in type is.
+type builtInNamesUnique struct{ *memstore.Store }
+
+func (s builtInNamesUnique) Write(ctx context.Context, ops []customer.Op) ([]customer.Written, error) {
+	for i, op := range ops {
+		if op.Kind != customer.OpPut {
+			continue
+		}
+		for t, v := range op.Customer.Identifiers.Custom {
+			switch customer.IdentifierType(t) {
+			case customer.IdentCard, customer.IdentSSNHash, customer.IdentExternal:
+				k := customer.IndexKey{Key: customer.Key(t), Value: v, Unique: true}
+				if h := holderOf(ctx, s.Store, k); v != "" && h != "" && h != op.Customer.ID {
+					return nil, refuse(ops, i, &customer.DuplicateError{Key: k.Key, Value: v, Holder: h})
+				}
+			}
+		}
+	}
+	return s.Store.Write(ctx, ops)
+}
+
 func TestFaultyStoresFailTheClauseTheyBreak(t *testing.T) {
 	for _, tc := range []struct {
 		fault  string
@@ -206,6 +294,12 @@ func TestFaultyStoresFailTheClauseTheyBreak(t *testing.T) {
 			"A group batch with one failing operation changes nothing and names that operation"},
 		{"a group delete that drops memberships", func(e Env) Store { return deleteDropsMembers{newMem(e)} },
 			"Deleting or replacing a static group keeps its memberships"},
+		{"an empty card slot indexed as a card", func(e Env) Store { return emptyCardIndexed{newMem(e)} },
+			"An empty card slot holds no key"},
+		{"keys checked from the last to the first", func(e Env) Store { return lastKeyFirst{newMem(e), e.Constraints} },
+			"A duplicate is always reported for the same key, in key order"},
+		{"a custom type named like a built-in one always unique", func(e Env) Store { return builtInNamesUnique{newMem(e)} },
+			"A custom identifier type named like a built-in one follows the Constraints"},
 	} {
 		t.Run(tc.fault, func(t *testing.T) {
 			c, ok := findClause(tc.clause)

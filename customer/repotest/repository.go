@@ -49,6 +49,11 @@ var repositoryClauses = []clause{
 	{name: "Cards, SSN hashes and external IDs are unique across the whole store", run: uniqueIdentifiers},
 	{name: "Custom identifier types are unique when declared so and may repeat otherwise", run: uniqueCustomIdentifiers},
 	{name: "A key repeated inside one batch or one customer fails with ErrDuplicate", run: duplicateInBatch},
+	{name: "An empty card slot holds no key", run: emptyCardSlot},
+	{name: "A duplicate is always reported for the same key, in key order", run: duplicateKeyOrder,
+		constraints: &customer.Constraints{UniqueEmail: true, UniqueIdentifiers: []string{loyaltyType, "alpha", "beta"}}},
+	{name: "A custom identifier type named like a built-in one follows the Constraints", run: customNamedLikeBuiltIn,
+		constraints: &customer.Constraints{UniqueIdentifiers: []string{string(customer.IdentSSNHash)}}},
 	{name: "Changing a key frees the old value and a customer may keep its own keys", run: changingKeys},
 
 	// Listing.
@@ -470,6 +475,67 @@ func duplicateInBatch(t testing.TB, h *harness) {
 	if n := len(h.list(t, customer.Filter{})); n != 0 {
 		t.Fatalf("refused batches stored %d customers", n)
 	}
+}
+
+func emptyCardSlot(t testing.TB, h *harness) {
+	a, b := bare(1), bare(2)
+	a.Identifiers.Cards = []string{"", "CARD-A"}
+	b.Identifiers.Cards = []string{"", "CARD-B"}
+	h.create(t, a)
+	h.create(t, b)
+	_, err := h.repo.ByIdentifier(h.ctx, customer.Identifier{Type: customer.IdentCard, Value: ""})
+	wantErr(t, "ByIdentifier of an empty card", err, customer.ErrNotFound)
+}
+
+// duplicateKeyOrder writes, many times over, a customer that collides with
+// a stored one on several keys at once: every store must name the first of
+// them in customer.Constraints.Keys order, whatever its maps do.
+func duplicateKeyOrder(t testing.TB, h *harness) {
+	a := bare(1)
+	a.Credentials.Login = "taken"
+	a.Profile.Email = "Taken@Example.com"
+	a.Identifiers.Cards = []string{"CARD-1"}
+	a.Identifiers.Custom = map[string]string{"alpha": "A", "beta": "B", loyaltyType: "L"}
+	h.create(t, a)
+	b := bare(2)
+	b.Credentials.Login, b.Profile.Email = "taken", "TAKEN@example.com"
+	b.Identifiers.Cards = []string{"CARD-1"}
+	b.Identifiers.Custom = map[string]string{"alpha": "A", "beta": "B", loyaltyType: "L", memberNoType: "M"}
+	// Each step frees the key the step before it expected.
+	for _, step := range []struct {
+		edit  func(c *customer.Customer)
+		key   customer.Key
+		value string
+	}{
+		{func(c *customer.Customer) {}, customer.KeyLogin, "taken"},
+		{func(c *customer.Customer) { c.Credentials.Login = "free" }, customer.KeyEmail, "taken@example.com"},
+		{func(c *customer.Customer) { c.Profile.Email = "free@example.com" }, customer.Key(customer.IdentCard), "CARD-1"},
+		{func(c *customer.Customer) { c.Identifiers.Cards = nil }, "alpha", "A"},
+		{func(c *customer.Customer) { delete(c.Identifiers.Custom, "alpha") }, "beta", "B"},
+		{func(c *customer.Customer) { delete(c.Identifiers.Custom, "beta") }, customer.Key(loyaltyType), "L"},
+	} {
+		step.edit(b)
+		for range 20 {
+			_, err := h.repo.Write(h.ctx, []customer.Op{customer.Put(b)})
+			wantDuplicate(t, "a customer colliding on several keys", err, step.key, step.value)
+		}
+	}
+}
+
+// customNamedLikeBuiltIn stores custom identifier types named "ssn" and
+// "customerCard": the constraints declare the first unique and not the
+// second, and the store must follow them, not the built-in types' rules.
+func customNamedLikeBuiltIn(t testing.TB, h *harness) {
+	a, b := bare(1), bare(2)
+	a.Identifiers.Cards = []string{"CARD-1"}
+	a.Identifiers.Custom = map[string]string{string(customer.IdentCard): "CARD-1", string(customer.IdentSSNHash): "S-1"}
+	b.Identifiers.Custom = map[string]string{string(customer.IdentCard): "CARD-1"}
+	h.create(t, a)
+	h.create(t, b)
+	c := bare(3)
+	c.Identifiers.Custom = map[string]string{string(customer.IdentSSNHash): "S-1"}
+	_, err := h.repo.Write(h.ctx, []customer.Op{customer.Put(c)})
+	wantDuplicate(t, "a second holder of a custom type declared unique", err, customer.Key(customer.IdentSSNHash), "S-1")
 }
 
 func changingKeys(t testing.TB, h *harness) {

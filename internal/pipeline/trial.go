@@ -23,7 +23,7 @@ type trial struct {
 	// held maps each key the run has touched to its holder as the run
 	// leaves it: a customer ID, a created row's stand-in ID, or "" for a
 	// key the run freed.
-	held map[storeKey]string
+	held map[customer.IndexKey]string
 	// current holds the customers the run changed, as it left them; nil
 	// for one it deleted.
 	current map[string]*customer.Customer
@@ -38,7 +38,7 @@ type constrained interface {
 }
 
 func newTrial(repo customer.Repository) *trial {
-	t := &trial{repo: repo, held: map[storeKey]string{}, current: map[string]*customer.Customer{}}
+	t := &trial{repo: repo, held: map[customer.IndexKey]string{}, current: map[string]*customer.Customer{}}
 	if c, ok := repo.(constrained); ok {
 		t.cons = c.Constraints()
 	}
@@ -48,8 +48,10 @@ func newTrial(repo customer.Repository) *trial {
 // check returns the error the store would give op after the ops checked
 // before it, and on success plays op's effect on the keys.
 func (t *trial) check(ctx context.Context, op customer.Op) error {
-	switch op.Kind {
-	case customer.OpDelete:
+	if err := customer.CheckOp(op); err != nil {
+		return err
+	}
+	if op.Kind == customer.OpDelete {
 		old, err := t.stored(ctx, op.ID)
 		if err != nil {
 			return err
@@ -57,53 +59,59 @@ func (t *trial) check(ctx context.Context, op customer.Op) error {
 		t.release(old)
 		t.current[op.ID] = nil
 		return nil
-	case customer.OpPut:
-		c := op.Customer
-		id := c.ID
-		var old *customer.Customer
-		if c.Version > 0 {
-			var err error
-			if old, err = t.stored(ctx, c.ID); err != nil {
-				return err
-			}
-		} else if id == "" {
-			t.created++
-			id = fmt.Sprintf("\x00row %d", t.created)
-		} else if _, err := t.stored(ctx, id); err == nil {
+	}
+	c := op.Customer
+	id := c.ID
+	var old *customer.Customer
+	switch {
+	case c.Version > 0:
+		var err error
+		if old, err = t.stored(ctx, c.ID); err != nil {
+			return err
+		}
+	case id == "":
+		t.created++
+		id = fmt.Sprintf("%s%d", createdID, t.created)
+	default:
+		if _, err := t.stored(ctx, id); err == nil {
 			return fmt.Errorf("%w: id %q is taken", customer.ErrConflict, id)
 		} else if !errors.Is(err, customer.ErrNotFound) {
 			return err
 		}
-		own := make([]storeKey, 0, 8)
-		for _, k := range uniqueKeys(t.cons, c) {
-			for _, o := range own {
-				if o == k {
-					return &customer.DuplicateError{Key: k.key, List: k.list, Value: k.value, Holder: c.ID}
-				}
-			}
-			own = append(own, k)
-			h, err := t.holder(ctx, k)
-			if err != nil {
-				return err
-			}
-			if h != "" && h != id {
-				if strings.HasPrefix(h, "\x00") {
-					h = ""
-				}
-				return &customer.DuplicateError{Key: k.key, List: k.list, Value: k.value, Holder: h}
-			}
+	}
+	keys := t.cons.Keys(c)
+	var lookupErr error
+	err := customer.FirstDuplicate(id, keys, func(k customer.IndexKey) (string, bool) {
+		h, err := t.holder(ctx, k)
+		if err != nil {
+			lookupErr = err
 		}
-		if old != nil {
-			t.release(old)
+		if strings.HasPrefix(h, createdID) {
+			return "", true // a customer an earlier row created
 		}
-		for _, k := range own {
+		return h, h != ""
+	})
+	if lookupErr != nil {
+		return lookupErr
+	}
+	if err != nil {
+		return err
+	}
+	if old != nil {
+		t.release(old)
+	}
+	for _, k := range keys {
+		if k.Unique {
 			t.held[k] = id
 		}
-		t.current[id] = c
-		return nil
 	}
-	return fmt.Errorf("%w: unknown operation %d", customer.ErrInvalid, op.Kind)
+	t.current[id] = c
+	return nil
 }
+
+// createdID begins the stand-in IDs of the customers a dry run creates; no
+// repository assigns IDs that begin with a NUL byte.
+const createdID = "\x00created "
 
 // stored returns customer id as the run has left it, or an error wrapping
 // customer.ErrNotFound.
@@ -119,28 +127,30 @@ func (t *trial) stored(ctx context.Context, id string) (*customer.Customer, erro
 
 // release frees the keys c holds.
 func (t *trial) release(c *customer.Customer) {
-	for _, k := range uniqueKeys(t.cons, c) {
-		t.held[k] = ""
+	for _, k := range t.cons.Keys(c) {
+		if k.Unique {
+			t.held[k] = ""
+		}
 	}
 }
 
 // holder returns the ID of the customer holding k as the run has left the
 // store, or "".
-func (t *trial) holder(ctx context.Context, k storeKey) (string, error) {
+func (t *trial) holder(ctx context.Context, k customer.IndexKey) (string, error) {
 	if h, ok := t.held[k]; ok {
 		return h, nil
 	}
 	var c *customer.Customer
 	var err error
-	switch k.key {
+	switch k.Key {
 	case customer.KeyNumber:
-		c, err = t.repo.ByNumber(ctx, k.list, k.value)
+		c, err = t.repo.ByNumber(ctx, k.List, k.Value)
 	case customer.KeyLogin:
-		c, err = t.repo.ByLogin(ctx, k.list, k.value)
+		c, err = t.repo.ByLogin(ctx, k.List, k.Value)
 	case customer.KeyEmail:
-		c, err = t.repo.ByEmail(ctx, k.list, k.value)
+		c, err = t.repo.ByEmail(ctx, k.List, k.Value)
 	default:
-		c, err = t.repo.ByIdentifier(ctx, customer.Identifier{Type: customer.IdentifierType(k.key), Value: k.value})
+		c, err = t.repo.ByIdentifier(ctx, customer.Identifier{Type: customer.IdentifierType(k.Key), Value: k.Value})
 	}
 	switch {
 	case errors.Is(err, customer.ErrNotFound):
@@ -149,44 +159,4 @@ func (t *trial) holder(ctx context.Context, k storeKey) (string, error) {
 		return "", err
 	}
 	return c.ID, nil
-}
-
-// storeKey is one unique key of a customer.
-type storeKey struct {
-	key   customer.Key
-	list  string
-	value string
-}
-
-// uniqueKeys lists the unique keys of c under cons.
-// TODO(keys): replace with the domain's derivation.
-func uniqueKeys(cons customer.Constraints, c *customer.Customer) []storeKey {
-	var out []storeKey
-	if c.Number != "" {
-		out = append(out, storeKey{customer.KeyNumber, c.List, c.Number})
-	}
-	if l := c.Credentials.Login; l != "" {
-		out = append(out, storeKey{customer.KeyLogin, c.List, l})
-	}
-	if e := c.Profile.Email; e != "" && cons.UniqueEmail {
-		out = append(out, storeKey{customer.KeyEmail, c.List, strings.ToLower(e)})
-	}
-	ids := &c.Identifiers
-	for _, card := range ids.Cards {
-		if card != "" {
-			out = append(out, storeKey{customer.Key(customer.IdentCard), "", card})
-		}
-	}
-	if ids.SSNHash != "" {
-		out = append(out, storeKey{customer.Key(customer.IdentSSNHash), "", ids.SSNHash})
-	}
-	if ids.ExternalID != "" {
-		out = append(out, storeKey{customer.Key(customer.IdentExternal), "", ids.ExternalID})
-	}
-	for _, t := range cons.UniqueIdentifiers {
-		if v := ids.Custom[t]; v != "" {
-			out = append(out, storeKey{customer.Key(t), "", v})
-		}
-	}
-	return out
 }

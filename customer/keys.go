@@ -1,0 +1,118 @@
+package customer
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// IndexKey is one value a stored customer is found by: its number, login
+// and e-mail address within its list, and each identifier across the
+// store. Unique says that no other customer may hold it.
+type IndexKey struct {
+	Key Key
+	// List is the customer's list for number, login and e-mail, and ""
+	// for identifiers, which are store-wide.
+	List string
+	// Value is the value as keys are compared: e-mail addresses
+	// lower-cased, everything else as given.
+	Value  string
+	Unique bool
+}
+
+// Keys returns the keys x is found by, in a fixed order: number, login,
+// e-mail, the cards in order, SSN hash, external ID, then the custom
+// identifier types in sorted order. An empty value is no key, so an empty
+// card slot holds nothing.
+//
+// Number, login, cards, SSN hash and external ID are always unique; the
+// e-mail address is when c.UniqueEmail is set, and a custom identifier type
+// when c.UniqueIdentifiers names it. That holds for a custom type named
+// like a built-in one too: Identifiers.Custom["customerCard"] is a custom
+// type, unique only when the constraints say so. Repositories index and
+// check exactly these keys, in this order, so that every store reports the
+// same duplicate for the same write.
+func (c Constraints) Keys(x *Customer) []IndexKey {
+	return c.AppendKeys(make([]IndexKey, 0, 4+len(x.Identifiers.Cards)+len(x.Identifiers.Custom)), x)
+}
+
+// AppendKeys appends the keys of x, as Keys returns them, to dst.
+func (c Constraints) AppendKeys(dst []IndexKey, x *Customer) []IndexKey {
+	if x.Number != "" {
+		dst = append(dst, IndexKey{KeyNumber, x.List, x.Number, true})
+	}
+	if l := x.Credentials.Login; l != "" {
+		dst = append(dst, IndexKey{KeyLogin, x.List, l, true})
+	}
+	if e := x.Profile.Email; e != "" {
+		dst = append(dst, IndexKey{KeyEmail, x.List, strings.ToLower(e), c.UniqueEmail})
+	}
+	ids := &x.Identifiers
+	for _, card := range ids.Cards {
+		if card != "" {
+			dst = append(dst, IndexKey{Key(IdentCard), "", card, true})
+		}
+	}
+	if ids.SSNHash != "" {
+		dst = append(dst, IndexKey{Key(IdentSSNHash), "", ids.SSNHash, true})
+	}
+	if ids.ExternalID != "" {
+		dst = append(dst, IndexKey{Key(IdentExternal), "", ids.ExternalID, true})
+	}
+	if len(ids.Custom) > 0 {
+		start := len(dst)
+		for t, v := range ids.Custom {
+			if v != "" {
+				dst = append(dst, IndexKey{Key(t), "", v, slices.Contains(c.UniqueIdentifiers, t)})
+			}
+		}
+		slices.SortFunc(dst[start:], func(a, b IndexKey) int { return strings.Compare(string(a.Key), string(b.Key)) })
+	}
+	return dst
+}
+
+// FirstDuplicate returns the *DuplicateError of the first unique key of
+// keys, in their order, that keys hold twice or that holder says another
+// customer than id holds; nil when there is none. holder returns the ID of
+// the customer holding a key and whether one does; an empty ID stands for
+// another customer of the same batch. This is the uniqueness check every
+// repository makes on a put of the customer id with these keys.
+func FirstDuplicate(id string, keys []IndexKey, holder func(IndexKey) (string, bool)) error {
+	for i, k := range keys {
+		if !k.Unique {
+			continue
+		}
+		for _, prev := range keys[:i] {
+			if prev == k {
+				return &DuplicateError{Key: k.Key, List: k.List, Value: k.Value, Holder: id}
+			}
+		}
+		if h, ok := holder(k); ok && (h != id || h == "") {
+			return &DuplicateError{Key: k.Key, List: k.List, Value: k.Value, Holder: h}
+		}
+	}
+	return nil
+}
+
+// CheckOp returns an error wrapping ErrInvalid when op is not an
+// operation any repository may apply: of no known kind, a put of no
+// customer, of a customer of no valid Kind or with a negative version.
+// Repositories call it before anything else.
+func CheckOp(op Op) error {
+	switch op.Kind {
+	case OpDelete:
+		return nil
+	case OpPut:
+	default:
+		return fmt.Errorf("%w: unknown operation kind %d", ErrInvalid, op.Kind)
+	}
+	switch c := op.Customer; {
+	case c == nil:
+		return fmt.Errorf("%w: nil customer", ErrInvalid)
+	case !c.Kind.Valid():
+		return fmt.Errorf("%w: %v is not a kind of customer", ErrInvalid, c.Kind)
+	case c.Version < 0:
+		return fmt.Errorf("%w: negative version %d", ErrInvalid, c.Version)
+	}
+	return nil
+}
