@@ -203,3 +203,41 @@ func TestPasswords(t *testing.T) {
 		}
 	})
 }
+
+// TestSSNHashKnownAnswers pins the SSN hash to keyed BLAKE2b-256 over the
+// number's bytes, base64url without padding, with vectors computed outside
+// this code:
+//
+//	python3 -c 'import hashlib, base64; d = hashlib.blake2b(SSN, key=SECRET, digest_size=32).digest(); print(base64.urlsafe_b64encode(d).rstrip(b"=").decode())'
+//
+// Any other construction in the same "$ssn1$" format (a reversible
+// encoding, HMAC, a different key use) fails it, and so would every hash
+// stored before the change.
+func TestSSNHashKnownAnswers(t *testing.T) {
+	seq := make([]byte, 64)
+	for i := range seq {
+		seq[i] = byte(i)
+	}
+	for _, v := range []struct {
+		id     string
+		secret []byte
+		ssn    string
+		want   string
+	}{
+		{"2025", []byte("an old secret of 32 bytes......."), "131052-308T", "$ssn1$2025$JxrZaFQvn75h6IwkAdJucN6eadTj71dmkihFYkjVHDQ"},
+		{"k-1", []byte("0123456789abcdef"), "010516B903X", "$ssn1$k-1$ostJjuAUzqp6e3YqpA7z3RSmW3Jcsk9DIyonsT6-Lyk"},
+		{"x", seq, "19121212-1212", "$ssn1$x$stoD5oaSBz2c2wzHvWJBgI3x_R2nqIyHEugKjXDkfM8"},
+		{"max_key-ID_0123456789abcdefghijk", bytes.Repeat([]byte{0xff}, 16), "", "$ssn1$max_key-ID_0123456789abcdefghijk$OBczn2SY9ayyUKSOf-_vHQcIpQT9qinZFQj8uaHAP-4"},
+	} {
+		h, err := customer.NewSSNHasher(customer.SSNKey{ID: v.id, Secret: v.secret})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := h.Hash(v.ssn); got != v.want {
+			t.Errorf("Hash(%q) with key %q = %s, want %s", v.ssn, v.id, got, v.want)
+		}
+		if ok, err := h.Match(v.ssn, v.want); !ok || err != nil {
+			t.Errorf("Match(%q, %s) = %v, %v", v.ssn, v.want, ok, err)
+		}
+	}
+}
