@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Sentinel errors of the Repository contract. Implementations wrap them with
@@ -176,7 +178,7 @@ func (f *Filter) Match(c *Customer) bool {
 		return false
 	}
 	if q := strings.TrimSpace(f.Search); q != "" {
-		return matchesSearch(c, strings.ToLower(q))
+		return matchesSearch(c, q)
 	}
 	return true
 }
@@ -188,13 +190,63 @@ func SearchFields(c *Customer) []string {
 		p.Phones.Mobile, p.Phones.Home, p.Phones.Business}
 }
 
-func matchesSearch(c *Customer, lowerQuery string) bool {
-	for _, s := range SearchFields(c) {
-		if s != "" && strings.Contains(strings.ToLower(s), lowerQuery) {
+func matchesSearch(c *Customer, query string) bool {
+	for _, s := range SearchFields(c) { // inlined: the slice stays on the stack
+		if containsLower(s, query) {
 			return true
 		}
 	}
 	return false
+}
+
+// containsLower reports whether strings.ToLower(s) contains
+// strings.ToLower(sub), without building either: a listing calls it for
+// every field of every customer. sub must not be empty.
+//
+// strings.ToLower maps each rune of its input to exactly one rune (an
+// invalid byte to U+FFFD), and a valid UTF-8 needle can only match a valid
+// UTF-8 text at a rune boundary, so comparing the lowered runes from each
+// rune of s on is the same test.
+func containsLower(s, sub string) bool {
+	for i := 0; i < len(s); {
+		if hasLowerPrefix(s[i:], sub) {
+			return true
+		}
+		_, n := utf8.DecodeRuneInString(s[i:])
+		i += n
+	}
+	return false
+}
+
+// hasLowerPrefix reports whether strings.ToLower(s) starts with
+// strings.ToLower(prefix).
+func hasLowerPrefix(s, prefix string) bool {
+	for prefix != "" {
+		if s == "" {
+			return false
+		}
+		if a, b := s[0], prefix[0]; a < utf8.RuneSelf && b < utf8.RuneSelf {
+			if lowerASCII(a) != lowerASCII(b) {
+				return false
+			}
+			s, prefix = s[1:], prefix[1:]
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s)
+		q, m := utf8.DecodeRuneInString(prefix)
+		if unicode.ToLower(r) != unicode.ToLower(q) {
+			return false
+		}
+		s, prefix = s[n:], prefix[m:]
+	}
+	return true
+}
+
+func lowerASCII(b byte) byte {
+	if 'A' <= b && b <= 'Z' {
+		return b + 'a' - 'A'
+	}
+	return b
 }
 
 // Constraints are the uniqueness rules a repository enforces beyond the ones
