@@ -41,6 +41,9 @@ func TestFilterSearchMatchesTheLowerCasedFields(t *testing.T) {
 		{"Berg", "n-004", true},
 		{"Berg", "70 12", true},
 		{"Berg", "bergx", false},
+		{"Berg", "äsa", false}, // å and ä differ after lowering
+		{"Müller", "MÜLLER", true},
+		{"Müller", "MULLER", false},
 		{"Kelvin \u212a", "kelvin k", true}, // KELVIN SIGN lowers to an ASCII k
 		{"İstanbul", "istanbul", true},      // as strings.ToLower, one rune for one
 		{"ΣΊΣΥΦΟΣ", "σίσυφοσ", true},
