@@ -79,6 +79,9 @@ CREATE TABLE customer_groups (
 	data json     NOT NULL
 );
 `,
+	// 2: an empty value holds no key (customer.Constraints.Keys). Version 1
+	// stored a key row for each empty card slot; no other key is ever empty.
+	`DELETE FROM customer_keys WHERE value = ''`,
 }
 
 // SchemaVersion is the schema version this package creates and expects.
