@@ -188,3 +188,29 @@ func TestTwoStoresShareOneSchema(t *testing.T) {
 		t.Fatalf("NextNumber from the other store = %q, %v; want the shared sequence's next number", n, err)
 	}
 }
+
+func TestMigrationTwoDropsTheKeysOfEmptyCardSlots(t *testing.T) {
+	s := newStore(t, pgstore.Options{})
+	ctx := context.Background()
+	w, err := s.Write(ctx, []customer.Op{customer.Put(&customer.Customer{Kind: customer.KindPerson,
+		Identifiers: customer.Identifiers{Cards: []string{"", "C-1"}}})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The row a version 1 store wrote for the empty slot.
+	if _, err := s.Pool().Exec(ctx, `INSERT INTO customer_keys (key, list, value, customer_id, uniq) VALUES ('customerCard', '', '', $1, true)`, w[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Pool().Exec(ctx, `UPDATE schema_version SET version = 1`); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ByIdentifier(ctx, customer.Identifier{Type: customer.IdentCard, Value: ""}); !errors.Is(err, customer.ErrNotFound) {
+		t.Fatalf("ByIdentifier of an empty card after the migration: %v, want ErrNotFound", err)
+	}
+	if c, err := s.ByIdentifier(ctx, customer.Identifier{Type: customer.IdentCard, Value: "C-1"}); err != nil || c.ID != w[0].ID {
+		t.Fatalf("ByIdentifier of the card after the migration: %v, %v; want %s", c, err, w[0].ID)
+	}
+}
