@@ -47,12 +47,13 @@ func Restore(opts Options, snap *Snapshot) (*Store, error) {
 		s.seq[list] = n
 	}
 	for i, c := range snap.Customers {
-		switch {
-		case c == nil || c.ID == "":
+		if c == nil || c.ID == "" {
 			return nil, fmt.Errorf("memstore: snapshot customer %d has no ID", i)
-		case !c.Kind.Valid():
-			return nil, fmt.Errorf("memstore: snapshot customer %q: %w", c.ID, customer.ErrInvalid)
-		case s.byID[c.ID] != nil:
+		}
+		if err := customer.CheckOp(customer.Put(c)); err != nil {
+			return nil, fmt.Errorf("memstore: snapshot customer %q: %w", c.ID, err)
+		}
+		if s.byID[c.ID] != nil {
 			return nil, fmt.Errorf("memstore: snapshot customer %q appears twice", c.ID)
 		}
 		if err := s.checkUnique(c.ID, c); err != nil {
