@@ -3,62 +3,102 @@ package memstore_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"reflect"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/customer/memstore"
 	"github.com/impexkit/impex/groups"
 )
 
-// fullCustomer returns a customer with every part set that a store keeps.
-func fullCustomer(i int) *customer.Customer {
-	c := benchCustomer(i)
-	c.List = "nordic"
-	c.Credentials = customer.Credentials{Login: fmt.Sprintf("aino%d", i), Password: customer.PasswordHash{Scheme: customer.SchemeMD5, Hash: "0123"},
-		Disabled: true, Question: "pet?", Answer: customer.PasswordHash{Scheme: customer.SchemeMD5, Hash: "4567"},
-		ExternalProfiles: []customer.ExternalProfile{{ProviderID: "google", ExternalID: fmt.Sprint("g", i), Email: "a@example.com", LastLoginTime: time.Date(2025, 5, 6, 7, 8, 9, 0, time.UTC)}}}
-	c.Profile.Birthday = time.Date(1980, 2, 3, 0, 0, 0, 0, time.UTC)
-	c.Flags = customer.Flags{GDPRRestricted: true, CreditAllowed: true, MarketingEmail: true, MarketingSMS: true}
-	c.Note = "call first"
-	c.GlobalPartyID = fmt.Sprint("gp", i)
-	c.Addresses = append(c.Addresses, customer.Address{ID: "work", Address1: "Tie 2", City: "Espoo", PostalCode: "02100", CountryCode: "FI"})
-	c.Identifiers.SSNHash = fmt.Sprintf("$ssn1$k$%043d", i)
-	c.Identifiers.ExternalID = fmt.Sprint("ext", i)
-	c.Identifiers.Custom = map[string]string{"loyaltyId": fmt.Sprint("L", i)}
-	c.Attributes = []customer.Attribute{{ID: "newsletter", Values: []string{"yes"}}, {ID: "bio", Lang: "fi", Values: []string{"hei"}}}
-	c.ActiveData = &customer.ActiveData{Orders: 3, OrderValue: 12.5, LastOrderDate: time.Date(2025, 1, 2, 0, 0, 0, 0, time.UTC),
-		Custom: []customer.Attribute{{ID: "points", Values: []string{"40"}}}}
-	return c
+// fullCustomer returns a customer with every field set, its keys derived
+// from n.
+func fullCustomer(n int) *customer.Customer {
+	yes := true
+	at := time.Date(2025, 6, 1, 12, 30, 15, 125, time.UTC).Add(time.Duration(n) * time.Hour)
+	return &customer.Customer{
+		Kind: customer.KindCompany, List: "nordic", Number: fmt.Sprintf("N%d", n),
+		Credentials: customer.Credentials{
+			Login:    fmt.Sprintf("login%d", n),
+			Password: customer.PasswordHash{Scheme: customer.SchemeScrypt, Hash: "$s0$e0801$c2FsdA==$a2V5"},
+			Disabled: true, Question: "first pet",
+			Answer: customer.PasswordHash{Scheme: customer.SchemeScrypt, Hash: "$s0$e0801$c2FsdA==$YW5z"},
+			ExternalProfiles: []customer.ExternalProfile{{ProviderID: "Google", ExternalID: fmt.Sprintf("g%d", n),
+				Email: "g@example.com", LastLoginTime: at}},
+		},
+		Profile: customer.Profile{
+			Salutation: "Ms", Title: "Dr", FirstName: "Aino", SecondName: "Maria", LastName: "Järvinen",
+			Suffix: "Jr", CompanyName: "Oy Ab", TaxCode: "FI12345671", JobTitle: "Buyer",
+			Email: fmt.Sprintf("Aino%d@Example.com", n), EmailVerified: &yes,
+			Phones:   customer.Phones{Home: "+358 9 1", Business: "+358 9 2", Mobile: "+358 40 3", Fax: "+358 9 4"},
+			Birthday: time.Date(1980, 2, 29, 0, 0, 0, 0, time.UTC), Gender: customer.Gender{Code: 7, Valid: true},
+			CreationDate: at, LastLoginTime: at, LastVisitTime: at, PreferredLocale: "fi_FI",
+			PaymentProfiles: []customer.PaymentProfile{{AccountID: "a", AccountType: "STRIPE", AccountCustomerID: "cus", CreationDate: at}},
+		},
+		Flags: customer.Flags{GDPRRestricted: true, CreditAllowed: true, MarketingEmail: true, MarketingSMS: true},
+		Note:  "rivi yksi\nrivi kaksi", GlobalPartyID: fmt.Sprintf("gp%d", n),
+		Addresses: []customer.Address{
+			{ID: " home ", Preferred: true, Salutation: "Ms", Title: "Dr", FirstName: "Aino", SecondName: "M",
+				LastName: "Järvinen", Suffix: "Jr", CompanyName: "Oy", JobTitle: "Buyer", Address1: "Katu 1",
+				Address2: "B 2", Suite: "3", Postbox: "4", City: "Helsinki", PostalCode: "00100", StateCode: "U",
+				CountryCode: "FI", Phone: "+358 9 5", Attributes: []customer.Attribute{{ID: "door", Lang: "fi", Values: []string{"A"}}}},
+			{ID: "work", Address1: "Box 12", City: "Stockholm", CountryCode: "se"},
+		},
+		Identifiers: customer.Identifiers{
+			Cards: []string{fmt.Sprintf("C%d-1", n), "", fmt.Sprintf("C%d-3", n)}, SSNHash: fmt.Sprintf("$ssn1$k1$h%d", n),
+			ExternalID: fmt.Sprintf("ext%d", n), Custom: map[string]string{"loyaltyId": fmt.Sprintf("L%d", n)},
+		},
+		Groups:     []string{"vip"},
+		Attributes: []customer.Attribute{{ID: "bio", Lang: "fi", Values: []string{"Hei"}}, {ID: "shoeSize", Values: []string{"38", "39"}}},
+		ActiveData: &customer.ActiveData{VisitsWeek: 1, VisitsMonth: 2, VisitsYear: 3, Orders: 4, Returns: 5,
+			ReturnValue: 6.5, OrderValue: 7.5, OrderValueMonth: 8.5, AvgOrderValue: 9.5, DiscountValueWithoutCoupon: 10.5,
+			DiscountValueWithCoupon: 11.5, SourceCodeOrders: 12, GiftUnits: 13.5, GiftOrders: 14,
+			TopCategoriesOrdered: []string{"shoes"}, ProductsOrdered: []string{"p1"}, ProductMastersOrdered: []string{"m1"},
+			ProductsViewedMonth: []string{"p2"}, ProductsAbandonedMonth: []string{"p3"}, LastOrderDate: at,
+			Custom: []customer.Attribute{{ID: "tier", Lang: "en", Values: []string{"gold"}}}},
+	}
 }
 
-// TestSnapshotRestoresEverything saves a store through JSON and restores
-// it: the restored store holds the customers and groups that were written,
-// every field of them, and carries on the sequences and IDs.
 func TestSnapshotRestoresEverything(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC)
-	s := memstore.New(memstore.Options{Now: func() time.Time { return now }})
-	vip := &groups.Group{ID: "vip", Kind: groups.Static, Name: "VIP", Description: "the best"}
-	if err := s.WriteGroups(ctx, []groups.Op{groups.Create(vip)}); err != nil {
+	opts := memstore.Options{Now: func() time.Time { return now },
+		Constraints: customer.Constraints{UniqueIdentifiers: []string{"loyaltyId"}}}
+	s := memstore.New(opts)
+	vip := &groups.Group{ID: "vip", Kind: groups.Static, Name: "VIP", Description: "the best",
+		Attributes: []customer.Attribute{{ID: "color", Values: []string{"gold"}}}}
+	rich := &groups.Group{ID: "rich", Kind: groups.Dynamic, Name: "Rich", Rule: &groups.Rule{
+		Included: []groups.ConditionGroup{{Mode: groups.MatchAll, Conditions: []groups.Condition{{
+			Path: "customer.activeData.orderValue", Operator: groups.IsGreaterThan, Value: groups.ValueInts(100)}}}}}}
+	if err := s.WriteGroups(ctx, []groups.Op{groups.Create(vip), groups.Create(rich)}); err != nil {
 		t.Fatal(err)
 	}
-	written := []*customer.Customer{fullCustomer(1), fullCustomer(2)}
-	w, err := s.Write(ctx, []customer.Op{customer.Put(written[0]), customer.Put(written[1])})
+	put := []*customer.Customer{fullCustomer(1), fullCustomer(2)}
+	put[1].Groups = nil
+	w, err := s.Write(ctx, []customer.Op{customer.Put(put[0]), customer.Put(put[1])})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := s.WriteGroups(ctx, []groups.Op{groups.Assign("vip", w[1].ID)}); err != nil {
 		t.Fatal(err)
 	}
-	for range 2 {
-		if _, err := s.NextNumber(ctx, ""); err != nil {
-			t.Fatal(err)
-		}
+	s.NextNumber(ctx, "")
+	s.NextNumber(ctx, "")
+
+	// What was written, as the store must give it back.
+	want := make([]*customer.Customer, len(put))
+	for i, c := range put {
+		want[i] = c.Clone()
+		want[i].ID, want[i].Version, want[i].CreatedAt, want[i].UpdatedAt = w[i].ID, 1, now, now
 	}
+	want[1].Groups, want[1].Version = []string{"vip"}, 2
+	wantGroups := append(groups.SystemGroups(), vip, rich)
 
 	b, err := json.Marshal(s.Snapshot())
 	if err != nil {
@@ -68,45 +108,48 @@ func TestSnapshotRestoresEverything(t *testing.T) {
 	if err := json.Unmarshal(b, &snap); err != nil {
 		t.Fatal(err)
 	}
-	r, err := memstore.Restore(memstore.Options{}, &snap)
+	r, err := memstore.Restore(opts, &snap)
 	if err != nil {
 		t.Fatal(err)
 	}
-
-	for i, c := range written {
-		want := c.Clone()
-		want.ID, want.Version, want.CreatedAt, want.UpdatedAt = w[i].ID, 1, now, now
-		if i == 1 {
-			want.Groups, want.Version = []string{"vip"}, 2
-		}
-		got, err := r.Get(ctx, w[i].ID)
+	var got []*customer.Customer
+	for c, err := range r.List(ctx, customer.Filter{}) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if diff := cmp.Diff(want, got); diff != "" {
-			t.Errorf("restored customer %d differs from the one written (-written +restored):\n%s", i, diff)
-		}
+		got = append(got, c)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("restored customers differ from the ones written (-written +restored):\n%s", diff)
 	}
 	var gotGroups []*groups.Group
 	for g, err := range r.Groups(ctx) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if g.Kind != groups.System {
-			gotGroups = append(gotGroups, g)
+		gotGroups = append(gotGroups, g)
+	}
+	byID := cmpopts.SortSlices(func(a, b *groups.Group) bool { return a.ID < b.ID })
+	if diff := cmp.Diff(wantGroups, gotGroups, byID); diff != "" {
+		t.Fatalf("restored groups differ from the ones written (-written +restored):\n%s", diff)
+	}
+
+	n, _ := r.NextNumber(ctx, "")
+	if n != "3" {
+		t.Fatalf("the restored sequence continues at %q, want 3", n)
+	}
+	for _, c := range want {
+		got, err := r.ByIdentifier(ctx, customer.Identifier{Type: customer.IdentCard, Value: c.Identifiers.Cards[2]})
+		if err != nil || got.ID != c.ID {
+			t.Fatalf("lookup of a card in the restored store: %v, %v; want %s", got, err, c.ID)
 		}
 	}
-	if diff := cmp.Diff([]*groups.Group{vip}, gotGroups); diff != "" {
-		t.Errorf("restored groups differ (-written +restored):\n%s", diff)
+	dup := fullCustomer(3)
+	dup.Identifiers.Custom["loyaltyId"] = want[0].Identifiers.Custom["loyaltyId"]
+	if _, err := r.Write(ctx, []customer.Op{customer.Put(dup)}); !errors.Is(err, customer.ErrDuplicate) {
+		t.Fatalf("the restored store took a duplicate loyaltyId: %v", err)
 	}
-	if n, err := r.NextNumber(ctx, ""); err != nil || n != "3" {
-		t.Fatalf("the restored sequence continues at %q (%v), want 3", n, err)
-	}
-	got, err := r.ByIdentifier(ctx, customer.Identifier{Type: customer.IdentCard, Value: written[1].Identifiers.Cards[0]})
-	if err != nil || got.ID != w[1].ID {
-		t.Fatalf("lookup in the restored store: %v, %v", got, err)
-	}
-	w2, err := r.Write(ctx, []customer.Op{customer.Put(benchCustomer(3))})
+	w2, err := r.Write(ctx, []customer.Op{customer.Put(fullCustomer(3))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,4 +169,33 @@ func TestRestoreRefusesABrokenSnapshot(t *testing.T) {
 	if _, err := memstore.Restore(memstore.Options{}, &memstore.Snapshot{Customers: []*customer.Customer{a}}); err == nil {
 		t.Fatal("a snapshot with an invalid customer was restored")
 	}
+}
+
+// TestFullCustomerSetsEveryField keeps fullCustomer honest: a field it
+// leaves zero is a field TestSnapshotRestoresEverything cannot see dropped.
+func TestFullCustomerSetsEveryField(t *testing.T) {
+	assigned := map[string]bool{"ID": true, "Version": true, "CreatedAt": true, "UpdatedAt": true}
+	var walk func(path string, v reflect.Value)
+	walk = func(path string, v reflect.Value) {
+		if v.IsZero() {
+			t.Errorf("fullCustomer leaves %s zero", path)
+			return
+		}
+		switch v.Kind() {
+		case reflect.Pointer:
+			walk(path, v.Elem())
+		case reflect.Slice:
+			walk(path+"[0]", v.Index(0))
+		case reflect.Struct:
+			if v.Type() == reflect.TypeFor[time.Time]() {
+				return
+			}
+			for i := range v.NumField() {
+				if f := v.Type().Field(i); path != "Customer" || !assigned[f.Name] {
+					walk(path+"."+f.Name, v.Field(i))
+				}
+			}
+		}
+	}
+	walk("Customer", reflect.ValueOf(fullCustomer(1)).Elem())
 }
