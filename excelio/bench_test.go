@@ -428,3 +428,21 @@ func BenchmarkImportPersonXLS50k(b *testing.B) {
 	}
 	reportPeak(b, run)
 }
+
+// BenchmarkDryRunPerson50k checks the same workbook against an empty
+// memstore as a dry run: every check of the real import, and the store's
+// uniqueness rules played without writing.
+func BenchmarkDryRunPerson50k(b *testing.B) {
+	path := personWorkbook50k(b)
+	hasher := testHasher(b)
+	store := memstore.New(memstore.Options{})
+	for b.Loop() {
+		res, err := excelio.ImportFile(context.Background(), store, path, excelio.ImportOptions{Options: impex.Options{DryRun: true}, SSN: hasher, SSNCountry: "FI"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res.Created != 50000 || store.Len() != 0 {
+			b.Fatalf("created %d, stored %d", res.Created, store.Len())
+		}
+	}
+}
