@@ -595,7 +595,7 @@ func (im *importer) bindHeaders(ctx context.Context, headers []string) error {
 		im.cols = append(im.cols, b)
 	}
 	for _, c := range im.schema.columns {
-		if c.requiredNew && !present[c.name] {
+		if c.missingNew == missingRowError && !present[c.name] {
 			im.missingForNew = append(im.missingForNew, c.name)
 		}
 	}
@@ -1083,7 +1083,7 @@ func (im *importer) patch(existing *customer.Customer, r *row) (*rowPatch, []val
 		}
 		if blank(b, v) {
 			switch {
-			case isNew && b.col.requiredNew && b.col.name != "email":
+			case isNew && b.col.emptyNew == emptyReject:
 				issues = append(issues, validate.New(validate.CodeRequiredForNew, cw).WithField(b.header))
 			case isNew:
 			case b.col.emptyExisting == emptyReject:

@@ -29,9 +29,23 @@ const (
 type onEmpty uint8
 
 const (
-	emptyClear  onEmpty = iota // clear the value (false for a flag)
-	emptyKeep                  // leave the stored value
-	emptyReject                // the row is rejected: the value is required
+	emptyClear       onEmpty = iota // clear the value (false for a flag, the card removed)
+	emptyKeep                       // leave the stored value
+	emptyReject                     // the row is rejected: the value is required
+	emptyDefault                    // a new customer gets the default (none, false, the next number)
+	emptyNewCustomer                // the row names no customer: it creates one (the id column)
+)
+
+// onMissing says what a column missing from the file does.
+type onMissing uint8
+
+const (
+	// missingUntouched: the value is left as it is, the stored one for an
+	// existing customer and the default (none, false, the next number)
+	// for a new one.
+	missingUntouched onMissing = iota
+	missingRowError            // a row creating a customer is rejected
+	missingFileError           // the file is rejected as a whole
 )
 
 // column is one column of a schema, as data: how its cells are read,
@@ -49,11 +63,14 @@ type column struct {
 	unique bool
 	// rule checks and normalises a non-empty cell.
 	rule validate.Rule
-	// requiredNew: a new customer needs this column, and a value in it.
-	requiredNew bool
-	// emptyExisting is what an empty cell does to an existing customer; for
-	// a new customer an empty cell leaves the default unless requiredNew.
-	emptyExisting onEmpty
+	// The four cells of the column's row in DESIGN 6.2's table (and the
+	// package doc's): what a missing column and what an empty cell mean,
+	// for an existing and for a new customer. The zero values are those
+	// of most columns: a missing column leaves the value untouched, and an
+	// empty cell clears an existing customer's value; every column sets
+	// emptyNew.
+	missingExisting, missingNew onMissing
+	emptyExisting, emptyNew     onEmpty
 	// get returns the customer's value as the export writes it ("" for
 	// none; "true"/"false" for flags).
 	get func(c *customer.Customer, param string) string
@@ -125,8 +142,8 @@ func flag(get func(*customer.Flags) *bool, field customer.Field) *column {
 	return &column{
 		kind:          boolKind,
 		rule:          validate.BooleanRule,
-		emptyExisting: emptyClear,
-		get:           func(c *customer.Customer, _ string) string { return strconv.FormatBool(*get(&c.Flags)) },
+		emptyExisting: emptyClear, emptyNew: emptyDefault,
+		get: func(c *customer.Customer, _ string) string { return strconv.FormatBool(*get(&c.Flags)) },
 		set: func(p *rowPatch, _, v string) {
 			p.Give(field)
 			*get(&p.Set.Flags) = v == "true"
@@ -141,7 +158,7 @@ func named(name string, c *column) *column {
 
 func textField(name string, field customer.Field, kind valueKind, rule validate.Rule, get func(*customer.Customer) *string) *column {
 	return &column{
-		name: name, kind: kind, rule: rule, emptyExisting: emptyClear,
+		name: name, kind: kind, rule: rule, emptyExisting: emptyClear, emptyNew: emptyDefault,
 		get: func(c *customer.Customer, _ string) string { return *get(c) },
 		set: func(p *rowPatch, _, v string) {
 			p.Give(field)
@@ -220,7 +237,7 @@ func addressParam(param string) (int, string, error) {
 func newSchema(kind customer.Kind, opts *schemaOptions) *Schema {
 	name := func(get func(*customer.Profile) *string, field customer.Field, header string) *column {
 		return &column{
-			name: header, kind: textKind, requiredNew: true, emptyExisting: emptyReject,
+			name: header, kind: textKind, missingNew: missingRowError, emptyExisting: emptyReject, emptyNew: emptyReject,
 			rule: validate.Chain(validate.SingleLine, validate.MaxLen(validate.MaxXSDString)),
 			get:  func(c *customer.Customer, _ string) string { return *get(&c.Profile) },
 			set: func(p *rowPatch, _, v string) {
@@ -231,15 +248,16 @@ func newSchema(kind customer.Kind, opts *schemaOptions) *Schema {
 	}
 	cols := []*column{
 		// id and sequenceNumber are the row's keys; import handles them.
-		{name: "id", kind: idKind, unique: true, emptyExisting: emptyKeep, get: func(c *customer.Customer, _ string) string { return c.ID }},
-		{name: "sequenceNumber", kind: idKind, unique: true, emptyExisting: emptyKeep,
+		{name: "id", kind: idKind, unique: true, missingExisting: missingFileError, missingNew: missingFileError,
+			emptyExisting: emptyNewCustomer, emptyNew: emptyNewCustomer, get: func(c *customer.Customer, _ string) string { return c.ID }},
+		{name: "sequenceNumber", kind: idKind, unique: true, emptyExisting: emptyKeep, emptyNew: emptyDefault,
 			rule: validate.Chain(validate.NoEdgeSpace, validate.MaxLen(100)),
 			get:  func(c *customer.Customer, _ string) string { return c.Number },
 			set: func(p *rowPatch, _, v string) {
 				p.Give(customer.FieldNumber)
 				p.Set.Number = v
 			}},
-		{name: "email", kind: textKind, unique: true, emptyExisting: emptyKeep, requiredNew: true,
+		{name: "email", kind: textKind, unique: true, missingNew: missingRowError, emptyExisting: emptyKeep, emptyNew: emptyDefault,
 			rule: validate.EmailRule(),
 			get:  func(c *customer.Customer, _ string) string { return c.Profile.Email },
 			set: func(p *rowPatch, _, v string) {
@@ -251,14 +269,14 @@ func newSchema(kind customer.Kind, opts *schemaOptions) *Schema {
 		cols = append(cols,
 			name(func(p *customer.Profile) *string { return &p.FirstName }, customer.FieldFirstName, "firstName"),
 			name(func(p *customer.Profile) *string { return &p.LastName }, customer.FieldLastName, "lastName"),
-			&column{name: "ssn", kind: idKind, secret: true, unique: true, emptyExisting: emptyClear,
+			&column{name: "ssn", kind: idKind, secret: true, unique: true, emptyExisting: emptyClear, emptyNew: emptyDefault,
 				get: func(c *customer.Customer, _ string) string { return c.Identifiers.SSNHash },
 				set: func(p *rowPatch, _, v string) { p.Give(customer.FieldSSNHash); p.ssn = v }},
 		)
 	} else {
 		cols = append(cols,
 			name(func(p *customer.Profile) *string { return &p.CompanyName }, customer.FieldCompanyName, "companyName"),
-			&column{name: "taxCode", kind: idKind, requiredNew: true, emptyExisting: emptyReject,
+			&column{name: "taxCode", kind: idKind, missingNew: missingRowError, emptyExisting: emptyReject, emptyNew: emptyReject,
 				rule: validate.VATRule(),
 				get:  func(c *customer.Customer, _ string) string { return c.Profile.TaxCode },
 				set: func(p *rowPatch, _, v string) {
@@ -279,7 +297,7 @@ func newSchema(kind customer.Kind, opts *schemaOptions) *Schema {
 			func(c *customer.Customer) *string { return &c.Profile.Phones.Mobile }),
 		textField("language", customer.FieldPreferredLocale, textKind, validate.Memo(validate.Func(validate.Locale), 256),
 			func(c *customer.Customer) *string { return &c.Profile.PreferredLocale }),
-		&column{name: "customerCard:", pattern: true, kind: idKind, unique: true, emptyExisting: emptyClear,
+		&column{name: "customerCard:", pattern: true, kind: idKind, unique: true, emptyExisting: emptyClear, emptyNew: emptyDefault,
 			rule:       validate.Chain(validate.NoEdgeSpace, validate.MaxLen(validate.MaxXSDString)),
 			parseParam: func(param string) error { _, err := positive(param); return err },
 			get: func(c *customer.Customer, param string) string {
@@ -296,7 +314,7 @@ func newSchema(kind customer.Kind, opts *schemaOptions) *Schema {
 				}
 				p.Cards[n-1] = v
 			}},
-		&column{name: "identifier:", pattern: true, kind: idKind, emptyExisting: emptyClear,
+		&column{name: "identifier:", pattern: true, kind: idKind, emptyExisting: emptyClear, emptyNew: emptyDefault,
 			rule: validate.Chain(validate.NoEdgeSpace, validate.MaxLen(validate.MaxXSDString)),
 			parseParam: func(param string) error {
 				switch customer.IdentifierType(param) {
@@ -312,7 +330,7 @@ func newSchema(kind customer.Kind, opts *schemaOptions) *Schema {
 				}
 				p.Identifiers[param] = v
 			}},
-		&column{name: "address:", pattern: true, kind: textKind, emptyExisting: emptyClear,
+		&column{name: "address:", pattern: true, kind: textKind, emptyExisting: emptyClear, emptyNew: emptyDefault,
 			parseParam: func(param string) error { _, _, err := addressParam(param); return err },
 			get: func(c *customer.Customer, param string) string {
 				n, field, _ := addressParam(param)
@@ -329,7 +347,7 @@ func newSchema(kind customer.Kind, opts *schemaOptions) *Schema {
 				n, field, _ := addressParam(param)
 				p.addresses = append(p.addresses, addressCell{n: n, field: addressField(field), v: v})
 			}},
-		&column{name: "group:", pattern: true, kind: boolKind, emptyExisting: emptyKeep,
+		&column{name: "group:", pattern: true, kind: boolKind, emptyExisting: emptyKeep, emptyNew: emptyDefault,
 			rule: validate.BooleanRule,
 			get:  func(c *customer.Customer, param string) string { return strconv.FormatBool(c.InGroup(param)) },
 			set: func(p *rowPatch, param, v string) {
