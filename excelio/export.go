@@ -144,25 +144,25 @@ func layout(ctx context.Context, repo customer.Repository, f customer.Filter, sc
 				continue
 			}
 			var params []string
-			switch c.name {
-			case "customerCard:":
+			switch c.role {
+			case roleCard:
 				for n := 1; n <= u.maxCards; n++ {
 					params = append(params, strconv.Itoa(n))
 				}
-			case "identifier:":
+			case roleIdentifier:
 				params = slices.Sorted(maps.Keys(u.idTypes))
-			case "address:":
+			case roleAddress:
 				for n := 1; n <= u.maxAddr; n++ {
 					for _, f := range addressFields {
 						params = append(params, strconv.Itoa(n)+":"+f.name)
 					}
 				}
-			case "group:":
+			case roleGroup:
 				params = slices.Sorted(maps.Keys(u.groupIDs))
 			}
 			for _, p := range params {
 				kind := c.kind
-				if c.name == "address:" {
+				if c.role == roleAddress {
 					_, field, _ := addressParam(p)
 					kind, _ = addressColumnRule(field)
 				}

@@ -490,7 +490,7 @@ func (im *importer) countRows(rd sheet.Reader, headers []string, values chan<- [
 			if issue != nil || v == "" {
 				continue
 			}
-			if b.col.name == "ssn" && im.opts.SSN == nil && !customer.IsSSNHash(v) {
+			if b.col.role == roleSSN && im.opts.SSN == nil && !customer.IsSSNHash(v) {
 				needsHasher = true
 			}
 			// v is a string: it stays valid when the reader reuses the
@@ -511,10 +511,9 @@ func (im *importer) countRows(rd sheet.Reader, headers []string, values chan<- [
 // an import ignores it.
 const rejectedErrorsHeader = "_errors"
 
-var (
-	personOnly  = []string{"firstName", "lastName", "ssn"}
-	companyOnly = []string{"companyName", "taxCode"}
-)
+// personOnly and companyOnly are the headers of one schema alone, which
+// tell a person workbook from a company one.
+var personOnly, companyOnly = kindOnlyHeaders()
 
 // bindHeaders checks the header row and binds each column to the schema.
 func (im *importer) bindHeaders(ctx context.Context, headers []string) error {
@@ -575,20 +574,20 @@ func (im *importer) bindHeaders(ctx context.Context, headers []string) error {
 		}
 		b := boundColumn{col: col, param: param, index: i, letter: validate.ColumnLetter(i), header: h, kind: col.kind, rule: col.rule,
 			key: col.unique}
-		if col.name == "address:" {
+		if col.role == roleAddress {
 			n, field, _ := addressParam(param)
 			b.n = n
 			b.kind, b.rule = addressColumnRule(field)
 		}
-		if col.name == "group:" {
+		if col.role == roleGroup {
 			if err := im.checkGroup(ctx, param, where); err != nil {
 				return err
 			}
 		}
-		switch col.name {
-		case "id":
+		switch col.role {
+		case roleID:
 			im.idCol = len(im.cols)
-		case "email":
+		case roleEmail:
 			im.emailCol = len(im.cols)
 		}
 		present[col.name] = true
@@ -601,7 +600,7 @@ func (im *importer) bindHeaders(ctx context.Context, headers []string) error {
 	}
 	var fields [maxIndex + 1]int
 	for _, b := range im.cols {
-		if b.col.name == "address:" {
+		if b.col.role == roleAddress {
 			if fields[b.n]++; fields[b.n] == len(addressFields) {
 				im.fullAddresses = append(im.fullAddresses, b.n)
 			}
@@ -865,12 +864,12 @@ func (im *importer) item(number int, cells []sheet.Cell) pipeline.Item {
 // and for a plain identity number its check and hash, which planning
 // uses: the number's key is its hash.
 func (im *importer) keyOf(b *boundColumn, v string) (pipeline.Key, *plainSSN, bool) {
-	switch b.col.name {
-	case "email":
+	switch b.col.role {
+	case roleEmail:
 		return pipeline.Key{Kind: "email", Value: strings.ToLower(v)}, nil, true
-	case "customerCard:":
+	case roleCard:
 		return pipeline.Key{Kind: "customerCard", Value: v}, nil, !cards.IsGenerate(v)
-	case "ssn":
+	case roleSSN:
 		if customer.IsSSNHash(v) {
 			return pipeline.Key{Kind: "ssn", Value: v}, nil, true
 		}
@@ -936,7 +935,7 @@ func (im *importer) resolve(ctx context.Context, r *row) (*customer.Customer, []
 func (im *importer) resolveNumber(ctx context.Context, r *row) (*customer.Customer, []validate.Issue, error) {
 	for i := range im.cols {
 		b := &im.cols[i]
-		if b.col.name != "sequenceNumber" {
+		if b.col.role != roleNumber {
 			continue
 		}
 		number := r.vals[i].v
@@ -1029,7 +1028,7 @@ func (im *importer) emptyAddresses(r *row) map[int]bool {
 	var filled [maxIndex + 1]bool
 	for i := range im.cols {
 		b := &im.cols[i]
-		if b.col.name != "address:" || filled[b.n] {
+		if b.col.role != roleAddress || filled[b.n] {
 			continue
 		}
 		if c := r.vals[i]; c.issue != nil || (c.v != "" && c.v != "false") {
@@ -1066,7 +1065,7 @@ func (im *importer) patch(existing *customer.Customer, r *row) (*rowPatch, []val
 	isNew := existing == nil
 	for i := range im.cols {
 		b := &im.cols[i]
-		if b.col.name == "id" || b.col.set == nil {
+		if b.col.role == roleID || b.col.set == nil {
 			continue
 		}
 		cw := cellWhere(where, b)
@@ -1078,7 +1077,7 @@ func (im *importer) patch(existing *customer.Customer, r *row) (*rowPatch, []val
 			issues = append(issues, is)
 			continue
 		}
-		if !isNew && b.col.name != "ssn" && sameAsStored(b, existing, v) {
+		if !isNew && b.col.role != roleSSN && sameAsStored(b, existing, v) {
 			continue
 		}
 		if blank(b, v) {
@@ -1093,8 +1092,8 @@ func (im *importer) patch(existing *customer.Customer, r *row) (*rowPatch, []val
 			}
 			continue
 		}
-		switch b.col.name {
-		case "customerCard:":
+		switch b.col.role {
+		case roleCard:
 			if cards.IsGenerate(v) {
 				n, _ := positive(b.param)
 				if p.generate == nil {
@@ -1103,7 +1102,7 @@ func (im *importer) patch(existing *customer.Customer, r *row) (*rowPatch, []val
 				p.generate[n-1] = cw
 				continue
 			}
-		case "ssn":
+		case roleSSN:
 			if ssn == nil { // keyOf found a hash, not a plain number
 				if !im.opts.StrictSSN && existing != nil && existing.Identifiers.SSNHash == v {
 					continue // an unedited export: nothing to do

@@ -36,6 +36,23 @@ const (
 	emptyNewCustomer                // the row names no customer: it creates one (the id column)
 )
 
+// role marks the few columns the import and export plan around: the row's
+// keys and the columns whose values are not a plain field of the customer.
+// Code asks a column's role, never its name.
+type role uint8
+
+const (
+	roleField      role = iota // a plain field: get and set say it all
+	roleID                     // id: names the customer the row is about
+	roleNumber                 // sequenceNumber: names or numbers the customer
+	roleEmail                  // email: the key with ImportOptions.MatchByEmail
+	roleSSN                    // ssn: hashed, compared by hash, unique
+	roleCard                   // customerCard:{n}: one card, generate() allowed
+	roleIdentifier             // identifier:{type}: one custom identifier
+	roleAddress                // address:{n}:{field}: one field of address n
+	roleGroup                  // group:{id}: membership of a static group
+)
+
 // onMissing says what a column missing from the file does.
 type onMissing uint8
 
@@ -56,6 +73,7 @@ type column struct {
 	// name is the header, or the prefix (ending in ":") of a pattern.
 	name    string
 	pattern bool
+	role    role
 	kind    valueKind
 	secret  bool
 	// unique: a value may appear once in a file (an id, number, e-mail,
@@ -232,6 +250,23 @@ func addressParam(param string) (int, string, error) {
 	return n, field, nil
 }
 
+// kindOnlyHeaders returns the headers of the columns that the person
+// schema has and the company schema lacks, and the other way round.
+func kindOnlyHeaders() (person, company []string) {
+	headers := func(kind customer.Kind) []string {
+		var out []string
+		for _, c := range newSchema(kind, &schemaOptions{}).columns {
+			if !c.pattern {
+				out = append(out, c.name)
+			}
+		}
+		return out
+	}
+	p, c := headers(customer.KindPerson), headers(customer.KindCompany)
+	return slices.DeleteFunc(slices.Clone(p), func(h string) bool { return slices.Contains(c, h) }),
+		slices.DeleteFunc(slices.Clone(c), func(h string) bool { return slices.Contains(p, h) })
+}
+
 // newSchema builds the person or company schema. Validation rules that
 // depend on options (SSN country, phone region, the clock) come from opts.
 func newSchema(kind customer.Kind, opts *schemaOptions) *Schema {
@@ -248,16 +283,16 @@ func newSchema(kind customer.Kind, opts *schemaOptions) *Schema {
 	}
 	cols := []*column{
 		// id and sequenceNumber are the row's keys; import handles them.
-		{name: "id", kind: idKind, unique: true, missingExisting: missingFileError, missingNew: missingFileError,
+		{name: "id", role: roleID, kind: idKind, unique: true, missingExisting: missingFileError, missingNew: missingFileError,
 			emptyExisting: emptyNewCustomer, emptyNew: emptyNewCustomer, get: func(c *customer.Customer, _ string) string { return c.ID }},
-		{name: "sequenceNumber", kind: idKind, unique: true, emptyExisting: emptyKeep, emptyNew: emptyDefault,
+		{name: "sequenceNumber", role: roleNumber, kind: idKind, unique: true, emptyExisting: emptyKeep, emptyNew: emptyDefault,
 			rule: validate.Chain(validate.NoEdgeSpace, validate.MaxLen(100)),
 			get:  func(c *customer.Customer, _ string) string { return c.Number },
 			set: func(p *rowPatch, _, v string) {
 				p.Give(customer.FieldNumber)
 				p.Set.Number = v
 			}},
-		{name: "email", kind: textKind, unique: true, missingNew: missingRowError, emptyExisting: emptyKeep, emptyNew: emptyDefault,
+		{name: "email", role: roleEmail, kind: textKind, unique: true, missingNew: missingRowError, emptyExisting: emptyKeep, emptyNew: emptyDefault,
 			rule: validate.EmailRule(),
 			get:  func(c *customer.Customer, _ string) string { return c.Profile.Email },
 			set: func(p *rowPatch, _, v string) {
@@ -269,7 +304,7 @@ func newSchema(kind customer.Kind, opts *schemaOptions) *Schema {
 		cols = append(cols,
 			name(func(p *customer.Profile) *string { return &p.FirstName }, customer.FieldFirstName, "firstName"),
 			name(func(p *customer.Profile) *string { return &p.LastName }, customer.FieldLastName, "lastName"),
-			&column{name: "ssn", kind: idKind, secret: true, unique: true, emptyExisting: emptyClear, emptyNew: emptyDefault,
+			&column{name: "ssn", role: roleSSN, kind: idKind, secret: true, unique: true, emptyExisting: emptyClear, emptyNew: emptyDefault,
 				get: func(c *customer.Customer, _ string) string { return c.Identifiers.SSNHash },
 				set: func(p *rowPatch, _, v string) { p.Give(customer.FieldSSNHash); p.ssn = v }},
 		)
@@ -297,7 +332,7 @@ func newSchema(kind customer.Kind, opts *schemaOptions) *Schema {
 			func(c *customer.Customer) *string { return &c.Profile.Phones.Mobile }),
 		textField("language", customer.FieldPreferredLocale, textKind, validate.Memo(validate.Func(validate.Locale), 256),
 			func(c *customer.Customer) *string { return &c.Profile.PreferredLocale }),
-		&column{name: "customerCard:", pattern: true, kind: idKind, unique: true, emptyExisting: emptyClear, emptyNew: emptyDefault,
+		&column{name: "customerCard:", role: roleCard, pattern: true, kind: idKind, unique: true, emptyExisting: emptyClear, emptyNew: emptyDefault,
 			rule:       validate.Chain(validate.NoEdgeSpace, validate.MaxLen(validate.MaxXSDString)),
 			parseParam: func(param string) error { _, err := positive(param); return err },
 			get: func(c *customer.Customer, param string) string {
@@ -314,7 +349,7 @@ func newSchema(kind customer.Kind, opts *schemaOptions) *Schema {
 				}
 				p.Cards[n-1] = v
 			}},
-		&column{name: "identifier:", pattern: true, kind: idKind, emptyExisting: emptyClear, emptyNew: emptyDefault,
+		&column{name: "identifier:", role: roleIdentifier, pattern: true, kind: idKind, emptyExisting: emptyClear, emptyNew: emptyDefault,
 			rule: validate.Chain(validate.NoEdgeSpace, validate.MaxLen(validate.MaxXSDString)),
 			parseParam: func(param string) error {
 				switch customer.IdentifierType(param) {
@@ -330,7 +365,7 @@ func newSchema(kind customer.Kind, opts *schemaOptions) *Schema {
 				}
 				p.Identifiers[param] = v
 			}},
-		&column{name: "address:", pattern: true, kind: textKind, emptyExisting: emptyClear, emptyNew: emptyDefault,
+		&column{name: "address:", role: roleAddress, pattern: true, kind: textKind, emptyExisting: emptyClear, emptyNew: emptyDefault,
 			parseParam: func(param string) error { _, _, err := addressParam(param); return err },
 			get: func(c *customer.Customer, param string) string {
 				n, field, _ := addressParam(param)
@@ -347,7 +382,7 @@ func newSchema(kind customer.Kind, opts *schemaOptions) *Schema {
 				n, field, _ := addressParam(param)
 				p.addresses = append(p.addresses, addressCell{n: n, field: addressField(field), v: v})
 			}},
-		&column{name: "group:", pattern: true, kind: boolKind, emptyExisting: emptyKeep, emptyNew: emptyDefault,
+		&column{name: "group:", role: roleGroup, pattern: true, kind: boolKind, emptyExisting: emptyKeep, emptyNew: emptyDefault,
 			rule: validate.BooleanRule,
 			get:  func(c *customer.Customer, param string) string { return strconv.FormatBool(c.InGroup(param)) },
 			set: func(p *rowPatch, param, v string) {
