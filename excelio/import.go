@@ -864,12 +864,11 @@ func (im *importer) item(number int, cells []sheet.Cell) pipeline.Item {
 // and for a plain identity number its check and hash, which planning
 // uses: the number's key is its hash.
 func (im *importer) keyOf(b *boundColumn, v string) (pipeline.Key, *plainSSN, bool) {
-	switch b.col.role {
-	case roleEmail:
-		return pipeline.Key{Kind: "email", Value: strings.ToLower(v)}, nil, true
-	case roleCard:
-		return pipeline.Key{Kind: "customerCard", Value: v}, nil, !cards.IsGenerate(v)
-	case roleSSN:
+	if b.col.key != nil {
+		k, ok := b.col.key(v)
+		return k, nil, ok
+	}
+	if b.col.role == roleSSN {
 		if customer.IsSSNHash(v) {
 			return pipeline.Key{Kind: "ssn", Value: v}, nil, true
 		}

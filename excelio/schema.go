@@ -7,7 +7,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/impexkit/impex/cards"
 	"github.com/impexkit/impex/customer"
+	"github.com/impexkit/impex/internal/pipeline"
 	"github.com/impexkit/impex/validate"
 )
 
@@ -79,6 +81,11 @@ type column struct {
 	// unique: a value may appear once in a file (an id, number, e-mail,
 	// card or identity number); a second row with it is a duplicate.
 	unique bool
+	// key returns the in-file key a value of a unique column makes, and
+	// false when the value makes none; nil keys the value as it is. The
+	// identity number's key, its hash, needs the import's options and is
+	// made by the import (roleSSN).
+	key func(v string) (pipeline.Key, bool)
 	// rule checks and normalises a non-empty cell.
 	rule validate.Rule
 	// The four cells of the column's row in DESIGN 6.2's table (and the
@@ -292,7 +299,10 @@ func newSchema(kind customer.Kind, opts *schemaOptions) *Schema {
 				p.Give(customer.FieldNumber)
 				p.Set.Number = v
 			}},
-		{name: "email", role: roleEmail, kind: textKind, unique: true, missingNew: missingRowError, emptyExisting: emptyKeep, emptyNew: emptyDefault,
+		{name: "email", role: roleEmail, key: func(v string) (pipeline.Key, bool) {
+			return pipeline.Key{Kind: "email", Value: strings.ToLower(v)}, true
+		},
+			kind: textKind, unique: true, missingNew: missingRowError, emptyExisting: emptyKeep, emptyNew: emptyDefault,
 			rule: validate.EmailRule(),
 			get:  func(c *customer.Customer, _ string) string { return c.Profile.Email },
 			set: func(p *rowPatch, _, v string) {
@@ -332,7 +342,12 @@ func newSchema(kind customer.Kind, opts *schemaOptions) *Schema {
 			func(c *customer.Customer) *string { return &c.Profile.Phones.Mobile }),
 		textField("language", customer.FieldPreferredLocale, textKind, validate.Memo(validate.Func(validate.Locale), 256),
 			func(c *customer.Customer) *string { return &c.Profile.PreferredLocale }),
-		&column{name: "customerCard:", role: roleCard, pattern: true, kind: idKind, unique: true, emptyExisting: emptyClear, emptyNew: emptyDefault,
+		&column{name: "customerCard:", role: roleCard,
+			// generate() asks for a card; it is no card yet.
+			key: func(v string) (pipeline.Key, bool) {
+				return pipeline.Key{Kind: "customerCard", Value: v}, !cards.IsGenerate(v)
+			},
+			pattern: true, kind: idKind, unique: true, emptyExisting: emptyClear, emptyNew: emptyDefault,
 			rule:       validate.Chain(validate.NoEdgeSpace, validate.MaxLen(validate.MaxXSDString)),
 			parseParam: func(param string) error { _, err := positive(param); return err },
 			get: func(c *customer.Customer, param string) string {
