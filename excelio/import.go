@@ -213,14 +213,12 @@ func Import(ctx context.Context, repo customer.Repository, r io.ReaderAt, size i
 
 // boundColumn is a schema column at a position of this file.
 type boundColumn struct {
+	binding
 	col    *column
 	param  string
 	index  int
 	header string
-	kind   valueKind
-	rule   validate.Rule
 	letter string // the column's letter, for issues
-	n      int    // the address number of an address column
 	key    bool   // the column's values are in-file keys
 }
 
@@ -566,19 +564,12 @@ func (im *importer) bindHeaders(ctx context.Context, headers []string) error {
 			return validate.New(validate.CodeUnknownHeader, where).
 				WithParams(validate.Params{Name: h, Expected: im.schema.SheetName()})
 		}
-		if col.parseParam != nil {
-			if err := col.parseParam(param); err != nil {
-				return validate.New(validate.CodeUnknownHeader, where).
-					WithParams(validate.Params{Name: h, Expected: err.Error()})
-			}
+		bound, err := col.bind(param)
+		if err != nil {
+			return validate.New(validate.CodeUnknownHeader, where).
+				WithParams(validate.Params{Name: h, Expected: err.Error()})
 		}
-		b := boundColumn{col: col, param: param, index: i, letter: validate.ColumnLetter(i), header: h, kind: col.kind, rule: col.rule,
-			key: col.unique}
-		if col.role == roleAddress {
-			n, field, _ := addressParam(param)
-			b.n = n
-			b.kind, b.rule = addressColumnRule(field)
-		}
+		b := boundColumn{binding: bound, col: col, param: param, index: i, letter: validate.ColumnLetter(i), header: h, key: col.unique}
 		if col.role == roleGroup {
 			if err := im.checkGroup(ctx, param, where); err != nil {
 				return err
@@ -1064,7 +1055,7 @@ func (im *importer) patch(existing *customer.Customer, r *row) (*rowPatch, []val
 	isNew := existing == nil
 	for i := range im.cols {
 		b := &im.cols[i]
-		if b.col.role == roleID || b.col.set == nil {
+		if b.col.role == roleID || b.set == nil {
 			continue
 		}
 		cw := cellWhere(where, b)
@@ -1087,18 +1078,17 @@ func (im *importer) patch(existing *customer.Customer, r *row) (*rowPatch, []val
 			case b.col.emptyExisting == emptyReject:
 				issues = append(issues, validate.New(validate.CodeRequired, cw).WithField(b.header))
 			case b.col.emptyExisting == emptyClear:
-				b.col.set(p, b.param, "")
+				b.set(p, "")
 			}
 			continue
 		}
 		switch b.col.role {
 		case roleCard:
 			if cards.IsGenerate(v) {
-				n, _ := positive(b.param)
 				if p.generate == nil {
 					p.generate = map[int]validate.Where{}
 				}
-				p.generate[n-1] = cw
+				p.generate[b.n-1] = cw
 				continue
 			}
 		case roleSSN:
@@ -1124,7 +1114,7 @@ func (im *importer) patch(existing *customer.Customer, r *row) (*rowPatch, []val
 					continue
 				}
 			}
-			b.col.set(p, b.param, ssn.hash)
+			b.set(p, ssn.hash)
 			continue
 		}
 		value := v
@@ -1135,7 +1125,7 @@ func (im *importer) patch(existing *customer.Customer, r *row) (*rowPatch, []val
 			}
 			value = c.out
 		}
-		b.col.set(p, b.param, value)
+		b.set(p, value)
 	}
 	p.removeAddress = im.emptyAddresses(r)
 	if isNew {
@@ -1159,7 +1149,7 @@ func sameAsStored(b *boundColumn, c *customer.Customer, v string) bool {
 	if b.col.get == nil {
 		return false
 	}
-	stored := b.col.get(c, b.param)
+	stored := b.get(c)
 	if b.kind == boolKind {
 		want, _ := strconv.ParseBool(stored)
 		got, code := validate.Boolean(v)

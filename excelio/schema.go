@@ -96,14 +96,38 @@ type column struct {
 	// emptyNew.
 	missingExisting, missingNew onMissing
 	emptyExisting, emptyNew     onEmpty
-	// get returns the customer's value as the export writes it ("" for
+	// get returns a plain column's value as the export writes it ("" for
 	// none; "true"/"false" for flags).
-	get func(c *customer.Customer, param string) string
-	// set applies a checked value to the patch; value is "" to clear.
-	set func(p *rowPatch, param, value string)
-	// parseParam validates a pattern's param, returning a message when it
-	// is not acceptable.
-	parseParam func(param string) error
+	get func(c *customer.Customer) string
+	// set applies a checked value of a plain column to the patch; value
+	// is "" to clear.
+	set func(p *rowPatch, value string)
+	// bindParam binds a pattern to the param of one header, parsing it
+	// once; its error says why the import does not accept the param.
+	bindParam func(param string) (binding, error)
+}
+
+// binding is a column bound to one header: get and set with the header's
+// parameter already parsed, and the kind and rule of its cells (which
+// differ per address field).
+type binding struct {
+	get  func(c *customer.Customer) string
+	set  func(p *rowPatch, value string)
+	kind valueKind
+	rule validate.Rule
+	n    int // the card or address number of a customerCard or address column
+}
+
+// bind binds c to the header with the param (empty for a plain column).
+func (c *column) bind(param string) (binding, error) {
+	if c.bindParam == nil {
+		return binding{get: c.get, set: c.set, kind: c.kind, rule: c.rule}, nil
+	}
+	b, err := c.bindParam(param)
+	if b.rule == nil && b.kind == c.kind {
+		b.rule = c.rule
+	}
+	return b, err
 }
 
 // rowPatch collects what one row changes.
@@ -168,8 +192,8 @@ func flag(get func(*customer.Flags) *bool, field customer.Field) *column {
 		kind:          boolKind,
 		rule:          validate.BooleanRule,
 		emptyExisting: emptyClear, emptyNew: emptyDefault,
-		get: func(c *customer.Customer, _ string) string { return strconv.FormatBool(*get(&c.Flags)) },
-		set: func(p *rowPatch, _, v string) {
+		get: func(c *customer.Customer) string { return strconv.FormatBool(*get(&c.Flags)) },
+		set: func(p *rowPatch, v string) {
 			p.Give(field)
 			*get(&p.Set.Flags) = v == "true"
 		},
@@ -184,8 +208,8 @@ func named(name string, c *column) *column {
 func textField(name string, field customer.Field, kind valueKind, rule validate.Rule, get func(*customer.Customer) *string) *column {
 	return &column{
 		name: name, kind: kind, rule: rule, emptyExisting: emptyClear, emptyNew: emptyDefault,
-		get: func(c *customer.Customer, _ string) string { return *get(c) },
-		set: func(p *rowPatch, _, v string) {
+		get: func(c *customer.Customer) string { return *get(c) },
+		set: func(p *rowPatch, v string) {
 			p.Give(field)
 			*get(&p.Set) = v
 		},
@@ -281,8 +305,8 @@ func newSchema(kind customer.Kind, opts *schemaOptions) *Schema {
 		return &column{
 			name: header, kind: textKind, missingNew: missingRowError, emptyExisting: emptyReject, emptyNew: emptyReject,
 			rule: validate.Chain(validate.SingleLine, validate.MaxLen(validate.MaxXSDString)),
-			get:  func(c *customer.Customer, _ string) string { return *get(&c.Profile) },
-			set: func(p *rowPatch, _, v string) {
+			get:  func(c *customer.Customer) string { return *get(&c.Profile) },
+			set: func(p *rowPatch, v string) {
 				p.Give(field)
 				*get(&p.Set.Profile) = v
 			},
@@ -291,11 +315,11 @@ func newSchema(kind customer.Kind, opts *schemaOptions) *Schema {
 	cols := []*column{
 		// id and sequenceNumber are the row's keys; import handles them.
 		{name: "id", role: roleID, kind: idKind, unique: true, missingExisting: missingFileError, missingNew: missingFileError,
-			emptyExisting: emptyNewCustomer, emptyNew: emptyNewCustomer, get: func(c *customer.Customer, _ string) string { return c.ID }},
+			emptyExisting: emptyNewCustomer, emptyNew: emptyNewCustomer, get: func(c *customer.Customer) string { return c.ID }},
 		{name: "sequenceNumber", role: roleNumber, kind: idKind, unique: true, emptyExisting: emptyKeep, emptyNew: emptyDefault,
 			rule: validate.Chain(validate.NoEdgeSpace, validate.MaxLen(100)),
-			get:  func(c *customer.Customer, _ string) string { return c.Number },
-			set: func(p *rowPatch, _, v string) {
+			get:  func(c *customer.Customer) string { return c.Number },
+			set: func(p *rowPatch, v string) {
 				p.Give(customer.FieldNumber)
 				p.Set.Number = v
 			}},
@@ -304,8 +328,8 @@ func newSchema(kind customer.Kind, opts *schemaOptions) *Schema {
 		},
 			kind: textKind, unique: true, missingNew: missingRowError, emptyExisting: emptyKeep, emptyNew: emptyDefault,
 			rule: validate.EmailRule(),
-			get:  func(c *customer.Customer, _ string) string { return c.Profile.Email },
-			set: func(p *rowPatch, _, v string) {
+			get:  func(c *customer.Customer) string { return c.Profile.Email },
+			set: func(p *rowPatch, v string) {
 				p.Give(customer.FieldEmail)
 				p.Set.Profile.Email = v
 			}},
@@ -315,16 +339,16 @@ func newSchema(kind customer.Kind, opts *schemaOptions) *Schema {
 			name(func(p *customer.Profile) *string { return &p.FirstName }, customer.FieldFirstName, "firstName"),
 			name(func(p *customer.Profile) *string { return &p.LastName }, customer.FieldLastName, "lastName"),
 			&column{name: "ssn", role: roleSSN, kind: idKind, secret: true, unique: true, emptyExisting: emptyClear, emptyNew: emptyDefault,
-				get: func(c *customer.Customer, _ string) string { return c.Identifiers.SSNHash },
-				set: func(p *rowPatch, _, v string) { p.Give(customer.FieldSSNHash); p.ssn = v }},
+				get: func(c *customer.Customer) string { return c.Identifiers.SSNHash },
+				set: func(p *rowPatch, v string) { p.Give(customer.FieldSSNHash); p.ssn = v }},
 		)
 	} else {
 		cols = append(cols,
 			name(func(p *customer.Profile) *string { return &p.CompanyName }, customer.FieldCompanyName, "companyName"),
 			&column{name: "taxCode", kind: idKind, missingNew: missingRowError, emptyExisting: emptyReject, emptyNew: emptyReject,
 				rule: validate.VATRule(),
-				get:  func(c *customer.Customer, _ string) string { return c.Profile.TaxCode },
-				set: func(p *rowPatch, _, v string) {
+				get:  func(c *customer.Customer) string { return c.Profile.TaxCode },
+				set: func(p *rowPatch, v string) {
 					p.Give(customer.FieldTaxCode)
 					p.Set.Profile.TaxCode = v
 				}},
@@ -348,63 +372,76 @@ func newSchema(kind customer.Kind, opts *schemaOptions) *Schema {
 				return pipeline.Key{Kind: "customerCard", Value: v}, !cards.IsGenerate(v)
 			},
 			pattern: true, kind: idKind, unique: true, emptyExisting: emptyClear, emptyNew: emptyDefault,
-			rule:       validate.Chain(validate.NoEdgeSpace, validate.MaxLen(validate.MaxXSDString)),
-			parseParam: func(param string) error { _, err := positive(param); return err },
-			get: func(c *customer.Customer, param string) string {
-				n, _ := positive(param)
-				if n <= len(c.Identifiers.Cards) {
-					return c.Identifiers.Cards[n-1]
-				}
-				return ""
-			},
-			set: func(p *rowPatch, param, v string) {
-				n, _ := positive(param)
-				if p.Cards == nil {
-					p.Cards = make(map[int]string)
-				}
-				p.Cards[n-1] = v
+			rule: validate.Chain(validate.NoEdgeSpace, validate.MaxLen(validate.MaxXSDString)),
+			bindParam: func(param string) (binding, error) {
+				n, err := positive(param)
+				return binding{n: n, kind: idKind,
+					get: func(c *customer.Customer) string {
+						if n <= len(c.Identifiers.Cards) {
+							return c.Identifiers.Cards[n-1]
+						}
+						return ""
+					},
+					set: func(p *rowPatch, v string) {
+						if p.Cards == nil {
+							p.Cards = make(map[int]string)
+						}
+						p.Cards[n-1] = v
+					}}, err
 			}},
 		&column{name: "identifier:", role: roleIdentifier, pattern: true, kind: idKind, emptyExisting: emptyClear, emptyNew: emptyDefault,
 			rule: validate.Chain(validate.NoEdgeSpace, validate.MaxLen(validate.MaxXSDString)),
-			parseParam: func(param string) error {
+			bindParam: func(param string) (binding, error) {
+				b := binding{kind: idKind,
+					get: func(c *customer.Customer) string { return c.Identifiers.Custom[param] },
+					set: func(p *rowPatch, v string) {
+						if p.Identifiers == nil {
+							p.Identifiers = make(map[string]string)
+						}
+						p.Identifiers[param] = v
+					}}
 				switch customer.IdentifierType(param) {
 				case customer.IdentCard, customer.IdentSSNHash, customer.IdentExternal:
-					return fmt.Errorf("%q has its own column", param)
+					// The binding still reads the value, for an export
+					// of whatever the store holds.
+					return b, fmt.Errorf("%q has its own column", param)
 				}
-				return nil
-			},
-			get: func(c *customer.Customer, param string) string { return c.Identifiers.Custom[param] },
-			set: func(p *rowPatch, param, v string) {
-				if p.Identifiers == nil {
-					p.Identifiers = make(map[string]string)
-				}
-				p.Identifiers[param] = v
+				return b, nil
 			}},
 		&column{name: "address:", role: roleAddress, pattern: true, kind: textKind, emptyExisting: emptyClear, emptyNew: emptyDefault,
-			parseParam: func(param string) error { _, _, err := addressParam(param); return err },
-			get: func(c *customer.Customer, param string) string {
-				n, field, _ := addressParam(param)
-				if n > len(c.Addresses) {
-					return ""
+			bindParam: func(param string) (binding, error) {
+				n, name, err := addressParam(param)
+				if err != nil {
+					return binding{}, err
 				}
-				a := &c.Addresses[n-1]
-				if field == "preferred" {
-					return strconv.FormatBool(a.Preferred)
-				}
-				return *addressFields[addressField(field)].get(a)
-			},
-			set: func(p *rowPatch, param, v string) {
-				n, field, _ := addressParam(param)
-				p.addresses = append(p.addresses, addressCell{n: n, field: addressField(field), v: v})
+				field := addressField(name)
+				kind, rule := addressColumnRule(name)
+				return binding{n: n, kind: kind, rule: rule,
+					get: func(c *customer.Customer) string {
+						if n > len(c.Addresses) {
+							return ""
+						}
+						a := &c.Addresses[n-1]
+						if name == "preferred" {
+							return strconv.FormatBool(a.Preferred)
+						}
+						return *addressFields[field].get(a)
+					},
+					set: func(p *rowPatch, v string) {
+						p.addresses = append(p.addresses, addressCell{n: n, field: field, v: v})
+					}}, nil
 			}},
 		&column{name: "group:", role: roleGroup, pattern: true, kind: boolKind, emptyExisting: emptyKeep, emptyNew: emptyDefault,
 			rule: validate.BooleanRule,
-			get:  func(c *customer.Customer, param string) string { return strconv.FormatBool(c.InGroup(param)) },
-			set: func(p *rowPatch, param, v string) {
-				if p.Groups == nil {
-					p.Groups = make(map[string]bool)
-				}
-				p.Groups[param] = v == "true"
+			bindParam: func(param string) (binding, error) {
+				return binding{kind: boolKind,
+					get: func(c *customer.Customer) string { return strconv.FormatBool(c.InGroup(param)) },
+					set: func(p *rowPatch, v string) {
+						if p.Groups == nil {
+							p.Groups = make(map[string]bool)
+						}
+						p.Groups[param] = v == "true"
+					}}, nil
 			}},
 	)
 	return &Schema{kind: kind, columns: cols}
