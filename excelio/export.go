@@ -88,10 +88,8 @@ func Export(ctx context.Context, w io.Writer, repo customer.Repository, f custom
 // exportColumn is one column of an export: its header, schema column and
 // param.
 type exportColumn struct {
+	binding
 	header string
-	col    *column
-	param  string
-	kind   valueKind
 }
 
 // sheetLayout is what a workbook needs to know before its first row: its
@@ -140,33 +138,33 @@ func layout(ctx context.Context, repo customer.Repository, f customer.Filter, sc
 		out[i].rows = u.rows
 		for _, c := range s.columns {
 			if !c.pattern {
-				out[i].cols = append(out[i].cols, exportColumn{header: c.name, col: c, kind: c.kind})
+				b, _ := c.bind("")
+				out[i].cols = append(out[i].cols, exportColumn{binding: b, header: c.name})
 				continue
 			}
 			var params []string
-			switch c.name {
-			case "customerCard:":
+			switch c.role {
+			case roleCard:
 				for n := 1; n <= u.maxCards; n++ {
 					params = append(params, strconv.Itoa(n))
 				}
-			case "identifier:":
+			case roleIdentifier:
 				params = slices.Sorted(maps.Keys(u.idTypes))
-			case "address:":
+			case roleAddress:
 				for n := 1; n <= u.maxAddr; n++ {
 					for _, f := range addressFields {
 						params = append(params, strconv.Itoa(n)+":"+f.name)
 					}
 				}
-			case "group:":
+			case roleGroup:
 				params = slices.Sorted(maps.Keys(u.groupIDs))
 			}
 			for _, p := range params {
-				kind := c.kind
-				if c.name == "address:" {
-					_, field, _ := addressParam(p)
-					kind, _ = addressColumnRule(field)
-				}
-				out[i].cols = append(out[i].cols, exportColumn{header: c.name + p, col: c, param: p, kind: kind})
+				// The params come from the store, and the export writes
+				// what it holds even where the import would refuse the
+				// header (a custom identifier named like a column).
+				b, _ := c.bind(p)
+				out[i].cols = append(out[i].cols, exportColumn{binding: b, header: c.name + p})
 			}
 		}
 	}
@@ -205,7 +203,7 @@ func writeWorkbook(ctx context.Context, w io.Writer, repo customer.Repository, f
 			break
 		}
 		for i, col := range l.cols {
-			v := col.col.get(c, col.param)
+			v := col.get(c)
 			switch {
 			case v == "":
 				row[i] = xlsxw.Cell{}

@@ -213,14 +213,12 @@ func Import(ctx context.Context, repo customer.Repository, r io.ReaderAt, size i
 
 // boundColumn is a schema column at a position of this file.
 type boundColumn struct {
+	binding
 	col    *column
 	param  string
 	index  int
 	header string
-	kind   valueKind
-	rule   validate.Rule
 	letter string // the column's letter, for issues
-	n      int    // the address number of an address column
 	key    bool   // the column's values are in-file keys
 }
 
@@ -490,7 +488,7 @@ func (im *importer) countRows(rd sheet.Reader, headers []string, values chan<- [
 			if issue != nil || v == "" {
 				continue
 			}
-			if b.col.name == "ssn" && im.opts.SSN == nil && !customer.IsSSNHash(v) {
+			if b.col.role == roleSSN && im.opts.SSN == nil && !customer.IsSSNHash(v) {
 				needsHasher = true
 			}
 			// v is a string: it stays valid when the reader reuses the
@@ -511,10 +509,9 @@ func (im *importer) countRows(rd sheet.Reader, headers []string, values chan<- [
 // an import ignores it.
 const rejectedErrorsHeader = "_errors"
 
-var (
-	personOnly  = []string{"firstName", "lastName", "ssn"}
-	companyOnly = []string{"companyName", "taxCode"}
-)
+// personOnly and companyOnly are the headers of one schema alone, which
+// tell a person workbook from a company one.
+var personOnly, companyOnly = kindOnlyHeaders()
 
 // bindHeaders checks the header row and binds each column to the schema.
 func (im *importer) bindHeaders(ctx context.Context, headers []string) error {
@@ -567,41 +564,34 @@ func (im *importer) bindHeaders(ctx context.Context, headers []string) error {
 			return validate.New(validate.CodeUnknownHeader, where).
 				WithParams(validate.Params{Name: h, Expected: im.schema.SheetName()})
 		}
-		if col.parseParam != nil {
-			if err := col.parseParam(param); err != nil {
-				return validate.New(validate.CodeUnknownHeader, where).
-					WithParams(validate.Params{Name: h, Expected: err.Error()})
-			}
+		bound, err := col.bind(param)
+		if err != nil {
+			return validate.New(validate.CodeUnknownHeader, where).
+				WithParams(validate.Params{Name: h, Expected: err.Error()})
 		}
-		b := boundColumn{col: col, param: param, index: i, letter: validate.ColumnLetter(i), header: h, kind: col.kind, rule: col.rule,
-			key: col.unique}
-		if col.name == "address:" {
-			n, field, _ := addressParam(param)
-			b.n = n
-			b.kind, b.rule = addressColumnRule(field)
-		}
-		if col.name == "group:" {
+		b := boundColumn{binding: bound, col: col, param: param, index: i, letter: validate.ColumnLetter(i), header: h, key: col.unique}
+		if col.role == roleGroup {
 			if err := im.checkGroup(ctx, param, where); err != nil {
 				return err
 			}
 		}
-		switch col.name {
-		case "id":
+		switch col.role {
+		case roleID:
 			im.idCol = len(im.cols)
-		case "email":
+		case roleEmail:
 			im.emailCol = len(im.cols)
 		}
 		present[col.name] = true
 		im.cols = append(im.cols, b)
 	}
 	for _, c := range im.schema.columns {
-		if c.requiredNew && !present[c.name] {
+		if c.missingNew == missingRowError && !present[c.name] {
 			im.missingForNew = append(im.missingForNew, c.name)
 		}
 	}
 	var fields [maxIndex + 1]int
 	for _, b := range im.cols {
-		if b.col.name == "address:" {
+		if b.col.role == roleAddress {
 			if fields[b.n]++; fields[b.n] == len(addressFields) {
 				im.fullAddresses = append(im.fullAddresses, b.n)
 			}
@@ -865,12 +855,11 @@ func (im *importer) item(number int, cells []sheet.Cell) pipeline.Item {
 // and for a plain identity number its check and hash, which planning
 // uses: the number's key is its hash.
 func (im *importer) keyOf(b *boundColumn, v string) (pipeline.Key, *plainSSN, bool) {
-	switch b.col.name {
-	case "email":
-		return pipeline.Key{Kind: "email", Value: strings.ToLower(v)}, nil, true
-	case "customerCard:":
-		return pipeline.Key{Kind: "customerCard", Value: v}, nil, !cards.IsGenerate(v)
-	case "ssn":
+	if b.col.key != nil {
+		k, ok := b.col.key(v)
+		return k, nil, ok
+	}
+	if b.col.role == roleSSN {
 		if customer.IsSSNHash(v) {
 			return pipeline.Key{Kind: "ssn", Value: v}, nil, true
 		}
@@ -936,7 +925,7 @@ func (im *importer) resolve(ctx context.Context, r *row) (*customer.Customer, []
 func (im *importer) resolveNumber(ctx context.Context, r *row) (*customer.Customer, []validate.Issue, error) {
 	for i := range im.cols {
 		b := &im.cols[i]
-		if b.col.name != "sequenceNumber" {
+		if b.col.role != roleNumber {
 			continue
 		}
 		number := r.vals[i].v
@@ -1029,7 +1018,7 @@ func (im *importer) emptyAddresses(r *row) map[int]bool {
 	var filled [maxIndex + 1]bool
 	for i := range im.cols {
 		b := &im.cols[i]
-		if b.col.name != "address:" || filled[b.n] {
+		if b.col.role != roleAddress || filled[b.n] {
 			continue
 		}
 		if c := r.vals[i]; c.issue != nil || (c.v != "" && c.v != "false") {
@@ -1066,7 +1055,7 @@ func (im *importer) patch(existing *customer.Customer, r *row) (*rowPatch, []val
 	isNew := existing == nil
 	for i := range im.cols {
 		b := &im.cols[i]
-		if b.col.name == "id" || b.col.set == nil {
+		if b.col.role == roleID || b.set == nil {
 			continue
 		}
 		cw := cellWhere(where, b)
@@ -1078,32 +1067,31 @@ func (im *importer) patch(existing *customer.Customer, r *row) (*rowPatch, []val
 			issues = append(issues, is)
 			continue
 		}
-		if !isNew && b.col.name != "ssn" && sameAsStored(b, existing, v) {
+		if !isNew && b.col.role != roleSSN && sameAsStored(b, existing, v) {
 			continue
 		}
 		if blank(b, v) {
 			switch {
-			case isNew && b.col.requiredNew && b.col.name != "email":
+			case isNew && b.col.emptyNew == emptyReject:
 				issues = append(issues, validate.New(validate.CodeRequiredForNew, cw).WithField(b.header))
 			case isNew:
 			case b.col.emptyExisting == emptyReject:
 				issues = append(issues, validate.New(validate.CodeRequired, cw).WithField(b.header))
 			case b.col.emptyExisting == emptyClear:
-				b.col.set(p, b.param, "")
+				b.set(p, "")
 			}
 			continue
 		}
-		switch b.col.name {
-		case "customerCard:":
+		switch b.col.role {
+		case roleCard:
 			if cards.IsGenerate(v) {
-				n, _ := positive(b.param)
 				if p.generate == nil {
 					p.generate = map[int]validate.Where{}
 				}
-				p.generate[n-1] = cw
+				p.generate[b.n-1] = cw
 				continue
 			}
-		case "ssn":
+		case roleSSN:
 			if ssn == nil { // keyOf found a hash, not a plain number
 				if !im.opts.StrictSSN && existing != nil && existing.Identifiers.SSNHash == v {
 					continue // an unedited export: nothing to do
@@ -1126,7 +1114,7 @@ func (im *importer) patch(existing *customer.Customer, r *row) (*rowPatch, []val
 					continue
 				}
 			}
-			b.col.set(p, b.param, ssn.hash)
+			b.set(p, ssn.hash)
 			continue
 		}
 		value := v
@@ -1137,7 +1125,7 @@ func (im *importer) patch(existing *customer.Customer, r *row) (*rowPatch, []val
 			}
 			value = c.out
 		}
-		b.col.set(p, b.param, value)
+		b.set(p, value)
 	}
 	p.removeAddress = im.emptyAddresses(r)
 	if isNew {
@@ -1161,7 +1149,7 @@ func sameAsStored(b *boundColumn, c *customer.Customer, v string) bool {
 	if b.col.get == nil {
 		return false
 	}
-	stored := b.col.get(c, b.param)
+	stored := b.get(c)
 	if b.kind == boolKind {
 		want, _ := strconv.ParseBool(stored)
 		got, code := validate.Boolean(v)

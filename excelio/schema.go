@@ -7,7 +7,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/impexkit/impex/cards"
 	"github.com/impexkit/impex/customer"
+	"github.com/impexkit/impex/internal/pipeline"
 	"github.com/impexkit/impex/validate"
 )
 
@@ -29,9 +31,40 @@ const (
 type onEmpty uint8
 
 const (
-	emptyClear  onEmpty = iota // clear the value (false for a flag)
-	emptyKeep                  // leave the stored value
-	emptyReject                // the row is rejected: the value is required
+	emptyClear       onEmpty = iota // clear the value (false for a flag, the card removed)
+	emptyKeep                       // leave the stored value
+	emptyReject                     // the row is rejected: the value is required
+	emptyDefault                    // a new customer gets the default (none, false, the next number)
+	emptyNewCustomer                // the row names no customer: it creates one (the id column)
+)
+
+// role marks the few columns the import and export plan around: the row's
+// keys and the columns whose values are not a plain field of the customer.
+// Code asks a column's role, never its name.
+type role uint8
+
+const (
+	roleField      role = iota // a plain field: get and set say it all
+	roleID                     // id: names the customer the row is about
+	roleNumber                 // sequenceNumber: names or numbers the customer
+	roleEmail                  // email: the key with ImportOptions.MatchByEmail
+	roleSSN                    // ssn: hashed, compared by hash, unique
+	roleCard                   // customerCard:{n}: one card, generate() allowed
+	roleIdentifier             // identifier:{type}: one custom identifier
+	roleAddress                // address:{n}:{field}: one field of address n
+	roleGroup                  // group:{id}: membership of a static group
+)
+
+// onMissing says what a column missing from the file does.
+type onMissing uint8
+
+const (
+	// missingUntouched: the value is left as it is, the stored one for an
+	// existing customer and the default (none, false, the next number)
+	// for a new one.
+	missingUntouched onMissing = iota
+	missingRowError            // a row creating a customer is rejected
+	missingFileError           // the file is rejected as a whole
 )
 
 // column is one column of a schema, as data: how its cells are read,
@@ -42,26 +75,59 @@ type column struct {
 	// name is the header, or the prefix (ending in ":") of a pattern.
 	name    string
 	pattern bool
+	role    role
 	kind    valueKind
 	secret  bool
 	// unique: a value may appear once in a file (an id, number, e-mail,
 	// card or identity number); a second row with it is a duplicate.
 	unique bool
+	// key returns the in-file key a value of a unique column makes, and
+	// false when the value makes none; nil keys the value as it is. The
+	// identity number's key, its hash, needs the import's options and is
+	// made by the import (roleSSN).
+	key func(v string) (pipeline.Key, bool)
 	// rule checks and normalises a non-empty cell.
 	rule validate.Rule
-	// requiredNew: a new customer needs this column, and a value in it.
-	requiredNew bool
-	// emptyExisting is what an empty cell does to an existing customer; for
-	// a new customer an empty cell leaves the default unless requiredNew.
-	emptyExisting onEmpty
-	// get returns the customer's value as the export writes it ("" for
+	// The four cells of the column's row in DESIGN 6.2's table (and the
+	// package doc's): what a missing column and what an empty cell mean,
+	// for an existing and for a new customer. The zero values are those
+	// of most columns: a missing column leaves the value untouched, and an
+	// empty cell clears an existing customer's value; every column sets
+	// emptyNew.
+	missingExisting, missingNew onMissing
+	emptyExisting, emptyNew     onEmpty
+	// get returns a plain column's value as the export writes it ("" for
 	// none; "true"/"false" for flags).
-	get func(c *customer.Customer, param string) string
-	// set applies a checked value to the patch; value is "" to clear.
-	set func(p *rowPatch, param, value string)
-	// parseParam validates a pattern's param, returning a message when it
-	// is not acceptable.
-	parseParam func(param string) error
+	get func(c *customer.Customer) string
+	// set applies a checked value of a plain column to the patch; value
+	// is "" to clear.
+	set func(p *rowPatch, value string)
+	// bindParam binds a pattern to the param of one header, parsing it
+	// once; its error says why the import does not accept the param.
+	bindParam func(param string) (binding, error)
+}
+
+// binding is a column bound to one header: get and set with the header's
+// parameter already parsed, and the kind and rule of its cells (which
+// differ per address field).
+type binding struct {
+	get  func(c *customer.Customer) string
+	set  func(p *rowPatch, value string)
+	kind valueKind
+	rule validate.Rule
+	n    int // the card or address number of a customerCard or address column
+}
+
+// bind binds c to the header with the param (empty for a plain column).
+func (c *column) bind(param string) (binding, error) {
+	if c.bindParam == nil {
+		return binding{get: c.get, set: c.set, kind: c.kind, rule: c.rule}, nil
+	}
+	b, err := c.bindParam(param)
+	if b.rule == nil && b.kind == c.kind {
+		b.rule = c.rule
+	}
+	return b, err
 }
 
 // rowPatch collects what one row changes.
@@ -125,9 +191,9 @@ func flag(get func(*customer.Flags) *bool, field customer.Field) *column {
 	return &column{
 		kind:          boolKind,
 		rule:          validate.BooleanRule,
-		emptyExisting: emptyClear,
-		get:           func(c *customer.Customer, _ string) string { return strconv.FormatBool(*get(&c.Flags)) },
-		set: func(p *rowPatch, _, v string) {
+		emptyExisting: emptyClear, emptyNew: emptyDefault,
+		get: func(c *customer.Customer) string { return strconv.FormatBool(*get(&c.Flags)) },
+		set: func(p *rowPatch, v string) {
 			p.Give(field)
 			*get(&p.Set.Flags) = v == "true"
 		},
@@ -141,9 +207,9 @@ func named(name string, c *column) *column {
 
 func textField(name string, field customer.Field, kind valueKind, rule validate.Rule, get func(*customer.Customer) *string) *column {
 	return &column{
-		name: name, kind: kind, rule: rule, emptyExisting: emptyClear,
-		get: func(c *customer.Customer, _ string) string { return *get(c) },
-		set: func(p *rowPatch, _, v string) {
+		name: name, kind: kind, rule: rule, emptyExisting: emptyClear, emptyNew: emptyDefault,
+		get: func(c *customer.Customer) string { return *get(c) },
+		set: func(p *rowPatch, v string) {
 			p.Give(field)
 			*get(&p.Set) = v
 		},
@@ -215,15 +281,32 @@ func addressParam(param string) (int, string, error) {
 	return n, field, nil
 }
 
+// kindOnlyHeaders returns the headers of the columns that the person
+// schema has and the company schema lacks, and the other way round.
+func kindOnlyHeaders() (person, company []string) {
+	headers := func(kind customer.Kind) []string {
+		var out []string
+		for _, c := range newSchema(kind, &schemaOptions{}).columns {
+			if !c.pattern {
+				out = append(out, c.name)
+			}
+		}
+		return out
+	}
+	p, c := headers(customer.KindPerson), headers(customer.KindCompany)
+	return slices.DeleteFunc(slices.Clone(p), func(h string) bool { return slices.Contains(c, h) }),
+		slices.DeleteFunc(slices.Clone(c), func(h string) bool { return slices.Contains(p, h) })
+}
+
 // newSchema builds the person or company schema. Validation rules that
 // depend on options (SSN country, phone region, the clock) come from opts.
 func newSchema(kind customer.Kind, opts *schemaOptions) *Schema {
 	name := func(get func(*customer.Profile) *string, field customer.Field, header string) *column {
 		return &column{
-			name: header, kind: textKind, requiredNew: true, emptyExisting: emptyReject,
+			name: header, kind: textKind, missingNew: missingRowError, emptyExisting: emptyReject, emptyNew: emptyReject,
 			rule: validate.Chain(validate.SingleLine, validate.MaxLen(validate.MaxXSDString)),
-			get:  func(c *customer.Customer, _ string) string { return *get(&c.Profile) },
-			set: func(p *rowPatch, _, v string) {
+			get:  func(c *customer.Customer) string { return *get(&c.Profile) },
+			set: func(p *rowPatch, v string) {
 				p.Give(field)
 				*get(&p.Set.Profile) = v
 			},
@@ -231,18 +314,22 @@ func newSchema(kind customer.Kind, opts *schemaOptions) *Schema {
 	}
 	cols := []*column{
 		// id and sequenceNumber are the row's keys; import handles them.
-		{name: "id", kind: idKind, unique: true, emptyExisting: emptyKeep, get: func(c *customer.Customer, _ string) string { return c.ID }},
-		{name: "sequenceNumber", kind: idKind, unique: true, emptyExisting: emptyKeep,
+		{name: "id", role: roleID, kind: idKind, unique: true, missingExisting: missingFileError, missingNew: missingFileError,
+			emptyExisting: emptyNewCustomer, emptyNew: emptyNewCustomer, get: func(c *customer.Customer) string { return c.ID }},
+		{name: "sequenceNumber", role: roleNumber, kind: idKind, unique: true, emptyExisting: emptyKeep, emptyNew: emptyDefault,
 			rule: validate.Chain(validate.NoEdgeSpace, validate.MaxLen(100)),
-			get:  func(c *customer.Customer, _ string) string { return c.Number },
-			set: func(p *rowPatch, _, v string) {
+			get:  func(c *customer.Customer) string { return c.Number },
+			set: func(p *rowPatch, v string) {
 				p.Give(customer.FieldNumber)
 				p.Set.Number = v
 			}},
-		{name: "email", kind: textKind, unique: true, emptyExisting: emptyKeep, requiredNew: true,
+		{name: "email", role: roleEmail, key: func(v string) (pipeline.Key, bool) {
+			return pipeline.Key{Kind: "email", Value: strings.ToLower(v)}, true
+		},
+			kind: textKind, unique: true, missingNew: missingRowError, emptyExisting: emptyKeep, emptyNew: emptyDefault,
 			rule: validate.EmailRule(),
-			get:  func(c *customer.Customer, _ string) string { return c.Profile.Email },
-			set: func(p *rowPatch, _, v string) {
+			get:  func(c *customer.Customer) string { return c.Profile.Email },
+			set: func(p *rowPatch, v string) {
 				p.Give(customer.FieldEmail)
 				p.Set.Profile.Email = v
 			}},
@@ -251,17 +338,17 @@ func newSchema(kind customer.Kind, opts *schemaOptions) *Schema {
 		cols = append(cols,
 			name(func(p *customer.Profile) *string { return &p.FirstName }, customer.FieldFirstName, "firstName"),
 			name(func(p *customer.Profile) *string { return &p.LastName }, customer.FieldLastName, "lastName"),
-			&column{name: "ssn", kind: idKind, secret: true, unique: true, emptyExisting: emptyClear,
-				get: func(c *customer.Customer, _ string) string { return c.Identifiers.SSNHash },
-				set: func(p *rowPatch, _, v string) { p.Give(customer.FieldSSNHash); p.ssn = v }},
+			&column{name: "ssn", role: roleSSN, kind: idKind, secret: true, unique: true, emptyExisting: emptyClear, emptyNew: emptyDefault,
+				get: func(c *customer.Customer) string { return c.Identifiers.SSNHash },
+				set: func(p *rowPatch, v string) { p.Give(customer.FieldSSNHash); p.ssn = v }},
 		)
 	} else {
 		cols = append(cols,
 			name(func(p *customer.Profile) *string { return &p.CompanyName }, customer.FieldCompanyName, "companyName"),
-			&column{name: "taxCode", kind: idKind, requiredNew: true, emptyExisting: emptyReject,
+			&column{name: "taxCode", kind: idKind, missingNew: missingRowError, emptyExisting: emptyReject, emptyNew: emptyReject,
 				rule: validate.VATRule(),
-				get:  func(c *customer.Customer, _ string) string { return c.Profile.TaxCode },
-				set: func(p *rowPatch, _, v string) {
+				get:  func(c *customer.Customer) string { return c.Profile.TaxCode },
+				set: func(p *rowPatch, v string) {
 					p.Give(customer.FieldTaxCode)
 					p.Set.Profile.TaxCode = v
 				}},
@@ -279,64 +366,82 @@ func newSchema(kind customer.Kind, opts *schemaOptions) *Schema {
 			func(c *customer.Customer) *string { return &c.Profile.Phones.Mobile }),
 		textField("language", customer.FieldPreferredLocale, textKind, validate.Memo(validate.Func(validate.Locale), 256),
 			func(c *customer.Customer) *string { return &c.Profile.PreferredLocale }),
-		&column{name: "customerCard:", pattern: true, kind: idKind, unique: true, emptyExisting: emptyClear,
-			rule:       validate.Chain(validate.NoEdgeSpace, validate.MaxLen(validate.MaxXSDString)),
-			parseParam: func(param string) error { _, err := positive(param); return err },
-			get: func(c *customer.Customer, param string) string {
-				n, _ := positive(param)
-				if n <= len(c.Identifiers.Cards) {
-					return c.Identifiers.Cards[n-1]
-				}
-				return ""
+		&column{name: "customerCard:", role: roleCard,
+			// generate() asks for a card; it is no card yet.
+			key: func(v string) (pipeline.Key, bool) {
+				return pipeline.Key{Kind: "customerCard", Value: v}, !cards.IsGenerate(v)
 			},
-			set: func(p *rowPatch, param, v string) {
-				n, _ := positive(param)
-				if p.Cards == nil {
-					p.Cards = make(map[int]string)
-				}
-				p.Cards[n-1] = v
-			}},
-		&column{name: "identifier:", pattern: true, kind: idKind, emptyExisting: emptyClear,
+			pattern: true, kind: idKind, unique: true, emptyExisting: emptyClear, emptyNew: emptyDefault,
 			rule: validate.Chain(validate.NoEdgeSpace, validate.MaxLen(validate.MaxXSDString)),
-			parseParam: func(param string) error {
+			bindParam: func(param string) (binding, error) {
+				n, err := positive(param)
+				return binding{n: n, kind: idKind,
+					get: func(c *customer.Customer) string {
+						if n <= len(c.Identifiers.Cards) {
+							return c.Identifiers.Cards[n-1]
+						}
+						return ""
+					},
+					set: func(p *rowPatch, v string) {
+						if p.Cards == nil {
+							p.Cards = make(map[int]string)
+						}
+						p.Cards[n-1] = v
+					}}, err
+			}},
+		&column{name: "identifier:", role: roleIdentifier, pattern: true, kind: idKind, emptyExisting: emptyClear, emptyNew: emptyDefault,
+			rule: validate.Chain(validate.NoEdgeSpace, validate.MaxLen(validate.MaxXSDString)),
+			bindParam: func(param string) (binding, error) {
+				b := binding{kind: idKind,
+					get: func(c *customer.Customer) string { return c.Identifiers.Custom[param] },
+					set: func(p *rowPatch, v string) {
+						if p.Identifiers == nil {
+							p.Identifiers = make(map[string]string)
+						}
+						p.Identifiers[param] = v
+					}}
 				switch customer.IdentifierType(param) {
 				case customer.IdentCard, customer.IdentSSNHash, customer.IdentExternal:
-					return fmt.Errorf("%q has its own column", param)
+					// The binding still reads the value, for an export
+					// of whatever the store holds.
+					return b, fmt.Errorf("%q has its own column", param)
 				}
-				return nil
-			},
-			get: func(c *customer.Customer, param string) string { return c.Identifiers.Custom[param] },
-			set: func(p *rowPatch, param, v string) {
-				if p.Identifiers == nil {
-					p.Identifiers = make(map[string]string)
-				}
-				p.Identifiers[param] = v
+				return b, nil
 			}},
-		&column{name: "address:", pattern: true, kind: textKind, emptyExisting: emptyClear,
-			parseParam: func(param string) error { _, _, err := addressParam(param); return err },
-			get: func(c *customer.Customer, param string) string {
-				n, field, _ := addressParam(param)
-				if n > len(c.Addresses) {
-					return ""
+		&column{name: "address:", role: roleAddress, pattern: true, kind: textKind, emptyExisting: emptyClear, emptyNew: emptyDefault,
+			bindParam: func(param string) (binding, error) {
+				n, name, err := addressParam(param)
+				if err != nil {
+					return binding{}, err
 				}
-				a := &c.Addresses[n-1]
-				if field == "preferred" {
-					return strconv.FormatBool(a.Preferred)
-				}
-				return *addressFields[addressField(field)].get(a)
-			},
-			set: func(p *rowPatch, param, v string) {
-				n, field, _ := addressParam(param)
-				p.addresses = append(p.addresses, addressCell{n: n, field: addressField(field), v: v})
+				field := addressField(name)
+				kind, rule := addressColumnRule(name)
+				return binding{n: n, kind: kind, rule: rule,
+					get: func(c *customer.Customer) string {
+						if n > len(c.Addresses) {
+							return ""
+						}
+						a := &c.Addresses[n-1]
+						if name == "preferred" {
+							return strconv.FormatBool(a.Preferred)
+						}
+						return *addressFields[field].get(a)
+					},
+					set: func(p *rowPatch, v string) {
+						p.addresses = append(p.addresses, addressCell{n: n, field: field, v: v})
+					}}, nil
 			}},
-		&column{name: "group:", pattern: true, kind: boolKind, emptyExisting: emptyKeep,
+		&column{name: "group:", role: roleGroup, pattern: true, kind: boolKind, emptyExisting: emptyKeep, emptyNew: emptyDefault,
 			rule: validate.BooleanRule,
-			get:  func(c *customer.Customer, param string) string { return strconv.FormatBool(c.InGroup(param)) },
-			set: func(p *rowPatch, param, v string) {
-				if p.Groups == nil {
-					p.Groups = make(map[string]bool)
-				}
-				p.Groups[param] = v == "true"
+			bindParam: func(param string) (binding, error) {
+				return binding{kind: boolKind,
+					get: func(c *customer.Customer) string { return strconv.FormatBool(c.InGroup(param)) },
+					set: func(p *rowPatch, v string) {
+						if p.Groups == nil {
+							p.Groups = make(map[string]bool)
+						}
+						p.Groups[param] = v == "true"
+					}}, nil
 			}},
 	)
 	return &Schema{kind: kind, columns: cols}

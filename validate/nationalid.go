@@ -377,6 +377,21 @@ func mod11(digits, weights string) (byte, bool) {
 	for i := 0; i < len(weights); i++ {
 		sum += int(digits[i]-'0') * int(weights[i]-'0')
 	}
+	return mod11Digit(sum)
+}
+
+// mod11Weighted is mod11 for weights that need not be single digits (the
+// Y-tunnus has a weight of 10).
+func mod11Weighted(digits []byte, weights []int) (byte, bool) {
+	sum := 0
+	for i, w := range weights {
+		sum += int(digits[i]-'0') * w
+	}
+	return mod11Digit(sum)
+}
+
+// mod11Digit returns the modulus 11 check digit for a weighted sum.
+func mod11Digit(sum int) (byte, bool) {
 	switch c := 11 - sum%11; c {
 	case 11:
 		return '0', true

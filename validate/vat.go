@@ -52,40 +52,21 @@ func VAT(s string) (string, Code) {
 		return s, ""
 	}
 	switch prefix {
-	case "FI":
-		if len(body) != 8 || !allDigitsB(body) {
-			return out(CodeVATFormat)
-		}
-		if !finnishBusinessCheck(body) {
-			return out(CodeVATChecksum)
-		}
-		return out("")
+	case "FI", "DK":
+		return out(vatCode(nordicBusinessCheck(prefix, body)))
 	case "SE":
-		if len(body) != 12 || !allDigitsB(body) || body[10] != '0' || body[11] != '1' {
+		// The organisationsnummer followed by 01.
+		if len(body) != 12 || body[10] != '0' || body[11] != '1' {
 			return out(CodeVATFormat)
 		}
-		if !luhn(string(body[:10]), "") {
-			return out(CodeVATChecksum)
-		}
-		return out("")
-	case "DK":
-		if len(body) != 8 || !allDigitsB(body) || body[0] == '0' {
-			return out(CodeVATFormat)
-		}
-		if !danishBusinessCheck(body) {
-			return out(CodeVATChecksum)
-		}
-		return out("")
+		return out(vatCode(nordicBusinessCheck("SE", body[:10])))
 	case "NO":
 		digits := body
 		if len(digits) == 12 && string(digits[9:]) == "MVA" {
 			digits = digits[:9]
 		}
-		if len(digits) != 9 || !allDigitsB(digits) {
-			return out(CodeVATFormat)
-		}
-		if !norwegianBusinessCheck(digits) {
-			return out(CodeVATChecksum)
+		if code := vatCode(nordicBusinessCheck("NO", digits)); code != "" {
+			return out(code)
 		}
 		if len(body) == 12 && !changed {
 			return s, ""
@@ -202,18 +183,15 @@ func BusinessID(country, s string) (string, Code) {
 	}
 	var buf [maxVATInput]byte
 	c, changed := compact(&buf, s)
-	switch upper2(country) {
+	switch country = upper2(country); country {
 	case "FI", "AX":
 		if len(c) == 7 && allDigitsB(c) {
 			// An old number written with six digits and its check digit.
 			c = append([]byte{'0'}, c...)
 			changed = true
 		}
-		if len(c) != 8 || !allDigitsB(c) {
-			return "", CodeBusinessIDFormat
-		}
-		if !finnishBusinessCheck(c) {
-			return "", CodeBusinessIDChecksum
+		if code := nordicBusinessCheck("FI", c); code != "" {
+			return "", code
 		}
 		if !changed && len(s) == 9 && s[7] == '-' {
 			return s, ""
@@ -224,29 +202,20 @@ func BusinessID(country, s string) (string, Code) {
 			c = c[2:]
 			changed = true
 		}
-		if len(c) != 10 || !allDigitsB(c) {
-			return "", CodeBusinessIDFormat
-		}
-		if !luhn(string(c), "") {
-			return "", CodeBusinessIDChecksum
+		if code := nordicBusinessCheck("SE", c); code != "" {
+			return "", code
 		}
 		if len(s) == 11 && s[6] == '-' && !changed {
 			return s, ""
 		}
 		return string(c[:6]) + "-" + string(c[6:]), ""
 	case "NO", "SJ":
-		if len(c) != 9 || !allDigitsB(c) {
-			return "", CodeBusinessIDFormat
-		}
-		if !norwegianBusinessCheck(c) {
-			return "", CodeBusinessIDChecksum
+		if code := nordicBusinessCheck("NO", c); code != "" {
+			return "", code
 		}
 	case "DK", "FO", "GL":
-		if len(c) != 8 || !allDigitsB(c) || c[0] == '0' {
-			return "", CodeBusinessIDFormat
-		}
-		if !danishBusinessCheck(c) {
-			return "", CodeBusinessIDChecksum
+		if code := nordicBusinessCheck("DK", c); code != "" {
+			return "", code
 		}
 	default:
 		return "", CodeBusinessIDFormat
@@ -278,37 +247,61 @@ func compact(buf *[maxVATInput]byte, s string) ([]byte, bool) {
 	return b, changed
 }
 
-// finnishBusinessCheck tests the Y-tunnus check digit of eight digits.
-func finnishBusinessCheck(d []byte) bool {
-	weights := [7]int{7, 9, 10, 5, 8, 4, 2}
-	sum := 0
-	for i, w := range weights {
-		sum += int(d[i]-'0') * w
+// nordicBusinessCheck is the one test of a Nordic business identifier,
+// shared by BusinessID and the Nordic VAT numbers built on it. d holds
+// the identifier's digits alone, compacted: FI the 8 digits of the
+// Y-tunnus, SE the 10 of the organisationsnummer, NO the 9 of the
+// organisasjonsnummer, DK the 8 of the CVR number. It returns
+// CodeBusinessIDFormat for the wrong shape, CodeBusinessIDChecksum for a
+// wrong check digit, and "" for a valid identifier.
+func nordicBusinessCheck(country string, d []byte) Code {
+	n := 8
+	switch country {
+	case "SE":
+		n = 10
+	case "NO":
+		n = 9
 	}
-	r := sum % 11
-	switch r {
-	case 0:
-		return d[7] == '0'
-	case 1:
-		return false
+	if len(d) != n || !allDigitsB(d) || country == "DK" && d[0] == '0' {
+		return CodeBusinessIDFormat
 	}
-	return int(d[7]-'0') == 11-r
+	var ok bool
+	switch country {
+	case "FI":
+		// Weights 7 9 10 5 8 4 2, modulus 11; remainder 1 is never issued.
+		c, valid := mod11Weighted(d[:7], finnishBusinessWeights[:])
+		ok = valid && c == d[7]
+	case "SE":
+		ok = luhn(string(d), "")
+	case "NO":
+		c, valid := mod11Weighted(d[:8], norwegianBusinessWeights[:])
+		ok = valid && c == d[8]
+	case "DK":
+		// The weighted sum of all eight digits is divisible by 11.
+		c, valid := mod11Weighted(d[:7], danishBusinessWeights[:])
+		ok = valid && c == d[7]
+	}
+	if !ok {
+		return CodeBusinessIDChecksum
+	}
+	return ""
 }
 
-// danishBusinessCheck tests an eight-digit CVR number.
-func danishBusinessCheck(d []byte) bool {
-	weights := [8]int{2, 7, 6, 5, 4, 3, 2, 1}
-	sum := 0
-	for i, w := range weights {
-		sum += int(d[i]-'0') * w
-	}
-	return sum%11 == 0
-}
+var (
+	finnishBusinessWeights   = [7]int{7, 9, 10, 5, 8, 4, 2}
+	norwegianBusinessWeights = [8]int{3, 2, 7, 6, 5, 4, 3, 2}
+	danishBusinessWeights    = [7]int{2, 7, 6, 5, 4, 3, 2}
+)
 
-// norwegianBusinessCheck tests a nine-digit organisasjonsnummer.
-func norwegianBusinessCheck(d []byte) bool {
-	c, ok := mod11(string(d[:8]), "32765432")
-	return ok && c == d[8]
+// vatCode turns a business-identifier code into the matching VAT code.
+func vatCode(code Code) Code {
+	switch code {
+	case CodeBusinessIDFormat:
+		return CodeVATFormat
+	case CodeBusinessIDChecksum:
+		return CodeVATChecksum
+	}
+	return code
 }
 
 func allDigitsB(b []byte) bool {

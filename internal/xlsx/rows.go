@@ -3,6 +3,7 @@ package xlsx
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"unicode/utf8"
 
 	"github.com/impexkit/impex/internal/sheet/core"
@@ -25,6 +26,18 @@ func (x *Reader) Next() bool {
 	return ok
 }
 
+// drain reads the rest of the worksheet part, unscanned, once its rows have
+// been read. Only at the end of a part does the ZIP reader compare the
+// checksum, so without this a damaged part whose damage inflates to
+// plausible XML would be read as good data. The guard under x.rc still
+// bounds what draining may inflate.
+func (x *Reader) drain() error {
+	if _, err := io.Copy(io.Discard, x.rc); err != nil {
+		return err
+	}
+	return nil
+}
+
 func (x *Reader) next() (bool, error) {
 	s := x.s
 	for !x.started {
@@ -37,7 +50,7 @@ func (x *Reader) next() (bool, error) {
 		}
 		if k == tokStart && string(s.name) == "sheetData" {
 			if s.self {
-				return false, nil
+				return false, x.drain()
 			}
 			x.started = true
 		}
@@ -52,7 +65,7 @@ func (x *Reader) next() (bool, error) {
 			return false, s.corrupt("the worksheet ends before its last row (is the file truncated?)")
 		case tokEnd:
 			if string(s.name) == "sheetData" {
-				return false, nil
+				return false, x.drain()
 			}
 		case tokStart:
 			if string(s.name) != "row" {
