@@ -111,8 +111,8 @@ func (t Type) parseOne(text string, decimalComma bool) (string, bool, error) {
 	}
 	switch t {
 	case TypeInt:
-		n, err := strconv.ParseInt(strings.TrimPrefix(s, "+"), 10, 64)
-		if err != nil || strings.HasPrefix(s, "+-") || strings.HasPrefix(s, "++") {
+		n, code := validate.Integer(s)
+		if code != "" {
 			return "", false, &ValueError{Type: t, Text: text, Code: validate.CodeInvalidNumber, Expected: "a whole number"}
 		}
 		return strconv.FormatInt(n, 10), true, nil

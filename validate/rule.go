@@ -372,11 +372,18 @@ func BooleanRule(s string) (string, Problem) {
 	return strconv.FormatBool(b), Problem{}
 }
 
-// Integer reads a whole number in decimal, with an optional sign and
-// surrounding whitespace ignored. Anything else, and a number beyond
-// int64, is CodeInvalidNumber.
-func Integer(s string) (int64, Code) {
-	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+// Integer reads a whole number as xsd:long does; see IntegerBits.
+func Integer(s string) (int64, Code) { return IntegerBits(s, 64) }
+
+// IntegerBits reads a whole number with the lexical rules of the XSD
+// integer types: white space around it is ignored (XSD collapses it), then
+// one optional sign and one or more decimal digits, leading zeros allowed,
+// nothing else: "+-5", "+ 5", "1e3", "5.0" and "" are not numbers. The
+// value must fit in a signed integer of bits bits (32 for xsd:int, 64 for
+// xsd:long). Anything else is CodeInvalidNumber. Every reader of integers
+// in the module uses it, so a text is a number everywhere or nowhere.
+func IntegerBits(s string, bits int) (int64, Code) {
+	n, err := strconv.ParseInt(strings.Trim(s, " \t\r\n"), 10, bits)
 	if err != nil {
 		return 0, CodeInvalidNumber
 	}

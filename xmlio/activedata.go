@@ -428,8 +428,8 @@ func (r activeDataRec) field(f *activeDataField) {
 	switch f.kind {
 	case activeDataInt:
 		s := r.leaf(f.elem)
-		n, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(s), "+"), 10, 32)
-		if err != nil || strings.HasPrefix(strings.TrimSpace(s), "+-") {
+		n, code := validate.IntegerBits(s, 32)
+		if code != "" {
 			r.add(validate.CodeInvalidNumber, f.elem, f.field, s, validate.Params{})
 			return
 		}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"iter"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -495,8 +494,8 @@ func parseBool(s string) (bool, bool) {
 
 func (r rec) integer(dir, name, field string) (int64, bool) {
 	s := r.leaf(dir, name)
-	n, err := strconv.ParseInt(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "+")), 10, 64)
-	if err != nil {
+	n, code := validate.Integer(s)
+	if code != "" {
 		r.add(validate.CodeInvalidNumber, joinPath(dir, name), field, s, validate.Params{})
 		return 0, false
 	}

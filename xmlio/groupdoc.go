@@ -9,7 +9,6 @@ import (
 	"io"
 	"iter"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -527,9 +526,8 @@ func (g *GroupDecoder) value(r rec, dir, name string, v *groups.Value) {
 // groupInt reads an xsd:int leaf.
 func groupInt(r rec, dir, name string) (int, bool) {
 	s := r.leaf(dir, name)
-	t := strings.TrimSpace(s)
-	n, err := strconv.ParseInt(strings.TrimPrefix(t, "+"), 10, 32)
-	if err != nil || strings.HasPrefix(t, "+-") {
+	n, code := validate.IntegerBits(s, 32)
+	if code != "" {
 		r.add(validate.CodeInvalidNumber, dir+"/"+name, name, s, validate.Params{})
 		return 0, false
 	}

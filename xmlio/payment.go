@@ -3,7 +3,6 @@ package xmlio
 import (
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/impexkit/impex/validate"
 )
@@ -169,8 +168,8 @@ func (d *Decoder) bankTransfer(r rec, path string) *BankTransfer {
 // int32 reads an xsd:int leaf; nil when it is not one (with an issue).
 func (r rec) int32(dir, name, field string) *int {
 	s := r.leaf(dir, name)
-	n, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(s), "+"), 10, 32)
-	if err != nil {
+	n, code := validate.IntegerBits(s, 32)
+	if code != "" {
 		r.add(validate.CodeInvalidNumber, joinPath(dir, name), field, s, validate.Params{})
 		return nil
 	}
