@@ -46,13 +46,26 @@ func schema(tb testing.TB, name string) string {
 }
 
 // xmllint validates doc against the XSD with xmllint --nonet, failing the
-// test with xmllint's complaints. It skips when xmllint is not installed.
+// test with xmllint's complaints. Without the schemas or xmllint it skips
+// only this step, with a note in the log, so the rest of the test still
+// runs (or fails the test when fixtures are required).
 func xmllint(tb testing.TB, xsd string, doc []byte) {
 	tb.Helper()
-	path := schema(tb, xsd)
+	path := filepath.Join(sharedDir, "schemas", "sfcc", xsd)
+	if _, err := os.Stat(path); err != nil {
+		if requireFixtures() {
+			tb.Fatalf("schema %s is missing: %v", path, err)
+		}
+		tb.Logf("not validated against %s: %v", xsd, err)
+		return
+	}
 	bin, err := exec.LookPath("xmllint")
 	if err != nil {
-		skipOrFail(tb, "xmllint is not installed (Debian: libxml2-utils)")
+		if requireFixtures() {
+			tb.Fatalf("xmllint is not installed (Debian: libxml2-utils)")
+		}
+		tb.Logf("not validated against %s: xmllint is not installed (Debian: libxml2-utils)", xsd)
+		return
 	}
 	f := filepath.Join(tb.TempDir(), "doc.xml")
 	if err := os.WriteFile(f, doc, 0o600); err != nil {
