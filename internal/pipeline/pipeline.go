@@ -203,15 +203,7 @@ func (r *runner) flush(ctx context.Context) error {
 			r.progress()
 			return nil
 		case errors.As(err, &be) && be.Index >= 0 && be.Index < len(idx) && rowError(be.Err):
-			p := &r.pending[idx[be.Index]]
-			r.res.Report.Add(storeIssue(p.out.Where, be.Err))
-			p.out.Action = impex.ActionReject
-			r.res.Valid--
-			r.res.Rejected++
-			if r.opts.Policy == impex.AllOrNothing {
-				// One row the store refuses and the whole input is not
-				// applied, as with a row the planner rejects.
-				r.emitPending(false)
+			if r.refuse(&r.pending[idx[be.Index]], be.Err) {
 				return nil
 			}
 		default:
@@ -235,12 +227,7 @@ func (r *runner) try(ctx context.Context) error {
 		switch {
 		case err == nil:
 		case rowError(err):
-			r.res.Report.Add(storeIssue(p.out.Where, err))
-			p.out.Action = impex.ActionReject
-			r.res.Valid--
-			r.res.Rejected++
-			if r.opts.Policy == impex.AllOrNothing {
-				r.emitPending(false)
+			if r.refuse(p, err) {
 				return nil
 			}
 		default:
@@ -250,6 +237,22 @@ func (r *runner) try(ctx context.Context) error {
 	r.emitPending(true)
 	r.progress()
 	return nil
+}
+
+// refuse rejects the queued row p, whose write the store refused (or, in a
+// dry run, would refuse) with err. Under AllOrNothing one refused row
+// leaves the whole input unapplied, as a row the planner rejects does: the
+// queue is handed on unapplied and refuse reports true.
+func (r *runner) refuse(p *pendingRow, err error) (stop bool) {
+	r.res.Report.Add(storeIssue(p.out.Where, err))
+	p.out.Action = impex.ActionReject
+	r.res.Valid--
+	r.res.Rejected++
+	if r.opts.Policy == impex.AllOrNothing {
+		r.emitPending(false)
+		return true
+	}
+	return false
 }
 
 func writes(a impex.Action) bool {
