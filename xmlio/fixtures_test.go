@@ -35,16 +35,6 @@ func fixture(tb testing.TB, name string) string {
 	return p
 }
 
-// schema returns the path of an SFCC XSD, skipping the test when absent.
-func schema(tb testing.TB, name string) string {
-	tb.Helper()
-	p := filepath.Join(sharedDir, "schemas", "sfcc", name)
-	if _, err := os.Stat(p); err != nil {
-		skipOrFail(tb, "schema %s is missing: %v", p, err)
-	}
-	return p
-}
-
 // xmllint validates doc against the XSD with xmllint --nonet, failing the
 // test with xmllint's complaints. Without the schemas or xmllint it skips
 // only this step, with a note in the log, so the rest of the test still
