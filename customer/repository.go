@@ -251,7 +251,9 @@ func lowerASCII(b byte) byte {
 
 // Constraints are the uniqueness rules a repository enforces beyond the ones
 // it always keeps (ID, number and login per list, cards, SSN hash and external
-// ID across the store). The zero value adds none.
+// ID across the store). The zero value adds none. A repository with a method
+// Constraints() Constraints, as memstore and pgstore have, lets an import's
+// dry run check every write against its rules (see Constraints.Keys).
 type Constraints struct {
 	// UniqueEmail makes e-mail addresses unique within a list, compared
 	// case-insensitively.

@@ -11,11 +11,11 @@ import (
 
 // A trial plays a dry run's writes against the store's rules without
 // writing, so that a dry run rejects exactly the rows the store would
-// refuse in the real run: a key a stored customer holds, one an earlier row
-// of the input took, or one it freed by re-addressing or deleting its
-// customer, an ID already taken, a customer deleted earlier in the run. It
-// reads the store as the run began and keeps what the run would have
-// changed since in its own maps. Version conflicts are left out: they come
+// refuse in the real run: a key a stored customer holds or an earlier row
+// of the input took, an ID already taken, a customer an earlier row
+// deleted; and accepts a key an earlier row freed by re-addressing or
+// deleting its customer. It reads the store as the run began and keeps
+// what the run would have changed since in its own maps. Version conflicts are left out: they come
 // from other writers, whom a dry run cannot foresee.
 type trial struct {
 	repo customer.Repository
