@@ -83,12 +83,13 @@ type column struct {
 	attr   Attribute
 }
 
-// csvFile is a parsed header and the reader positioned after it.
+// csvFile is a loaded file and its parsed header.
 type csvFile struct {
 	set   *FeedSet
 	feed  Feed
 	lim   Limits
 	data  []byte
+	body  int // offset of the first data row in data, after the header
 	comma rune
 	noCol int
 	width int // cells in the header row
@@ -144,8 +145,9 @@ func ImportCSV(ctx context.Context, repo customer.Repository, set *FeedSet, feed
 		res.Err = err
 		return res, err
 	}
-	if opts.Mode != impex.ModeMerge && opts.Mode != impex.ModeUpdate {
-		return fail(pipeline.FileError(fmt.Errorf("%w: feeds are merged or updated, not %v", impex.ErrMode, opts.Mode)))
+	po, err := pipeline.UpdateOnly(opts.Options, "feeds")
+	if err != nil {
+		return fail(err)
 	}
 	f, ok := set.Feed(feed)
 	if !ok {
@@ -160,8 +162,6 @@ func ImportCSV(ctx context.Context, repo customer.Repository, set *FeedSet, feed
 			return fail(fe)
 		}
 	}
-	po := opts.Options
-	po.Mode = impex.ModeUpdate
 	return pipeline.Run(ctx, repo, file.items(repo, opts.List), po, file.rows)
 }
 
@@ -221,8 +221,9 @@ func detectComma(data []byte) rune {
 	return ','
 }
 
-func (f *csvFile) reader() *csv.Reader {
-	cr := csv.NewReader(bytes.NewReader(f.data))
+// reader returns a CSV reader of data from offset from.
+func (f *csvFile) reader(from int) *csv.Reader {
+	cr := csv.NewReader(bytes.NewReader(f.data[from:]))
 	cr.Comma = f.comma
 	cr.FieldsPerRecord = -1 // checked per row, to report it as a row issue
 	cr.LazyQuotes = false
@@ -230,9 +231,10 @@ func (f *csvFile) reader() *csv.Reader {
 	return cr
 }
 
-// header reads and checks the header row.
+// header reads and checks the header row, the only time it is parsed: the
+// data rows are read from the offset after it.
 func (f *csvFile) header() *impex.FileError {
-	cr := f.reader()
+	cr := f.reader(0)
 	rec, err := cr.Read()
 	if err == io.EOF {
 		return &impex.FileError{Err: fmt.Errorf("%w: no header row", impex.ErrHeader), Issues: []validate.Issue{validate.New(validate.CodeEmptyFile, f.where(0, -1, ""))}}
@@ -244,6 +246,7 @@ func (f *csvFile) header() *impex.FileError {
 		return &impex.FileError{Err: fmt.Errorf("%w: %d columns", impex.ErrTooLarge, len(rec)), Issues: []validate.Issue{validate.New(validate.CodeLimitExceeded, f.where(1, -1, "")).WithParams(validate.Params{Name: "columns", Max: f.lim.MaxColumns, Got: len(rec)})}}
 	}
 	f.width = len(rec)
+	f.body = int(cr.InputOffset())
 	var issues []validate.Issue
 	seen := make(map[string]int)
 	f.noCol = -1
@@ -285,8 +288,8 @@ func (f *csvFile) header() *impex.FileError {
 // count checks the number of data rows against MaxRows before anything
 // is applied.
 func (f *csvFile) count() *impex.FileError {
-	cr := f.reader()
-	n := -1 // the header
+	cr := f.reader(f.body)
+	n := 0
 	for {
 		_, err := cr.Read()
 		if err == io.EOF {
@@ -297,22 +300,17 @@ func (f *csvFile) count() *impex.FileError {
 			return &impex.FileError{Err: fmt.Errorf("%w: more than %d rows", impex.ErrTooLarge, f.lim.MaxRows), Issues: []validate.Issue{validate.New(validate.CodeTooManyRows, f.where(0, -1, "")).WithParams(validate.Params{Max: f.lim.MaxRows, Got: n})}}
 		}
 	}
-	f.rows = max(n, 0)
+	f.rows = n
 	return nil
 }
 
-// rowCounter turns the CSV reader's line numbers into spreadsheet rows: a
-// line break inside a quoted cell is part of its row.
-type rowCounter struct {
-	extra int // line breaks inside cells of the rows read so far
-}
-
-// items yields one pipeline item per data row.
+// items yields one pipeline item per data row. Rows are numbered as a
+// spreadsheet shows the file: the header is row 1 however many lines it
+// spans, and a line break inside a quoted cell is part of its row.
 func (f *csvFile) items(repo customer.Repository, list string) iter.Seq2[pipeline.Item, error] {
 	return func(yield func(pipeline.Item, error) bool) {
-		cr := f.reader()
-		var rc rowCounter
-		first := true
+		cr := f.reader(f.body)
+		extra := 0 // line breaks inside the cells of the rows read so far
 		for {
 			rec, err := cr.Read()
 			if err == io.EOF {
@@ -325,18 +323,14 @@ func (f *csvFile) items(repo customer.Repository, list string) iter.Seq2[pipelin
 				startLine, _ := cr.FieldPos(0)
 				endLine, _ := cr.FieldPos(len(rec) - 1)
 				endLine += strings.Count(rec[len(rec)-1], "\n")
-				row = startLine - rc.extra
-				rc.extra += endLine - startLine
+				row = 1 + startLine - extra
+				extra += endLine - startLine
 			case errors.As(err, &pe):
-				row = pe.StartLine - rc.extra
-				rc.extra += pe.Line - pe.StartLine
+				row = 1 + pe.StartLine - extra
+				extra += pe.Line - pe.StartLine
 			default:
 				yield(pipeline.Item{}, err)
 				return
-			}
-			if first {
-				first = false
-				continue
 			}
 			var it pipeline.Item
 			if err != nil {
@@ -403,21 +397,8 @@ func (f *csvFile) row(repo customer.Repository, list string, row int, rec []stri
 		}
 		cells = append(cells, cell{attr: c.attr.ID, values: values})
 	}
-	where := it.Where
-	it.Plan = func(ctx context.Context) (pipeline.Plan, []validate.Issue, error) {
-		c, err := repo.ByNumber(ctx, list, number)
-		if errors.Is(err, customer.ErrNotFound) {
-			return pipeline.Plan{Action: impex.ActionReject}, []validate.Issue{
-				validate.New(validate.CodeUnknownCustomer, where).WithField(CustomerNoColumn).WithValue(number)}, nil
-		}
-		if err != nil {
-			return pipeline.Plan{}, nil, err
-		}
-		if !setValues(c, cells) {
-			return pipeline.Plan{Action: impex.ActionUnchanged, CustomerID: c.ID}, nil, nil
-		}
-		return pipeline.Plan{Action: impex.ActionUpdate, Op: customer.Put(c), CustomerID: c.ID}, nil, nil
-	}
+	it.Plan = pipeline.UpdateNumbered(repo, list, number, it.Where, CustomerNoColumn,
+		func(c *customer.Customer) bool { return setValues(c, cells) })
 	return it
 }
 

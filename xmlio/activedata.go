@@ -7,21 +7,19 @@ package xmlio
 import (
 	"bufio"
 	"context"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
 	"iter"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/impexkit/impex"
 	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/internal/pipeline"
-	"github.com/impexkit/impex/internal/xmlscan"
 	"github.com/impexkit/impex/validate"
 )
 
@@ -95,417 +93,121 @@ func activeDataItem(elem string) string {
 	return "product"
 }
 
-const (
-	activeDataRoot   = "customer-active-data-list"
-	activeDataRecord = "customer-active-data"
-)
+const activeDataRecord = "customer-active-data"
 
 // ActiveDataDecoder reads a customer-active-data-list document one record
 // at a time. Create it with NewActiveDataDecoder; it is not safe for
 // concurrent use. It resolves no entities and applies opts.Limits.
 type ActiveDataDecoder struct {
-	sc     *xmlscan.Scanner
-	opts   DecodeOptions
-	begun  bool
-	closed bool
-	err    error
-	count  int
-	issues []validate.Issue
-	buf    []byte
+	d *Decoder
 }
 
 // NewActiveDataDecoder returns a decoder reading r. Of opts it uses
 // Document and Limits.
 func NewActiveDataDecoder(r io.Reader, opts DecodeOptions) *ActiveDataDecoder {
-	if opts.Limits.MaxIssues <= 0 {
-		opts.Limits.MaxIssues = 100
-	}
-	lim := xmlscan.Limits{MaxDepth: opts.Limits.MaxDepth, MaxNameLen: opts.Limits.MaxNameLen,
-		MaxAttrs: opts.Limits.MaxAttrs, MaxTokenSize: opts.Limits.MaxTokenSize}
-	return &ActiveDataDecoder{sc: xmlscan.New(r, lim), opts: opts}
+	return &ActiveDataDecoder{d: NewDecoder(r, opts)}
 }
 
 // Issues returns the problems found outside any record, such as an unknown
 // element between records.
-func (d *ActiveDataDecoder) Issues() []validate.Issue { return d.issues }
+func (a *ActiveDataDecoder) Issues() []validate.Issue { return a.d.issues }
 
 // Begin reads up to the root element. It returns a *impex.FileError for a
 // document that cannot be read (see Errors in the package documentation),
 // including a root that is not customer-active-data-list (in its namespace
 // or none) and text before the root. Next calls it; calling it again
 // returns the same answer.
-func (d *ActiveDataDecoder) Begin() error {
-	if d.begun {
-		return d.err
-	}
-	d.begun = true
-	for {
-		k, err := d.sc.Next()
-		if err != nil {
-			if errors.Is(err, io.EOF) {
-				d.err = d.fatal(validate.CodeXMLRoot, "the document has no root element")
-			} else {
-				d.err = docError(d.opts.Document, err)
-			}
-			return d.err
-		}
-		switch k {
-		case xmlscan.CharData:
-			if !activeDataBlank(d.sc.Text()) {
-				d.err = d.fatal(validate.CodeNotXML, "text before the root element")
-				return d.err
-			}
-		case xmlscan.StartElement:
-			name := string(d.sc.Name())
-			if len(d.sc.Prefix()) > 0 || DetectDocument(string(d.sc.Local()), activeDataNamespace(d.sc)) != DocActiveData {
-				d.err = d.fatal(validate.CodeXMLRoot, name)
-			}
-			return d.err
-		}
-	}
-}
-
-// activeDataNamespace returns the default namespace the current start tag
-// declares, "" when it declares none.
-func activeDataNamespace(sc *xmlscan.Scanner) string {
-	for _, a := range sc.Attrs() {
-		if len(a.Prefix) == 0 && string(a.Local) == "xmlns" {
-			return string(a.Value)
-		}
-	}
-	return ""
-}
-
-func (d *ActiveDataDecoder) fatal(code validate.Code, name string) error {
-	return docFail(code, validate.Where{Document: d.opts.Document, Line: d.sc.Line()}, name)
-}
-
-// activeDataBlank reports whether b is XML white space, a byte order mark
-// allowed.
-func activeDataBlank(b []byte) bool {
-	for _, c := range strings.TrimPrefix(string(b), "\uFEFF") {
-		if c != ' ' && c != '\n' && c != '\t' && c != '\r' {
-			return false
-		}
-	}
-	return true
-}
-
-// next reads a token, setting d.err (io.EOF at the end) on failure.
-func (d *ActiveDataDecoder) next() xmlscan.Kind {
-	if d.err != nil {
-		return xmlscan.None
-	}
-	k, err := d.sc.Next()
-	if err != nil {
-		if errors.Is(err, io.EOF) {
-			d.err = io.EOF
-		} else {
-			d.err = docError(d.opts.Document, err)
-		}
-		return xmlscan.None
-	}
-	return k
-}
-
-// skip reads past the end of the element just opened.
-func (d *ActiveDataDecoder) skip() {
-	depth := d.sc.Depth() - 1
-	for {
-		if k := d.next(); k == xmlscan.None || k == xmlscan.EndElement && d.sc.Depth() == depth {
-			return
-		}
-	}
-}
-
-func (d *ActiveDataDecoder) docIssue(is validate.Issue) {
-	if len(d.issues) < d.opts.Limits.MaxIssues {
-		d.issues = append(d.issues, is)
-	}
-}
+func (a *ActiveDataDecoder) Begin() error { return beginDocument(a.d, DocActiveData) }
 
 // Next returns the next record, io.EOF after the last one, or an error that
 // stops the document: a *impex.FileError (see Begin; also for a second root
 // or text after the root, and for an input that could not be read).
-// Problems inside one record are its issues.
-func (d *ActiveDataDecoder) Next() (*ActiveDataRecord, error) {
-	if err := d.Begin(); err != nil {
+// Problems inside one record are its issues; an unknown element between
+// records is skipped and listed in Issues.
+func (a *ActiveDataDecoder) Next() (*ActiveDataRecord, error) {
+	if err := a.Begin(); err != nil {
 		return nil, err
 	}
-	for {
-		switch d.next() {
-		case xmlscan.None:
-			if d.err == io.EOF {
-				if !d.closed {
-					d.err = d.fatal(validate.CodeXMLSyntax, "unexpected end of the document")
-					return nil, d.err
-				}
-				return nil, io.EOF
-			}
-			return nil, d.err
-		case xmlscan.CharData:
-			if !activeDataBlank(d.sc.Text()) {
-				if d.closed {
-					d.err = d.fatal(validate.CodeXMLSyntax, "text after the root element")
-					return nil, d.err
-				}
-				d.docIssue(validate.New(validate.CodeXMLUnknownElement, d.here(activeDataRoot)).WithParams(validate.Params{Name: "text"}))
-			}
-		case xmlscan.EndElement:
-			d.closed = true
-		case xmlscan.StartElement:
-			if d.closed {
-				d.err = d.fatal(validate.CodeXMLSyntax, "a second root element")
-				return nil, d.err
-			}
-			if len(d.sc.Prefix()) == 0 && string(d.sc.Local()) == activeDataRecord {
-				rec := d.record()
-				if d.err != nil && d.err != io.EOF {
-					return nil, d.err
-				}
-				return rec, nil
-			}
-			name := string(d.sc.Name())
-			d.docIssue(validate.New(validate.CodeXMLUnknownElement, d.here(activeDataRoot+"/"+name)).WithParams(validate.Params{Name: name}))
-			d.skip()
+	return nextRecord(a.d, func(name string) (*ActiveDataRecord, bool) {
+		if name != activeDataRecord {
+			return nil, false
 		}
-	}
+		return a.record(), true
+	})
 }
 
 // All yields the records in order, stopping at the first error, which it
 // yields with a nil record.
-func (d *ActiveDataDecoder) All() iter.Seq2[*ActiveDataRecord, error] {
-	return func(yield func(*ActiveDataRecord, error) bool) {
-		for {
-			rec, err := d.Next()
-			if err == io.EOF {
-				return
-			}
-			if !yield(rec, err) || err != nil {
-				return
-			}
-		}
-	}
-}
-
-func (d *ActiveDataDecoder) here(path string) validate.Where {
-	return validate.Where{Document: d.opts.Document, Line: d.sc.Line(), Path: path}
-}
-
-// activeDataRec collects one record while it is read.
-type activeDataRec struct {
-	d   *ActiveDataDecoder
-	rec *ActiveDataRecord
-}
-
-func (r activeDataRec) add(code validate.Code, path, field, value string, p validate.Params) {
-	if len(r.rec.Issues) >= r.d.opts.Limits.MaxIssues {
-		return
-	}
-	w := r.rec.Where
-	w.Line = r.d.sc.Line()
-	if path != "" {
-		w.Path += "/" + path
-	}
-	is := validate.New(code, w).WithField(field).WithParams(p)
-	if value != "" {
-		is = is.WithValue(value)
-	}
-	r.rec.Issues = append(r.rec.Issues, is)
-}
-
-// unknown reports the element just opened and skips it.
-func (r activeDataRec) unknown(path string) {
-	name := string(r.d.sc.Name())
-	if path != "" {
-		path += "/"
-	}
-	r.add(validate.CodeXMLUnknownElement, path+name, "", "", validate.Params{Name: name})
-	r.d.skip()
-}
-
-// leaf reads the text of the element just opened up to its end tag.
-func (r activeDataRec) leaf(path string) string {
-	d := r.d
-	d.buf = d.buf[:0]
-	for {
-		switch d.next() {
-		case xmlscan.None, xmlscan.EndElement:
-			return string(d.buf)
-		case xmlscan.CharData:
-			d.buf = append(d.buf, d.sc.Text()...)
-		case xmlscan.StartElement:
-			n := len(d.buf)
-			r.unknown(path)
-			d.buf = d.buf[:n]
-		}
-	}
-}
+func (a *ActiveDataDecoder) All() iter.Seq2[*ActiveDataRecord, error] { return allRecords(a.Next) }
 
 // record reads the customer-active-data element just opened.
-func (d *ActiveDataDecoder) record() *ActiveDataRecord {
-	d.count++
-	base := activeDataRoot + "/" + activeDataRecord
-	rec := &ActiveDataRecord{Where: validate.Where{Document: d.opts.Document, Record: d.count, Line: d.sc.Line(), Path: base}}
-	r := activeDataRec{d: d, rec: rec}
+func (a *ActiveDataDecoder) record() *ActiveDataRecord {
+	d := a.d
+	out := &ActiveDataRecord{}
+	r := d.newRec(countActiveData, &out.Issues)
+	out.Where = r.where
 	hasNo := false
-	for _, a := range d.sc.Attrs() {
+	for _, at := range d.sc.Attrs() {
 		switch {
-		case len(a.Prefix) == 0 && string(a.Local) == "customer-no":
+		case len(at.Prefix) == 0 && string(at.Local) == "customer-no":
 			hasNo = true
-			rec.CustomerNo = string(a.Value)
-		case len(a.Prefix) == 0 && string(a.Local) == "xmlns", string(a.Prefix) == "xmlns", string(a.Prefix) == "xml":
+			out.CustomerNo = string(at.Value)
+		case len(at.Prefix) == 0 && string(at.Local) == "xmlns", string(at.Prefix) == "xmlns", string(at.Prefix) == "xml":
 		default:
-			r.add(validate.CodeXMLUnknownElement, "@"+string(a.Name), "", "", validate.Params{Name: string(a.Name)})
+			r.add(validate.CodeXMLUnknownElement, "@"+string(at.Name), "", "", validate.Params{Name: string(at.Name)})
 		}
 	}
-	switch {
-	case !hasNo:
+	if hasNo {
+		checkNonEmptyString(r, "@customer-no", "customerNo", out.CustomerNo)
+	} else {
 		r.add(validate.CodeXMLMissing, "@customer-no", "customerNo", "", validate.Params{Name: "customer-no"})
-	default:
-		activeDataCheckNumber(r, rec.CustomerNo)
 	}
 	var seen [len(activeDataFields)]bool
-	for {
-		switch d.next() {
-		case xmlscan.None, xmlscan.EndElement:
-			for i, f := range activeDataFields {
-				if !seen[i] && f.kind != activeDataDateTime {
-					r.add(validate.CodeXMLMissing, f.elem, f.field, "", validate.Params{Name: f.elem})
-				}
-			}
-			return rec
-		case xmlscan.CharData:
-			if !activeDataBlank(d.sc.Text()) {
-				r.add(validate.CodeXMLUnknownElement, "", "", "", validate.Params{Name: "text"})
-			}
-		case xmlscan.StartElement:
-			i := -1
-			if len(d.sc.Prefix()) == 0 {
-				local := string(d.sc.Local())
-				for j := range activeDataFields {
-					if activeDataFields[j].elem == local {
-						i = j
-						break
-					}
-				}
-			}
-			if i < 0 {
-				r.unknown("")
-				continue
-			}
-			if seen[i] {
-				r.add(validate.CodeXMLUnknownElement, activeDataFields[i].elem, activeDataFields[i].field, "",
-					validate.Params{Name: activeDataFields[i].elem + " (a second time)"})
-				d.skip()
-				continue
-			}
+	r.children("", func(name string) {
+		i := slices.IndexFunc(activeDataFields[:], func(f activeDataField) bool { return f.elem == name })
+		switch {
+		case i < 0:
+			r.unknown("")
+		case seen[i]:
+			r.again(name, activeDataFields[i].field)
+		default:
 			seen[i] = true
-			r.field(&activeDataFields[i])
+			activeDataFields[i].read(r, &out.Data)
+		}
+	})
+	for i, f := range activeDataFields {
+		if !seen[i] && f.kind != activeDataDateTime {
+			r.add(validate.CodeXMLMissing, f.elem, f.field, "", validate.Params{Name: f.elem})
 		}
 	}
+	return out
 }
 
-// activeDataCheckNumber checks a customer-no against
-// Generic.NonEmptyString.256: 1 to 256 characters, no white space at
-// either end, no line break.
-func activeDataCheckNumber(r activeDataRec, no string) {
-	switch {
-	case no == "":
-		r.add(validate.CodeRequired, "@customer-no", "customerNo", "", validate.Params{})
-	case utf8.RuneCountInString(no) > validate.MaxXSDString:
-		r.add(validate.CodeTooLong, "@customer-no", "customerNo", no, validate.Params{Max: validate.MaxXSDString, Got: utf8.RuneCountInString(no)})
-	case strings.TrimSpace(no) != no:
-		r.add(validate.CodeWhitespace, "@customer-no", "customerNo", no, validate.Params{})
-	case strings.ContainsAny(no, "\r\n"):
-		r.add(validate.CodeControlCharacter, "@customer-no", "customerNo", no, validate.Params{})
-	}
-}
-
-// field reads one child element into the record's data.
-func (r activeDataRec) field(f *activeDataField) {
-	a := &r.rec.Data
+// read reads the element of f just opened into a.
+func (f *activeDataField) read(r rec, a *customer.ActiveData) {
 	switch f.kind {
 	case activeDataInt:
-		s := r.leaf(f.elem)
-		n, code := validate.IntegerBits(s, 32)
-		if code != "" {
-			r.add(validate.CodeInvalidNumber, f.elem, f.field, s, validate.Params{})
-			return
+		if n, ok := r.integer("", f.elem, f.field, 32); ok {
+			*f.int(a) = int(n)
 		}
-		*f.int(a) = int(n)
 	case activeDataDouble:
-		s := r.leaf(f.elem)
-		v, ok := activeDataParseDouble(s)
-		if !ok {
-			r.add(validate.CodeInvalidValue, f.elem, f.field, s, validate.Params{Expected: "an xsd:double such as 12.5"})
-			return
+		if v, ok := r.double("", f.elem, f.field); ok {
+			*f.float(a) = v
 		}
-		*f.float(a) = v
 	case activeDataDateTime:
-		s := r.leaf(f.elem)
-		t, ok := activeDataParseDateTime(s)
-		if !ok {
-			r.add(validate.CodeInvalidDate, f.elem, f.field, s, validate.Params{})
-			return
-		}
-		a.LastOrderDate = t
+		a.LastOrderDate = r.dateTime("", f.elem, f.field, false)
 	case activeDataList:
 		item := activeDataItem(f.elem)
 		list := f.list(a)
 		*list = []string{}
-		for {
-			switch r.d.next() {
-			case xmlscan.None, xmlscan.EndElement:
+		r.children(f.elem, func(name string) {
+			if name != item {
+				r.unknown(f.elem)
 				return
-			case xmlscan.CharData:
-				if !activeDataBlank(r.d.sc.Text()) {
-					r.add(validate.CodeXMLUnknownElement, f.elem, f.field, "", validate.Params{Name: "text"})
-				}
-			case xmlscan.StartElement:
-				if len(r.d.sc.Prefix()) > 0 || string(r.d.sc.Local()) != item {
-					r.unknown(f.elem)
-					continue
-				}
-				*list = append(*list, r.leaf(f.elem+"/"+item))
 			}
-		}
+			*list = append(*list, r.leaf(f.elem, item))
+		})
 	}
-}
-
-// activeDataParseDouble reads an xsd:double: decimal or exponent notation,
-// INF, -INF or NaN, white space around ignored.
-func activeDataParseDouble(s string) (float64, bool) {
-	s = strings.TrimSpace(s)
-	switch s {
-	case "INF", "+INF":
-		return math.Inf(1), true
-	case "-INF":
-		return math.Inf(-1), true
-	case "NaN":
-		return math.NaN(), true
-	}
-	if ok, _ := validate.NumberForm(s); !ok {
-		return 0, false
-	}
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil && !errors.Is(err, strconv.ErrRange) {
-		return 0, false
-	}
-	return v, true
-}
-
-// activeDataParseDateTime reads an xsd:dateTime; one without a zone is
-// taken as UTC.
-func activeDataParseDateTime(s string) (time.Time, bool) {
-	s = strings.TrimSpace(s)
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t, true
-	}
-	if t, err := time.Parse("2006-01-02T15:04:05.999999999", s); err == nil {
-		return t, true
-	}
-	return time.Time{}, false
 }
 
 // ActiveDataEncoder writes a customer-active-data-list document one record
@@ -513,15 +215,12 @@ func activeDataParseDateTime(s string) (time.Time, bool) {
 // same records give the same bytes. Create it with NewActiveDataEncoder and
 // finish with Close.
 type ActiveDataEncoder struct {
-	w       *bufio.Writer
-	started bool
-	closed  bool
-	err     error
+	e Encoder
 }
 
 // NewActiveDataEncoder returns an encoder writing to w.
 func NewActiveDataEncoder(w io.Writer) *ActiveDataEncoder {
-	return &ActiveDataEncoder{w: bufio.NewWriterSize(w, 64<<10)}
+	return &ActiveDataEncoder{e: Encoder{w: bufio.NewWriterSize(w, 64<<10), doc: DocActiveData}}
 }
 
 // ErrActiveDataValue: a value the schema cannot carry, such as a customer
@@ -531,14 +230,6 @@ func NewActiveDataEncoder(w io.Writer) *ActiveDataEncoder {
 // record.
 var ErrActiveDataValue = errors.New("xmlio: active data value not valid in customeractivedata.xsd")
 
-func (e *ActiveDataEncoder) start() {
-	if e.started || e.err != nil {
-		return
-	}
-	e.started = true
-	_, e.err = e.w.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n<" + activeDataRoot + ` xmlns="` + NSActiveData + `">` + "\n")
-}
-
 // WriteActiveData writes one <customer-active-data> record for customer
 // number no: every system field of a, in the schema's order, and
 // last-order-date only when a has one. a.Custom is not written: the schema
@@ -546,7 +237,8 @@ func (e *ActiveDataEncoder) start() {
 // It returns an error wrapping ErrActiveDataValue for a value the schema
 // cannot carry (nothing of the record is written then), ErrOrder after
 // Close, and write errors.
-func (e *ActiveDataEncoder) WriteActiveData(no string, a *customer.ActiveData) error {
+func (ae *ActiveDataEncoder) WriteActiveData(no string, a *customer.ActiveData) error {
+	e := &ae.e
 	if e.closed {
 		return fmt.Errorf("%w: the encoder is closed", ErrOrder)
 	}
@@ -556,48 +248,39 @@ func (e *ActiveDataEncoder) WriteActiveData(no string, a *customer.ActiveData) e
 	if err := activeDataCheckValues(no, a); err != nil {
 		return err
 	}
-	e.start()
-	if e.err != nil {
-		return e.err
+	if err := e.start(); err != nil {
+		return err
 	}
-	w := e.w
-	w.WriteString(`    <` + activeDataRecord + ` customer-no="`)
-	activeDataEscape(w, no)
-	w.WriteString("\">\n")
-	var num []byte
+	e.raw("    <" + activeDataRecord)
+	e.attr("customer-no", no)
+	e.raw(">\n")
 	for i := range activeDataFields {
 		f := &activeDataFields[i]
 		switch f.kind {
 		case activeDataInt:
-			num = strconv.AppendInt(num[:0], int64(*f.int(a)), 10)
+			e.num = strconv.AppendInt(e.num[:0], int64(*f.int(a)), 10)
 		case activeDataDouble:
-			num = activeDataAppendDouble(num[:0], *f.float(a))
+			e.num = appendDouble(e.num[:0], *f.float(a))
 		case activeDataDateTime:
-			if a.LastOrderDate.IsZero() {
-				continue
-			}
-			num = a.LastOrderDate.UTC().AppendFormat(num[:0], time.RFC3339Nano)
+			e.timeLeaf(2, f.elem, a.LastOrderDate)
+			continue
 		case activeDataList:
 			list := *f.list(a)
 			if len(list) == 0 {
-				w.WriteString("        <" + f.elem + "/>\n")
+				e.raw("        <" + f.elem + "/>\n")
 				continue
 			}
 			item := activeDataItem(f.elem)
-			w.WriteString("        <" + f.elem + ">\n")
+			e.raw("        <" + f.elem + ">\n")
 			for _, v := range list {
-				w.WriteString("            <" + item + ">")
-				activeDataEscape(w, v)
-				w.WriteString("</" + item + ">\n")
+				e.text(3, item, v)
 			}
-			w.WriteString("        </" + f.elem + ">\n")
+			e.raw("        </" + f.elem + ">\n")
 			continue
 		}
-		w.WriteString("        <" + f.elem + ">")
-		w.Write(num)
-		w.WriteString("</" + f.elem + ">\n")
+		e.numText(2, f.elem)
 	}
-	_, e.err = w.WriteString("    </" + activeDataRecord + ">\n")
+	e.raw("    </" + activeDataRecord + ">\n")
 	return e.err
 }
 
@@ -628,9 +311,9 @@ func activeDataCheckValues(no string, a *customer.ActiveData) error {
 	return nil
 }
 
-// activeDataAppendDouble writes an xsd:double: the shortest text that reads
-// back as v, INF, -INF or NaN.
-func activeDataAppendDouble(b []byte, v float64) []byte {
+// appendDouble writes an xsd:double: the shortest text that reads back as
+// v, INF, -INF or NaN.
+func appendDouble(b []byte, v float64) []byte {
 	switch {
 	case math.IsNaN(v):
 		return append(b, "NaN"...)
@@ -647,28 +330,9 @@ func activeDataAppendDouble(b []byte, v float64) []byte {
 	return strconv.AppendFloat(b, v, 'E', -1, 64)
 }
 
-// activeDataEscape writes s as XML text or attribute value; characters XML
-// cannot carry become U+FFFD.
-func activeDataEscape(w *bufio.Writer, s string) {
-	_ = xml.EscapeText(w, []byte(s))
-}
-
 // Close ends the document and flushes it; a document with no records is
 // written as an empty list. It returns the first write error.
-func (e *ActiveDataEncoder) Close() error {
-	if e.closed {
-		return e.err
-	}
-	e.start()
-	e.closed = true
-	if e.err == nil {
-		_, e.err = e.w.WriteString("</" + activeDataRoot + ">\n")
-	}
-	if e.err == nil {
-		e.err = e.w.Flush()
-	}
-	return e.err
-}
+func (ae *ActiveDataEncoder) Close() error { return ae.e.Close() }
 
 // ExportActiveData writes the system active data of the customers of repo
 // that pass opts.Filter and have a number and active data, as a
@@ -732,8 +396,9 @@ func ImportActiveData(ctx context.Context, repo customer.Repository, r io.Reader
 		res.Err = stopError(ctx, &res.Report, err)
 		return res, res.Err
 	}
-	if opts.Mode != impex.ModeMerge && opts.Mode != impex.ModeUpdate {
-		return fail(pipeline.FileError(fmt.Errorf("%w: active data is merged or updated, not %v", impex.ErrMode, opts.Mode)))
+	po, err := pipeline.UpdateOnly(opts.Options, "active data records")
+	if err != nil {
+		return fail(err)
 	}
 	if err := ctx.Err(); err != nil {
 		return fail(err)
@@ -753,9 +418,7 @@ func ImportActiveData(ctx context.Context, repo customer.Repository, r io.Reader
 			}
 		}
 	}
-	po := opts.Options
-	po.Mode = impex.ModeUpdate
-	res, err := pipeline.Run(ctx, repo, items, po, 0)
+	res, err = pipeline.Run(ctx, repo, items, po, 0)
 	res.Report.Add(d.Issues()...)
 	if err != nil {
 		return fail(err)
@@ -769,28 +432,17 @@ func activeDataItemOf(repo customer.Repository, list string, rec *ActiveDataReco
 	if rec.CustomerNo != "" {
 		it.Keys = []pipeline.Key{{Kind: "customer-no", Value: rec.CustomerNo}}
 	}
+	w := rec.Where
+	w.Path += "/@customer-no"
 	data := rec.Data
-	it.Plan = func(ctx context.Context) (pipeline.Plan, []validate.Issue, error) {
-		c, err := repo.ByNumber(ctx, list, rec.CustomerNo)
-		if errors.Is(err, customer.ErrNotFound) {
-			w := rec.Where
-			w.Path += "/@customer-no"
-			return pipeline.Plan{Action: impex.ActionReject}, []validate.Issue{
-				validate.New(validate.CodeUnknownCustomer, w).WithField("customerNo").WithValue(rec.CustomerNo)}, nil
-		}
-		if err != nil {
-			return pipeline.Plan{}, nil, err
-		}
+	it.Plan = pipeline.UpdateNumbered(repo, list, rec.CustomerNo, w, "customerNo", func(c *customer.Customer) bool {
 		before := c.Clone()
 		next := data
 		if c.ActiveData != nil {
 			next.Custom = c.ActiveData.Custom
 		}
 		c.ActiveData = &next
-		if customer.Equal(before, c) {
-			return pipeline.Plan{Action: impex.ActionUnchanged, CustomerID: c.ID}, nil, nil
-		}
-		return pipeline.Plan{Action: impex.ActionUpdate, Op: customer.Put(c), CustomerID: c.ID}, nil, nil
-	}
+		return !customer.Equal(before, c)
+	})
 	return it
 }

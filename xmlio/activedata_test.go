@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -295,5 +296,68 @@ func activeDataFuzz(t *testing.T, doc string) {
 				t.Fatalf("record %d (-written +read):\n%s", i, diff)
 			}
 		}
+	}
+}
+
+// TestActiveDataReaderFailsLikeTheCustomersReader pins that active data
+// is read by the package's one document reader: every structural fault of
+// a document, wrapped in either root, stops both readers with the same
+// issue at the same line, and a prefixed root is refused by both.
+func TestActiveDataReaderFailsLikeTheCustomersReader(t *testing.T) {
+	faults := map[string]struct{ open, body, close string }{
+		"a prefixed root":         {`<p:%s xmlns:p="%s">`, ``, `</p:%s>`},
+		"text before the root":    {"hello\n<%s xmlns=\"%s\">", ``, `</%s>`},
+		"a second root":           {`<%s xmlns="%s">`, ``, `</%s><again/>`},
+		"text after the root":     {`<%s xmlns="%s">`, ``, `</%s>trailing`},
+		"a truncated document":    {`<%s xmlns="%s">`, "\n<x>", ``},
+		"an entity":               {`<!DOCTYPE r [<!ENTITY e "x">]><%s xmlns="%s">`, ``, `</%s>`},
+		"a tag too long":          {`<%s xmlns="%s">`, `<x a="` + strings.Repeat("v", 1<<17) + `"/>`, `</%s>`},
+		"a mismatched end tag":    {`<%s xmlns="%s">`, "\n\n<a></b>", `</%s>`},
+		"no root":                 {``, `<!-- nothing -->`, ``},
+		"invalid UTF-8 in a name": {`<%s xmlns="%s">`, "<a\xff/>", `</%s>`},
+	}
+	doc := func(kind DocumentKind, f struct{ open, body, close string }) string {
+		open, close := f.open, f.close
+		if open != "" {
+			open = fmt.Sprintf(open, kind.Root(), kind.Namespace())
+		}
+		if close != "" {
+			close = fmt.Sprintf(close, kind.Root())
+		}
+		return open + f.body + close
+	}
+	firstError := func(next func() error) error {
+		for {
+			if err := next(); err != nil {
+				return err
+			}
+		}
+	}
+	lim := DecodeOptions{Limits: Limits{MaxTokenSize: 1 << 16}}
+	for name, f := range faults {
+		t.Run(name, func(t *testing.T) {
+			ad := NewActiveDataDecoder(strings.NewReader(doc(DocActiveData, f)), lim)
+			cu := NewDecoder(strings.NewReader(doc(DocCustomers, f)), lim)
+			adErr := firstError(func() error { _, err := ad.Next(); return err })
+			cuErr := firstError(func() error { _, err := cu.Next(); return err })
+			var adFE, cuFE *impex.FileError
+			if !errors.As(adErr, &adFE) || !errors.As(cuErr, &cuFE) {
+				t.Fatalf("errors: active data %v, customers %v; want *impex.FileError from both", adErr, cuErr)
+			}
+			strip := func(is []validate.Issue) []validate.Issue {
+				out := slices.Clone(is)
+				for i := range out {
+					out[i].Params.Name = strings.NewReplacer(DocActiveData.Root(), "ROOT", DocCustomers.Root(), "ROOT").Replace(out[i].Params.Name)
+				}
+				return out
+			}
+			if diff := cmp.Diff(strip(cuFE.Issues), strip(adFE.Issues)); diff != "" {
+				t.Errorf("issues (-customers +active data):\n%s", diff)
+			}
+			if errors.Is(adErr, impex.ErrDamaged) != errors.Is(cuErr, impex.ErrDamaged) ||
+				errors.Is(adErr, impex.ErrFormat) != errors.Is(cuErr, impex.ErrFormat) {
+				t.Errorf("sentinels differ: active data %v, customers %v", adErr, cuErr)
+			}
+		})
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"io"
 	"iter"
+	"math"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -58,8 +60,8 @@ type Decoder struct {
 	closed bool // the root's end tag was read
 	err    error
 	issues []validate.Issue
-	count  [4]int    // records of each kind read so far
-	bases  [4]string // the path of each kind of record element
+	count  [countKinds]int    // records of each kind read so far
+	bases  [countKinds]string // the path of each kind of record element
 	seen   struct{ header, customer, assignment bool }
 	buf    []byte // collects text split across tokens
 }
@@ -70,6 +72,11 @@ const (
 	countAssignment
 	countList
 	countPayment
+	countGroup
+	countSlot
+	countSlotCampaign
+	countActiveData
+	countKinds
 )
 
 // NewDecoder returns a decoder reading r.
@@ -175,23 +182,40 @@ func (d *Decoder) Next() (Record, error) {
 	if _, err := d.Document(); err != nil {
 		return nil, err
 	}
-	for nextChild(d) {
-		if rec := d.record(); rec != nil {
-			if d.err != nil && d.err != io.EOF {
-				return nil, d.err
-			}
-			return rec, nil
-		}
-	}
-	return nil, d.err
+	return nextRecord(d, d.record)
 }
 
 // All yields the records of the document in order, stopping at the first
 // error, which it yields with a nil record.
-func (d *Decoder) All() iter.Seq2[Record, error] {
-	return func(yield func(Record, error) bool) {
+func (d *Decoder) All() iter.Seq2[Record, error] { return allRecords(d.Next) }
+
+// nextRecord reads to the next record of d's begun document: read decodes
+// the element just opened, named name, or reports false for one that is
+// not a record of the document, which is then listed in d's issues and
+// skipped. At the end it returns io.EOF, or the error that stopped the
+// document.
+func nextRecord[R any](d *Decoder, read func(name string) (R, bool)) (R, error) {
+	var zero R
+	for nextChild(d) {
+		rec, ok := read(d.elem())
+		if !ok {
+			d.unknownChild()
+			continue
+		}
+		if d.err != nil && d.err != io.EOF {
+			return zero, d.err
+		}
+		return rec, nil
+	}
+	return zero, d.err
+}
+
+// allRecords turns a decoder's Next into an iterator that stops at io.EOF
+// or after yielding the first error.
+func allRecords[R any](next func() (R, error)) iter.Seq2[R, error] {
+	return func(yield func(R, error) bool) {
 		for {
-			rec, err := d.Next()
+			rec, err := next()
 			if err == io.EOF {
 				return
 			}
@@ -250,16 +274,19 @@ var elementNames = func() map[string]string {
 		max-password-reset-token-age payment-instruments payment-instrument credit-card bank-transfer bml
 		gift-certificate custom-method ek-id card-type card-number card-token card-holder from-month
 		from-year expiration-month expiration-year issue-number account-number account-holder
-		routing-number drivers-license drivers-license-state-code giftcertificate-id method-name`) {
+		routing-number drivers-license drivers-license-state-code giftcertificate-id method-name
+		customer-active-data category product`) {
 		m[n] = n
+	}
+	for _, f := range activeDataFields {
+		m[f.elem] = f.elem
 	}
 	return m
 }()
 
-// record decodes the record element just opened, or skips an unknown one
-// and returns nil.
-func (d *Decoder) record() Record {
-	name := d.elem()
+// record decodes the record element just opened, named name; it reports
+// false for an element that is not a record of the document.
+func (d *Decoder) record(name string) (Record, bool) {
 	switch {
 	case name == "customer" && (d.doc == DocCustomers || d.doc == DocCustomerList):
 		if d.seen.assignment {
@@ -267,22 +294,28 @@ func (d *Decoder) record() Record {
 				WithParams(validate.Params{Name: "customer after group-assignment"}))
 		}
 		d.seen.customer = true
-		return d.customer()
+		return d.customer(), true
 	case name == "group-assignment" && d.doc == DocCustomers:
 		d.seen.assignment = true
-		return d.assignment()
+		return d.assignment(), true
 	case name == "header" && d.doc == DocCustomerList && !d.seen.header && !d.seen.customer:
 		d.seen.header = true
-		return d.header()
+		return d.header(), true
 	case name == "customer-list" && d.doc == DocCustomerLists:
-		return d.listEntry()
+		return d.listEntry(), true
 	case name == "customer" && d.doc == DocPaymentInstruments:
-		return d.paymentCustomer()
+		return d.paymentCustomer(), true
 	}
-	d.docIssue(validate.New(validate.CodeXMLUnknownElement, d.here(d.root+"/"+string(d.sc.Name()))).
-		WithParams(validate.Params{Name: string(d.sc.Name())}))
+	return nil, false
+}
+
+// unknownChild lists the element just opened, directly inside the root, as
+// unknown and skips it.
+func (d *Decoder) unknownChild() {
+	name := string(d.sc.Name())
+	d.docIssue(validate.New(validate.CodeXMLUnknownElement, d.here(d.root+"/"+name)).
+		WithParams(validate.Params{Name: name}))
 	d.skip()
-	return nil
 }
 
 func (d *Decoder) docIssue(is validate.Issue) {
@@ -492,23 +525,87 @@ func parseBool(s string) (bool, bool) {
 	return false, false
 }
 
-func (r rec) integer(dir, name, field string) (int64, bool) {
+// integer reads a leaf holding an XSD integer of bits bits (32 for
+// xsd:int, 64 for xsd:long); false, with an issue, when it is not one.
+func (r rec) integer(dir, name, field string, bits int) (int64, bool) {
 	s := r.leaf(dir, name)
-	n, code := validate.Integer(s)
+	n, code := validate.IntegerBits(s, bits)
 	if code != "" {
-		r.add(validate.CodeInvalidNumber, joinPath(dir, name), field, s, validate.Params{})
+		r.add(code, joinPath(dir, name), field, s, validate.Params{})
 		return 0, false
 	}
 	return n, true
 }
 
-func (r rec) dateTime(dir, name, field string) time.Time {
+// double reads an xsd:double leaf; false, with an issue, when it is not
+// one.
+func (r rec) double(dir, name, field string) (float64, bool) {
+	s := r.leaf(dir, name)
+	v, ok := parseDouble(s)
+	if !ok {
+		r.add(validate.CodeInvalidValue, joinPath(dir, name), field, s, validate.Params{Expected: "an xsd:double such as 12.5"})
+	}
+	return v, ok
+}
+
+// parseDouble reads an xsd:double: decimal or exponent notation, INF, -INF
+// or NaN, white space around ignored.
+func parseDouble(s string) (float64, bool) {
+	s = strings.TrimSpace(s)
+	switch s {
+	case "INF", "+INF":
+		return math.Inf(1), true
+	case "-INF":
+		return math.Inf(-1), true
+	case "NaN":
+		return math.NaN(), true
+	}
+	if ok, _ := validate.NumberForm(s); !ok {
+		return 0, false
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
+		return 0, false
+	}
+	return v, true
+}
+
+// dateTime reads an xsd:dateTime leaf; an empty one is the zero time when
+// optional, and an issue otherwise, as is any text that is not a dateTime.
+func (r rec) dateTime(dir, name, field string, optional bool) time.Time {
 	s := r.leaf(dir, name)
 	t, ok := parseDateTime(s)
-	if !ok {
+	if !ok || !optional && t.IsZero() && strings.TrimSpace(s) == "" {
 		r.add(validate.CodeInvalidDate, joinPath(dir, name), field, s, validate.Params{Expected: "an xsd:dateTime such as 2015-05-18T19:19:51.983Z"})
 	}
 	return t
+}
+
+// checkNonEmptyString checks a Generic.NonEmptyString.256 value, such as a
+// group-id or an active-data customer-no, at path (relative to the
+// record): 1 to 256 characters, no white space at either end, no line
+// break. It reports what is wrong and returns whether nothing is.
+func checkNonEmptyString(r rec, path, field, s string) bool {
+	switch {
+	case strings.TrimSpace(s) == "":
+		r.add(validate.CodeRequired, path, field, "", validate.Params{Name: field})
+	case utf8.RuneCountInString(s) > validate.MaxXSDString:
+		r.add(validate.CodeTooLong, path, field, s, validate.Params{Max: validate.MaxXSDString, Got: utf8.RuneCountInString(s)})
+	case strings.TrimSpace(s) != s:
+		r.add(validate.CodeWhitespace, path, field, s, validate.Params{})
+	case strings.ContainsAny(s, "\r\n"):
+		r.add(validate.CodeControlCharacter, path, field, s, validate.Params{})
+	default:
+		return true
+	}
+	return false
+}
+
+// again reports the element just opened as a second one of its kind and
+// skips it.
+func (r rec) again(name, field string) {
+	r.add(validate.CodeXMLUnknownElement, name, field, "", validate.Params{Name: name + " (a second time)"})
+	r.d.skip()
 }
 
 // parseDateTime reads an xsd:dateTime; one without a time zone is taken as

@@ -262,13 +262,13 @@ func (d *Decoder) profile(r rec, out *CustomerRecord) {
 			s.Gender = customer.Gender{Code: code, Valid: set}
 		case "creation-date":
 			p.Give(customer.FieldCreationDate)
-			s.CreationDate = r.dateTime(base, name, "creationDate")
+			s.CreationDate = r.dateTime(base, name, "creationDate", true)
 		case "last-login-time":
 			p.Give(customer.FieldLastLoginTime)
-			s.LastLoginTime = r.dateTime(base, name, "lastLoginTime")
+			s.LastLoginTime = r.dateTime(base, name, "lastLoginTime", true)
 		case "last-visit-time":
 			p.Give(customer.FieldLastVisitTime)
-			s.LastVisitTime = r.dateTime(base, name, "lastVisitTime")
+			s.LastVisitTime = r.dateTime(base, name, "lastVisitTime", true)
 		case "preferred-locale":
 			str(customer.FieldPreferredLocale, &s.PreferredLocale, name, "preferredLocale", validate.MaxXSDShort)
 		case "customer-payment-profiles":
@@ -301,7 +301,7 @@ func (d *Decoder) externalProfiles(r rec) []customer.ExternalProfile {
 			case "email":
 				e.Email = r.str(base, name, "email", validate.MaxXSDString)
 			case "last-login-time":
-				e.LastLoginTime = r.dateTime(base, name, "lastLoginTime")
+				e.LastLoginTime = r.dateTime(base, name, "lastLoginTime", true)
 			default:
 				r.unknown(base)
 			}
@@ -335,7 +335,7 @@ func (d *Decoder) paymentProfiles(r rec) []customer.PaymentProfile {
 				r.unknown(base)
 				return
 			}
-			pp.CreationDate = r.dateTime(base, "creation-date", "creationDate")
+			pp.CreationDate = r.dateTime(base, "creation-date", "creationDate", true)
 		})
 		out = append(out, pp)
 	})
@@ -507,7 +507,7 @@ func (d *Decoder) listEntry() *ListRecord {
 // or of a customer-lists entry.
 func (d *Decoder) listSettings(r rec, path string, s *customer.ListSettings) {
 	integer := func(name string, dst **int64) {
-		if n, ok := r.integer(path, name, name); ok {
+		if n, ok := r.integer(path, name, name, 64); ok {
 			*dst = &n
 		}
 	}

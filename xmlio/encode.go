@@ -409,8 +409,19 @@ func (e *Encoder) text(depth int, name, value string) {
 func (e *Encoder) intLeaf(depth int, name string, v *int64) {
 	if v != nil {
 		e.num = strconv.AppendInt(e.num[:0], *v, 10)
-		e.text(depth, name, string(e.num))
+		e.numText(depth, name)
 	}
+}
+
+// numText writes <name>e.num</name>: a number or time, which needs no
+// escaping.
+func (e *Encoder) numText(depth int, name string) {
+	e.indent(depth)
+	e.open(name)
+	if e.err == nil {
+		_, e.err = e.w.Write(e.num)
+	}
+	e.close(name)
 }
 
 func (e *Encoder) boolLeaf(depth int, name string, v *bool) {
@@ -424,13 +435,8 @@ func (e *Encoder) timeLeaf(depth int, name string, t time.Time) {
 	if t.IsZero() {
 		return
 	}
-	e.indent(depth)
-	e.open(name)
 	e.num = t.UTC().AppendFormat(e.num[:0], time.RFC3339Nano)
-	if e.err == nil {
-		_, e.err = e.w.Write(e.num)
-	}
-	e.close(name)
+	e.numText(depth, name)
 }
 
 // open writes <name>.

@@ -88,7 +88,6 @@ const (
 // options' Limits.
 type GroupDecoder struct {
 	d        *Decoder
-	n        int // customer-group elements read
 	assigned bool
 }
 
@@ -179,111 +178,62 @@ func nextChild(d *Decoder) bool {
 // Next returns the next record, *GroupRecord or *GroupAssignment, io.EOF
 // after the last one, or an error that stops the document: a
 // *impex.FileError (see Begin; also for a second root or text after the
-// root, a document that ends early, and an input that could not be read). Problems inside one record are its issues; an
-// unknown element between records is skipped and listed in Issues.
+// root, a document that ends early, and an input that could not be read).
+// Problems inside one record are its issues; an unknown element between
+// records is skipped and listed in Issues.
 func (g *GroupDecoder) Next() (Record, error) {
-	d := g.d
 	if err := g.Begin(); err != nil {
 		return nil, err
 	}
-	for nextChild(d) {
-		var rec Record
-		switch d.elem() {
+	d := g.d
+	return nextRecord(d, func(name string) (Record, bool) {
+		switch name {
 		case groupElem:
 			if g.assigned {
 				d.docIssue(validate.New(validate.CodeXMLUnknownElement, d.here(d.root+"/"+groupElem)).
 					WithParams(validate.Params{Name: "customer-group after group-assignment"}))
 			}
-			rec = g.group()
+			return g.group(), true
 		case groupAssignElem:
 			g.assigned = true
-			rec = d.assignment()
-		default:
-			name := string(d.sc.Name())
-			d.docIssue(validate.New(validate.CodeXMLUnknownElement, d.here(d.root+"/"+name)).WithParams(validate.Params{Name: name}))
-			d.skip()
-			continue
+			return d.assignment(), true
 		}
-		if d.err != nil && d.err != io.EOF {
-			return nil, d.err
-		}
-		return rec, nil
-	}
-	if d.err == io.EOF {
-		return nil, io.EOF
-	}
-	return nil, d.err
+		return nil, false
+	})
 }
 
 // All yields the records in order, stopping at the first error, which it
 // yields with a nil record.
-func (g *GroupDecoder) All() iter.Seq2[Record, error] {
-	return func(yield func(Record, error) bool) {
-		for {
-			rec, err := g.Next()
-			if err == io.EOF {
-				return
-			}
-			if !yield(rec, err) || err != nil {
-				return
-			}
-		}
-	}
-}
-
-// groupCheckID checks a group-id or other Generic.NonEmptyString.256 value
-// at path (relative to the record) and reports what is wrong with it.
-func groupCheckID(r rec, path, field, s string) bool {
-	switch {
-	case strings.TrimSpace(s) == "":
-		r.add(validate.CodeRequired, path, field, "", validate.Params{Name: field})
-	case utf8.RuneCountInString(s) > validate.MaxXSDString:
-		r.add(validate.CodeTooLong, path, field, s, validate.Params{Max: validate.MaxXSDString, Got: utf8.RuneCountInString(s)})
-	case strings.TrimSpace(s) != s:
-		r.add(validate.CodeWhitespace, path, field, s, validate.Params{})
-	case strings.ContainsAny(s, "\r\n"):
-		r.add(validate.CodeControlCharacter, path, field, s, validate.Params{})
-	default:
-		return true
-	}
-	return false
-}
+func (g *GroupDecoder) All() iter.Seq2[Record, error] { return allRecords(g.Next) }
 
 // group decodes the customer-group element just opened.
 func (g *GroupDecoder) group() *GroupRecord {
 	d := g.d
-	g.n++
-	base := d.root + "/" + groupElem
 	out := &GroupRecord{Group: &groups.Group{}}
-	r := rec{d: d, base: base, issues: &out.Issues,
-		where: validate.Where{Document: d.opts.Document, Record: g.n, Line: d.sc.Line(), Path: base}}
+	r := d.newRec(countGroup, &out.Issues)
 	out.Where = r.where
 	grp := out.Group
 	if v, ok := attr(d.sc, "group-id"); ok {
 		grp.ID = string(v)
-		groupCheckID(r, "@group-id", "group-id", grp.ID)
+		checkNonEmptyString(r, "@group-id", "group-id", grp.ID)
 	} else {
 		r.add(validate.CodeXMLMissing, "@group-id", "group-id", "", validate.Params{Name: "group-id"})
 	}
 	grp.Name = grp.ID
 	out.Delete = r.deleteMode("@mode")
 	var seen struct{ desc, rule, attrs bool }
-	again := func(name string) {
-		r.add(validate.CodeXMLUnknownElement, name, "", "", validate.Params{Name: name + " (a second time)"})
-		d.skip()
-	}
 	r.children("", func(name string) {
 		switch name {
 		case "description":
 			if seen.desc {
-				again(name)
+				r.again(name, "")
 				return
 			}
 			seen.desc = true
 			grp.Description = r.str("", name, "description", 4000)
 		case "membership-rule", "rule":
 			if seen.rule {
-				again(name)
+				r.again(name, "")
 				return
 			}
 			seen.rule = true
@@ -295,7 +245,7 @@ func (g *GroupDecoder) group() *GroupRecord {
 			}
 		case "custom-attributes":
 			if seen.attrs {
-				again(name)
+				r.again(name, "")
 				return
 			}
 			seen.attrs = true
@@ -307,7 +257,7 @@ func (g *GroupDecoder) group() *GroupRecord {
 			}
 			for _, a := range grp.Attributes {
 				if strings.TrimSpace(a.ID) != "" && utf8.RuneCountInString(a.ID) <= validate.MaxXSDString {
-					groupCheckID(r, "custom-attributes/custom-attribute/@attribute-id", "attribute-id", a.ID)
+					checkNonEmptyString(r, "custom-attributes/custom-attribute/@attribute-id", "attribute-id", a.ID)
 				}
 			}
 		default:
@@ -319,7 +269,7 @@ func (g *GroupDecoder) group() *GroupRecord {
 		grp.Kind = groups.System
 		if grp.Rule != nil && !out.Delete {
 			w := out.Where
-			w.Path = base + "/membership-rule"
+			w.Path = r.base + "/membership-rule"
 			out.Issues = append(out.Issues, validate.New(validate.CodeXMLUnknownElement, w).
 				WithParams(validate.Params{Name: "membership-rule (a system group has no rule; it was ignored)"}).AsWarning())
 		}
@@ -411,7 +361,7 @@ func (g *GroupDecoder) condition(r rec, path string) groups.Condition {
 		case "attribute-path":
 			hasPath = true
 			c.Path = strings.TrimSpace(r.leaf(path, name))
-			groupCheckID(r, path+"/"+name, name, c.Path)
+			checkNonEmptyString(r, path+"/"+name, name, c.Path)
 			return
 		case "operator":
 			hasOp = true
@@ -453,7 +403,7 @@ func (g *GroupDecoder) value(r rec, dir, name string, v *groups.Value) {
 	switch v.Kind {
 	case groups.StringsKind:
 		s := r.leaf(dir, name)
-		groupCheckID(r, p, name, s)
+		checkNonEmptyString(r, p, name, s)
 		v.Strings = append(v.Strings, s)
 	case groups.IntsKind:
 		if n, ok := groupInt(r, dir, name); ok {

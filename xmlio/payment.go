@@ -41,22 +41,25 @@ func (d *Decoder) paymentInstrument(r rec) PaymentInstrument {
 	var pi PaymentInstrument
 	methods := 0
 	r.children(base, func(name string) {
-		path := base + "/" + name
+		// Each method's path is a constant: a path is only text for an
+		// issue, so none is built per element.
 		switch name {
 		case "credit-card":
-			pi.CreditCard = d.creditCard(r, path)
+			pi.CreditCard = d.creditCard(r, base+"/credit-card")
 		case "bank-transfer":
-			pi.BankTransfer = d.bankTransfer(r, path)
+			pi.BankTransfer = d.bankTransfer(r, base+"/bank-transfer")
 		case "bml":
+			const path = base + "/bml"
 			pi.BillMeLater = &BillMeLater{}
 			r.children(path, func(name string) {
 				if name != "custom-attributes" {
 					r.unknown(path)
 					return
 				}
-				pi.BillMeLater.Attributes = append(pi.BillMeLater.Attributes, r.attributes(path+"/"+name)...)
+				pi.BillMeLater.Attributes = append(pi.BillMeLater.Attributes, r.attributes(path+"/custom-attributes")...)
 			})
 		case "gift-certificate":
+			const path = base + "/gift-certificate"
 			g := &GiftCertificate{}
 			pi.GiftCertificate = g
 			r.children(path, func(name string) {
@@ -64,12 +67,13 @@ func (d *Decoder) paymentInstrument(r rec) PaymentInstrument {
 				case "giftcertificate-id":
 					g.ID = r.str(path, name, "giftCertificateId", validate.MaxXSDString)
 				case "custom-attributes":
-					g.Attributes = append(g.Attributes, r.attributes(path+"/"+name)...)
+					g.Attributes = append(g.Attributes, r.attributes(path+"/custom-attributes")...)
 				default:
 					r.unknown(path)
 				}
 			})
 		case "custom-method":
+			const path = base + "/custom-method"
 			m := &CustomMethod{}
 			pi.CustomMethod = m
 			r.children(path, func(name string) {
@@ -77,7 +81,7 @@ func (d *Decoder) paymentInstrument(r rec) PaymentInstrument {
 				case "method-name":
 					m.MethodName = r.str(path, name, "methodName", validate.MaxXSDString)
 				case "custom-attributes":
-					m.Attributes = append(m.Attributes, r.attributes(path+"/"+name)...)
+					m.Attributes = append(m.Attributes, r.attributes(path+"/custom-attributes")...)
 				default:
 					r.unknown(path)
 				}
@@ -91,7 +95,7 @@ func (d *Decoder) paymentInstrument(r rec) PaymentInstrument {
 		}
 		methods++
 		if methods == 2 {
-			r.add(validate.CodeXMLUnknownElement, path, "", "", validate.Params{Name: name + " (a second payment method)"})
+			r.add(validate.CodeXMLUnknownElement, joinPath(base, name), "", "", validate.Params{Name: name + " (a second payment method)"})
 		}
 	})
 	return pi
@@ -100,19 +104,18 @@ func (d *Decoder) paymentInstrument(r rec) PaymentInstrument {
 func (d *Decoder) creditCard(r rec, path string) *CreditCard {
 	c := &CreditCard{}
 	r.children(path, func(name string) {
-		p := path + "/" + name
 		switch name {
 		case "card-type":
 			c.CardType = r.str(path, name, "cardType", validate.MaxXSDString)
 		case "card-number":
 			c.CardNumber = r.leaf(path, name)
 			if len(c.CardNumber) > validate.MaxXSDText {
-				r.add(validate.CodeTooLong, p, "cardNumber", "", validate.Params{Max: validate.MaxXSDText})
+				r.add(validate.CodeTooLong, joinPath(path, name), "cardNumber", "", validate.Params{Max: validate.MaxXSDText})
 			}
 		case "card-token":
 			c.CardToken = r.leaf(path, name)
 			if len(c.CardToken) > validate.MaxXSDString {
-				r.add(validate.CodeTooLong, p, "cardToken", "", validate.Params{Max: validate.MaxXSDString})
+				r.add(validate.CodeTooLong, joinPath(path, name), "cardToken", "", validate.Params{Max: validate.MaxXSDString})
 			}
 		case "card-holder":
 			c.CardHolder = r.str(path, name, "cardHolder", validate.MaxXSDString)
@@ -127,7 +130,7 @@ func (d *Decoder) creditCard(r rec, path string) *CreditCard {
 		case "issue-number":
 			c.IssueNumber = r.str(path, name, "issueNumber", validate.MaxXSDString)
 		case "custom-attributes":
-			c.Attributes = append(c.Attributes, r.attributes(p)...)
+			c.Attributes = append(c.Attributes, r.attributes(joinPath(path, name))...)
 		default:
 			r.unknown(path)
 		}
@@ -138,12 +141,11 @@ func (d *Decoder) creditCard(r rec, path string) *CreditCard {
 func (d *Decoder) bankTransfer(r rec, path string) *BankTransfer {
 	b := &BankTransfer{}
 	r.children(path, func(name string) {
-		p := path + "/" + name
 		switch name {
 		case "account-number":
 			b.AccountNumber = r.leaf(path, name)
 			if len(b.AccountNumber) > validate.MaxXSDString {
-				r.add(validate.CodeTooLong, p, "accountNumber", "", validate.Params{Max: validate.MaxXSDString})
+				r.add(validate.CodeTooLong, joinPath(path, name), "accountNumber", "", validate.Params{Max: validate.MaxXSDString})
 			}
 		case "account-holder":
 			b.AccountHolder = r.str(path, name, "accountHolder", validate.MaxXSDString)
@@ -152,12 +154,12 @@ func (d *Decoder) bankTransfer(r rec, path string) *BankTransfer {
 		case "drivers-license":
 			b.DriversLicense = r.leaf(path, name)
 			if len(b.DriversLicense) > validate.MaxXSDString {
-				r.add(validate.CodeTooLong, p, "driversLicense", "", validate.Params{Max: validate.MaxXSDString})
+				r.add(validate.CodeTooLong, joinPath(path, name), "driversLicense", "", validate.Params{Max: validate.MaxXSDString})
 			}
 		case "drivers-license-state-code":
 			b.DriversLicenseStateCode = r.str(path, name, "driversLicenseStateCode", validate.MaxXSDString)
 		case "custom-attributes":
-			b.Attributes = append(b.Attributes, r.attributes(p)...)
+			b.Attributes = append(b.Attributes, r.attributes(joinPath(path, name))...)
 		default:
 			r.unknown(path)
 		}
@@ -165,12 +167,11 @@ func (d *Decoder) bankTransfer(r rec, path string) *BankTransfer {
 	return b
 }
 
-// int32 reads an xsd:int leaf; nil when it is not one (with an issue).
+// int32 reads an optional xsd:int leaf; nil when it is not one (with an
+// issue).
 func (r rec) int32(dir, name, field string) *int {
-	s := r.leaf(dir, name)
-	n, code := validate.IntegerBits(s, 32)
-	if code != "" {
-		r.add(validate.CodeInvalidNumber, joinPath(dir, name), field, s, validate.Params{})
+	n, ok := r.integer(dir, name, field, 32)
+	if !ok {
 		return nil
 	}
 	v := int(n)

@@ -99,13 +99,11 @@ func DecodeSlots(r io.Reader, opts DecodeOptions) (*Slots, error) {
 		}
 		switch name := d.elem(); name {
 		case "slot-configuration":
-			out.Configurations = append(out.Configurations, slotConfiguration(d, len(out.Configurations)+1, &issues))
+			out.Configurations = append(out.Configurations, slotConfiguration(d, &issues))
 		case "slot-configuration-campaign-assignment":
-			out.CampaignAssignments = append(out.CampaignAssignments, slotCampaign(d, len(out.CampaignAssignments)+1, &issues))
+			out.CampaignAssignments = append(out.CampaignAssignments, slotCampaign(d, &issues))
 		default:
-			n := string(d.sc.Name())
-			d.docIssue(validate.New(validate.CodeXMLUnknownElement, d.here(d.root+"/"+n)).WithParams(validate.Params{Name: n}))
-			d.skip()
+			d.unknownChild()
 		}
 	}
 	out.Issues = append(d.issues, issues...)
@@ -113,13 +111,6 @@ func DecodeSlots(r io.Reader, opts DecodeOptions) (*Slots, error) {
 		return out, d.err
 	}
 	return out, nil
-}
-
-// slotRec starts a record of the element just opened.
-func slotRec(d *Decoder, n int, issues *[]validate.Issue) rec {
-	base := d.root + "/" + string(d.sc.Name())
-	return rec{d: d, base: base, issues: issues,
-		where: validate.Where{Document: d.opts.Document, Record: n, Line: d.sc.Line(), Path: base}}
 }
 
 // slotAttrs reads the identifying attributes shared by both records.
@@ -141,8 +132,8 @@ func slotAttrs(r rec, required []string, set map[string]*string) bool {
 	return del
 }
 
-func slotConfiguration(d *Decoder, n int, issues *[]validate.Issue) SlotConfiguration {
-	r := slotRec(d, n, issues)
+func slotConfiguration(d *Decoder, issues *[]validate.Issue) SlotConfiguration {
+	r := d.newRec(countSlot, issues)
 	c := SlotConfiguration{Where: r.where, AssignedToSite: true}
 	c.Delete = slotAttrs(r, []string{"slot-id"}, map[string]*string{
 		"slot-id": &c.SlotID, "context": &c.Context, "context-id": &c.ContextID, "configuration-id": &c.ConfigurationID,
@@ -168,8 +159,8 @@ func slotConfiguration(d *Decoder, n int, issues *[]validate.Issue) SlotConfigur
 	return c
 }
 
-func slotCampaign(d *Decoder, n int, issues *[]validate.Issue) SlotCampaignAssignment {
-	r := slotRec(d, n, issues)
+func slotCampaign(d *Decoder, issues *[]validate.Issue) SlotCampaignAssignment {
+	r := d.newRec(countSlotCampaign, issues)
 	a := SlotCampaignAssignment{Where: r.where}
 	a.Delete = slotAttrs(r, []string{"slot-id", "context", "configuration-id", "campaign-id"}, map[string]*string{
 		"slot-id": &a.SlotID, "context": &a.Context, "context-id": &a.ContextID,
