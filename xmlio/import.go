@@ -123,8 +123,12 @@ func Import(ctx context.Context, repo customer.Repository, r io.Reader, opts Imp
 	if im.opts.Kind == 0 {
 		im.opts.Kind = customer.KindPerson
 	}
-	if kind == DocCustomerList && im.list == "" {
-		im.list = d.ListID()
+	if kind == DocCustomerList {
+		// The list is named even when the document has no header.
+		res.List = &customer.ListSettings{ID: d.ListID()}
+		if im.list == "" {
+			im.list = d.ListID()
+		}
 	}
 	im.groups = opts.Groups
 	if im.groups == nil {

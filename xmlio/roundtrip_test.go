@@ -249,3 +249,21 @@ func TestPaymentInstrumentsRoundTrip(t *testing.T) {
 		t.Fatalf("(-want +got):\n%s", diff)
 	}
 }
+
+// A customer-list document names its list in the result whether or not it
+// has a header, so that an application can export the list again.
+func TestCustomerListWithoutHeaderNamesItsList(t *testing.T) {
+	doc := []byte(`<customer-list xmlns="` + NSCustomer + `" list-id="Shop"><customer customer-no="1"/></customer-list>`)
+	st := newGenStore(t)
+	res := mustImport(t, st, doc, ImportOptions{})
+	if diff := cmp.Diff(&customer.ListSettings{ID: "Shop"}, res.List); diff != "" {
+		t.Fatalf("Result.List (-want +got):\n%s", diff)
+	}
+	var buf bytes.Buffer
+	if _, err := ExportCustomerList(context.Background(), &buf, st, *res.List, ExportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(buf.Bytes(), []byte(`list-id="Shop"`)) {
+		t.Fatalf("the export does not name the list:\n%s", buf.Bytes())
+	}
+}
