@@ -45,7 +45,7 @@ func (c Constraints) AppendKeys(dst []IndexKey, x *Customer) []IndexKey {
 		dst = append(dst, IndexKey{KeyLogin, x.List, l, true})
 	}
 	if e := x.Profile.Email; e != "" {
-		dst = append(dst, IndexKey{KeyEmail, x.List, strings.ToLower(e), c.UniqueEmail})
+		dst = append(dst, IndexKey{KeyEmail, x.List, FoldEmail(e), c.UniqueEmail})
 	}
 	ids := &x.Identifiers
 	for _, card := range ids.Cards {
@@ -70,6 +70,10 @@ func (c Constraints) AppendKeys(dst []IndexKey, x *Customer) []IndexKey {
 	}
 	return dst
 }
+
+// FoldEmail returns an e-mail address in the form addresses are compared
+// in, by every store and every file's duplicate check: lower-cased.
+func FoldEmail(email string) string { return strings.ToLower(email) }
 
 // FirstDuplicate returns the *DuplicateError of the first unique key of
 // keys, in their order, that keys hold twice or that holder says another

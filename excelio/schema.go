@@ -324,7 +324,7 @@ func newSchema(kind customer.Kind, opts *schemaOptions) *Schema {
 				p.Set.Number = v
 			}},
 		{name: "email", role: roleEmail, key: func(v string) (pipeline.Key, bool) {
-			return pipeline.Key{Kind: "email", Value: strings.ToLower(v)}, true
+			return pipeline.Key{Kind: "email", Value: customer.FoldEmail(v)}, true
 		},
 			kind: textKind, unique: true, missingNew: missingRowError, emptyExisting: emptyKeep, emptyNew: emptyDefault,
 			rule: validate.EmailRule(),

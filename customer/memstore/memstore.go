@@ -16,7 +16,6 @@ import (
 	"iter"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -290,7 +289,7 @@ func (s *Store) ByLogin(ctx context.Context, list, login string) (*customer.Cust
 // (case-insensitive), customer.ErrNotFound, or customer.ErrAmbiguous when
 // several customers share it.
 func (s *Store) ByEmail(ctx context.Context, list, email string) (*customer.Customer, error) {
-	return s.lookup(ctx, indexKey{customer.KeyEmail, list, strings.ToLower(email)}, true)
+	return s.lookup(ctx, indexKey{customer.KeyEmail, list, customer.FoldEmail(email)}, true)
 }
 
 // ByIdentifier returns the customer holding the identifier, or

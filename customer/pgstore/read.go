@@ -130,7 +130,7 @@ func (s *Store) ByLogin(ctx context.Context, list, login string) (*customer.Cust
 // compared case-insensitively, or an error wrapping customer.ErrNotFound, or
 // customer.ErrAmbiguous when several customers share the address.
 func (s *Store) ByEmail(ctx context.Context, list, email string) (*customer.Customer, error) {
-	return s.lookup(ctx, indexKey{customer.KeyEmail, list, strings.ToLower(email)}, true)
+	return s.lookup(ctx, indexKey{customer.KeyEmail, list, customer.FoldEmail(email)}, true)
 }
 
 // ByIdentifier returns the customer holding the identifier, or an error

@@ -53,7 +53,7 @@ type Reader interface {
 }
 
 // Limits bound what a reader accepts from an untrusted file. A zero field
-// takes its default; see core.Limits for each field and its default.
+// takes its default; excelio.Limits documents each field and its default.
 type Limits = core.Limits
 
 // LimitError reports which limit a workbook exceeded (Limit, the Limits

@@ -57,35 +57,21 @@ type Row struct {
 	Cells []Cell
 }
 
-// Limits bound what a reader accepts from an untrusted file. A zero field
-// takes its default.
+// Limits bound what a reader accepts from an untrusted file. Its fields are
+// excelio.Limits's, one for one, and mean what that type's documentation
+// says: the import converts one into the other, so the compiler keeps the
+// two lists equal. A zero field takes its default (see WithDefaults).
 type Limits struct {
-	// MaxFileSize bounds the compressed file; default 64 MiB.
-	MaxFileSize int64
-	// MaxUnpacked bounds the uncompressed size of all parts read; default
-	// 1 GiB.
-	MaxUnpacked int64
-	// MaxRatio bounds any archive entry's uncompressed-to-compressed ratio;
-	// default 200.
-	MaxRatio int64
-	// MaxEntries bounds the number of archive entries; default 10,000.
-	MaxEntries int
-	// MaxRows bounds the rows of the sheet (header included); default
-	// 1,048,576, the most a sheet can have.
-	MaxRows int
-	// MaxColumns bounds the cells of one row; default 16,384.
-	MaxColumns int
-	// MaxCellChars bounds one cell's text; default 32,767 characters, the
-	// most Excel stores.
-	MaxCellChars int
-	// MaxSharedStrings bounds the shared-string table's count; default
-	// 2,000,000.
+	MaxFileSize      int64
+	MaxUnpacked      int64
+	MaxRatio         int64
+	MaxEntries       int
+	MaxRows          int
+	MaxColumns       int
+	MaxCellChars     int
 	MaxSharedStrings int
-	// MaxSharedBytes bounds the shared-string table's total text; default
-	// 256 MiB.
-	MaxSharedBytes int64
-	// MaxDepth bounds XML nesting; default 64.
-	MaxDepth int
+	MaxSharedBytes   int64
+	MaxDepth         int
 }
 
 // WithDefaults returns l with every zero field set to its default.
