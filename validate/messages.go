@@ -71,7 +71,7 @@ var (
 
 			CodeSSNFormat:         "not in the format of a national identity number ({country})",
 			CodeSSNChecksum:       "the check character of the identity number does not match; check for a typing error",
-			CodeSSNDate:           "the birth date in the identity number is not a valid date",
+			CodeSSNDate:           "the birth date in the identity number is not a possible one: no such date, before 1800 or in the future",
 			CodeSSNIndividual:     "the individual number in the identity number is never issued",
 			CodeSSNCountry:        "identity numbers of this country cannot be checked ({country}); FI, SE, NO and DK are supported",
 			CodeSSNTemporary:      "a temporary identity number (individual number 900–999)",
@@ -169,7 +169,7 @@ var (
 
 			CodeSSNFormat:         "ei ole henkilötunnuksen muotoinen ({country})",
 			CodeSSNChecksum:       "henkilötunnuksen tarkistusmerkki ei täsmää; tarkista kirjoitusvirheet",
-			CodeSSNDate:           "henkilötunnuksen syntymäaika ei ole kelvollinen päivämäärä",
+			CodeSSNDate:           "henkilötunnuksen syntymäaika ei ole mahdollinen: päivää ei ole, se on ennen vuotta 1800 tai tulevaisuudessa",
 			CodeSSNIndividual:     "henkilötunnuksen yksilönumeroa ei anneta koskaan",
 			CodeSSNCountry:        "tämän maan henkilötunnuksia ei voi tarkistaa ({country}); tuetut maat ovat FI, SE, NO ja DK",
 			CodeSSNTemporary:      "väliaikainen henkilötunnus (yksilönumero 900–999)",
@@ -267,7 +267,7 @@ var (
 
 			CodeSSNFormat:         "har inte formen av ett personnummer ({country})",
 			CodeSSNChecksum:       "kontrolltecknet i personnumret stämmer inte; kontrollera om det finns ett skrivfel",
-			CodeSSNDate:           "födelsedatumet i personnumret är inte ett giltigt datum",
+			CodeSSNDate:           "födelsedatumet i personnumret är inte möjligt: datumet finns inte, är före 1800 eller i framtiden",
 			CodeSSNIndividual:     "individnumret i personnumret delas aldrig ut",
 			CodeSSNCountry:        "personnummer från detta land kan inte kontrolleras ({country}); FI, SE, NO och DK stöds",
 			CodeSSNTemporary:      "ett tillfälligt personnummer (individnummer 900–999)",

@@ -222,7 +222,7 @@ func finnishID(s string, today ymd) (NationalIDInfo, Code) {
 		return bad, CodeSSNFormat
 	}
 	y, m, d := century+num(s[4:6]), num(s[2:4]), num(s[0:2])
-	if !validDate(y, m, d) || dateKey(y, m, d) > today {
+	if !birthDate(y, m, d, today) {
 		return bad, CodeSSNDate
 	}
 	individual := num(s[7:10])
@@ -293,7 +293,7 @@ func swedishID(s string, today ymd) (NationalIDInfo, Code) {
 			y -= 100
 		}
 	}
-	if !validDate(y, mm, dd) || dateKey(y, mm, dd) > today {
+	if !birthDate(y, mm, dd, today) {
 		return bad, CodeSSNDate
 	}
 	if !luhn(yymmdd, nnnc) {
@@ -358,7 +358,7 @@ func norwegianID(s string, today ymd) (NationalIDInfo, Code) {
 		return bad, CodeSSNIndividual
 	}
 	y := century + yy
-	if !validDate(y, mm, dd) || dateKey(y, mm, dd) > today {
+	if !birthDate(y, mm, dd, today) {
 		return bad, CodeSSNDate
 	}
 	k1, ok1 := mod11(s[:9], "376189452")
@@ -435,7 +435,7 @@ func danishID(s string, today ymd) (NationalIDInfo, Code) {
 		}
 	}
 	y, m, d := century+yy, num(ddmmyy[2:4]), num(ddmmyy[0:2])
-	if !validDate(y, m, d) || dateKey(y, m, d) > today {
+	if !birthDate(y, m, d, today) {
 		return bad, CodeSSNDate
 	}
 	checked := dateKey(y, m, d) < danishMod11Until && !(m == 1 && d == 1)
@@ -480,6 +480,18 @@ func dayOf(t time.Time) ymd {
 // the years 1 to 9999.
 func validDate(y, m, d int) bool {
 	return y >= 1 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= daysIn(y, m)
+}
+
+// earliestBirthYear is the first year a living person's identity number
+// may be born in: none of the four schemes is older, and an earlier year
+// is a typing error or a crafted value.
+const earliestBirthYear = 1800
+
+// birthDate reports whether y-m-d is a plausible birth date on today: a
+// real date from earliestBirthYear up to today. Every country's check uses
+// it, so a number is refused for its date the same way in all of them.
+func birthDate(y, m, d int, today ymd) bool {
+	return y >= earliestBirthYear && validDate(y, m, d) && dateKey(y, m, d) <= today
 }
 
 // utcDate returns midnight UTC of a date validDate accepted.
