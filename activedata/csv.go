@@ -240,10 +240,10 @@ func (f *csvFile) header() *impex.FileError {
 		return &impex.FileError{Err: fmt.Errorf("%w: no header row", impex.ErrHeader), Issues: []validate.Issue{validate.New(validate.CodeEmptyFile, f.where(0, -1, ""))}}
 	}
 	if err != nil {
-		return &impex.FileError{Err: fmt.Errorf("%w: %w", impex.ErrFormat, err), Issues: []validate.Issue{validate.New(validate.CodeCorrupt, f.where(1, -1, "")).WithParams(validate.Params{Name: err.Error()})}}
+		return &impex.FileError{Err: fmt.Errorf("%w: %w", impex.ErrFormat, err), Issues: []validate.Issue{validate.New(validate.CodeCorrupt, f.where(1, -1, "")).WithParams(validate.Params{Expected: err.Error()})}}
 	}
 	if len(rec) > f.lim.MaxColumns {
-		return &impex.FileError{Err: fmt.Errorf("%w: %d columns", impex.ErrTooLarge, len(rec)), Issues: []validate.Issue{validate.New(validate.CodeLimitExceeded, f.where(1, -1, "")).WithParams(validate.Params{Name: "columns", Max: f.lim.MaxColumns, Got: len(rec)})}}
+		return &impex.FileError{Err: fmt.Errorf("%w: %d columns", impex.ErrTooLarge, len(rec)), Issues: []validate.Issue{validate.New(validate.CodeLimitExceeded, f.where(1, -1, "")).WithParams(validate.Params{Name: "MaxColumns", Max: f.lim.MaxColumns, Got: len(rec), Expected: fmt.Sprintf("a header of %d columns", len(rec))})}}
 	}
 	f.width = len(rec)
 	f.body = int(cr.InputOffset())
@@ -335,7 +335,7 @@ func (f *csvFile) items(repo customer.Repository, list string) iter.Seq2[pipelin
 			var it pipeline.Item
 			if err != nil {
 				it = pipeline.Item{Where: f.where(row, -1, ""), Issues: []validate.Issue{
-					validate.New(validate.CodeCorrupt, f.where(row, -1, "")).WithParams(validate.Params{Name: pe.Err.Error()})}}
+					validate.New(validate.CodeCorrupt, f.where(row, -1, "")).WithParams(validate.Params{Expected: pe.Err.Error()})}}
 			} else {
 				it = f.row(repo, list, row, rec)
 			}

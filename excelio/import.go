@@ -56,6 +56,14 @@ type Limits struct {
 	MaxSharedBytes int64
 	// MaxDepth bounds XML nesting; default 64.
 	MaxDepth int
+	// MaxRowBytes bounds the text of one row, in bytes of UTF-8: what a
+	// reader holds at once however large the file. Default 4 MiB, some
+	// thirty cells of Excel's longest text in four-byte characters.
+	MaxRowBytes int
+	// MaxStylesBytes bounds the inflated styles part of an .xlsx (and the
+	// number formats of an .xls); default 16 MiB, a hundred times a large
+	// real one.
+	MaxStylesBytes int64
 }
 
 // DefaultMaxRows is the most data rows an import accepts unless
@@ -273,7 +281,9 @@ func openError(err error) validate.Issue {
 			code = validate.CodeUnreadable
 		}
 	}
-	return validate.New(code, validate.Where{}).WithParams(validate.Params{Expected: err.Error()})
+	// The message says the file is damaged; the detail says why.
+	cause := strings.TrimPrefix(err.Error(), sheet.ErrCorrupt.Error()+": ")
+	return validate.New(code, validate.Where{}).WithParams(validate.Params{Expected: cause})
 }
 
 // fileError is the *impex.FileError of a reader error or a file-level

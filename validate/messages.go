@@ -112,14 +112,14 @@ var (
 			CodeNoValidRows:       "no row in the file is valid; nothing was imported",
 			CodeTooManyRows:       "the file has {got} data rows; at most {max} can be imported at once",
 			CodeFileTooLarge:      "the file is larger than the limit of {max} bytes",
-			CodeLimitExceeded:     "the file exceeds the limit for {name} ({max})",
+			CodeLimitExceeded:     "the file exceeds the limit {name} ({max}): {expected}",
 			CodeWrongFormat:       "the file is not an Excel workbook (.xlsx or .xls)",
 			CodeZipArchive:        "the file is a ZIP archive, such as an export; unpack it and import one workbook from it",
 			CodeCSV:               "the file is CSV text; open it in Excel and save it as an Excel workbook (.xlsx)",
 			CodeEncrypted:         "the workbook is password-protected; remove the password and try again",
-			CodeCorrupt:           "the file is damaged or incomplete and cannot be read",
+			CodeCorrupt:           "the file is damaged or incomplete and cannot be read: {expected}",
 			CodeUnreadable:        "the file could not be opened or read ({expected})",
-			CodeXMLSyntax:         "the XML is not well-formed",
+			CodeXMLSyntax:         "the XML is not well-formed: {expected}",
 			CodeNotXML:            "the file is not an XML document",
 			CodeXMLRoot:           "unknown document: root element {name}",
 			CodeXMLUnknownElement: "unexpected element or attribute {name}",
@@ -210,14 +210,14 @@ var (
 			CodeNoValidRows:       "tiedostossa ei ole yhtään kelvollista riviä; mitään ei tuotu",
 			CodeTooManyRows:       "tiedostossa on {got} tietoriviä; kerralla voi tuoda enintään {max}",
 			CodeFileTooLarge:      "tiedosto on suurempi kuin sallitut {max} tavua",
-			CodeLimitExceeded:     "tiedosto ylittää rajan {name} ({max})",
+			CodeLimitExceeded:     "tiedosto ylittää rajan {name} ({max}): {expected}",
 			CodeWrongFormat:       "tiedosto ei ole Excel-työkirja (.xlsx tai .xls)",
 			CodeZipArchive:        "tiedosto on ZIP-arkisto, kuten vientitiedosto; pura se ja tuo siitä yksi työkirja",
 			CodeCSV:               "tiedosto on CSV-tekstiä; avaa se Excelissä ja tallenna Excel-työkirjana (.xlsx)",
 			CodeEncrypted:         "työkirja on suojattu salasanalla; poista salasana ja yritä uudelleen",
-			CodeCorrupt:           "tiedosto on vioittunut tai keskeneräinen, eikä sitä voi lukea",
+			CodeCorrupt:           "tiedosto on vioittunut tai keskeneräinen, eikä sitä voi lukea: {expected}",
 			CodeUnreadable:        "tiedostoa ei voitu avata tai lukea ({expected})",
-			CodeXMLSyntax:         "XML ei ole oikein muodostettu",
+			CodeXMLSyntax:         "XML ei ole oikein muodostettu: {expected}",
 			CodeNotXML:            "tiedosto ei ole XML-asiakirja",
 			CodeXMLRoot:           "tuntematon asiakirja: juurielementti {name}",
 			CodeXMLUnknownElement: "odottamaton elementti tai attribuutti {name}",
@@ -308,14 +308,14 @@ var (
 			CodeNoValidRows:       "ingen rad i filen är giltig; inget importerades",
 			CodeTooManyRows:       "filen har {got} datarader; högst {max} kan importeras åt gången",
 			CodeFileTooLarge:      "filen är större än gränsen på {max} byte",
-			CodeLimitExceeded:     "filen överskrider gränsen för {name} ({max})",
+			CodeLimitExceeded:     "filen överskrider gränsen för {name} ({max}): {expected}",
 			CodeWrongFormat:       "filen är inte en Excel-arbetsbok (.xlsx eller .xls)",
 			CodeZipArchive:        "filen är ett ZIP-arkiv, till exempel en export; packa upp det och importera en arbetsbok ur det",
 			CodeCSV:               "filen är CSV-text; öppna den i Excel och spara den som Excel-arbetsbok (.xlsx)",
 			CodeEncrypted:         "arbetsboken är lösenordsskyddad; ta bort lösenordet och försök igen",
-			CodeCorrupt:           "filen är skadad eller ofullständig och kan inte läsas",
+			CodeCorrupt:           "filen är skadad eller ofullständig och kan inte läsas: {expected}",
 			CodeUnreadable:        "filen kunde inte öppnas eller läsas ({expected})",
-			CodeXMLSyntax:         "XML-koden är inte välformad",
+			CodeXMLSyntax:         "XML-koden är inte välformad: {expected}",
 			CodeNotXML:            "filen är inte ett XML-dokument",
 			CodeXMLRoot:           "okänt dokument: rotelement {name}",
 			CodeXMLUnknownElement: "oväntat element eller attribut {name}",
@@ -370,11 +370,15 @@ func render(c *catalog, code Code, p Params) string {
 		}
 		before := t[:open]
 		after := t[open+end+1:]
-		if val == "" && strings.HasSuffix(before, "(") && strings.HasPrefix(after, ")") {
+		switch {
+		case val == "" && strings.HasSuffix(before, "(") && strings.HasPrefix(after, ")"):
 			// "(…{country})" with no country: drop the parentheses and
 			// the space before them.
 			before = strings.TrimSuffix(strings.TrimSuffix(before, "("), " ")
 			after = after[1:]
+		case val == "" && strings.HasSuffix(before, ": ") && after == "":
+			// "…: {expected}" at the end with no detail: drop the colon.
+			before = strings.TrimSuffix(before, ": ")
 		}
 		b.WriteString(before)
 		b.WriteString(val)
@@ -388,6 +392,9 @@ func render(c *catalog, code Code, p Params) string {
 func param(c *catalog, name string, p Params) (string, bool) {
 	switch name {
 	case "max":
+		if p.Max == 0 {
+			return "", true // no bound given; "(…{max})" is dropped
+		}
 		return strconv.Itoa(p.Max), true
 	case "min":
 		return strconv.Itoa(p.Min), true

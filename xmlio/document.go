@@ -174,20 +174,24 @@ func docError(document string, err error) error {
 			WithParams(validate.Params{Expected: err.Error()})
 		return pipeline.FileError(err, is)
 	}
-	code := validate.CodeXMLSyntax
+	code, p := validate.CodeXMLSyntax, validate.Params{Expected: se.Msg}
 	switch {
 	case errors.Is(err, xmlscan.ErrLimit):
-		code = validate.CodeLimitExceeded
+		code, p.Name, p.Max = validate.CodeLimitExceeded, se.Limit, se.Max
 	case errors.Is(err, xmlscan.ErrEntity):
-		code = validate.CodeXMLEntity
+		code, p = validate.CodeXMLEntity, validate.Params{Name: se.Msg}
 	}
-	is := validate.New(code, validate.Where{Document: document, Line: se.Line}).WithParams(validate.Params{Name: se.Msg})
+	is := validate.New(code, validate.Where{Document: document, Line: se.Line}).WithParams(p)
 	return pipeline.FileError(fmt.Errorf("%w: %w", pipeline.Sentinel(code), err), is)
 }
 
 // docFail is the *impex.FileError of a document whose structure stops
 // reading at w: code names the cause and name what was found.
 func docFail(code validate.Code, w validate.Where, name string) *impex.FileError {
-	is := validate.New(code, w).WithParams(validate.Params{Name: name})
+	p := validate.Params{Name: name}
+	if code == validate.CodeXMLSyntax {
+		p = validate.Params{Expected: name} // the cause, which the message ends with
+	}
+	is := validate.New(code, w).WithParams(p)
 	return pipeline.FileError(fmt.Errorf("%w: %s", pipeline.Sentinel(code), name), is)
 }

@@ -242,9 +242,10 @@ type Reader struct {
 	rec      records
 	cp       *[256]rune // the 8-bit code page, nil for Latin-1
 	date1904 bool
-	formats  map[int]string // number format codes by id
-	xfFormat []uint16       // number format id by cell format (XF) index
-	dateXF   []bool         // whether a cell format shows a date
+	formats  core.DateFormats
+	fmtBytes int64    // bytes of the format codes read, bounded by MaxStylesBytes
+	xfFormat []uint16 // number format id by cell format (XF) index
+	dateXF   []bool   // whether a cell format shows a date
 	sheet    string
 	sheetPos int64
 	sst      core.SharedStrings
@@ -268,6 +269,7 @@ type rowBuf struct {
 	cells []core.Cell
 	arena []byte
 	pend  []pending
+	dup   int // a column two records gave a value, or -1
 }
 
 type pending struct{ col, start, end int }
@@ -277,12 +279,18 @@ func (b *rowBuf) reset(num int) {
 	b.cells = b.cells[:0]
 	b.arena = b.arena[:0]
 	b.pend = b.pend[:0]
+	b.dup = -1
 }
 
-// set stores a cell whose text is at arena[start:].
+// set stores a cell whose text is at arena[start:]. A cell that already
+// has a value is noted in dup: two records for one cell make a damaged
+// file, as two <c> elements do in an .xlsx.
 func (b *rowBuf) set(col int, c core.Cell, start int) {
 	for len(b.cells) <= col {
 		b.cells = append(b.cells, core.Cell{})
+	}
+	if b.cells[col].Kind != core.Empty && b.dup < 0 {
+		b.dup = col
 	}
 	b.cells[col] = c
 	if start >= 0 {
@@ -311,7 +319,6 @@ func (x *Reader) readGlobals() error {
 	if err := checkBOF(rr); err != nil {
 		return err
 	}
-	x.formats = map[int]string{}
 	found := false
 	for {
 		if err := rr.next(); err != nil {
@@ -325,7 +332,7 @@ func (x *Reader) readGlobals() error {
 			}
 			x.dateXF = make([]bool, len(x.xfFormat))
 			for i, id := range x.xfFormat {
-				x.dateXF[i] = core.IsDateFormat(int(id), x.formats[int(id)])
+				x.dateXF[i] = x.formats.IsDate(int(id))
 			}
 			return nil
 		case recFilePass:
@@ -344,8 +351,11 @@ func (x *Reader) readGlobals() error {
 			if err != nil {
 				return err
 			}
-			if len(x.formats) < 1<<16 {
-				x.formats[int(binary.LittleEndian.Uint16(d))] = code
+			if x.fmtBytes += int64(len(code)); x.fmtBytes > x.limits.MaxStylesBytes {
+				return &core.LimitError{Limit: "MaxStylesBytes", Max: x.limits.MaxStylesBytes, Where: "the number formats of the workbook"}
+			}
+			if err := x.formats.Define(int(binary.LittleEndian.Uint16(d)), code); err != nil {
+				return err
 			}
 		case recXF:
 			if len(d) < 4 {
@@ -509,6 +519,9 @@ func (x *Reader) next() (bool, error) {
 		if err := x.cell(rr.typ, d); err != nil {
 			return false, err
 		}
+		if err := x.checkRow(); err != nil {
+			return false, err
+		}
 		if emitted {
 			return true, nil
 		}
@@ -649,6 +662,19 @@ func (x *Reader) formulaString() error {
 	}
 	if len(b.arena) > start {
 		b.set(col, core.Cell{Kind: core.String}, start)
+	}
+	return x.checkRow()
+}
+
+// checkRow checks the row being assembled after a record added to it: no
+// cell given twice, and its text within MaxRowBytes.
+func (x *Reader) checkRow() error {
+	b := &x.cur
+	if b.dup >= 0 {
+		return corrupt("two records for the cell in row %d, column %d", b.num+1, b.dup+1)
+	}
+	if len(b.arena) > x.limits.MaxRowBytes {
+		return core.RowTooLarge(x.limits.MaxRowBytes, b.num+1)
 	}
 	return nil
 }

@@ -187,6 +187,9 @@ func (x *Reader) readRow() (bool, error) {
 		if err := x.readCell(col-1, typ, date); err != nil {
 			return false, err
 		}
+		if len(x.arena) > x.limits.MaxRowBytes {
+			return false, core.RowTooLarge(x.limits.MaxRowBytes, x.rowNum)
+		}
 	}
 	if len(x.row.Cells) == 0 {
 		return false, nil

@@ -11,11 +11,13 @@ package xlsx
 
 import (
 	"archive/zip"
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -71,9 +73,13 @@ func open(r io.ReaderAt, size int64, limits core.Limits, careful bool) (*Reader,
 	p := &pkg{limits: limits, size: size, parts: make(map[string]*zip.File, len(zr.File)), careful: careful}
 	for _, f := range zr.File {
 		name := strings.ToLower(strings.TrimPrefix(f.Name, "/"))
-		if _, dup := p.parts[name]; !dup {
-			p.parts[name] = f
+		if _, dup := p.parts[name]; dup {
+			// Which of the two a reader takes is up to the reader; a
+			// workbook that reads differently in different programs is
+			// damaged.
+			return nil, fmt.Errorf("%w: the archive has two entries named %s", core.ErrCorrupt, f.Name)
 		}
+		p.parts[name] = f
 	}
 	x := &Reader{pkg: p, limits: limits}
 	if err := x.open(); err != nil {
@@ -113,6 +119,7 @@ type pkg struct {
 	limits   core.Limits
 	size     int64
 	parts    map[string]*zip.File // by lower-case name
+	spans    map[*zip.File]int64  // see span
 	unpacked int64
 	careful  bool // scanners take no quick paths (for tests comparing both)
 }
@@ -127,13 +134,45 @@ func (p *pkg) scanner(r io.Reader, name string) *scanner {
 // has reports whether the part exists.
 func (p *pkg) has(name string) bool { return p.parts[strings.ToLower(name)] != nil }
 
+// span returns the most compressed bytes f can hold: the distance from its
+// data to the next entry's, or to the end of the file. An entry's header
+// may declare any compressed size, even the whole file's; the ratio guard
+// divides by this instead, so a lie cannot make a bomb look mild.
+func (p *pkg) span(f *zip.File) int64 {
+	if p.spans == nil {
+		type at struct {
+			f   *zip.File
+			off int64
+		}
+		var all []at
+		for _, e := range p.parts {
+			if off, err := e.DataOffset(); err == nil {
+				all = append(all, at{e, off})
+			}
+		}
+		slices.SortFunc(all, func(a, b at) int { return cmp.Compare(a.off, b.off) })
+		p.spans = make(map[*zip.File]int64, len(all))
+		for i, a := range all {
+			end := p.size
+			if i+1 < len(all) {
+				end = all[i+1].off
+			}
+			p.spans[a.f] = max(end-a.off, 0)
+		}
+	}
+	if n, ok := p.spans[f]; ok {
+		return n
+	}
+	return p.size
+}
+
 // open opens a part for reading through the limits guard.
 func (p *pkg) open(name string) (io.ReadCloser, error) {
 	f := p.parts[strings.ToLower(name)]
 	if f == nil {
 		return nil, fmt.Errorf("%w: the part %s is missing", core.ErrCorrupt, name)
 	}
-	comp := min(int64(f.CompressedSize64), p.size)
+	comp := min(int64(f.CompressedSize64), p.span(f))
 	if f.UncompressedSize64 > uint64(p.limits.MaxUnpacked-p.unpacked) {
 		return nil, &core.LimitError{Limit: "MaxUnpacked", Max: p.limits.MaxUnpacked, Where: fmt.Sprintf("%s (declared %d bytes)", name, f.UncompressedSize64)}
 	}
@@ -147,6 +186,21 @@ func (p *pkg) open(name string) (io.ReadCloser, error) {
 	return &guard{rc: rc, p: p, name: name, comp: comp}, nil
 }
 
+// openBounded is open for a part that may inflate to at most max bytes,
+// the limit named limit.
+func (p *pkg) openBounded(name, limit string, max int64) (io.ReadCloser, error) {
+	if f := p.parts[strings.ToLower(name)]; f != nil && f.UncompressedSize64 > uint64(max) {
+		return nil, &core.LimitError{Limit: limit, Max: max, Where: fmt.Sprintf("%s (declared %d bytes)", name, f.UncompressedSize64)}
+	}
+	rc, err := p.open(name)
+	if err != nil {
+		return nil, err
+	}
+	g := rc.(*guard)
+	g.max, g.limit = max, limit
+	return g, nil
+}
+
 // guard counts the bytes inflated from one part and stops at a limit,
 // whatever the archive declared.
 type guard struct {
@@ -155,12 +209,18 @@ type guard struct {
 	name string
 	comp int64
 	n    int64
+	// max, when set, bounds this part alone: the limit named limit.
+	max   int64
+	limit string
 }
 
 func (g *guard) Read(b []byte) (int, error) {
 	n, err := g.rc.Read(b)
 	g.n += int64(n)
 	g.p.unpacked += int64(n)
+	if g.max > 0 && g.n > g.max {
+		return n, &core.LimitError{Limit: g.limit, Max: g.max, Where: fmt.Sprintf("%s (more than %d bytes inflated)", g.name, g.n)}
+	}
 	if g.p.unpacked > g.p.limits.MaxUnpacked {
 		return n, &core.LimitError{Limit: "MaxUnpacked", Max: g.p.limits.MaxUnpacked, Where: fmt.Sprintf("%s (more than %d bytes inflated)", g.name, g.p.unpacked)}
 	}
@@ -443,15 +503,17 @@ func (x *Reader) readWorkbook(wb string) ([]sheetEntry, error) {
 }
 
 // readStyles returns, for each cell format (cellXfs) of the styles part,
-// whether it shows numbers as dates.
+// whether it shows numbers as dates. The part is bounded by
+// MaxStylesBytes, and each number format is classified once, as it is
+// read, so the whole read is linear in the part's size.
 func readStyles(p *pkg, name string) ([]bool, error) {
-	rc, err := p.open(name)
+	rc, err := p.openBounded(name, "MaxStylesBytes", p.limits.MaxStylesBytes)
 	if err != nil {
 		return nil, err
 	}
 	defer rc.Close()
 	s := p.scanner(rc, name)
-	codes := map[int]string{}
+	var formats core.DateFormats
 	var xfs []bool
 	inXfs := false
 	for {
@@ -477,8 +539,8 @@ func readStyles(p *pkg, name string) ([]bool, error) {
 			if err != nil {
 				return nil, err
 			}
-			if len(codes) < 1<<16 {
-				codes[id] = code
+			if err := formats.Define(id, code); err != nil {
+				return nil, err
 			}
 		case string(s.name) == "xf" && inXfs:
 			v, _ := s.attr("numFmtId")
@@ -486,7 +548,7 @@ func readStyles(p *pkg, name string) ([]bool, error) {
 			if len(xfs) >= 1<<20 {
 				return nil, &core.LimitError{Limit: "MaxEntries", Max: 1 << 20, Where: "the cell formats of " + name}
 			}
-			xfs = append(xfs, core.IsDateFormat(id, codes[id]))
+			xfs = append(xfs, formats.IsDate(id))
 		}
 	}
 }

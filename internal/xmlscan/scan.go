@@ -80,6 +80,10 @@ type SyntaxError struct {
 	Line int
 	Msg  string
 	Err  error
+	// Limit names the Limits field an ErrLimit error went beyond, and Max
+	// its value.
+	Limit string
+	Max   int
 }
 
 func (e *SyntaxError) Error() string {
@@ -347,7 +351,7 @@ func (s *Scanner) fill() bool {
 	}
 	if s.end == len(s.buf) {
 		if s.end >= s.lim.MaxTokenSize {
-			s.fail(ErrLimit, fmt.Sprintf("token larger than %d bytes", s.lim.MaxTokenSize))
+			s.failLimit("MaxTokenSize", s.lim.MaxTokenSize, fmt.Sprintf("a tag, text or comment larger than %d bytes", s.lim.MaxTokenSize))
 			return false
 		}
 		n := max(2*len(s.buf), initialBuffer)
@@ -385,6 +389,13 @@ func (s *Scanner) fill() bool {
 
 func (s *Scanner) fail(sentinel error, msg string) error {
 	s.err = &SyntaxError{Line: s.Line(), Msg: msg, Err: sentinel}
+	return s.err
+}
+
+// failLimit fails with ErrLimit: the input went beyond the Limits field
+// limit, of value max.
+func (s *Scanner) failLimit(limit string, max int, msg string) error {
+	s.err = &SyntaxError{Line: s.Line(), Msg: msg, Err: ErrLimit, Limit: limit, Max: max}
 	return s.err
 }
 
@@ -468,7 +479,7 @@ func skipSpace(b []byte, i int) int {
 // one colon is refused, as encoding/xml refuses it.
 func (s *Scanner) qname(n []byte) (prefix, local []byte, ok bool) {
 	if len(n) > s.lim.MaxNameLen {
-		s.fail(ErrLimit, fmt.Sprintf("name longer than %d bytes", s.lim.MaxNameLen))
+		s.failLimit("MaxNameLen", s.lim.MaxNameLen, fmt.Sprintf("a name longer than %d bytes", s.lim.MaxNameLen))
 		return nil, nil, false
 	}
 	if !quickName(n) && !validName(n) {
@@ -570,7 +581,7 @@ func (s *Scanner) procInst(b []byte) (int, step) {
 	}
 	target := b[2:j]
 	if len(target) > s.lim.MaxNameLen {
-		s.fail(ErrLimit, fmt.Sprintf("name longer than %d bytes", s.lim.MaxNameLen))
+		s.failLimit("MaxNameLen", s.lim.MaxNameLen, fmt.Sprintf("a name longer than %d bytes", s.lim.MaxNameLen))
 		return 0, stepFail
 	}
 	if !validName(target) {
@@ -795,14 +806,14 @@ func (s *Scanner) startTag(b []byte) (int, step) {
 			return 0, stepFail
 		}
 		if len(s.attrs) >= s.lim.MaxAttrs {
-			s.fail(ErrLimit, fmt.Sprintf("more than %d attributes", s.lim.MaxAttrs))
+			s.failLimit("MaxAttrs", s.lim.MaxAttrs, fmt.Sprintf("more than %d attributes on one element", s.lim.MaxAttrs))
 			return 0, stepFail
 		}
 		s.attrs = append(s.attrs, Attr{Name: an, Prefix: ap, Local: al, Value: val})
 		j += 1 + e + 1
 	}
 	if len(s.offs) >= s.lim.MaxDepth {
-		s.fail(ErrLimit, fmt.Sprintf("elements nested deeper than %d", s.lim.MaxDepth))
+		s.failLimit("MaxDepth", s.lim.MaxDepth, fmt.Sprintf("elements nested deeper than %d", s.lim.MaxDepth))
 		return 0, stepFail
 	}
 	s.offs = append(s.offs, len(s.names))

@@ -72,6 +72,8 @@ type Limits struct {
 	MaxSharedStrings int
 	MaxSharedBytes   int64
 	MaxDepth         int
+	MaxRowBytes      int
+	MaxStylesBytes   int64
 }
 
 // WithDefaults returns l with every zero field set to its default.
@@ -96,6 +98,8 @@ func (l Limits) WithDefaults() Limits {
 	defi(&l.MaxSharedStrings, 2000000)
 	def(&l.MaxSharedBytes, 256<<20)
 	defi(&l.MaxDepth, 64)
+	defi(&l.MaxRowBytes, 4<<20)
+	def(&l.MaxStylesBytes, 16<<20)
 	return l
 }
 
@@ -131,3 +135,9 @@ func (e *LimitError) Error() string {
 
 // Is makes errors.Is(err, ErrLimit) true.
 func (e *LimitError) Is(target error) bool { return target == ErrLimit }
+
+// RowTooLarge is the error of row (1-based) whose text passes MaxRowBytes,
+// max.
+func RowTooLarge(max, row int) *LimitError {
+	return &LimitError{Limit: "MaxRowBytes", Max: int64(max), Where: fmt.Sprintf("the text of row %d", row)}
+}

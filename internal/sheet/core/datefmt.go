@@ -1,5 +1,43 @@
 package core
 
+import "fmt"
+
+// MaxFormatCode is the longest number format code a workbook may define:
+// Excel's own limit, in characters.
+const MaxFormatCode = 255
+
+// DateFormats classifies a workbook's number formats once each, as they are
+// read, so that a workbook's many cell formats naming one format cost a
+// lookup each and reading the styles stays linear in their size. The zero
+// value is ready to use.
+type DateFormats struct {
+	dates map[int]bool // whether each format the workbook defines shows dates
+}
+
+// Define records the workbook's format code for id. It returns an error
+// wrapping ErrCorrupt for a code longer than MaxFormatCode characters,
+// which no spreadsheet writes.
+func (f *DateFormats) Define(id int, code string) error {
+	if len(code) > MaxFormatCode && len([]rune(code)) > MaxFormatCode {
+		return fmt.Errorf("%w: the number format %d has a code of %d characters; Excel allows %d", ErrCorrupt, id, len([]rune(code)), MaxFormatCode)
+	}
+	if f.dates == nil {
+		f.dates = make(map[int]bool)
+	}
+	f.dates[id] = IsDateFormat(id, code)
+	return nil
+}
+
+// IsDate reports whether numbers shown with format id are dates or times:
+// the workbook's own code for id when it defined one, else the built-in
+// formats' rule (see IsDateFormat).
+func (f *DateFormats) IsDate(id int) bool {
+	if d, ok := f.dates[id]; ok {
+		return d
+	}
+	return IsDateFormat(id, "")
+}
+
 // IsDateFormat reports whether a number shown with the number format id
 // (and, when the workbook defines one, its format code) shows a date or a
 // time. A workbook may define codes for the built-in ids too (LibreOffice
