@@ -32,29 +32,39 @@ var (
 	ErrMode = errors.New("impex: import mode not available")
 )
 
-// FileError reports a file that cannot be imported at all: nothing of it
-// was applied. Issues are the file-level issues, which the result's report
-// holds too; Err is the cause: one of the sentinels above, a codec's own
-// sentinel, or the *fs.PathError of a file that could not be opened or
-// read.
+// FileError reports a file that cannot be imported at all. Nothing of it
+// was applied, unless Applied says otherwise: an input that can only be
+// read once, such as a pipe, is imported as it is read, and its damage may
+// show after some records were applied. Issues are the file-level issues,
+// which the result's report holds too; Err is the cause: one of the
+// sentinels above, a codec's own sentinel, or the *fs.PathError of a file
+// that could not be opened or read.
 //
 // errors.Is matches the cause and, through the issues, their codes:
 // errors.Is(err, validate.CodeEncrypted) holds for an encrypted workbook.
 type FileError struct {
 	Issues []validate.Issue
 	Err    error
+	// Applied counts the records applied before the error was found; 0
+	// for every input the import could check whole first (a file, an
+	// io.ReadSeeker) and in a dry run.
+	Applied int
 }
 
 // Error returns the first issue's English text and the cause.
 func (e *FileError) Error() string {
-	if len(e.Issues) == 0 {
-		return e.Err.Error()
+	s := e.Err.Error()
+	if len(e.Issues) > 0 {
+		s = e.Issues[0].Error()
+		if len(e.Issues) > 1 {
+			s += fmt.Sprintf(" (and %d more)", len(e.Issues)-1)
+		}
+		s += ": " + e.Err.Error()
 	}
-	s := e.Issues[0].Error()
-	if len(e.Issues) > 1 {
-		s += fmt.Sprintf(" (and %d more)", len(e.Issues)-1)
+	if e.Applied > 0 {
+		s += fmt.Sprintf(" (after %d records were applied)", e.Applied)
 	}
-	return s + ": " + e.Err.Error()
+	return s
 }
 
 // Unwrap returns the cause.

@@ -393,7 +393,7 @@ type ActiveDataImportOptions struct {
 func ImportActiveData(ctx context.Context, repo customer.Repository, r io.Reader, opts ActiveDataImportOptions) (*impex.Result, error) {
 	res := &impex.Result{DryRun: opts.DryRun}
 	fail := func(err error) (*impex.Result, error) {
-		res.Err = stopError(ctx, &res.Report, err)
+		res.Err = stopError(ctx, res, err)
 		return res, res.Err
 	}
 	po, err := pipeline.UpdateOnly(opts.Options, "active data records")
@@ -403,7 +403,11 @@ func ImportActiveData(ctx context.Context, repo customer.Repository, r io.Reader
 	if err := ctx.Err(); err != nil {
 		return fail(err)
 	}
-	d := NewActiveDataDecoder(r, DecodeOptions{Document: opts.Document, Limits: opts.Limits})
+	dopts := DecodeOptions{Document: opts.Document, Limits: opts.Limits}
+	if err := checkWhole(r, dopts, func(d *Decoder) error { return beginDocument(d, DocActiveData) }); err != nil {
+		return fail(err)
+	}
+	d := NewActiveDataDecoder(r, dopts)
 	if err := d.Begin(); err != nil {
 		return fail(err)
 	}

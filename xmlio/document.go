@@ -114,15 +114,32 @@ const sniffSize = 64 << 10
 
 // Sniff reads the start of r up to its root element and names the
 // document. It returns a reader that yields the whole input again, r's
-// bytes included, for the decoder. It returns a *impex.FileError wrapping
+// bytes included, for the decoder: r itself, rewound, when r can seek (an
+// *os.File of a regular file), so that an import can still check the whole
+// document before it applies anything. It returns a *impex.FileError wrapping
 // impex.ErrDamaged when the start is not well-formed, impex.ErrFormat when
 // there is no root element in the first 64 KiB, and the read error of r.
 func Sniff(r io.Reader) (DocumentKind, io.Reader, error) {
-	br := bufio.NewReaderSize(r, sniffSize)
-	head, err := br.Peek(sniffSize)
-	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
-		return DocUnknown, br, docError("", err)
+	var head []byte
+	var err error
+	var again io.Reader
+	if rs, ok := r.(io.ReadSeeker); ok && seekable(rs) {
+		// Read the head and seek back: the reader handed on is r
+		// itself, which an import can read twice.
+		head, err = readHead(rs)
+		again = rs
+	} else {
+		br := bufio.NewReaderSize(r, sniffSize)
+		head, err = br.Peek(sniffSize)
+		if err == io.EOF || err == bufio.ErrBufferFull {
+			err = nil
+		}
+		again = br
 	}
+	if err != nil {
+		return DocUnknown, again, docError("", err)
+	}
+	br := again
 	sc := xmlscan.New(bytes.NewReader(head), xmlscan.Limits{})
 	for {
 		k, err := sc.Next()
@@ -140,6 +157,33 @@ func Sniff(r io.Reader) (DocumentKind, io.Reader, error) {
 			return DocUnknown, br, docError("", err)
 		}
 	}
+}
+
+// seekable reports whether rs can seek: an *os.File on a pipe cannot.
+func seekable(rs io.Seeker) bool {
+	_, err := rs.Seek(0, io.SeekCurrent)
+	return err == nil
+}
+
+// readHead reads up to sniffSize bytes of rs and seeks back to where it
+// started.
+func readHead(rs io.ReadSeeker) ([]byte, error) {
+	start, err := rs.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return nil, err
+	}
+	head := make([]byte, sniffSize)
+	n, err := io.ReadFull(rs, head)
+	if err == io.EOF || err == io.ErrUnexpectedEOF {
+		err = nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if _, err := rs.Seek(start, io.SeekStart); err != nil {
+		return nil, err
+	}
+	return head[:n], nil
 }
 
 // defaultNamespace returns the namespace an unprefixed element name of the

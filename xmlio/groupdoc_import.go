@@ -114,7 +114,7 @@ func ImportGroups(ctx context.Context, store groups.Store, r io.Reader, opts Gro
 	}
 	dec := NewGroupDecoder(r, DecodeOptions{Document: opts.Document, Limits: opts.Limits})
 	fail := func(err error) (*GroupImportResult, error) {
-		res.Err = stopError(ctx, &res.Report, err)
+		res.Err = stopError(ctx, &res.Result, err)
 		return res, res.Err
 	}
 	if err := dec.Begin(); err != nil {

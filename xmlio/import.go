@@ -101,16 +101,20 @@ type AssignmentCounts struct {
 // of what was done so far; errors.Is(err, context.Canceled) holds for a
 // cancelled import.
 func Import(ctx context.Context, repo customer.Repository, r io.Reader, opts ImportOptions) (*Result, error) {
-	d := NewDecoder(r, DecodeOptions{Document: opts.Document, Hasher: opts.Hasher, Limits: opts.Limits})
 	res := &Result{}
 	res.DryRun = opts.DryRun
 	fail := func(err error) (*Result, error) {
-		res.Err = stopError(ctx, &res.Report, err)
+		res.Err = stopError(ctx, &res.Result, err)
 		return res, res.Err
 	}
 	if err := ctx.Err(); err != nil {
 		return fail(err)
 	}
+	dopts := DecodeOptions{Document: opts.Document, Hasher: opts.Hasher, Limits: opts.Limits}
+	if err := checkWhole(r, dopts, func(d *Decoder) error { _, err := d.Document(); return err }); err != nil {
+		return fail(err)
+	}
+	d := NewDecoder(r, dopts)
 	kind, err := d.Document()
 	res.Document = kind
 	if err == nil && kind != DocCustomers && kind != DocCustomerList {
@@ -148,15 +152,51 @@ func Import(ctx context.Context, repo customer.Repository, r io.Reader, opts Imp
 }
 
 // stopError returns the error that ends an import early: a
-// *impex.FileError, whose issues it adds to rep, or a *impex.FatalError
+// *impex.FileError, whose issues it adds to res's report and which counts
+// the records res says were applied before it, or a *impex.FatalError
 // wrapping ctx.Err() when ctx has ended.
-func stopError(ctx context.Context, rep *validate.Report, err error) error {
+func stopError(ctx context.Context, res *impex.Result, err error) error {
 	var fe *impex.FileError
 	if errors.As(err, &fe) && ctx.Err() == nil {
-		rep.Add(fe.Issues...)
+		res.Report.Add(fe.Issues...)
+		if !res.DryRun {
+			fe.Applied = res.Applied()
+		}
 		return fe
 	}
 	return pipeline.Fatal(ctx, validate.Where{}, err)
+}
+
+// checkWhole reads all of r with a decoder of its own, when r can be read
+// again, and rewinds it: then every error that stops a document (syntax,
+// limits, structure) is found before an import applies anything, at the
+// scanner's speed, as the platform checks a file before importing it.
+// begin starts the document as the import's decoder does. A reader that
+// cannot seek back (a pipe) is left alone; the import then reads it once,
+// and a document error may come after records were applied.
+func checkWhole(r io.Reader, opts DecodeOptions, begin func(*Decoder) error) error {
+	rs, ok := r.(io.ReadSeeker)
+	if !ok {
+		return nil
+	}
+	start, err := rs.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return nil // an *os.File on a pipe
+	}
+	d := NewDecoder(rs, opts)
+	err = begin(d)
+	if err == nil {
+		for nextChild(d) {
+			d.skip()
+		}
+		if d.err != io.EOF {
+			err = d.err
+		}
+	}
+	if _, serr := rs.Seek(start, io.SeekStart); serr != nil && err == nil {
+		err = docError(opts.Document, serr)
+	}
+	return err
 }
 
 type importer struct {

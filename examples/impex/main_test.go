@@ -391,3 +391,36 @@ func TestDryRunsLeaveTheStoreAsItWas(t *testing.T) {
 		}
 	}
 }
+
+// A customers file damaged part-way through is refused whole: nothing of it
+// reaches the store, and the message names the line and the cause.
+func TestDamagedXMLFileStoresNothing(t *testing.T) {
+	t.Chdir(t.TempDir())
+	if code, _, stderr := runCLI(t, context.Background(), nil, "seed", "--customers", "1500"); code != exitOK {
+		t.Fatalf("seed: exit %d\n%s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, context.Background(), nil, "xml", "export", "-o", "all.xml"); code != exitOK {
+		t.Fatalf("xml export: exit %d\n%s", code, stderr)
+	}
+	doc, err := os.ReadFile("all.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile("cut.xml", doc[:len(doc)*8/10], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove("impex-store.json"); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCLI(t, context.Background(), nil, "xml", "import", "cut.xml")
+	if code != exitFailed || !strings.Contains(stdout+stderr, "line ") || !strings.Contains(stdout+stderr, "EOF") {
+		t.Fatalf("exit %d, want %d naming the line and the cause\nstdout: %s\nstderr: %s", code, exitFailed, stdout, stderr)
+	}
+	s, err := openStore("impex-store.json", &env{now: time.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := s.Len(); n != 0 {
+		t.Fatalf("the damaged file stored %d customers", n)
+	}
+}

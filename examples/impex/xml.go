@@ -215,7 +215,9 @@ func importXML(ctx context.Context, path string, store *memstore.Store, opts imp
 		return none, err
 	}
 	defer f.Close()
-	doc, r, err := xmlio.Sniff(bufio.NewReaderSize(f, 1<<20))
+	// The file goes to Sniff as it is: a reader that can seek back lets
+	// the import check the whole document before it applies anything.
+	doc, r, err := xmlio.Sniff(f)
 	if err != nil {
 		none.Report.Add(fileIssues(err)...)
 		return none, err
