@@ -21,10 +21,10 @@ func FuzzParsePasswordHash(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if logN < 1 || logN > maxScryptLogN || r < 1 || p < 1 || p > maxScryptP || 128*uint64(r)<<logN > maxScryptMemory {
+		if logN < 1 || logN > maxScryptLogN || r < 1 || p < 1 || p > maxScryptP || 128*uint64(r)<<logN*uint64(p) > maxScryptWork {
 			t.Fatalf("accepted out-of-bounds parameters N=2^%d r=%d p=%d from %q", logN, r, p, s)
 		}
-		if salt == nil || len(key) == 0 {
+		if len(salt) < scryptSaltMin || len(key) != scryptKeyLen {
 			t.Fatalf("accepted %q without a salt or key", s)
 		}
 	})

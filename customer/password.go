@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -136,13 +137,50 @@ func VerifyPassword(h PasswordHash, plain string) error {
 }
 
 // Bounds on the cost a stored hash may ask for, so that a hostile hash
-// cannot make verification allocate gigabytes or run for minutes. scrypt
-// needs 128 * r * N bytes; the limit allows twice the default's 128 MiB.
+// cannot make verification allocate gigabytes or run for seconds. scrypt
+// needs 128 * r * N bytes, p times over; the limit allows twice the work of
+// the default's 128 MiB. The salt and key lengths are those of the "$s0$"
+// form SFCC and this package write.
 const (
-	maxScryptLogN   = 20
-	maxScryptMemory = 256 << 20
-	maxScryptP      = 16
+	maxScryptLogN = 20
+	maxScryptWork = 256 << 20
+	maxScryptP    = 16
+	scryptSaltMin = 8
 )
+
+// CheckPasswordHash returns nil when h.Hash has the form of its scheme: for
+// scrypt, the "$s0$params$salt$key" form with parameters VerifyPassword
+// accepts; for md5, 32 hexadecimal digits or 16 bytes in base64; for SFCC's
+// internal s0001, whose form is not published, one token of printable
+// ASCII. Otherwise it returns an error wrapping ErrPasswordHashFormat that
+// says what is wrong without showing the value, so an import can refuse
+// plain text or a cut hash that is labelled as a hash.
+func CheckPasswordHash(h PasswordHash) error {
+	switch h.Scheme {
+	case SchemeScrypt:
+		_, _, _, _, _, err := parseScrypt(h.Hash)
+		return err
+	case SchemeMD5:
+		if b, err := base64.StdEncoding.DecodeString(h.Hash); err == nil && len(b) == 16 {
+			return nil
+		}
+		if _, err := hex.DecodeString(h.Hash); err == nil && len(h.Hash) == 32 {
+			return nil
+		}
+		return fmt.Errorf("%w: an md5 hash is 32 hexadecimal digits or 16 bytes in base64", ErrPasswordHashFormat)
+	case SchemeS0001:
+		for _, c := range []byte(h.Hash) {
+			if c <= ' ' || c > '~' {
+				return fmt.Errorf("%w: an s0001 hash is one token of printable characters", ErrPasswordHashFormat)
+			}
+		}
+		if h.Hash == "" {
+			return fmt.Errorf("%w: empty", ErrPasswordHashFormat)
+		}
+		return nil
+	}
+	return fmt.Errorf("%w: unknown scheme %q", ErrPasswordHashFormat, h.Scheme)
+}
 
 func parseScrypt(s string) (logN uint, r, p int, salt, key []byte, err error) {
 	parts := strings.Split(s, "$")
@@ -152,13 +190,16 @@ func parseScrypt(s string) (logN uint, r, p int, salt, key []byte, err error) {
 	params, perr := strconv.ParseUint(parts[2], 16, 32)
 	salt, serr := base64.StdEncoding.DecodeString(parts[3])
 	key, kerr := base64.StdEncoding.DecodeString(parts[4])
-	if perr != nil || serr != nil || kerr != nil || len(key) == 0 {
-		return 0, 0, 0, nil, nil, fmt.Errorf("%w: bad parameters, salt or key", ErrPasswordHashFormat)
+	if perr != nil || serr != nil || kerr != nil {
+		return 0, 0, 0, nil, nil, fmt.Errorf("%w: the parameters, salt or key are not hexadecimal and base64", ErrPasswordHashFormat)
+	}
+	if len(salt) < scryptSaltMin || len(key) != scryptKeyLen {
+		return 0, 0, 0, nil, nil, fmt.Errorf("%w: want a salt of at least %d bytes and a key of %d (is the hash cut?)", ErrPasswordHashFormat, scryptSaltMin, scryptKeyLen)
 	}
 	logN, r, p = uint(params>>16), int(params>>8&0xff), int(params&0xff)
 	if logN < 1 || logN > maxScryptLogN || r < 1 || p < 1 || p > maxScryptP ||
-		128*uint64(r)<<logN > maxScryptMemory {
-		return 0, 0, 0, nil, nil, fmt.Errorf("%w: parameters out of range", ErrPasswordHashFormat)
+		128*uint64(r)<<logN*uint64(p) > maxScryptWork {
+		return 0, 0, 0, nil, nil, fmt.Errorf("%w: scrypt parameters beyond what verification allows", ErrPasswordHashFormat)
 	}
 	return logN, r, p, salt, key, nil
 }

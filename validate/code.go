@@ -216,6 +216,10 @@ const (
 	// CodePasswordScheme: a password encryption scheme the library does not
 	// know. Params: Name (the scheme given).
 	CodePasswordScheme Code = "password.scheme"
+	// CodePasswordHash: a password marked as encrypted is not in the form
+	// of its scheme: plain text, a cut hash, or scrypt parameters beyond
+	// what verification allows. The value is never shown.
+	CodePasswordHash Code = "password.hash"
 	// CodeRulePath: a membership rule names an attribute path that does not
 	// exist. Params: Name.
 	CodeRulePath Code = "rule.path"
@@ -364,6 +368,7 @@ var codeList = []codeDef{
 	{CodeAssignmentInGroupFile, Warning},
 	{CodeReadOnly, Warning},
 	{CodePasswordScheme, Error},
+	{CodePasswordHash, Error},
 	{CodeRulePath, Error},
 	{CodeRuleOperator, Error},
 	{CodeRuleCycle, Error},

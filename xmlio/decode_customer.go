@@ -141,11 +141,19 @@ func (d *Decoder) password(r rec, out *CustomerRecord) {
 			r.add(validate.CodePasswordScheme, path, "password", "", validate.Params{Name: schemeName, Expected: "md5, scrypt or s0001"})
 			return
 		}
-		p.Give(customer.FieldPassword)
-		p.Set.Credentials.Password = customer.PasswordHash{Scheme: s, Hash: value}
-		if value == "" {
-			p.Set.Credentials.Password = customer.PasswordHash{}
+		h := customer.PasswordHash{Scheme: s, Hash: value}
+		if value != "" {
+			if err := customer.CheckPasswordHash(h); err != nil {
+				// The value may be a plain password: it is never shown.
+				why := strings.TrimPrefix(err.Error(), customer.ErrPasswordHashFormat.Error()+": ")
+				r.add(validate.CodePasswordHash, path, "password", "", validate.Params{Name: schemeName, Expected: why})
+				return
+			}
+		} else {
+			h = customer.PasswordHash{}
 		}
+		p.Give(customer.FieldPassword)
+		p.Set.Credentials.Password = h
 		r.checkLen(path, "password", value, validate.MaxXSDString)
 		return
 	}
@@ -169,7 +177,7 @@ func (d *Decoder) hashAnswer(r rec, s string) customer.PasswordHash {
 	switch {
 	case s == "":
 		return customer.PasswordHash{}
-	case looksScrypt(s):
+	case customer.CheckPasswordHash(customer.PasswordHash{Scheme: customer.SchemeScrypt, Hash: s}) == nil:
 		return customer.PasswordHash{Scheme: customer.SchemeScrypt, Hash: s}
 	}
 	h, err := d.opts.Hasher.Hash(s)
@@ -180,25 +188,6 @@ func (d *Decoder) hashAnswer(r rec, s string) customer.PasswordHash {
 	return h
 }
 
-// looksScrypt reports whether s has the shape of a "$s0$params$salt$key"
-// hash.
-func looksScrypt(s string) bool {
-	parts := strings.Split(s, "$")
-	if len(parts) != 5 || parts[0] != "" || parts[1] != "s0" {
-		return false
-	}
-	for _, part := range parts[2:] {
-		if part == "" {
-			return false
-		}
-		for _, c := range []byte(part) {
-			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '=') {
-				return false
-			}
-		}
-	}
-	return true
-}
 
 func (d *Decoder) profile(r rec, out *CustomerRecord) {
 	p := &out.Patch

@@ -29,9 +29,10 @@ func genCustomer(i int, full bool) *customer.Customer {
 		return time.Date(2015+r.IntN(10), time.Month(1+r.IntN(12)), 1+r.IntN(28), r.IntN(24), r.IntN(60), r.IntN(60), r.IntN(1000)*int(time.Millisecond), time.UTC)
 	}
 	hash := func() string {
-		var salt, key [16]byte
-		for j := range salt {
-			salt[j], key[j] = byte(r.Uint32()), byte(r.Uint32())
+		var salt [16]byte
+		var key [32]byte
+		for j := range key {
+			salt[j%16], key[j] = byte(r.Uint32()), byte(r.Uint32())
 		}
 		return "$s0$e0801$" + base64.StdEncoding.EncodeToString(salt[:]) + "$" + base64.StdEncoding.EncodeToString(key[:])
 	}

@@ -1,0 +1,70 @@
+package xmlio
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/impexkit/impex/customer"
+	"github.com/impexkit/impex/customer/memstore"
+	"github.com/impexkit/impex/validate"
+)
+
+// A password marked as encrypted must have the form of its scheme: plain
+// text, a cut hash or hostile scrypt parameters are row errors that never
+// show the value, and a real SFCC hash imports and can be verified.
+func TestEncryptedPasswordsMustBeHashes(t *testing.T) {
+	const demo = "$s0$b0401$rvu/18rJfLaPIoU760nGrA==$AxXOcPIjdnAMNQ46kGxIJFKheG2iepaA8H5uSZdoPWM=" // SFRA demo data
+	tests := []struct {
+		name, scheme, value string
+		ok                  bool
+	}{
+		{"plain text labelled scrypt", "scrypt", "Tr0ub4dor-3", false},
+		{"a cut scrypt hash", "scrypt", demo[:40], false},
+		{"a cut scrypt key that is still base64", "scrypt", "$s0$b0401$rvu/18rJfLaPIoU760nGrA==$AxXOcPIjdnAMNQ46kGxIJFKh", false},
+		{"hostile scrypt parameters", "scrypt", "$s0$140810$rvu/18rJfLaPIoU760nGrA==$AxXOcPIjdnAMNQ46kGxIJFKheG2iepaA8H5uSZdoPWM=", false},
+		{"plain text labelled md5", "md5", "secret-password", false},
+		{"an md5 hash in hex", "md5", "5f4dcc3b5aa765d61d8327deb882cf99", true},
+		{"an md5 hash in base64", "md5", "X03MO1qnZdYdgyfeuILPmQ==", true},
+		{"plain text with a space labelled s0001", "s0001", "my password", false},
+		{"an s0001 token", "s0001", "e3b0c44298fc1c149afbf4c8996fb924", true},
+		{"a valid SFRA demo hash", "scrypt", demo, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			st := memstore.New(memstore.Options{})
+			doc := customersDoc(`<customer customer-no="1"><credentials><login>a@example.com</login><password encrypted="true" encryptionScheme="` +
+				tc.scheme + `">` + tc.value + `</password></credentials></customer>`)
+			res, err := Import(context.Background(), st, strings.NewReader(string(doc)), ImportOptions{Hasher: cheapHasher})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !tc.ok {
+				if res.Report.ByCode()[validate.CodePasswordHash] != 1 || st.Len() != 0 {
+					t.Fatalf("want one %s issue and nothing stored; got %d stored:\n%s", validate.CodePasswordHash, st.Len(), res.Report.Text(validate.English))
+				}
+				for _, lang := range []validate.Language{validate.English, validate.Finnish, validate.Swedish} {
+					if text := res.Report.Text(lang); strings.Contains(text, tc.value) {
+						t.Fatalf("the report shows the value:\n%s", text)
+					}
+				}
+				return
+			}
+			c, err := st.ByNumber(context.Background(), "", "1")
+			if err != nil || c.Credentials.Password.Hash != tc.value {
+				t.Fatalf("stored %v, %v; want the hash as given", c, err)
+			}
+			if tc.scheme == "scrypt" {
+				start := time.Now()
+				if err := customer.VerifyPassword(c.Credentials.Password, "not the password"); !errors.Is(err, customer.ErrPasswordMismatch) {
+					t.Fatalf("VerifyPassword: %v, want ErrPasswordMismatch", err)
+				}
+				if d := time.Since(start); d > time.Second {
+					t.Errorf("verifying took %v", d)
+				}
+			}
+		})
+	}
+}
