@@ -78,7 +78,7 @@ func run(ctx context.Context, args []string) error {
 			if err != nil {
 				return err
 			}
-			if err := res.WriteRejected(f, validate.Finnish); err != nil {
+			if err := res.WriteRejected(f, excelio.RejectedOptions{Language: validate.Finnish}); err != nil {
 				f.Close()
 				return err
 			}

@@ -156,7 +156,7 @@ func ExampleResult_WriteRejected() {
 	}
 
 	var rejected bytes.Buffer
-	if err := res.WriteRejected(&rejected, validate.Finnish); err != nil {
+	if err := res.WriteRejected(&rejected, excelio.RejectedOptions{Language: validate.Finnish}); err != nil {
 		log.Fatal(err)
 	}
 	x, err := excelize.OpenReader(&rejected)

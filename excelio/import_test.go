@@ -108,7 +108,7 @@ func TestRejectedRowsRoundTrip(t *testing.T) {
 		t.Fatalf("rejected rows (-want +got):\n%s", diff)
 	}
 	var buf bytes.Buffer
-	if err := res.WriteRejected(&buf, validate.English); err != nil {
+	if err := res.WriteRejected(&buf, excelio.RejectedOptions{Language: validate.English}); err != nil {
 		t.Fatal(err)
 	}
 	got := readSheet(t, buf.Bytes())

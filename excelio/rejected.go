@@ -7,6 +7,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/internal/sheet"
 	"github.com/impexkit/impex/validate"
 )
@@ -20,14 +21,31 @@ func (r *Result) RejectedRows() []int {
 	return out
 }
 
+// RejectedOptions configure WriteRejected. The zero value writes the
+// reasons in English and removes identity numbers.
+type RejectedOptions struct {
+	// Language is the language of the reasons and comments; "" means
+	// English.
+	Language validate.Language
+	// KeepSSN keeps the plain identity numbers that rejected rows gave in
+	// the ssn column. By default each is removed, with a comment and a
+	// reason asking for it again, because a rejected-rows file travels by
+	// e-mail and lies in download folders. Set it only when the file goes
+	// straight back to the person who uploaded the numbers.
+	KeepSSN bool
+}
+
 // WriteRejected writes the rejected-rows workbook: the input's header row
 // (without an earlier _errors column), then only the rejected rows with
 // their original cell values in their original columns, a trailing _errors
-// column with every reason for the row in lang, and a comment on each cell
-// an issue points at. Fix the cells and import the workbook again: the
-// _errors column is ignored. It writes a workbook with only the header when
-// nothing was rejected, and returns the writer's error.
-func (r *Result) WriteRejected(w io.Writer, lang validate.Language) error {
+// column with every reason for the row, and a comment on each cell an
+// issue points at. Plain identity numbers are left out unless
+// opts.KeepSSN (hashes stay: they are no one's number in clear). Fix the
+// cells and import the workbook again: the _errors column is ignored. It
+// writes a workbook with only the header when nothing was rejected, and
+// returns the writer's error.
+func (r *Result) WriteRejected(w io.Writer, opts RejectedOptions) error {
+	lang := opts.Language
 	x := excelize.NewFile()
 	defer x.Close()
 	name := "Rejected"
@@ -38,9 +56,15 @@ func (r *Result) WriteRejected(w io.Writer, lang validate.Language) error {
 		return err
 	}
 	var keep []int // input column indexes to copy, in order
+	secret := make(map[int]bool)
 	for i, h := range r.Headers {
 		if h != rejectedErrorsHeader {
 			keep = append(keep, i)
+		}
+		if r.Schema != nil {
+			if c, _, ok := r.Schema.lookup(h); ok && c.secret && !opts.KeepSSN {
+				secret[i] = true
+			}
 		}
 	}
 	out := make(map[int]int, len(keep)) // input column -> output column (0-based)
@@ -70,17 +94,31 @@ func (r *Result) WriteRejected(w io.Writer, lang validate.Language) error {
 	}
 	for k, row := range r.rejected {
 		outRow := k + 2
+		var reasons []string
+		comments := make(map[string][]string) // by cell, in order
+		var commented []string
+		comment := func(cell, msg string) {
+			if comments[cell] == nil {
+				commented = append(commented, cell)
+			}
+			comments[cell] = append(comments[cell], msg)
+		}
 		for i, c := range row.cells {
 			j, ok := out[i]
 			if !ok || c.Kind == sheet.Empty {
 				continue
 			}
 			cell, _ := excelize.CoordinatesToCellName(j+1, outRow)
+			if secret[i] && !customer.IsSSNHash(c.Text) {
+				removed := validate.New(validate.CodeSSNRemoved, validate.Where{}).Message(lang)
+				reasons = append(reasons, r.Headers[i]+": "+removed)
+				comment(cell, removed)
+				continue
+			}
 			if err := writeOriginal(x, name, cell, c, text); err != nil {
 				return err
 			}
 		}
-		var reasons []string
 		for _, is := range r.Report.Row(row.number) {
 			msg := is.Message(lang)
 			reasons = append(reasons, label(is)+msg)
@@ -93,7 +131,10 @@ func (r *Result) WriteRejected(w io.Writer, lang validate.Language) error {
 				continue
 			}
 			cell, _ := excelize.CoordinatesToCellName(j+1, outRow)
-			if err := x.AddComment(name, excelize.Comment{Cell: cell, Author: "impex", Paragraph: []excelize.RichTextRun{{Text: msg}}}); err != nil {
+			comment(cell, msg)
+		}
+		for _, cell := range commented {
+			if err := x.AddComment(name, excelize.Comment{Cell: cell, Author: "impex", Paragraph: []excelize.RichTextRun{{Text: strings.Join(comments[cell], "\n")}}}); err != nil {
 				return err
 			}
 		}

@@ -220,6 +220,9 @@ const (
 	// of its scheme: plain text, a cut hash, or scrypt parameters beyond
 	// what verification allows. The value is never shown.
 	CodePasswordHash Code = "password.hash"
+	// CodeSSNRemoved: a rejected-rows file left out an identity number the
+	// row gave; it must be entered again.
+	CodeSSNRemoved Code = "ssn.removed"
 	// CodeRulePath: a membership rule names an attribute path that does not
 	// exist. Params: Name.
 	CodeRulePath Code = "rule.path"
@@ -369,6 +372,7 @@ var codeList = []codeDef{
 	{CodeReadOnly, Warning},
 	{CodePasswordScheme, Error},
 	{CodePasswordHash, Error},
+	{CodeSSNRemoved, Warning},
 	{CodeRulePath, Error},
 	{CodeRuleOperator, Error},
 	{CodeRuleCycle, Error},

@@ -299,3 +299,35 @@ func TestSeverityText(t *testing.T) {
 		t.Error("UnmarshalText accepted fatal")
 	}
 }
+
+// An identity number is redacted from every message whether or not it is
+// valid, in whatever column it was typed: a mistyped number is still a
+// person's number.
+func TestMaskRedactsIdentityNumbersValidOrNot(t *testing.T) {
+	for _, v := range []string{
+		"131052-308T",          // valid Finnish
+		"131052-308X",          // Finnish with a wrong check character
+		"131052A308T",          // the 2000s' separator
+		"131052a3081",          // lower case, wrong check
+		"811228-9874",          // valid Swedish
+		"811228-9875",          // Swedish with a wrong check digit
+		"198112289875",         // Swedish long form, wrong check digit
+		"19811228-9875",        // Swedish long form with a separator
+		"01010050013",          // Norwegian, wrong check digits
+		"070761-4286",          // Danish, wrong check
+		"call 131052-308X now", // inside other text
+	} {
+		is := New(CodeInvalidEmail, Where{Row: 2, Column: "F", Header: "marketingEmail"}).WithValue(v)
+		if text := is.Text(English); !strings.Contains(text, Redacted) || strings.Contains(text, strings.Fields(v)[0]) && v != "call 131052-308X now" {
+			t.Errorf("%q shows as %q", v, text)
+		}
+		if got := Mask(v, Public); got != Redacted {
+			t.Errorf("Mask(%q) = %q, want it redacted", v, got)
+		}
+	}
+	for _, v := range []string{"+358 40 123 4567", "2024-05-01", "anna@example.fi", "FI12345678", "12345", "ABCDEFGHIJK"} {
+		if got := Mask(v, Public); got != v {
+			t.Errorf("Mask(%q) = %q, want it shown", v, got)
+		}
+	}
+}

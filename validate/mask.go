@@ -2,7 +2,6 @@ package validate
 
 import (
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -121,13 +120,9 @@ func eachWord(name string, fn func(string) bool) {
 	flush()
 }
 
-// maskReference returns the date the identity-number scan in Mask resolves
-// two-digit years against. Any date works for finding numbers; a far one
-// keeps birth dates from looking like they lie in the future.
-func maskReference() time.Time { return time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC) }
-
-// containsNationalID reports whether s, or a word in it, is a valid Nordic
-// identity number.
+// containsNationalID reports whether s, or a word in it, has the shape of
+// a Nordic identity number, valid or not: a typo in a number is still a
+// person's number, and a message must not show it whole.
 func containsNationalID(s string) bool {
 	start := -1
 	for i := 0; i <= len(s); i++ {
@@ -143,11 +138,8 @@ func containsNationalID(s string) bool {
 			continue
 		}
 		if start >= 0 {
-			w := s[start:i]
-			if n := len(w); n >= 10 && n <= 13 && hasDigits(w, 6) {
-				if _, code := NationalIDAt("", w, maskReference()); code == "" {
-					return true
-				}
+			if nationalIDShaped(s[start:i]) {
+				return true
 			}
 			start = -1
 		}
@@ -155,14 +147,48 @@ func containsNationalID(s string) bool {
 	return false
 }
 
-func hasDigits(s string, n int) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= '0' && s[i] <= '9' {
-			n--
-			if n == 0 {
-				return true
-			}
-		}
+// nationalIDShaped reports whether w has the shape of a Finnish, Swedish,
+// Norwegian or Danish identity number: ddmmyy or yymmdd (or yyyymmdd), a
+// separator where the schemes put one, and the remaining digits (the
+// Finnish check character may be a letter). The date part need only look
+// like a date: days up to 31, or up to 71 and 91 for the D-numbers and
+// coordination numbers, months up to 12 or 52 for the H-numbers.
+func nationalIDShaped(w string) bool {
+	digits := func(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }
+	var date string
+	switch n := len(w); {
+	case n == 10 && digits(w), n == 11 && digits(w): // SE or DK short, NO
+		date = w[:6]
+	case n == 11 && digits(w[:6]) && strings.IndexByte("+-ABCDEFUVWXYabcdefuvwxy", w[6]) >= 0 && digits(w[7:10]) && isAlnum(w[10]):
+		date = w[:6] // FI, or SE and DK with a separator
+	case n == 12 && digits(w): // SE long
+		date = w[2:8]
+	case n == 13 && digits(w[:8]) && (w[8] == '-' || w[8] == '+') && digits(w[9:]):
+		date = w[2:8]
+	default:
+		return false
 	}
-	return false
+	return dateShaped(date[0:2], date[2:4]) || dateShaped(date[4:6], date[2:4])
 }
+
+// dateShaped reports whether dd and mm could be the day and month of an
+// identity number.
+func dateShaped(dd, mm string) bool {
+	d := int(dd[0]-'0')*10 + int(dd[1]-'0')
+	m := int(mm[0]-'0')*10 + int(mm[1]-'0')
+	switch {
+	case d > 60:
+		d -= 60
+	case d > 40:
+		d -= 40
+	}
+	if m > 40 {
+		m -= 40
+	}
+	return d >= 1 && d <= 31 && m >= 1 && m <= 12
+}
+
+func isAlnum(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z'
+}
+

@@ -234,7 +234,7 @@ func unzipInto(dir string) error {
 		if err != nil {
 			return err
 		}
-		if err := os.WriteFile(filepath.Join(dir, f.Name), b, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, f.Name), b, 0o600); err != nil {
 			return err
 		}
 	}
@@ -247,15 +247,15 @@ func writeRejected(input, path string, res *excelio.Result, g *globalFlags) (str
 		ext := filepath.Ext(input)
 		path = strings.TrimSuffix(input, ext) + " - rejected.xlsx"
 	}
-	f, err := os.Create(path)
+	// Rejected rows are personal data: the file is written 0600, whole or
+	// not at all, and without the rows' identity numbers.
+	err := writeAtomically(path, func(w io.Writer) error {
+		return res.WriteRejected(w, excelio.RejectedOptions{Language: g.language()})
+	})
 	if err != nil {
 		return "", err
 	}
-	if err := res.WriteRejected(f, g.language()); err != nil {
-		f.Close()
-		return "", err
-	}
-	return path, f.Close()
+	return path, nil
 }
 
 // importSet holds the flags every import shares.

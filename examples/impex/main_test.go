@@ -211,8 +211,21 @@ func TestRejectedRowsExitOneAndWriteTheWorkbook(t *testing.T) {
 	if !strings.Contains(stdout, "row 5, column C (email)") || !strings.Contains(stdout, "in - rejected.xlsx") {
 		t.Fatalf("output: %s", stdout)
 	}
-	if _, err := os.Stat("in - rejected.xlsx"); err != nil {
-		t.Fatal(err)
+	// The rejected rows are personal data: readable by the owner only.
+	if st, err := os.Stat("in - rejected.xlsx"); err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("the rejected-rows workbook: %v, %v; want mode 0600", err, st)
+	}
+	if code, _, stderr := runCLI(t, context.Background(), nil, "excel", "export", "--split", "-o", "out"); code != exitOK {
+		t.Fatalf("export: exit %d\n%s", code, stderr)
+	}
+	files, _ := filepath.Glob(filepath.Join("out", "*.xlsx"))
+	for _, f := range append(files, "impex-store.json") {
+		if st, err := os.Stat(f); err != nil || st.Mode().Perm() != 0o600 {
+			t.Errorf("%s: %v, %v; want mode 0600", f, err, st)
+		}
+	}
+	if len(files) == 0 {
+		t.Error("the split export wrote no workbook")
 	}
 }
 

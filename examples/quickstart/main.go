@@ -193,7 +193,7 @@ func excelStory(ctx context.Context, p func(string, ...any), store *memstore.Sto
 		return err
 	}
 	exportPath := filepath.Join(dir, "customers.zip")
-	f, err := os.Create(exportPath)
+	f, err := os.OpenFile(exportPath, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600) // personal data
 	if err != nil {
 		return err
 	}
@@ -245,11 +245,11 @@ func excelStory(ctx context.Context, p func(string, ...any), store *memstore.Sto
 	p("  group %s was created as %s with %d members", g.ID, g.Kind, members)
 
 	rejectedPath := filepath.Join(dir, "Person Customers - rejected.xlsx")
-	rf, err := os.Create(rejectedPath)
+	rf, err := os.OpenFile(rejectedPath, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return err
 	}
-	err = res.WriteRejected(rf, validate.English)
+	err = res.WriteRejected(rf, excelio.RejectedOptions{Language: validate.English})
 	if cerr := rf.Close(); err == nil {
 		err = cerr
 	}
