@@ -186,12 +186,30 @@ func (f *csvFile) load(r io.Reader) *impex.FileError {
 		return &impex.FileError{Err: fmt.Errorf("%w: larger than %d bytes", impex.ErrTooLarge, f.lim.MaxBytes), Issues: []validate.Issue{validate.New(validate.CodeFileTooLarge, f.where(0, -1, "")).WithParams(validate.Params{Max: int(min(f.lim.MaxBytes, 1<<62))})}}
 	}
 	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
+	data = lineBreaks(data)
 	if !utf8.Valid(data) {
 		return &impex.FileError{Err: fmt.Errorf("%w: the text is not UTF-8", impex.ErrFormat), Issues: []validate.Issue{validate.New(validate.CodeWrongFormat, f.where(0, -1, "")).WithParams(validate.Params{Expected: "CSV text in UTF-8"})}}
 	}
 	f.data = data
 	f.comma = detectComma(data)
 	return nil
+}
+
+// lineBreaks turns every lone CR, the line break of old Mac files, into
+// LF; CRLF stays as it is. encoding/csv takes only LF and CRLF as line
+// ends, and would read a CR-only file as one row.
+func lineBreaks(data []byte) []byte {
+	i := bytes.IndexByte(data, '\r')
+	if i < 0 {
+		return data
+	}
+	out := data // the file was read into memory and is ours to change
+	for ; i < len(out); i++ {
+		if out[i] == '\r' && (i+1 == len(out) || out[i+1] != '\n') {
+			out[i] = '\n'
+		}
+	}
+	return out
 }
 
 // detectComma picks ; or , from the first row: the one that occurs more
@@ -346,6 +364,19 @@ func (f *csvFile) items(repo customer.Repository, list string) iter.Seq2[pipelin
 	}
 }
 
+// headerAt returns the header of column i ("" for none).
+func (f *csvFile) headerAt(i int) string {
+	if i == f.noCol {
+		return CustomerNoColumn
+	}
+	for _, c := range f.cols {
+		if c.index == i {
+			return c.header
+		}
+	}
+	return ""
+}
+
 // cell is one parsed value of a row.
 type cell struct {
 	attr   string
@@ -361,16 +392,14 @@ func (f *csvFile) row(repo customer.Repository, list string, row int, rec []stri
 		return it
 	}
 	for i, s := range rec {
+		if strings.IndexByte(s, 0) >= 0 {
+			// NUL ends a string in much software downstream; no real
+			// value holds one.
+			it.Issues = append(it.Issues, validate.New(validate.CodeControlCharacter, f.where(row, i, f.headerAt(i))).WithField(f.headerAt(i)))
+			continue
+		}
 		if n := utf8.RuneCountInString(s); n > f.lim.MaxFieldLen {
-			h := ""
-			if i == f.noCol {
-				h = CustomerNoColumn
-			}
-			for _, c := range f.cols {
-				if c.index == i {
-					h = c.header
-				}
-			}
+			h := f.headerAt(i)
 			it.Issues = append(it.Issues, validate.New(validate.CodeTooLong, f.where(row, i, h)).WithField(h).
 				WithParams(validate.Params{Max: f.lim.MaxFieldLen, Got: n}))
 		}

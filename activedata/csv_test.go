@@ -113,6 +113,10 @@ func TestImportCSVRowIssues(t *testing.T) {
 			[]issueAt{{validate.CodeUnknownCustomer, 3, "A", "customerNo"}}},
 		{"a blank line is a row of its own", "customerNo,tier\n1,Gold\n\n99,Gold\n",
 			[]issueAt{{validate.CodeUnknownCustomer, 4, "A", "customerNo"}}},
+		{"lone CRs end rows, as in old Mac files", "customerNo,tier\r1,Gold\r99,Gold\r",
+			[]issueAt{{validate.CodeUnknownCustomer, 3, "A", "customerNo"}}},
+		{"a NUL byte in a value", "customerNo,tier\n1,Go\x00ld\n2,Gold\n",
+			[]issueAt{{validate.CodeControlCharacter, 2, "B", "tier"}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
