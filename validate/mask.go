@@ -191,4 +191,3 @@ func dateShaped(dd, mm string) bool {
 func isAlnum(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z'
 }
-

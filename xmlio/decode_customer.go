@@ -188,7 +188,6 @@ func (d *Decoder) hashAnswer(r rec, s string) customer.PasswordHash {
 	return h
 }
 
-
 func (d *Decoder) profile(r rec, out *CustomerRecord) {
 	p := &out.Patch
 	s := &p.Set.Profile
