@@ -45,6 +45,9 @@ func TestEncryptedPasswordsMustBeHashes(t *testing.T) {
 				if res.Report.ByCode()[validate.CodePasswordHash] != 1 || st.Len() != 0 {
 					t.Fatalf("want one %s issue and nothing stored; got %d stored:\n%s", validate.CodePasswordHash, st.Len(), res.Report.Text(validate.English))
 				}
+				if text := res.Report.Text(validate.English); !strings.Contains(text, "not a "+tc.scheme+" hash: ") {
+					t.Errorf("the message does not name the cause:\n%s", text)
+				}
 				for _, lang := range []validate.Language{validate.English, validate.Finnish, validate.Swedish} {
 					if text := res.Report.Text(lang); strings.Contains(text, tc.value) {
 						t.Fatalf("the report shows the value:\n%s", text)
