@@ -419,21 +419,33 @@ func TestDamagedXMLFileStoresNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile("cut.xml", doc[:len(doc)*8/10], 0o600); err != nil {
-		t.Fatal(err)
-	}
 	if err := os.Remove("impex-store.json"); err != nil {
 		t.Fatal(err)
 	}
-	code, stdout, stderr := runCLI(t, context.Background(), nil, "xml", "import", "cut.xml")
-	if code != exitFailed || !strings.Contains(stdout+stderr, "line ") || !strings.Contains(stdout+stderr, "EOF") {
-		t.Fatalf("exit %d, want %d naming the line and the cause\nstdout: %s\nstderr: %s", code, exitFailed, stdout, stderr)
+	// The second: a byte that is not UTF-8 inside record 1,200.
+	at := 0
+	for range 1200 {
+		at += bytes.Index(doc[at:], []byte("<customer ")) + 1
 	}
-	s, err := openStore("impex-store.json", &env{now: time.Now})
-	if err != nil {
-		t.Fatal(err)
+	at += bytes.IndexByte(doc[at:], '>') + 1
+	damaged := map[string][]byte{
+		"cut.xml":  doc[:len(doc)*8/10],
+		"utf8.xml": append(append(append([]byte{}, doc[:at]...), 0xff), doc[at:]...),
 	}
-	if n := s.Len(); n != 0 {
-		t.Fatalf("the damaged file stored %d customers", n)
+	for name, b := range damaged {
+		if err := os.WriteFile(name, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		code, stdout, stderr := runCLI(t, context.Background(), nil, "xml", "import", name)
+		if code != exitFailed || !strings.Contains(stdout+stderr, "line ") || !strings.Contains(stdout+stderr, map[string]string{"cut.xml": "EOF", "utf8.xml": "UTF-8"}[name]) {
+			t.Fatalf("%s: exit %d, want %d naming the line and the cause\nstdout: %s\nstderr: %s", name, code, exitFailed, stdout, stderr)
+		}
+		s, err := openStore("impex-store.json", &env{now: time.Now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := s.Len(); n != 0 {
+			t.Fatalf("%s stored %d customers", name, n)
+		}
 	}
 }

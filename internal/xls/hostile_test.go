@@ -147,6 +147,19 @@ func TestHostileFilesFailWithTheRightError(t *testing.T) {
 		{"more shared strings than MaxSharedStrings", xlsFile(book{strings: manyStrings}), core.Limits{MaxSharedStrings: 10}, core.ErrLimit, "exceeds MaxSharedStrings (10)"},
 		{"shared strings past MaxSharedBytes", xlsFile(book{strings: manyStrings}), core.Limits{MaxSharedBytes: 1000}, core.ErrLimit, "exceeds MaxSharedBytes (1000)"},
 		{"a file past MaxFileSize", xlsFile(book{}), core.Limits{MaxFileSize: 1000}, core.ErrLimit, "MaxFileSize"},
+		{"one row's labels past MaxRowBytes", xlsFile(book{sheet: func(w *biff) {
+			for col := range 40 {
+				w.rec(recLabel, cellHead(0, col, 0), xlString(strings.Repeat("x", 200), 2))
+			}
+		}}), core.Limits{MaxRowBytes: 4000}, core.ErrLimit, "MaxRowBytes (4000)"},
+		{"two records for one cell", xlsFile(book{sheet: func(w *biff) {
+			w.rec(recRK, cellHead(0, 3, 0), rk(1))
+			w.rec(recLabel, cellHead(0, 3, 0), xlString("again", 2))
+		}}), core.Limits{}, core.ErrCorrupt, "two records for the cell in row 1, column 4"},
+		{"a number format code longer than Excel allows", xlsFile(book{formats: map[int]string{164: strings.Repeat("0", 300)}, xfFormat: []int{164}}),
+			core.Limits{}, core.ErrCorrupt, "allows 255"},
+		{"number formats past MaxStylesBytes", xlsFile(book{formats: map[int]string{164: strings.Repeat("0", 200), 165: strings.Repeat("0", 200)}}),
+			core.Limits{MaxStylesBytes: 300}, core.ErrLimit, "MaxStylesBytes"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, _, err := readAll(t, tc.data, tc.limits)
