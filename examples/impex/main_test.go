@@ -422,7 +422,8 @@ func TestDamagedXMLFileStoresNothing(t *testing.T) {
 	if err := os.Remove("impex-store.json"); err != nil {
 		t.Fatal(err)
 	}
-	// The second: a byte that is not UTF-8 inside record 1,200.
+	// Two damaged copies: one cut at 80 %, one with a byte that is not
+	// UTF-8 inside record 1,200.
 	at := 0
 	for range 1200 {
 		at += bytes.Index(doc[at:], []byte("<customer ")) + 1
