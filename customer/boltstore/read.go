@@ -1,0 +1,140 @@
+package boltstore
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"iter"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/impexkit/impex/customer"
+)
+
+// Get returns the customer with the given ID, or an error wrapping
+// customer.ErrNotFound.
+func (s *Store) Get(ctx context.Context, id string) (*customer.Customer, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var c *customer.Customer
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		c, err = getTx(tx, id)
+		return err
+	})
+	return c, err
+}
+
+// ByNumber returns the customer of list with the given number, or an error
+// wrapping customer.ErrNotFound.
+func (s *Store) ByNumber(ctx context.Context, list, number string) (*customer.Customer, error) {
+	return s.lookup(ctx, customer.IndexKey{Key: customer.KeyNumber, List: list, Value: number}, false)
+}
+
+// ByLogin returns the customer of list with the given login, or an error
+// wrapping customer.ErrNotFound.
+func (s *Store) ByLogin(ctx context.Context, list, login string) (*customer.Customer, error) {
+	return s.lookup(ctx, customer.IndexKey{Key: customer.KeyLogin, List: list, Value: login}, false)
+}
+
+// ByEmail returns the customer of list with the given e-mail address
+// (compared as customer.FoldEmail folds it), an error wrapping
+// customer.ErrNotFound, or one wrapping customer.ErrAmbiguous when several
+// customers share it.
+func (s *Store) ByEmail(ctx context.Context, list, email string) (*customer.Customer, error) {
+	return s.lookup(ctx, customer.IndexKey{Key: customer.KeyEmail, List: list, Value: customer.FoldEmail(email)}, true)
+}
+
+// ByIdentifier returns the customer holding the identifier, or an error
+// wrapping customer.ErrNotFound. For a custom type that is not unique it
+// returns the holder with the lowest ID.
+func (s *Store) ByIdentifier(ctx context.Context, id customer.Identifier) (*customer.Customer, error) {
+	return s.lookup(ctx, customer.IndexKey{Key: customer.Key(id.Type), Value: id.Value}, false)
+}
+
+// lookup returns the holder of key k: an index read and one record.
+func (s *Store) lookup(ctx context.Context, k customer.IndexKey, ambiguous bool) (*customer.Customer, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var c *customer.Customer
+	err := s.db.View(func(tx *bolt.Tx) error {
+		hs := holders(tx, k, 2)
+		switch {
+		case len(hs) == 0:
+			where := ""
+			if k.List != "" {
+				where = fmt.Sprintf(" in list %q", k.List)
+			}
+			return fmt.Errorf("%w: %s %q%s", customer.ErrNotFound, k.Key, k.Value, where)
+		case len(hs) > 1 && ambiguous:
+			return fmt.Errorf("%w: %d or more customers have %s %q", customer.ErrAmbiguous, len(hs), k.Key, k.Value)
+		}
+		var err error
+		c, err = getTx(tx, hs[0])
+		return err
+	})
+	return c, err
+}
+
+// listPage is how many records List reads per transaction.
+const listPage = 256
+
+// List yields the customers that pass f in ID order. It reads the file one
+// page at a time, each page in a read transaction of its own that ends
+// before the caller's loop body runs, so the store is never loaded whole,
+// the caller may write while it iterates, and no customer is yielded
+// twice. A record that cannot be decoded is yielded as an error.
+func (s *Store) List(ctx context.Context, f customer.Filter) iter.Seq2[*customer.Customer, error] {
+	return func(yield func(*customer.Customer, error) bool) {
+		var after []byte
+		page := make([]*customer.Customer, 0, listPage)
+		for {
+			if err := ctx.Err(); err != nil {
+				yield(nil, err)
+				return
+			}
+			page = page[:0]
+			done := true
+			err := s.db.View(func(tx *bolt.Tx) error {
+				cur := tx.Bucket(bucketCustomers).Cursor()
+				k, v := cur.First()
+				if after != nil {
+					k, v = cur.Seek(after)
+					if k != nil && bytes.Equal(k, after) {
+						k, v = cur.Next()
+					}
+				}
+				for n := 0; k != nil; k, v = cur.Next() {
+					if n == listPage {
+						done = false
+						return nil
+					}
+					n++
+					after = append(after[:0], k...)
+					c, err := decodeCustomer(string(k), v)
+					if err != nil {
+						return err
+					}
+					if f.Match(c) {
+						page = append(page, c)
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			for _, c := range page {
+				if !yield(c, nil) {
+					return
+				}
+			}
+			if done {
+				return
+			}
+		}
+	}
+}
