@@ -113,26 +113,41 @@ func Open(path string, opts Options) (*Store, error) {
 	for _, b := range opts.BuyerNumbers {
 		s.buyers[b] = true
 	}
-	if err := db.Update(s.initialize); err != nil {
+	// An existing store is only read here, so that opening it for a dry
+	// run or an export leaves the file as it was.
+	fresh := false
+	err = db.View(func(tx *bolt.Tx) error {
+		fresh = tx.Bucket(bucketMeta) == nil
+		return checkFormat(tx)
+	})
+	if err == nil && fresh {
+		err = db.Update(s.initialize)
+	}
+	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("boltstore: %s: %w", path, err)
 	}
 	return s, nil
 }
 
-// initialize makes the buckets and system groups of a new file, and checks
-// the format of an existing one.
-func (s *Store) initialize(tx *bolt.Tx) error {
+// checkFormat refuses a file that is not an impex store: one whose meta
+// names another format, or a bbolt file of another program (buckets but
+// no meta).
+func checkFormat(tx *bolt.Tx) error {
 	if meta := tx.Bucket(bucketMeta); meta != nil {
 		if f := meta.Get(metaFormat); !bytes.Equal(f, fileFormat) {
 			return fmt.Errorf("not an impex store (its format is %q)", f)
 		}
 		return nil
 	}
-	// A new file. A bbolt file of another program has buckets but no meta.
-	if err := tx.ForEach(func(name []byte, _ *bolt.Bucket) error {
+	return tx.ForEach(func(name []byte, _ *bolt.Bucket) error {
 		return fmt.Errorf("not an impex store (it has a bucket %q)", name)
-	}); err != nil {
+	})
+}
+
+// initialize makes the buckets and system groups of a new file.
+func (s *Store) initialize(tx *bolt.Tx) error {
+	if err := checkFormat(tx); err != nil || tx.Bucket(bucketMeta) != nil {
 		return err
 	}
 	for _, name := range [][]byte{bucketMeta, bucketCustomers, bucketKeys, bucketSeq, bucketGroups} {
@@ -412,4 +427,47 @@ func (s *Store) NextNumber(ctx context.Context, list string) (string, error) {
 		}
 	})
 	return out, err
+}
+
+// Restore writes customers as they are, IDs, versions and timestamps kept,
+// in one transaction: a backup or another store's dump loaded back. It
+// returns a *customer.BatchError naming the first customer that cannot be
+// stored, wrapping customer.ErrConflict (its ID is taken),
+// customer.ErrDuplicate or customer.ErrInvalid, and then nothing is
+// written.
+func (s *Store) Restore(ctx context.Context, cs []*customer.Customer) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.db.Update(func(tx *bolt.Tx) error {
+		recs := tx.Bucket(bucketCustomers)
+		for i, c := range cs {
+			fail := func(err error) error { return &customer.BatchError{Index: i, Op: customer.Put(c), Err: err} }
+			switch err := customer.CheckOp(customer.Put(c)); {
+			case err != nil:
+				return fail(err)
+			case c.ID == "":
+				return fail(fmt.Errorf("%w: a restored customer needs its ID", customer.ErrInvalid))
+			case recs.Get([]byte(c.ID)) != nil:
+				return fail(fmt.Errorf("%w: the ID %q is taken", customer.ErrConflict, c.ID))
+			}
+			err := customer.FirstDuplicate(c.ID, s.cons.Keys(c), func(k customer.IndexKey) (string, bool) {
+				hs := holders(tx, k, 1)
+				if len(hs) == 0 {
+					return "", false
+				}
+				return hs[0], true
+			})
+			if err != nil {
+				return fail(err)
+			}
+			if err := s.set(tx, c.ID, nil, c); err != nil {
+				if isDomainError(err) {
+					return fail(err)
+				}
+				return err
+			}
+		}
+		return nil
+	})
 }

@@ -16,7 +16,6 @@ import (
 
 	"github.com/impexkit/impex"
 	"github.com/impexkit/impex/customer"
-	"github.com/impexkit/impex/customer/memstore"
 	"github.com/impexkit/impex/excelio"
 )
 
@@ -49,10 +48,11 @@ view's: kind, credit allowed, group, list, update time and free text.`,
 				if err != nil {
 					return &usageError{err.Error()}
 				}
-				store, err := openStore(g.store, e)
+				store, closeStore, err := g.openStore(e, readsStore)
 				if err != nil {
 					return err
 				}
+				defer closeStore()
 				return exportExcel(ctx, store, filter, out, split, g, e)
 			}
 		},
@@ -94,10 +94,11 @@ and import that file again. --dry-run plans every row and writes nothing.`,
 				if err != nil {
 					return err
 				}
-				store, err := openStore(g.store, e)
+				store, closeStore, err := g.openStore(e, writesOrChecks(opts.DryRun))
 				if err != nil {
 					return err
 				}
+				defer closeStore()
 				res, err := excelio.ImportFile(ctx, store, args[0], excelio.ImportOptions{Options: opts, MatchByEmail: matchEmail,
 					SSN: hasher, SSNCountry: ssnCountry, StrictSSN: strict, MaxRows: maxRows, Now: e.now})
 				o.done()
@@ -298,15 +299,12 @@ func (o *importSet) options(e *env, g *globalFlags) (impex.Options, error) {
 
 func (o *importSet) done() { o.bar.finish() }
 
-// finishImport saves the store, prints the result and turns it into the
-// exit status: a file-level error or an interruption is an error; rejected
-// rows are a rejectedError.
-func finishImport(ctx context.Context, input string, store *memstore.Store, res *impex.Result, importErr error,
+// finishImport prints the result and turns it into the exit status: a
+// file-level error or an interruption is an error; rejected rows are a
+// rejectedError. What the import applied is in the store already, batch by
+// batch.
+func finishImport(ctx context.Context, input string, store cliStore, res *impex.Result, importErr error,
 	g *globalFlags, e *env, writeRejected func() (string, error), hasRejected bool) error {
-	var saveErr error
-	if !res.DryRun && (res.Applied() > 0 || importErr != nil) {
-		saveErr = saveStore(g.store, store)
-	}
 	var fatal *impex.FatalError
 	var fe *impex.FileError
 	var pe *fs.PathError
@@ -331,8 +329,6 @@ func finishImport(ctx context.Context, input string, store *memstore.Store, res 
 		return pe // it names the file
 	case importErr != nil:
 		return fmt.Errorf("%s: %w", input, importErr)
-	case saveErr != nil:
-		return fmt.Errorf("saving the store %s: %w", g.store, saveErr)
 	}
 	rejectedPath := ""
 	if hasRejected && writeRejected != nil {

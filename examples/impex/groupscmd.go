@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/impexkit/impex/customer"
-	"github.com/impexkit/impex/customer/memstore"
 	"github.com/impexkit/impex/groups"
 )
 
@@ -34,14 +33,12 @@ other commands have something to work on.`,
 				if *n < 0 || *n > 1000000 {
 					return usagef("--customers %d: want 0 to 1,000,000", *n)
 				}
-				store, err := openStore(g.store, e)
+				store, closeStore, err := g.openStore(e, writesStore)
 				if err != nil {
 					return err
 				}
+				defer closeStore()
 				if err := seed(ctx, store, *n); err != nil {
-					return err
-				}
-				if err := saveStore(g.store, store); err != nil {
 					return err
 				}
 				fmt.Fprintf(e.stdout, "added %d customers; the store %s now holds %d\n", *n, g.store, store.Len())
@@ -55,10 +52,11 @@ other commands have something to work on.`,
 		examples: []string{"impex groups list"},
 		flags: func(fs *flag.FlagSet, g *globalFlags) func(context.Context, []string, *env) error {
 			return func(ctx context.Context, args []string, e *env) error {
-				store, err := openStore(g.store, e)
+				store, closeStore, err := g.openStore(e, readsStore)
 				if err != nil {
 					return err
 				}
+				defer closeStore()
 				var out []map[string]any
 				for grp, err := range store.Groups(ctx) {
 					if err != nil {
@@ -105,11 +103,15 @@ in a session you describe with the --session-* flags.`,
 		flags: func(fs *flag.FlagSet, g *globalFlags) func(context.Context, []string, *env) error {
 			sess := sessionFlags(fs)
 			return func(ctx context.Context, args []string, e *env) error {
-				set, store, sub, err := subjectFor(ctx, g, e, args, sess)
+				store, closeStore, err := g.openStore(e, readsStore)
 				if err != nil {
 					return err
 				}
-				_ = store
+				defer closeStore()
+				set, sub, err := subjectFor(ctx, store, e, args, sess)
+				if err != nil {
+					return err
+				}
 				members := set.Members(sub, nil)
 				slices.Sort(members)
 				if g.json {
@@ -131,7 +133,12 @@ in a session you describe with the --session-* flags.`,
 				if len(args) != 2 {
 					return usagef("want a group ID and a customer number")
 				}
-				set, _, sub, err := subjectFor(ctx, g, e, args[1:], sess)
+				store, closeStore, err := g.openStore(e, readsStore)
+				if err != nil {
+					return err
+				}
+				defer closeStore()
+				set, sub, err := subjectFor(ctx, store, e, args[1:], sess)
 				if err != nil {
 					return err
 				}
@@ -155,10 +162,11 @@ in a session you describe with the --session-* flags.`,
 				if len(args) != 1 {
 					return usagef("want one group ID")
 				}
-				store, err := openStore(g.store, e)
+				store, closeStore, err := g.openStore(e, readsStore)
 				if err != nil {
 					return err
 				}
+				defer closeStore()
 				set, err := groupSet(ctx, store, e)
 				if err != nil {
 					return err
@@ -200,7 +208,7 @@ func sessionFlags(fs *flag.FlagSet) *sessionSet {
 }
 
 // groupSet compiles every group of the store.
-func groupSet(ctx context.Context, store *memstore.Store, e *env) (*groups.Set, error) {
+func groupSet(ctx context.Context, store cliStore, e *env) (*groups.Set, error) {
 	var all []*groups.Group
 	for g, err := range store.Groups(ctx) {
 		if err != nil {
@@ -213,40 +221,36 @@ func groupSet(ctx context.Context, store *memstore.Store, e *env) (*groups.Set, 
 
 // subjectFor loads the store, compiles its groups and finds the customer
 // numbered args[0].
-func subjectFor(ctx context.Context, g *globalFlags, e *env, args []string, s *sessionSet) (*groups.Set, *memstore.Store, *groups.Subject, error) {
+func subjectFor(ctx context.Context, store cliStore, e *env, args []string, s *sessionSet) (*groups.Set, *groups.Subject, error) {
 	if len(args) != 1 {
-		return nil, nil, nil, usagef("want one customer number")
-	}
-	store, err := openStore(g.store, e)
-	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, usagef("want one customer number")
 	}
 	set, err := groupSet(ctx, store, e)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	c, err := store.ByNumber(ctx, "", args[0])
 	if errors.Is(err, customer.ErrNotFound) {
-		return nil, nil, nil, fmt.Errorf("no customer has number %q", args[0])
+		return nil, nil, fmt.Errorf("no customer has number %q", args[0])
 	}
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	sub := &groups.Subject{Customer: c, Session: groups.Session{Authenticated: s.authenticated, Currency: s.currency}}
 	if s.custom != "" {
 		for _, kv := range strings.Split(s.custom, ",") {
 			k, v, ok := strings.Cut(kv, "=")
 			if !ok {
-				return nil, nil, nil, usagef("--session-custom %q: want key=value pairs", s.custom)
+				return nil, nil, usagef("--session-custom %q: want key=value pairs", s.custom)
 			}
 			sub.Session.Custom = customer.SetAttribute(sub.Session.Custom, strings.TrimSpace(k), "", strings.TrimSpace(v))
 		}
 	}
-	return set, store, sub, nil
+	return set, sub, nil
 }
 
 // seed adds n generated customers and the demo groups.
-func seed(ctx context.Context, store *memstore.Store, n int) error {
+func seed(ctx context.Context, store cliStore, n int) error {
 	existing := map[string]bool{}
 	for g, err := range store.Groups(ctx) {
 		if err != nil {

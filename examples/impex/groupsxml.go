@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/impexkit/impex/customer/memstore"
 	"github.com/impexkit/impex/groups"
 	"github.com/impexkit/impex/xmlio"
 )
@@ -39,10 +38,11 @@ warning, since customer files are their usual home.`,
 				if len(args) != 1 {
 					return usagef("want one customer-groups XML file")
 				}
-				store, err := openStore(g.store, e)
+				store, closeStore, err := g.openStore(e, writesOrChecks(*dry))
 				if err != nil {
 					return err
 				}
+				defer closeStore()
 				return importGroupsFile(ctx, args[0], store, *dry, g, e)
 			}
 		},
@@ -57,10 +57,11 @@ warning, since customer files are their usual home.`,
 				if len(args) > 0 {
 					return usagef("unexpected arguments %q", args)
 				}
-				store, err := openStore(g.store, e)
+				store, closeStore, err := g.openStore(e, readsStore)
 				if err != nil {
 					return err
 				}
+				defer closeStore()
 				n := 0
 				err = writeFileAtomically(*out, false, func(w io.Writer) error {
 					bw := bufio.NewWriter(w)
@@ -102,7 +103,12 @@ of them. References to groups the store does not hold are reported.`,
 				if err != nil {
 					return fmt.Errorf("%s: %w", args[0], err)
 				}
-				set, store, sub, err := subjectFor(ctx, g, e, args[1:], sess)
+				store, closeStore, err := g.openStore(e, readsStore)
+				if err != nil {
+					return err
+				}
+				defer closeStore()
+				set, sub, err := subjectFor(ctx, store, e, args[1:], sess)
 				if err != nil {
 					return err
 				}
@@ -144,7 +150,7 @@ of them. References to groups the store does not hold are reported.`,
 }
 
 // importGroupsFile imports a customer-groups document and prints the result.
-func importGroupsFile(ctx context.Context, path string, store *memstore.Store, dry bool, g *globalFlags, e *env) error {
+func importGroupsFile(ctx context.Context, path string, store cliStore, dry bool, g *globalFlags, e *env) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -154,11 +160,6 @@ func importGroupsFile(ctx context.Context, path string, store *memstore.Store, d
 		Rules: groups.Options{Location: time.Local, Now: e.now}})
 	if err != nil && res == nil {
 		return fmt.Errorf("%s: %w", path, err)
-	}
-	if res.Applied && !dry {
-		if err := saveStore(g.store, store); err != nil {
-			return fmt.Errorf("saving the store %s: %w", g.store, err)
-		}
 	}
 	if g.json {
 		var issues []json.RawMessage

@@ -21,6 +21,7 @@ import (
 	"os/signal"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/impexkit/impex"
@@ -35,7 +36,7 @@ const (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	os.Exit(run(ctx, os.Args[1:], newEnv()))
 }
@@ -75,16 +76,32 @@ type command struct {
 // globalFlags are accepted by every subcommand.
 type globalFlags struct {
 	store   string
+	wait    time.Duration
 	json    bool
 	lang    string
 	keyFile string
 }
 
 func (g *globalFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&g.store, "store", "impex-store.json", "the store `file`; created when missing")
+	fs.StringVar(&g.store, "store", "impex.db", "the store `file`; seed and imports create it")
+	fs.DurationVar(&g.wait, "wait", 5*time.Second, "how long to wait for a store another impex process is using")
 	fs.BoolVar(&g.json, "json", false, "print the result as JSON")
 	fs.StringVar(&g.lang, "lang", "en", "language of messages: en, fi or sv")
 	fs.StringVar(&g.keyFile, "ssn-key-file", "", "`file` holding the SSN key (hex); default: $IMPEX_SSN_KEY")
+}
+
+// openStore opens --store for a command's use; see storeUse.
+func (g *globalFlags) openStore(e *env, use storeUse) (cliStore, func(), error) {
+	return openStore(g.store, e, use, g.wait)
+}
+
+// writesOrChecks is writesStore for an import, checksAgainstStore for its
+// dry run, which must not create a store.
+func writesOrChecks(dryRun bool) storeUse {
+	if dryRun {
+		return checksAgainstStore
+	}
+	return writesStore
 }
 
 // language is the language of messages: any BCP 47 tag, matched to

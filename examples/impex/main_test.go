@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -162,10 +164,11 @@ func personWorkbook(t *testing.T, path string, n int, extra ...[]any) {
 
 func storeCount(t *testing.T) int {
 	t.Helper()
-	s, err := openStore("impex-store.json", &env{now: time.Now})
+	s, closeStore, err := openStore("impex.db", &env{now: time.Now}, checksAgainstStore, time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer closeStore()
 	return s.Len()
 }
 
@@ -219,7 +222,7 @@ func TestRejectedRowsExitOneAndWriteTheWorkbook(t *testing.T) {
 		t.Fatalf("export: exit %d\n%s", code, stderr)
 	}
 	files, _ := filepath.Glob(filepath.Join("out", "*.xlsx"))
-	for _, f := range append(files, "impex-store.json") {
+	for _, f := range append(files, "impex.db") {
 		if st, err := os.Stat(f); err != nil || st.Mode().Perm() != 0o600 {
 			t.Errorf("%s: %v, %v; want mode 0600", f, err, st)
 		}
@@ -246,16 +249,13 @@ func TestFileLevelErrorsAndBadStoresExitTwo(t *testing.T) {
 	if code != exitFailed || !strings.Contains(stderr, "IMPEX_SSN_KEY") {
 		t.Fatalf("an ssn column without a key: exit %d, stderr %q", code, stderr)
 	}
-	os.WriteFile("impex-store.json", []byte(`{"Format": "impex-store/1", "Snapshot": {"Customers": [`), 0o644)
+	os.WriteFile("impex.db", []byte(`{"Format": "impex-store/1", "Snapshot": {"Customers": [`), 0o644)
 	code, _, stderr = runCLI(t, context.Background(), nil, "groups", "list")
 	if code != exitFailed || !strings.Contains(stderr, "damaged") {
 		t.Fatalf("a damaged store: exit %d, stderr %q", code, stderr)
 	}
-	if b, _ := os.ReadFile("impex-store.json"); !strings.HasPrefix(string(b), `{"Format"`) {
+	if b, _ := os.ReadFile("impex.db"); !strings.HasPrefix(string(b), `{"Format"`) {
 		t.Fatal("the damaged store was overwritten")
-	}
-	if entries, _ := filepath.Glob(".impex-store.json.tmp-*"); len(entries) != 0 {
-		t.Fatalf("temporary files left: %v", entries)
 	}
 }
 
@@ -368,11 +368,11 @@ func TestDryRunsLeaveTheStoreAsItWas(t *testing.T) {
 		t.Fatal(err)
 	}
 	personWorkbook(t, "new.xlsx", 5)
-	before, err := os.ReadFile("impex-store.json")
+	before, err := os.ReadFile("impex.db")
 	if err != nil {
 		t.Fatal(err)
 	}
-	file, err := os.Stat("impex-store.json")
+	file, err := os.Stat("impex.db")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -390,7 +390,7 @@ func TestDryRunsLeaveTheStoreAsItWas(t *testing.T) {
 		if args[0] != "groups" && !strings.Contains(stdout, "created") && !strings.Contains(stdout, "updated") {
 			t.Errorf("impex %s planned nothing:\n%s", strings.Join(args, " "), stdout)
 		}
-		after, err := os.ReadFile("impex-store.json")
+		after, err := os.ReadFile("impex.db")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -399,7 +399,7 @@ func TestDryRunsLeaveTheStoreAsItWas(t *testing.T) {
 		}
 		// The store is saved by replacing its file: a dry run that saved
 		// it, even unchanged, leaves another file behind the name.
-		if now, err := os.Stat("impex-store.json"); err != nil || !os.SameFile(file, now) {
+		if now, err := os.Stat("impex.db"); err != nil || !os.SameFile(file, now) {
 			t.Fatalf("impex %s rewrote the store (%v)", strings.Join(args, " "), err)
 		}
 	}
@@ -419,7 +419,7 @@ func TestDamagedXMLFileStoresNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Remove("impex-store.json"); err != nil {
+	if err := os.Remove("impex.db"); err != nil {
 		t.Fatal(err)
 	}
 	// Two damaged copies: one cut at 80 %, one with a byte that is not
@@ -441,12 +441,63 @@ func TestDamagedXMLFileStoresNothing(t *testing.T) {
 		if code != exitFailed || !strings.Contains(stdout+stderr, "line ") || !strings.Contains(stdout+stderr, map[string]string{"cut.xml": "EOF", "utf8.xml": "UTF-8"}[name]) {
 			t.Fatalf("%s: exit %d, want %d naming the line and the cause\nstdout: %s\nstderr: %s", name, code, exitFailed, stdout, stderr)
 		}
-		s, err := openStore("impex-store.json", &env{now: time.Now})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if n := s.Len(); n != 0 {
+		if n := storeCount(t); n != 0 {
 			t.Fatalf("%s stored %d customers", name, n)
 		}
+	}
+}
+
+// A dump loaded into a new store dumps to the same bytes: the pair keeps
+// every group and customer, IDs, versions and timestamps included.
+func TestStoreDumpAndLoadRoundTrip(t *testing.T) {
+	t.Chdir(t.TempDir())
+	if code, _, stderr := runCLI(t, context.Background(), nil, "seed", "--customers", "30"); code != exitOK {
+		t.Fatalf("seed: exit %d\n%s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, context.Background(), nil, "store", "dump", "-o", "a.jsonl"); code != exitOK {
+		t.Fatalf("dump: exit %d\n%s", code, stderr)
+	}
+	if code, stdout, stderr := runCLI(t, context.Background(), nil, "store", "load", "--store", "copy.db", "a.jsonl"); code != exitOK || !strings.Contains(stdout, "30 customers") {
+		t.Fatalf("load: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if code, _, stderr := runCLI(t, context.Background(), nil, "store", "dump", "--store", "copy.db", "-o", "b.jsonl"); code != exitOK {
+		t.Fatalf("dump of the copy: exit %d\n%s", code, stderr)
+	}
+	a, _ := os.ReadFile("a.jsonl")
+	b, _ := os.ReadFile("b.jsonl")
+	if len(a) == 0 || !bytes.Equal(a, b) {
+		t.Fatalf("the copy dumps differently (%d and %d bytes)", len(a), len(b))
+	}
+	if st, err := os.Stat("a.jsonl"); err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("the dump: %v, %v; want mode 0600", err, st)
+	}
+	// Loading the same dump again refuses the customers the store holds.
+	if code, _, stderr := runCLI(t, context.Background(), nil, "store", "load", "--store", "copy.db", "a.jsonl"); code != exitFailed || !strings.Contains(stderr, "taken") {
+		t.Fatalf("a second load: exit %d\n%s", code, stderr)
+	}
+}
+
+// Commands that show what a store holds refuse a store that is not there,
+// instead of showing an empty one; dry runs create none.
+func TestReadingCommandsRefuseAMissingStore(t *testing.T) {
+	t.Chdir(t.TempDir())
+	for _, args := range [][]string{
+		{"excel", "export", "-o", "x.zip"},
+		{"xml", "export", "-o", "x.xml"},
+		{"groups", "list"},
+		{"store", "dump"},
+		{"groups", "export", "-o", "g.xml"},
+	} {
+		code, _, stderr := runCLI(t, context.Background(), nil, append(args, "--store", "typo.db")...)
+		if code != exitFailed || !strings.Contains(stderr, "there is no store typo.db") {
+			t.Errorf("impex %s: exit %d, stderr %q", strings.Join(args, " "), code, stderr)
+		}
+	}
+	personWorkbook(t, "new.xlsx", 3)
+	if code, stdout, stderr := runCLI(t, context.Background(), nil, "excel", "import", "--dry-run", "new.xlsx"); code != exitOK {
+		t.Fatalf("dry run without a store: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if _, err := os.Stat("impex.db"); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("a dry run created the store (%v)", err)
 	}
 }

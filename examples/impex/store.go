@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -11,59 +9,60 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/impexkit/impex/customer"
+	"github.com/impexkit/impex/customer/boltstore"
 	"github.com/impexkit/impex/customer/memstore"
+	"github.com/impexkit/impex/groups"
 )
 
-// storeFile is the format of the store on disk: a version and the
-// memstore snapshot.
-type storeFile struct {
-	Format   string
-	Snapshot *memstore.Snapshot
+// cliStore is what the commands ask of a store: customers and groups.
+type cliStore interface {
+	customer.Repository
+	groups.Store
+	Len() int
 }
 
-const storeFormat = "impex-store/1"
+// storeUse says what a command does with the store file.
+type storeUse int
 
-// openStore loads the store file, or returns an empty store when the file
-// does not exist. A damaged file is an error that says so; it is never
-// overwritten silently.
-func openStore(path string, e *env) (*memstore.Store, error) {
-	opts := memstore.Options{Now: e.now}
-	f, err := os.Open(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return memstore.New(opts), nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	var sf storeFile
-	dec := json.NewDecoder(bufio.NewReaderSize(f, 1<<20))
-	if err := dec.Decode(&sf); err != nil {
-		return nil, fmt.Errorf("store %s is damaged (%v); restore it from a backup or move it away to start empty", path, err)
-	}
-	if sf.Format != storeFormat || sf.Snapshot == nil {
-		return nil, fmt.Errorf("store %s is not an impex store (format %q, want %q)", path, sf.Format, storeFormat)
-	}
-	s, err := memstore.Restore(opts, sf.Snapshot)
-	if err != nil {
-		return nil, fmt.Errorf("store %s is damaged: %v", path, err)
-	}
-	return s, nil
-}
+const (
+	// writesStore: the command changes the store, which is created when
+	// the file does not exist.
+	writesStore storeUse = iota
+	// readsStore: the command shows what the store holds; a missing file
+	// is an error, so a typo in --store is not an empty store.
+	readsStore
+	// checksAgainstStore: a dry run or validation. It reads the store when
+	// there is one and plans against an empty one when there is none,
+	// creating nothing.
+	checksAgainstStore
+)
 
-// saveStore writes the store atomically: a temporary file in the same
-// directory, synced, then renamed over the old one, so a crash leaves
-// either the old store or the new one, never half of each.
-func saveStore(path string, s *memstore.Store) error {
-	return writeAtomically(path, func(f io.Writer) error {
-		w := bufio.NewWriterSize(f, 1<<20)
-		if err := json.NewEncoder(w).Encode(storeFile{Format: storeFormat, Snapshot: s.Snapshot()}); err != nil {
-			return err
+// openStore opens the store file for use, and returns it with the function
+// that closes it. The store is one boltstore file: each batch an import
+// applies is committed to it as it is applied, so nothing is loaded whole,
+// an interrupted run keeps every batch it committed, and a second impex
+// process waits for the first (up to --wait) and then says the store is in
+// use.
+func openStore(path string, e *env, use storeUse, wait time.Duration) (cliStore, func(), error) {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		switch use {
+		case readsStore:
+			return nil, nil, fmt.Errorf("there is no store %s: seed one or import into it first, or name another with --store", path)
+		case checksAgainstStore:
+			return memstore.New(memstore.Options{Now: e.now}), func() {}, nil
 		}
-		return w.Flush()
-	})
+	}
+	s, err := boltstore.Open(path, boltstore.Options{Now: e.now, LockTimeout: wait})
+	switch {
+	case errors.Is(err, boltstore.ErrInUse):
+		return nil, nil, fmt.Errorf("%w; run the command again when the other one has finished", err)
+	case err != nil:
+		return nil, nil, fmt.Errorf("the store %s is damaged or not an impex store (%v); restore it from a dump (impex store load) or move it away to start empty", path, err)
+	}
+	return s, func() { s.Close() }, nil
 }
 
 // writeAtomically writes path through write: into a temporary file in the

@@ -32,10 +32,11 @@ and SFCC XML documents are accepted.`,
 				if err != nil {
 					return err
 				}
-				store, err := openStore(g.store, e)
+				store, closeStore, err := g.openStore(e, checksAgainstStore)
 				if err != nil {
 					return err
 				}
+				defer closeStore()
 				name := strings.ToLower(args[0])
 				if strings.HasSuffix(name, ".xml") {
 					return validateXML(ctx, args[0], store, g, e)

@@ -13,7 +13,6 @@ import (
 	"github.com/impexkit/impex"
 	"github.com/impexkit/impex/activedata"
 	"github.com/impexkit/impex/customer"
-	"github.com/impexkit/impex/customer/memstore"
 	"github.com/impexkit/impex/validate"
 	"github.com/impexkit/impex/xmlio"
 )
@@ -52,10 +51,11 @@ every record and writes nothing.`,
 				if !ok {
 					return usagef("--kind %q: want person or company", *kind)
 				}
-				store, err := openStore(g.store, e)
+				store, closeStore, err := g.openStore(e, writesOrChecks(opts.DryRun))
 				if err != nil {
 					return err
 				}
+				defer closeStore()
 				res, err := importXML(ctx, args[0], store, opts, *list, k)
 				o.done()
 				if errors.Is(err, errGroupsDocument) {
@@ -98,10 +98,11 @@ filters are those of excel export.`,
 					// here, since imported customers may sit in the default list.
 					filter.Lists = nil
 				}
-				store, err := openStore(g.store, e)
+				store, closeStore, err := g.openStore(e, readsStore)
 				if err != nil {
 					return err
 				}
+				defer closeStore()
 				n := 0
 				err = writeFileAtomically(out, false, func(w io.Writer) error {
 					bw := bufio.NewWriterSize(w, 1<<20)
@@ -165,10 +166,11 @@ reported.`,
 				if err != nil {
 					return err
 				}
-				store, err := openStore(g.store, e)
+				store, closeStore, err := g.openStore(e, writesOrChecks(opts.DryRun))
 				if err != nil {
 					return err
 				}
+				defer closeStore()
 				f, err := os.Open(args[0])
 				if err != nil {
 					return err
@@ -208,7 +210,7 @@ func fileIssues(err error) []validate.Issue {
 
 // importXML imports any SFCC customer or active-data document. The result
 // is never nil.
-func importXML(ctx context.Context, path string, store *memstore.Store, opts impex.Options, list string, kind customer.Kind) (*impex.Result, error) {
+func importXML(ctx context.Context, path string, store cliStore, opts impex.Options, list string, kind customer.Kind) (*impex.Result, error) {
 	none := &impex.Result{DryRun: opts.DryRun}
 	f, err := os.Open(path)
 	if err != nil {
@@ -234,7 +236,7 @@ func importXML(ctx context.Context, path string, store *memstore.Store, opts imp
 }
 
 // validateXML runs an SFCC XML import as a dry run.
-func validateXML(ctx context.Context, path string, store *memstore.Store, g *globalFlags, e *env) error {
+func validateXML(ctx context.Context, path string, store cliStore, g *globalFlags, e *env) error {
 	res, err := importXML(ctx, path, store, impex.Options{DryRun: true}, "", customer.KindPerson)
 	if errors.Is(err, errGroupsDocument) {
 		return importGroupsFile(ctx, path, store, true, g, e)

@@ -1,0 +1,189 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/impexkit/impex/customer"
+	"github.com/impexkit/impex/groups"
+)
+
+// dumpLine is one line of a store dump: a group or a customer.
+type dumpLine struct {
+	Group    *groups.Group      `json:"group,omitempty"`
+	Customer *customer.Customer `json:"customer,omitempty"`
+}
+
+func init() {
+	register(&command{
+		name:    "store dump",
+		summary: "Write the store as JSON lines, to inspect, back up or move it.",
+		details: `
+Writes one JSON object per line: {"group": ...} for each group, then
+{"customer": ...} for each customer, in ID order. The dump holds personal data
+(hashes, not plain identity numbers or passwords) and is written 0600; -o -
+writes to standard output.`,
+		examples: []string{"impex store dump -o backup.jsonl"},
+		flags: func(fs *flag.FlagSet, g *globalFlags) func(context.Context, []string, *env) error {
+			out := fs.String("o", "store.jsonl", "output `file`, or - for standard output")
+			return func(ctx context.Context, args []string, e *env) error {
+				if len(args) > 0 {
+					return usagef("unexpected arguments %q", args)
+				}
+				store, closeStore, err := g.openStore(e, readsStore)
+				if err != nil {
+					return err
+				}
+				defer closeStore()
+				var n int
+				dump := func(w io.Writer) error {
+					var err error
+					n, err = dumpStore(ctx, store, w)
+					return err
+				}
+				if *out == "-" {
+					err = dump(e.stdout)
+				} else {
+					err = writeAtomically(*out, dump)
+				}
+				if err != nil {
+					return err
+				}
+				if *out != "-" {
+					fmt.Fprintf(e.stdout, "wrote %s: %d customers\n", *out, n)
+				}
+				return nil
+			}
+		},
+	})
+	register(&command{
+		name:    "store load",
+		summary: "Add the groups and customers of a dump to the store.",
+		usage:   "FILE",
+		details: `
+Reads a dump written by "impex store dump" into the store, creating it when
+missing: groups and customers as they were, IDs, versions and timestamps
+kept. A customer whose ID, number or other unique key the store already holds
+stops the load; the batches of 1,000 before it are kept.`,
+		examples: []string{"impex store load --store copy.db backup.jsonl"},
+		flags: func(fs *flag.FlagSet, g *globalFlags) func(context.Context, []string, *env) error {
+			return func(ctx context.Context, args []string, e *env) error {
+				if len(args) != 1 {
+					return usagef("want one dump file")
+				}
+				f, err := os.Open(args[0])
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				store, closeStore, err := g.openStore(e, writesStore)
+				if err != nil {
+					return err
+				}
+				defer closeStore()
+				n, err := loadStore(ctx, store, f)
+				if err != nil {
+					return fmt.Errorf("%s: %w (%d customers were loaded before it)", args[0], err, n)
+				}
+				fmt.Fprintf(e.stdout, "loaded %s: %d customers; the store %s now holds %d\n", args[0], n, g.store, store.Len())
+				return nil
+			}
+		},
+	})
+}
+
+// dumpStore writes the groups, then the customers, of store to w as JSON
+// lines and returns the number of customers.
+func dumpStore(ctx context.Context, store cliStore, w io.Writer) (int, error) {
+	bw := bufio.NewWriterSize(w, 1<<20)
+	enc := json.NewEncoder(bw)
+	for g, err := range store.Groups(ctx) {
+		if err != nil {
+			return 0, err
+		}
+		if err := enc.Encode(dumpLine{Group: g}); err != nil {
+			return 0, err
+		}
+	}
+	n := 0
+	for c, err := range store.List(ctx, customer.Filter{}) {
+		if err != nil {
+			return n, err
+		}
+		if err := enc.Encode(dumpLine{Customer: c}); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, bw.Flush()
+}
+
+// loadStore reads a dump into store in batches of 1,000 customers and
+// returns the number of customers created.
+func loadStore(ctx context.Context, store cliStore, r io.Reader) (int, error) {
+	dec := json.NewDecoder(bufio.NewReaderSize(r, 1<<20))
+	var batch []*customer.Customer
+	n, line := 0, 0
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if err := restore(ctx, store, batch); err != nil {
+			return err
+		}
+		n += len(batch)
+		batch = batch[:0]
+		return nil
+	}
+	for {
+		var l dumpLine
+		err := dec.Decode(&l)
+		if err == io.EOF {
+			return n, flush()
+		}
+		line++
+		if err != nil {
+			return n, fmt.Errorf("record %d: %w", line, err)
+		}
+		switch {
+		case l.Group != nil:
+			if l.Group.Kind == groups.System {
+				continue // every store has them
+			}
+			if err := store.WriteGroups(ctx, []groups.Op{groups.Put(l.Group)}); err != nil {
+				return n, fmt.Errorf("record %d: %w", line, err)
+			}
+		case l.Customer != nil:
+			batch = append(batch, l.Customer)
+			if len(batch) == 1000 {
+				if err := flush(); err != nil {
+					return n, err
+				}
+			}
+		default:
+			return n, fmt.Errorf("record %d: neither a group nor a customer", line)
+		}
+	}
+}
+
+// restore writes customers as they are when the store can (a boltstore),
+// and creates them with their IDs, at version 1, when it cannot.
+func restore(ctx context.Context, store cliStore, cs []*customer.Customer) error {
+	if r, ok := store.(interface {
+		Restore(context.Context, []*customer.Customer) error
+	}); ok {
+		return r.Restore(ctx, cs)
+	}
+	ops := make([]customer.Op, len(cs))
+	for i, c := range cs {
+		c.Version = 0
+		ops[i] = customer.Put(c)
+	}
+	_, err := store.Write(ctx, ops)
+	return err
+}
