@@ -167,3 +167,32 @@ func TestConcurrentImportsBothLand(t *testing.T) {
 		t.Fatalf("a busy store: %v\n%s", errD, outD)
 	}
 }
+
+// An import into a store on a full disk stops at the batch that does not
+// fit: the store still opens and holds whole batches, and the message says
+// how many changes it kept. The disk is a small tmpfs, which needs a
+// machine that lets the test mount one (CI's does: it runs as root).
+func TestAnImportOntoAFullDiskKeepsWholeBatches(t *testing.T) {
+	dir := t.TempDir()
+	disk := filepath.Join(dir, "disk")
+	os.Mkdir(disk, 0o700)
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", disk).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a tmpfs here (%v: %s); the full-disk import is tested where one can be mounted", err, out)
+	}
+	t.Cleanup(func() { exec.Command("umount", disk).Run() })
+	personWorkbook(t, filepath.Join(dir, "big.xlsx"), 20000)
+	db := filepath.Join(disk, "impex.db")
+	cmd, out := impexProcess(t, dir, "excel", "import", "--store", db, "big.xlsx")
+	err := cmd.Wait()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != exitFailed {
+		t.Fatalf("an import onto a full disk: %v\n%s", err, out)
+	}
+	kept := storeNumbers(t, db)
+	if len(kept) == 0 || len(kept)%impex.DefaultBatchSize != 0 {
+		t.Fatalf("the store holds %d customers; want whole batches, some", len(kept))
+	}
+	if !strings.Contains(out.String(), fmt.Sprintf("keeps the %d changes", len(kept))) {
+		t.Fatalf("the message does not say what was kept (%d):\n%s", len(kept), out)
+	}
+}

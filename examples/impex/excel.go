@@ -106,7 +106,7 @@ and import that file again. --dry-run plans every row and writes nothing.`,
 					return fmt.Errorf("%s holds identity numbers in its ssn column: %w", args[0], errNoKey)
 				}
 				return finishImport(ctx, args[0], store, &res.Result, err, g, e, func() (string, error) {
-					return writeRejected(args[0], rejected, res, g)
+					return writeRejected(args[0], rejected, res, g, e)
 				}, len(res.RejectedRows()) > 0 && !opts.DryRun)
 			}
 		},
@@ -180,18 +180,19 @@ func (f *filterSet) filter() (customer.Filter, error) {
 
 func exportExcel(ctx context.Context, store customer.Repository, f customer.Filter, out string, split bool, g *globalFlags, e *env) error {
 	var res excelio.ExportResult
-	err := writeFileAtomically(out, split, func(w io.Writer) error {
+	export := func(w io.Writer) error {
 		var err error
 		res, err = excelio.Export(ctx, w, store, f, excelio.ExportOptions{Now: e.now})
 		return err
-	})
+	}
+	var err error
+	if split {
+		err = exportSplit(out, export, e)
+	} else {
+		err = e.writeFile(out, export)
+	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", out, err)
-	}
-	if split {
-		if err := unzipInto(out); err != nil {
-			return fmt.Errorf("%s: %w", out, err)
-		}
 	}
 	if g.json {
 		return json.NewEncoder(e.stdout).Encode(map[string]any{"file": out, "persons": res.Persons, "companies": res.Companies})
@@ -200,57 +201,61 @@ func exportExcel(ctx context.Context, store customer.Repository, f customer.Filt
 	return nil
 }
 
-// writeFileAtomically writes a file through a temporary one and a rename;
-// with split, it writes a ZIP to a temporary file inside the directory out.
-func writeFileAtomically(out string, split bool, write func(io.Writer) error) error {
-	path := out
-	if split {
-		if err := os.MkdirAll(out, 0o755); err != nil {
-			return err
-		}
-		path = filepath.Join(out, ".export.zip")
+// exportSplit writes the export's workbooks into the directory dir: the
+// ZIP to a temporary file there first, then its workbooks, all of them
+// renamed into place only when each is complete.
+func exportSplit(dir string, export func(io.Writer) error, e *env) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
 	}
-	return writeAtomically(path, write)
-}
-
-// unzipInto unpacks dir/.export.zip into dir and removes it.
-func unzipInto(dir string) error {
-	path := filepath.Join(dir, ".export.zip")
-	defer os.Remove(path)
-	zr, err := zip.OpenReader(path)
+	tmp, err := os.CreateTemp(dir, ".export-*.zip")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	var w io.Writer = tmp
+	if e.wrapOutput != nil {
+		w = e.wrapOutput(w)
+	}
+	err = export(w)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("%w; %s", err, nothingReplaced)
+	}
+	zr, err := zip.OpenReader(tmp.Name())
 	if err != nil {
 		return err
 	}
 	defer zr.Close()
+	var files []outFile
 	for _, f := range zr.File {
 		if strings.ContainsAny(f.Name, `/\`) {
 			continue
 		}
-		rc, err := f.Open()
-		if err != nil {
+		files = append(files, outFile{filepath.Join(dir, f.Name), func(w io.Writer) error {
+			rc, err := f.Open()
+			if err != nil {
+				return err
+			}
+			defer rc.Close()
+			_, err = io.Copy(w, rc)
 			return err
-		}
-		b, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(dir, f.Name), b, 0o600); err != nil {
-			return err
-		}
+		}})
 	}
-	return nil
+	return e.writeFiles(files)
 }
 
 // writeRejected writes the rejected-rows workbook and returns its path.
-func writeRejected(input, path string, res *excelio.Result, g *globalFlags) (string, error) {
+func writeRejected(input, path string, res *excelio.Result, g *globalFlags, e *env) (string, error) {
 	if path == "" {
 		ext := filepath.Ext(input)
 		path = strings.TrimSuffix(input, ext) + " - rejected.xlsx"
 	}
 	// Rejected rows are personal data: the file is written 0600, whole or
 	// not at all, and without the rows' identity numbers.
-	err := writeAtomically(path, func(w io.Writer) error {
+	err := e.writeFile(path, func(w io.Writer) error {
 		return res.WriteRejected(w, excelio.RejectedOptions{Language: g.language()})
 	})
 	if err != nil {
@@ -334,7 +339,11 @@ func finishImport(ctx context.Context, input string, store cliStore, res *impex.
 	if hasRejected && writeRejected != nil {
 		p, err := writeRejected()
 		if err != nil {
-			return fmt.Errorf("writing the rejected rows: %w", err)
+			// The rows that were applied are in the store: say so, and
+			// exit as for rejected rows, not as for a failed import.
+			printResult(e, g, input, res, "")
+			fmt.Fprintf(e.stderr, "%s: the rejected rows could not be written (%v); the %d changes applied are saved in the store\n", input, err, res.Applied())
+			return &rejectedError{res.Rejected}
 		}
 		rejectedPath = p
 	}

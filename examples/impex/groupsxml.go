@@ -63,7 +63,7 @@ warning, since customer files are their usual home.`,
 				}
 				defer closeStore()
 				n := 0
-				err = writeFileAtomically(*out, false, func(w io.Writer) error {
+				err = e.writeFile(*out, func(w io.Writer) error {
 					bw := bufio.NewWriter(w)
 					var err error
 					if n, err = xmlio.ExportGroups(ctx, bw, store, xmlio.GroupExportOptions{}); err != nil {

@@ -52,6 +52,9 @@ type env struct {
 	// onProgress, when set, sees every progress report (tests use it to
 	// interrupt an import midway).
 	onProgress func(impex.Progress)
+	// wrapOutput, when set, wraps the writer of every file the command
+	// writes (tests use it to fill the disk).
+	wrapOutput func(io.Writer) io.Writer
 }
 
 func newEnv() *env {

@@ -6,12 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -499,5 +501,87 @@ func TestReadingCommandsRefuseAMissingStore(t *testing.T) {
 	}
 	if _, err := os.Stat("impex.db"); !errors.Is(err, fs.ErrNotExist) {
 		t.Fatalf("a dry run created the store (%v)", err)
+	}
+}
+
+// fullDisk returns an output wrapper that fails with ENOSPC after n bytes,
+// as a full disk does.
+func fullDisk(n int64) func(io.Writer) io.Writer {
+	return func(w io.Writer) io.Writer { return &failAfter{w: w, left: n} }
+}
+
+type failAfter struct {
+	w    io.Writer
+	left int64
+}
+
+func (f *failAfter) Write(b []byte) (int, error) {
+	if int64(len(b)) > f.left {
+		n, _ := f.w.Write(b[:f.left])
+		f.left = 0
+		return n, &fs.PathError{Op: "write", Path: "output", Err: syscall.ENOSPC}
+	}
+	f.left -= int64(len(b))
+	return f.w.Write(b)
+}
+
+// On a full disk every file the command writes (an export, the split
+// workbooks, the rejected rows) leaves the previous file byte-identical
+// and no temporary behind, and the messages say what was kept.
+func TestAFullDiskLeavesThePreviousFiles(t *testing.T) {
+	t.Chdir(t.TempDir())
+	if code, _, stderr := runCLI(t, context.Background(), nil, "seed", "--customers", "200"); code != exitOK {
+		t.Fatalf("seed: exit %d\n%s", code, stderr)
+	}
+	for _, args := range [][]string{{"excel", "export", "-o", "all.zip"}, {"excel", "export", "--split", "-o", "wb"}, {"xml", "export", "-o", "all.xml"}} {
+		if code, _, stderr := runCLI(t, context.Background(), nil, args...); code != exitOK {
+			t.Fatalf("%v: exit %d\n%s", args, code, stderr)
+		}
+	}
+	personWorkbook(t, "in.xlsx", 3, []any{"", "60000", "not-an-email", "X", "Y"})
+	if code, _, _ := runCLI(t, context.Background(), nil, "excel", "import", "in.xlsx"); code != exitRejected {
+		t.Fatalf("the first import: exit %d", code)
+	}
+	snapshot := func() map[string][]byte {
+		out := map[string][]byte{}
+		filepath.WalkDir(".", func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && p != "impex.db" {
+				out[p], _ = os.ReadFile(p)
+			}
+			return nil
+		})
+		return out
+	}
+	before := snapshot()
+	full := func(args ...string) (int, string, string) {
+		var out, errb bytes.Buffer
+		e := &env{stdout: &out, stderr: &errb, now: time.Now, getenv: func(string) string { return "" }, wrapOutput: fullDisk(1000)}
+		return run(context.Background(), args, e), out.String(), errb.String()
+	}
+	for _, args := range [][]string{{"excel", "export", "-o", "all.zip"}, {"excel", "export", "--split", "-o", "wb"}, {"xml", "export", "-o", "all.xml"}} {
+		code, _, stderr := full(args...)
+		if code != exitFailed || !strings.Contains(stderr, "no space left") || !strings.Contains(stderr, "unchanged") {
+			t.Errorf("%v on a full disk: exit %d, stderr %q", args, code, stderr)
+		}
+	}
+	// An import whose rejected rows cannot be written keeps what it applied,
+	// says so, prints its summary and exits as for rejected rows.
+	personWorkbook(t, "in.xlsx", 4, []any{"", "60001", "not-an-email", "X", "Y"})
+	delete(before, "in.xlsx")
+	code, stdout, stderr := full("excel", "import", "in.xlsx")
+	if code != exitRejected || !strings.Contains(stdout, "1 created") || !strings.Contains(stderr, "saved in the store") {
+		t.Errorf("an import on a full disk: exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+	}
+	after := snapshot()
+	delete(after, "in.xlsx")
+	for p, b := range before {
+		if !bytes.Equal(after[p], b) {
+			t.Errorf("%s changed on a full disk", p)
+		}
+	}
+	for p := range after {
+		if _, ok := before[p]; !ok {
+			t.Errorf("%s was left behind", p)
+		}
 	}
 }

@@ -65,32 +65,66 @@ func openStore(path string, e *env, use storeUse, wait time.Duration) (cliStore,
 	return s, func() { s.Close() }, nil
 }
 
-// writeAtomically writes path through write: into a temporary file in the
-// same directory, synced, then renamed over path.
-func writeAtomically(path string, write func(io.Writer) error) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
+// nothingReplaced ends the message of a file that could not be written.
+const nothingReplaced = "nothing was replaced, the files there before are unchanged"
+
+// outFile is one file a command writes: its path and what goes in it.
+type outFile struct {
+	path  string
+	write func(io.Writer) error
+}
+
+// writeFile writes one file; see writeFiles.
+func (e *env) writeFile(path string, write func(io.Writer) error) error {
+	return e.writeFiles([]outFile{{path, write}})
+}
+
+// writeFiles writes every file into a temporary file beside it (mode
+// 0600, for what the command writes is personal data), syncs them, and
+// renames them into place only when all are complete: a failure, such as a
+// full disk, leaves every previous file as it was and no temporary behind.
+func (e *env) writeFiles(files []outFile) (err error) {
+	var temps []string
+	defer func() {
+		for _, t := range temps {
+			os.Remove(t) // a no-op for those renamed
+		}
+	}()
+	for _, f := range files {
+		tmp, err := os.CreateTemp(filepath.Dir(f.path), "."+filepath.Base(f.path)+".tmp-*")
+		if err != nil {
+			return err
+		}
+		temps = append(temps, tmp.Name())
+		var w io.Writer = tmp
+		if e.wrapOutput != nil {
+			w = e.wrapOutput(w)
+		}
+		err = f.write(w)
+		if err == nil {
+			err = tmp.Sync()
+		}
+		if cerr := tmp.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("%w; %s", err, nothingReplaced)
+		}
 	}
-	defer os.Remove(tmp.Name()) // a no-op after the rename
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return err
+	for i, f := range files {
+		if err := os.Rename(temps[i], f.path); err != nil {
+			return err
+		}
 	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
+	dirs := map[string]bool{}
+	for _, f := range files {
+		dirs[filepath.Dir(f.path)] = true
 	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
+	for dir := range dirs {
+		if d, err := os.Open(dir); err == nil {
+			d.Sync()
+			d.Close()
+		}
 	}
 	return nil
 }

@@ -49,7 +49,7 @@ writes to standard output.`,
 				if *out == "-" {
 					err = dump(e.stdout)
 				} else {
-					err = writeAtomically(*out, dump)
+					err = e.writeFile(*out, dump)
 				}
 				if err != nil {
 					return err

@@ -104,7 +104,7 @@ filters are those of excel export.`,
 				}
 				defer closeStore()
 				n := 0
-				err = writeFileAtomically(out, false, func(w io.Writer) error {
+				err = e.writeFile(out, func(w io.Writer) error {
 					bw := bufio.NewWriterSize(w, 1<<20)
 					var err error
 					if customers {
