@@ -242,9 +242,9 @@ func getTx(tx *bolt.Tx, id string) (*customer.Customer, error) {
 }
 
 // set makes c the stored customer id, or deletes it when c is nil, and
-// moves its index entries from old's keys to c's. The caller has checked
-// every rule.
-func (s *Store) set(tx *bolt.Tx, id string, old, c *customer.Customer) error {
+// moves its index entries from old's keys to c's keys, newKeys (nil to
+// derive them). The caller has checked every rule.
+func (s *Store) set(tx *bolt.Tx, id string, old, c *customer.Customer, newKeys ...customer.IndexKey) error {
 	keys := tx.Bucket(bucketKeys)
 	if old != nil {
 		for _, k := range s.cons.Keys(old) {
@@ -260,12 +260,19 @@ func (s *Store) set(tx *bolt.Tx, id string, old, c *customer.Customer) error {
 	if err != nil {
 		return err
 	}
-	for _, k := range s.cons.Keys(c) {
+	if newKeys == nil {
+		newKeys = s.cons.Keys(c)
+	}
+	for _, k := range newKeys {
 		if err := keys.Put(keyEntry(k, id), nil); err != nil {
 			return err
 		}
 	}
-	return tx.Bucket(bucketCustomers).Put([]byte(id), data)
+	recs := tx.Bucket(bucketCustomers)
+	// Generated IDs sort in the order they are made, so new records land
+	// at the end: full pages waste no space.
+	recs.FillPercent = 0.9
+	return recs.Put([]byte(id), data)
 }
 
 // Write applies the operations all-or-nothing in one transaction, durable
@@ -355,7 +362,8 @@ func (s *Store) put(tx *bolt.Tx, c *customer.Customer, now time.Time) (customer.
 		nc.Version, nc.CreatedAt = old.Version+1, old.CreatedAt
 	}
 	nc.UpdatedAt = now
-	err := customer.FirstDuplicate(nc.ID, s.cons.Keys(nc), func(k customer.IndexKey) (string, bool) {
+	keys := s.cons.Keys(nc)
+	err := customer.FirstDuplicate(nc.ID, keys, func(k customer.IndexKey) (string, bool) {
 		// Another holder than nc if there is one: with constraints
 		// stricter than the data was written under, a key may have
 		// several.
@@ -373,7 +381,7 @@ func (s *Store) put(tx *bolt.Tx, c *customer.Customer, now time.Time) (customer.
 	if err != nil {
 		return customer.Written{}, err
 	}
-	return customer.Written{ID: nc.ID, Version: nc.Version}, s.set(tx, nc.ID, old, nc)
+	return customer.Written{ID: nc.ID, Version: nc.Version}, s.set(tx, nc.ID, old, nc, keys...)
 }
 
 // newID draws the next generated customer ID that no customer has.

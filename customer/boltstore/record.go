@@ -9,25 +9,34 @@ import (
 	"github.com/impexkit/impex/groups"
 )
 
-// recordV1 is the first byte of every record this version writes: the
-// record is the JSON of the domain type after it. The golden test in
+// A record is the JSON of an envelope: the format version, then the
+// customer or group as the domain type's JSON. The golden test in
 // record_test.go decodes records written by this version, so a change to
-// the domain types that would drop stored data (a renamed field) fails it,
-// and must come with a new version and a decoder for the old one.
-const recordV1 byte = 1
+// the domain types that would drop stored data (a renamed or retyped
+// field) fails it, and must come with a new format and a decoder for this
+// one.
+type envelope struct {
+	Format   int                `json:"format"`
+	Customer *customer.Customer `json:"customer,omitempty"`
+	Group    *groups.Group      `json:"group,omitempty"`
+}
 
-// encode returns the stored form of v: the version byte and v's JSON. Text
-// JSON cannot keep as given, invalid UTF-8, is refused with an error
-// wrapping invalid, since it would not read back as written.
-func encode(v any, invalid error) ([]byte, error) {
-	data, err := json.Marshal(v)
+// formatV1 is the format this version writes.
+const formatV1 = 1
+
+// encode returns the stored form of e. Text JSON cannot keep as given,
+// invalid UTF-8, is refused with an error wrapping invalid, since it would
+// not read back as written.
+func encode(e envelope, invalid error) ([]byte, error) {
+	e.Format = formatV1
+	data, err := json.Marshal(e)
 	if err != nil {
 		return nil, fmt.Errorf("%w: the record cannot be stored: %v", invalid, err)
 	}
 	if replacedInvalidUTF8(data) {
 		return nil, fmt.Errorf("%w: text is not valid UTF-8", invalid)
 	}
-	return append([]byte{recordV1}, data...), nil
+	return data, nil
 }
 
 // replacedInvalidUTF8 reports whether encoding/json wrote the escape
@@ -51,40 +60,36 @@ func replacedInvalidUTF8(b []byte) bool {
 	return false
 }
 
-// decode reads a record into v.
-func decode(what string, data []byte, v any) error {
-	if len(data) == 0 || data[0] != recordV1 {
-		return fmt.Errorf("boltstore: %s: a record of an unknown format (%d); is the file from a newer version?", what, firstByte(data))
+// decode reads a record.
+func decode(what string, data []byte) (envelope, error) {
+	var e envelope
+	if err := json.Unmarshal(data, &e); err != nil {
+		return e, fmt.Errorf("boltstore: %s: decoding the stored record: %w", what, err)
 	}
-	if err := json.Unmarshal(data[1:], v); err != nil {
-		return fmt.Errorf("boltstore: %s: decoding the stored record: %w", what, err)
+	if e.Format != formatV1 {
+		return e, fmt.Errorf("boltstore: %s: a record of format %d; is the file from a newer version?", what, e.Format)
 	}
-	return nil
+	return e, nil
 }
 
-func firstByte(b []byte) int {
-	if len(b) == 0 {
-		return -1
-	}
-	return int(b[0])
+func encodeCustomer(c *customer.Customer) ([]byte, error) {
+	return encode(envelope{Customer: c}, customer.ErrInvalid)
 }
-
-func encodeCustomer(c *customer.Customer) ([]byte, error) { return encode(c, customer.ErrInvalid) }
 
 func decodeCustomer(id string, data []byte) (*customer.Customer, error) {
-	c := new(customer.Customer)
-	if err := decode("customer "+id, data, c); err != nil {
-		return nil, err
+	e, err := decode("customer "+id, data)
+	if err == nil && e.Customer == nil {
+		err = fmt.Errorf("boltstore: customer %s: the record holds no customer", id)
 	}
-	return c, nil
+	return e.Customer, err
 }
 
-func encodeGroup(g *groups.Group) ([]byte, error) { return encode(g, groups.ErrInvalid) }
+func encodeGroup(g *groups.Group) ([]byte, error) { return encode(envelope{Group: g}, groups.ErrInvalid) }
 
 func decodeGroup(id string, data []byte) (*groups.Group, error) {
-	g := new(groups.Group)
-	if err := decode("group "+id, data, g); err != nil {
-		return nil, err
+	e, err := decode("group "+id, data)
+	if err == nil && e.Group == nil {
+		err = fmt.Errorf("boltstore: group %s: the record holds no group", id)
 	}
-	return g, nil
+	return e.Group, err
 }
