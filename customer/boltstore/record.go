@@ -84,7 +84,9 @@ func decodeCustomer(id string, data []byte) (*customer.Customer, error) {
 	return e.Customer, err
 }
 
-func encodeGroup(g *groups.Group) ([]byte, error) { return encode(envelope{Group: g}, groups.ErrInvalid) }
+func encodeGroup(g *groups.Group) ([]byte, error) {
+	return encode(envelope{Group: g}, groups.ErrInvalid)
+}
 
 func decodeGroup(id string, data []byte) (*groups.Group, error) {
 	e, err := decode("group "+id, data)
