@@ -279,6 +279,45 @@ type Store interface {
 	WriteGroups(ctx context.Context, ops []Op) error
 }
 
+// CheckOp returns the error a store reports for op, given the group op
+// names as the store holds it at that point of the batch (nil when it
+// holds none): Validate's error for a create or put, ErrExists for a
+// create of a stored ID, ErrNotFound for a delete or an assignment of a
+// group that is not there, ErrSystemGroup for a delete of a system group,
+// ErrNotStatic for an assignment to a group whose membership is computed,
+// and ErrInvalid for an unknown kind of operation. Unassigning from a
+// group that is gone is allowed, to clean up after it. It is the one check
+// every store makes, so that all refuse the same operations alike; what an
+// assignment does to the customer is the store's part.
+func CheckOp(op Op, stored *Group) error {
+	switch op.Kind {
+	case OpCreate, OpPut:
+		if err := Validate(op.Group); err != nil {
+			return err
+		}
+		if stored != nil && op.Kind == OpCreate {
+			return fmt.Errorf("%w: %q", ErrExists, op.Group.ID)
+		}
+	case OpDelete:
+		switch {
+		case stored == nil:
+			return fmt.Errorf("%w: %q", ErrNotFound, op.GroupID)
+		case stored.Kind == System:
+			return fmt.Errorf("%w: %q cannot be deleted", ErrSystemGroup, op.GroupID)
+		}
+	case OpAssign, OpUnassign:
+		switch {
+		case stored == nil && op.Kind == OpAssign:
+			return fmt.Errorf("%w: %q", ErrNotFound, op.GroupID)
+		case stored != nil && stored.Kind != Static:
+			return fmt.Errorf("%w: %q is %s; its membership is computed", ErrNotStatic, op.GroupID, stored.Kind)
+		}
+	default:
+		return fmt.Errorf("%w: unknown operation kind %d", ErrInvalid, op.Kind)
+	}
+	return nil
+}
+
 // Validate checks that g could be stored: a non-empty ID, a valid kind, a
 // rule exactly when the group is dynamic, and a system kind exactly for the
 // system IDs. It returns an error wrapping ErrInvalid or ErrSystemGroup.

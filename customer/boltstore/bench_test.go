@@ -9,21 +9,8 @@ import (
 	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/customer/boltstore"
 	"github.com/impexkit/impex/customer/memstore"
+	"github.com/impexkit/impex/customer/repotest"
 )
-
-// benchCustomer is a realistic person with two cards and an address, as
-// memstore's benchmarks write.
-func benchCustomer(i int) *customer.Customer {
-	return &customer.Customer{
-		Kind:   customer.KindPerson,
-		Number: fmt.Sprint(100000 + i),
-		Profile: customer.Profile{FirstName: "Aino", LastName: fmt.Sprintf("Virtanen%d", i),
-			Email: fmt.Sprintf("aino.virtanen%d@example.com", i), Phones: customer.Phones{Mobile: fmt.Sprintf("+35840%07d", i)}},
-		Flags:       customer.Flags{MarketingEmail: i%2 == 0},
-		Addresses:   []customer.Address{{ID: "home", Preferred: true, Address1: "Katu 1", City: "Helsinki", PostalCode: "00100", CountryCode: "FI"}},
-		Identifiers: customer.Identifiers{Cards: []string{fmt.Sprintf("6001%08d", i), fmt.Sprintf("6002%08d", i)}},
-	}
-}
 
 // stores are the two stores the benchmarks compare, in the same run: the
 // target for boltstore is a ratio to memstore.
@@ -46,7 +33,7 @@ func BenchmarkWrite50kInBatchesOf1000(b *testing.B) {
 	const total, batch = 50000, 1000
 	cs := make([]*customer.Customer, total)
 	for i := range cs {
-		cs[i] = benchCustomer(i)
+		cs[i] = repotest.BenchCustomer(i)
 	}
 	ctx := context.Background()
 	for _, name := range []string{"memstore", "boltstore"} {
@@ -80,7 +67,7 @@ func BenchmarkLookup(b *testing.B) {
 		for i := 0; i < total; i += 1000 {
 			ops := make([]customer.Op, 0, 1000)
 			for j := i; j < i+1000; j++ {
-				ops = append(ops, customer.Put(benchCustomer(j)))
+				ops = append(ops, customer.Put(repotest.BenchCustomer(j)))
 			}
 			if _, err := s.Write(ctx, ops); err != nil {
 				b.Fatal(err)

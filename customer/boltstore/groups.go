@@ -97,55 +97,44 @@ func (e *fileError) Error() string { return e.err.Error() }
 
 func (s *Store) applyGroup(tx *bolt.Tx, op groups.Op, now time.Time) error {
 	b := tx.Bucket(bucketGroups)
+	id := op.GroupID
+	if op.Group != nil {
+		id = op.Group.ID
+	}
+	var stored *groups.Group
+	if data := b.Get([]byte(id)); data != nil {
+		var err error
+		if stored, err = decodeGroup(id, data); err != nil {
+			return &fileError{err}
+		}
+	}
+	if err := groups.CheckOp(op, stored); err != nil {
+		return err
+	}
 	switch op.Kind {
 	case groups.OpCreate, groups.OpPut:
-		if err := groups.Validate(op.Group); err != nil {
-			return err
-		}
-		g := op.Group
-		if b.Get([]byte(g.ID)) != nil && op.Kind == groups.OpCreate {
-			return fmt.Errorf("%w: %q", groups.ErrExists, g.ID)
-		}
-		data, err := encodeGroup(g)
+		data, err := encodeGroup(op.Group)
 		if err != nil {
 			return err
 		}
-		if err := b.Put([]byte(g.ID), data); err != nil {
+		if err := b.Put([]byte(id), data); err != nil {
 			return &fileError{err}
 		}
-		return nil
 	case groups.OpDelete:
-		g, err := groupTx(tx, op.GroupID)
-		switch {
-		case err != nil:
-			return err
-		case g.Kind == groups.System:
-			return fmt.Errorf("%w: %q cannot be deleted", groups.ErrSystemGroup, op.GroupID)
-		}
-		if err := b.Delete([]byte(op.GroupID)); err != nil {
+		if err := b.Delete([]byte(id)); err != nil {
 			return &fileError{err}
 		}
-		return nil
 	case groups.OpAssign, groups.OpUnassign:
 		assign := op.Kind == groups.OpAssign
-		g, err := groupTx(tx, op.GroupID)
-		switch {
-		case errors.Is(err, groups.ErrNotFound) && !assign:
-			// Unassigning from a deleted group cleans up after it.
-		case err != nil:
-			return err
-		case g.Kind != groups.Static:
-			return fmt.Errorf("%w: %q is %s; its membership is computed", groups.ErrNotStatic, op.GroupID, g.Kind)
-		}
 		old, err := getTx(tx, op.CustomerID)
 		if err != nil {
 			return err
 		}
-		if old.InGroup(op.GroupID) == assign {
+		if old.InGroup(id) == assign {
 			return nil
 		}
 		c := old.Clone()
-		c.SetGroup(op.GroupID, assign)
+		c.SetGroup(id, assign)
 		c.Version++
 		c.UpdatedAt = now
 		if err := s.set(tx, c.ID, old, c); err != nil {
@@ -154,7 +143,6 @@ func (s *Store) applyGroup(tx *bolt.Tx, op groups.Op, now time.Time) error {
 			}
 			return &fileError{err}
 		}
-		return nil
 	}
-	return fmt.Errorf("%w: unknown operation kind %d", groups.ErrInvalid, op.Kind)
+	return nil
 }

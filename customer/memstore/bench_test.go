@@ -7,20 +7,8 @@ import (
 
 	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/customer/memstore"
+	"github.com/impexkit/impex/customer/repotest"
 )
-
-// benchCustomer is a realistic person with two cards and an address.
-func benchCustomer(i int) *customer.Customer {
-	return &customer.Customer{
-		Kind:   customer.KindPerson,
-		Number: fmt.Sprint(100000 + i),
-		Profile: customer.Profile{FirstName: "Aino", LastName: fmt.Sprintf("Virtanen%d", i),
-			Email: fmt.Sprintf("aino.virtanen%d@example.com", i), Phones: customer.Phones{Mobile: fmt.Sprintf("+35840%07d", i)}},
-		Flags:       customer.Flags{MarketingEmail: i%2 == 0},
-		Addresses:   []customer.Address{{ID: "home", Preferred: true, Address1: "Katu 1", City: "Helsinki", PostalCode: "00100", CountryCode: "FI"}},
-		Identifiers: customer.Identifiers{Cards: []string{fmt.Sprintf("6001%08d", i), fmt.Sprintf("6002%08d", i)}},
-	}
-}
 
 // BenchmarkWrite50kInBatchesOf1000 stores 50,000 new customers through
 // 50 batches of 1,000; one op is the whole 50,000.
@@ -28,7 +16,7 @@ func BenchmarkWrite50kInBatchesOf1000(b *testing.B) {
 	const total, batch = 50000, 1000
 	cs := make([]*customer.Customer, total)
 	for i := range cs {
-		cs[i] = benchCustomer(i)
+		cs[i] = repotest.BenchCustomer(i)
 	}
 	ctx := context.Background()
 	b.ReportAllocs()
@@ -52,7 +40,7 @@ func filledStore(b *testing.B, n int) *memstore.Store {
 	s := memstore.New(memstore.Options{})
 	ops := make([]customer.Op, n)
 	for i := range ops {
-		ops[i] = customer.Put(benchCustomer(i))
+		ops[i] = customer.Put(repotest.BenchCustomer(i))
 	}
 	if _, err := s.Write(context.Background(), ops); err != nil {
 		b.Fatal(err)

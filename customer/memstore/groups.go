@@ -74,52 +74,35 @@ func (s *Store) WriteGroups(ctx context.Context, ops []groups.Op) error {
 }
 
 func (s *Store) applyGroup(op groups.Op, now time.Time, log *undoLog) error {
+	id := op.GroupID
+	if op.Group != nil {
+		id = op.Group.ID
+	}
+	if err := groups.CheckOp(op, s.groups[id]); err != nil {
+		return err
+	}
 	switch op.Kind {
 	case groups.OpCreate, groups.OpPut:
-		if err := groups.Validate(op.Group); err != nil {
-			return err
-		}
-		g := op.Group
-		if _, exists := s.groups[g.ID]; exists && op.Kind == groups.OpCreate {
-			return fmt.Errorf("%w: %q", groups.ErrExists, g.ID)
-		}
-		log.group(s, g.ID)
-		s.groups[g.ID] = g.Clone()
-		return nil
+		log.group(s, id)
+		s.groups[id] = op.Group.Clone()
 	case groups.OpDelete:
-		g := s.groups[op.GroupID]
-		switch {
-		case g == nil:
-			return fmt.Errorf("%w: %q", groups.ErrNotFound, op.GroupID)
-		case g.Kind == groups.System:
-			return fmt.Errorf("%w: %q cannot be deleted", groups.ErrSystemGroup, op.GroupID)
-		}
-		log.group(s, op.GroupID)
-		delete(s.groups, op.GroupID)
-		return nil
+		log.group(s, id)
+		delete(s.groups, id)
 	case groups.OpAssign, groups.OpUnassign:
 		assign := op.Kind == groups.OpAssign
-		g := s.groups[op.GroupID]
-		switch {
-		case g == nil && assign:
-			return fmt.Errorf("%w: %q", groups.ErrNotFound, op.GroupID)
-		case g != nil && g.Kind != groups.Static:
-			return fmt.Errorf("%w: %q is %s; its membership is computed", groups.ErrNotStatic, op.GroupID, g.Kind)
-		}
 		old := s.byID[op.CustomerID]
 		if old == nil {
 			return fmt.Errorf("%w: id %q", customer.ErrNotFound, op.CustomerID)
 		}
-		if old.InGroup(op.GroupID) == assign {
+		if old.InGroup(id) == assign {
 			return nil
 		}
 		c := old.Clone()
-		c.SetGroup(op.GroupID, assign)
+		c.SetGroup(id, assign)
 		c.Version++
 		c.UpdatedAt = now
 		log.customer(s, c.ID)
 		s.set(c.ID, c)
-		return nil
 	}
-	return fmt.Errorf("%w: unknown operation kind %d", groups.ErrInvalid, op.Kind)
+	return nil
 }

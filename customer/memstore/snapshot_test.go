@@ -110,7 +110,7 @@ func TestSnapshotRestoresEverything(t *testing.T) {
 }
 
 func TestRestoreRefusesABrokenSnapshot(t *testing.T) {
-	a, b := benchCustomer(1), benchCustomer(2)
+	a, b := repotest.BenchCustomer(1), repotest.BenchCustomer(2)
 	a.ID, b.ID = "x1", "x2"
 	b.Number = a.Number
 	if _, err := memstore.Restore(memstore.Options{}, &memstore.Snapshot{Customers: []*customer.Customer{a, b}}); err == nil {

@@ -7,21 +7,8 @@ import (
 
 	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/customer/pgstore"
+	"github.com/impexkit/impex/customer/repotest"
 )
-
-// benchCustomer is the realistic person of memstore's benchmarks: two cards,
-// an address, an e-mail and a phone, so the figures compare.
-func benchCustomer(i int) *customer.Customer {
-	return &customer.Customer{
-		Kind:   customer.KindPerson,
-		Number: fmt.Sprint(100000 + i),
-		Profile: customer.Profile{FirstName: "Aino", LastName: fmt.Sprintf("Virtanen%d", i),
-			Email: fmt.Sprintf("aino.virtanen%d@example.com", i), Phones: customer.Phones{Mobile: fmt.Sprintf("+35840%07d", i)}},
-		Flags:       customer.Flags{MarketingEmail: i%2 == 0},
-		Addresses:   []customer.Address{{ID: "home", Preferred: true, Address1: "Katu 1", City: "Helsinki", PostalCode: "00100", CountryCode: "FI"}},
-		Identifiers: customer.Identifiers{Cards: []string{fmt.Sprintf("6001%08d", i), fmt.Sprintf("6002%08d", i)}},
-	}
-}
 
 const benchTotal, benchBatch = 50000, 1000
 
@@ -46,7 +33,7 @@ func BenchmarkWrite50kInBatchesOf1000(b *testing.B) {
 	s := newStore(b, pgstore.Options{})
 	cs := make([]*customer.Customer, benchTotal)
 	for i := range cs {
-		cs[i] = benchCustomer(i)
+		cs[i] = repotest.BenchCustomer(i)
 	}
 	ctx := context.Background()
 	b.ReportAllocs()
@@ -68,7 +55,7 @@ func BenchmarkUpdate50kInBatchesOf1000(b *testing.B) {
 	s := newStore(b, pgstore.Options{})
 	cs := make([]*customer.Customer, benchTotal)
 	for i := range cs {
-		cs[i] = benchCustomer(i)
+		cs[i] = repotest.BenchCustomer(i)
 	}
 	writeAll(b, s, cs)
 	ctx := context.Background()
@@ -95,7 +82,7 @@ func BenchmarkList50k(b *testing.B) {
 	s := newStore(b, pgstore.Options{})
 	cs := make([]*customer.Customer, benchTotal)
 	for i := range cs {
-		cs[i] = benchCustomer(i)
+		cs[i] = repotest.BenchCustomer(i)
 	}
 	writeAll(b, s, cs)
 	ctx := context.Background()
@@ -120,7 +107,7 @@ func BenchmarkByEmail(b *testing.B) {
 	s := newStore(b, pgstore.Options{})
 	cs := make([]*customer.Customer, 5000)
 	for i := range cs {
-		cs[i] = benchCustomer(i)
+		cs[i] = repotest.BenchCustomer(i)
 	}
 	writeAll(b, s, cs)
 	ctx := context.Background()

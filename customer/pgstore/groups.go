@@ -218,60 +218,48 @@ func (s *Store) writeGroupsTx(ctx context.Context, tx pgx.Tx, ops []groups.Op) e
 	return s.storeGroups(ctx, tx, gs, cs)
 }
 
-// applyGroup checks one group operation against the batch's view and
-// records its effect, as memstore applies it.
+// applyGroup checks one group operation against the batch's view, as
+// every store checks it (groups.CheckOp), and records its effect.
 func applyGroup(op groups.Op, now time.Time, gs map[string]*groupState, cs map[string]*memberState) error {
+	id := op.GroupID
+	if op.Group != nil {
+		id = op.Group.ID
+	}
+	st := gs[id]
+	var stored *groups.Group
+	if st != nil && st.present {
+		stored = st.g
+	}
+	if err := groups.CheckOp(op, stored); err != nil {
+		return err
+	}
 	switch op.Kind {
 	case groups.OpCreate, groups.OpPut:
-		if err := groups.Validate(op.Group); err != nil {
-			return err
-		}
-		st := gs[op.Group.ID]
-		if st.present && op.Kind == groups.OpCreate {
-			return fmt.Errorf("%w: %q", groups.ErrExists, op.Group.ID)
-		}
 		data, err := json.Marshal(op.Group)
 		if err != nil {
-			return fmt.Errorf("%w: group %q cannot be stored as JSON: %v", groups.ErrInvalid, op.Group.ID, err)
+			return fmt.Errorf("%w: group %q cannot be stored as JSON: %v", groups.ErrInvalid, id, err)
 		}
 		if err := checkJSONText(data, groups.ErrInvalid); err != nil {
 			return err
 		}
 		st.g, st.data, st.present, st.changed = op.Group.Clone(), string(data), true, true
-		return nil
 	case groups.OpDelete:
-		st := gs[op.GroupID]
-		switch {
-		case !st.present:
-			return fmt.Errorf("%w: %q", groups.ErrNotFound, op.GroupID)
-		case st.g.Kind == groups.System:
-			return fmt.Errorf("%w: %q cannot be deleted", groups.ErrSystemGroup, op.GroupID)
-		}
 		st.g, st.data, st.present, st.changed = nil, "", false, true
-		return nil
 	case groups.OpAssign, groups.OpUnassign:
 		assign := op.Kind == groups.OpAssign
-		st := gs[op.GroupID]
-		switch {
-		case !st.present && assign:
-			return fmt.Errorf("%w: %q", groups.ErrNotFound, op.GroupID)
-		case st.present && st.g.Kind != groups.Static:
-			return fmt.Errorf("%w: %q is %s; its membership is computed", groups.ErrNotStatic, op.GroupID, st.g.Kind)
-		}
 		m := cs[op.CustomerID]
 		if m.c == nil {
 			return fmt.Errorf("%w: id %q", customer.ErrNotFound, op.CustomerID)
 		}
-		if m.c.InGroup(op.GroupID) == assign {
+		if m.c.InGroup(id) == assign {
 			return nil
 		}
-		m.c.SetGroup(op.GroupID, assign)
+		m.c.SetGroup(id, assign)
 		m.c.Version++
 		m.c.UpdatedAt = now
 		m.changed = true
-		return nil
 	}
-	return fmt.Errorf("%w: unknown operation kind %d", groups.ErrInvalid, op.Kind)
+	return nil
 }
 
 // storeGroups writes a group batch's changes in one round trip.

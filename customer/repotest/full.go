@@ -58,3 +58,18 @@ func FullCustomer(n int) *customer.Customer {
 			Custom: []customer.Attribute{{ID: "tier", Lang: "en", Values: []string{"gold"}}}},
 	}
 }
+
+// BenchCustomer returns a realistic person with two cards and an address,
+// its keys derived from i: what the stores' benchmarks write, so that
+// their figures compare.
+func BenchCustomer(i int) *customer.Customer {
+	return &customer.Customer{
+		Kind:   customer.KindPerson,
+		Number: fmt.Sprint(100000 + i),
+		Profile: customer.Profile{FirstName: "Aino", LastName: fmt.Sprintf("Virtanen%d", i),
+			Email: fmt.Sprintf("aino.virtanen%d@example.com", i), Phones: customer.Phones{Mobile: fmt.Sprintf("+35840%07d", i)}},
+		Flags:       customer.Flags{MarketingEmail: i%2 == 0},
+		Addresses:   []customer.Address{{ID: "home", Preferred: true, Address1: "Katu 1", City: "Helsinki", PostalCode: "00100", CountryCode: "FI"}},
+		Identifiers: customer.Identifiers{Cards: []string{fmt.Sprintf("6001%08d", i), fmt.Sprintf("6002%08d", i)}},
+	}
+}
