@@ -35,7 +35,7 @@ var binary = sync.OnceValues(func() (string, error) {
 })
 
 // impexProcess starts the built command in dir.
-func impexProcess(t *testing.T, dir string, args ...string) (*exec.Cmd, *bytes.Buffer) {
+func impexProcess(t testing.TB, dir string, args ...string) (*exec.Cmd, *bytes.Buffer) {
 	t.Helper()
 	bin, err := binary()
 	if err != nil {
@@ -53,7 +53,7 @@ func impexProcess(t *testing.T, dir string, args ...string) (*exec.Cmd, *bytes.B
 
 // storeNumbers returns the customer numbers in the store file, checking
 // that it opens.
-func storeNumbers(t *testing.T, path string) map[string]int {
+func storeNumbers(t testing.TB, path string) map[string]int {
 	t.Helper()
 	s, err := boltstore.Open(path, boltstore.Options{LockTimeout: 10 * time.Second})
 	if err != nil {

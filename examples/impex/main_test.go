@@ -146,7 +146,7 @@ func TestHelpIsCompleteForEveryCommand(t *testing.T) {
 }
 
 // personWorkbook writes n new person rows with sequence numbers.
-func personWorkbook(t *testing.T, path string, n int, extra ...[]any) {
+func personWorkbook(t testing.TB, path string, n int, extra ...[]any) {
 	t.Helper()
 	x := excelize.NewFile()
 	defer x.Close()
