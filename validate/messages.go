@@ -52,7 +52,7 @@ var (
 			CodeInvalidDate:      "not a date: use YYYY-MM-DD, an ISO 8601 date and time, or an Excel date",
 			CodeDateRange:        "the date is outside the supported range (years 1 to 9999)",
 			CodeInvalidGender:    "not a gender: use male, female or a whole number",
-			CodeInvalidLogin:     "a login may contain only the letters A–Z and a–z, digits and . @ _ -",
+			CodeInvalidLogin:     "a login may contain only the letters A–Z and a–z, digits and . @ _ - # ! & $ % * + / ? = ^ ` ~ } | {; no spaces",
 
 			CodeInvalidEmail:     "not a valid e-mail address",
 			CodeEmailNoAt:        "an e-mail address needs an @ between the name and the domain",
@@ -152,7 +152,7 @@ var (
 			CodeInvalidDate:      "ei ole päivämäärä: käytä muotoa VVVV-KK-PP, ISO 8601 -päivämäärää ja -aikaa tai Excelin päivämäärää",
 			CodeDateRange:        "päivämäärä on sallitun välin ulkopuolella (vuodet 1–9999)",
 			CodeInvalidGender:    "ei ole sukupuoli: käytä arvoa male, female tai kokonaislukua",
-			CodeInvalidLogin:     "käyttäjätunnuksessa saa olla vain kirjaimia A–Z ja a–z, numeroita sekä merkkejä . @ _ -",
+			CodeInvalidLogin:     "käyttäjätunnuksessa saa olla vain kirjaimia A–Z ja a–z, numeroita sekä merkkejä . @ _ - # ! & $ % * + / ? = ^ ` ~ } | {; ei välilyöntejä",
 
 			CodeInvalidEmail:     "ei ole kelvollinen sähköpostiosoite",
 			CodeEmailNoAt:        "sähköpostiosoitteesta puuttuu @-merkki nimen ja verkkotunnuksen välistä",
@@ -252,7 +252,7 @@ var (
 			CodeInvalidDate:      "är inte ett datum: använd ÅÅÅÅ-MM-DD, datum och tid enligt ISO 8601 eller ett Excel-datum",
 			CodeDateRange:        "datumet ligger utanför det tillåtna intervallet (år 1–9999)",
 			CodeInvalidGender:    "är inte ett kön: använd male, female eller ett heltal",
-			CodeInvalidLogin:     "ett inloggningsnamn får bara innehålla bokstäverna A–Z och a–z, siffror och . @ _ -",
+			CodeInvalidLogin:     "ett inloggningsnamn får bara innehålla bokstäverna A–Z och a–z, siffror och . @ _ - # ! & $ % * + / ? = ^ ` ~ } | {; inga mellanslag",
 
 			CodeInvalidEmail:     "är inte en giltig e-postadress",
 			CodeEmailNoAt:        "e-postadressen saknar @ mellan namnet och domänen",

@@ -411,7 +411,10 @@ func Gender(s string) (gender int, set bool, code Code) {
 }
 
 // Login validates an SFCC login: not empty, at most MaxXSDString
-// characters, each one of A-Z a-z 0-9 . @ _ - (simpleType.Login).
+// characters, each an ASCII letter or digit or one of the characters the
+// platform accepts in logins, so that any e-mail address can be one:
+// . @ _ - and # ! & $ % * + / ? = ^ ` ~ } | {. Spaces, control characters
+// and anything else are CodeInvalidLogin.
 func Login(s string) (string, Code) {
 	if s == "" {
 		return "", CodeRequired
@@ -421,12 +424,16 @@ func Login(s string) (string, Code) {
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if !isLetter(c) && (c < '0' || c > '9') && c != '.' && c != '@' && c != '_' && c != '-' {
+		if !isLetter(c) && (c < '0' || c > '9') && strings.IndexByte(loginSpecials, c) < 0 {
 			return "", CodeInvalidLogin
 		}
 	}
 	return s, ""
 }
+
+// loginSpecials are the characters besides letters and digits a login may
+// hold.
+const loginSpecials = ".@_-#!&$%*+/?=^`~}|{"
 
 // Field is one entry of a schema: the model field a column or element
 // fills, whether its values are secret, and the rule its values pass.

@@ -383,3 +383,18 @@ func TestBooleanIntegerGenderLogin(t *testing.T) {
 		{name: "requires a value", in: "", code: CodeRequired},
 	})
 }
+
+// A login takes every character the platform accepts in one, so that any
+// e-mail address can be a login, and refuses spaces and control characters.
+func TestLoginTakesEveryEmailCharacter(t *testing.T) {
+	for _, s := range []string{"first+tag@example.com", "a#b!c&d$e%f*g/h?i=j^k`l~m}n|o{p@example.com", "o.hara_j-k@example.fi", "12345"} {
+		if got, code := Login(s); code != "" || got != s {
+			t.Errorf("Login(%q) = %q, %q; want it accepted", s, got, code)
+		}
+	}
+	for _, s := range []string{"two words@example.com", "tab\t@x", "nul\x00", "line\nbreak", "o'hara@example.com", "ä@example.fi", "(comment)@x", "a,b@x"} {
+		if _, code := Login(s); code != CodeInvalidLogin {
+			t.Errorf("Login(%q) = %q, want %s", s, code, CodeInvalidLogin)
+		}
+	}
+}
