@@ -315,7 +315,7 @@ func (f *csvFile) count() *impex.FileError {
 		}
 		n++
 		if n > f.lim.MaxRows {
-			return &impex.FileError{Err: fmt.Errorf("%w: more than %d rows", impex.ErrTooLarge, f.lim.MaxRows), Issues: []validate.Issue{validate.New(validate.CodeTooManyRows, f.where(0, -1, "")).WithParams(validate.Params{Max: f.lim.MaxRows, Got: n})}}
+			return &impex.FileError{Err: fmt.Errorf("%w: more than %d rows", impex.ErrTooLarge, f.lim.MaxRows), Issues: []validate.Issue{validate.New(validate.CodeTooManyRows, f.where(0, -1, "")).WithParams(validate.Params{Max: f.lim.MaxRows})}}
 		}
 	}
 	f.rows = n

@@ -486,7 +486,7 @@ func (im *importer) countRows(rd sheet.Reader, headers []string, values chan<- [
 			continue
 		}
 		if count++; count > im.opts.MaxRows {
-			return 0, false, validate.New(validate.CodeTooManyRows, validate.Where{}).WithParams(validate.Params{Max: im.opts.MaxRows, Got: count})
+			return 0, false, validate.New(validate.CodeTooManyRows, validate.Where{}).WithParams(validate.Params{Max: im.opts.MaxRows})
 		}
 		where := validate.Where{Row: row.Number}
 		for i := range im.cols {
