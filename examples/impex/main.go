@@ -160,7 +160,8 @@ func run(ctx context.Context, args []string, e *env) int {
 	var g globalFlags
 	g.register(fs)
 	do := c.flags(fs, &g)
-	if err := fs.Parse(rest); err != nil {
+	positional, err := parseInterleaved(fs, rest)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printHelp(e.stdout, c)
 			return exitOK
@@ -169,7 +170,7 @@ func run(ctx context.Context, args []string, e *env) int {
 		printHelp(e.stderr, c)
 		return exitFailed
 	}
-	err := do(ctx, fs.Args(), e)
+	err = do(ctx, positional, e)
 	var ue *usageError
 	var re *rejectedError
 	switch {
@@ -240,4 +241,34 @@ func printHelp(w io.Writer, c *command) {
 		}
 	}
 	fmt.Fprintln(w, "\nExit codes: 0 success, 1 some rows rejected, 2 file-level error, bad usage or interrupted.")
+}
+
+// parseInterleaved parses args with fs, flags before, between or after the
+// arguments (groups eval 10003 --json), and returns the arguments. "--"
+// ends the flags: what follows is arguments even when it starts with -.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var flags, positional []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			return append(positional, args[i+1:]...), fs.Parse(flags)
+		case len(a) > 1 && a[0] == '-':
+			flags = append(flags, a)
+			name := strings.TrimLeft(a, "-")
+			if strings.Contains(name, "=") {
+				continue
+			}
+			// A flag that takes a value takes the next argument as it.
+			if f := fs.Lookup(name); f != nil && i+1 < len(args) {
+				if b, ok := f.Value.(interface{ IsBoolFlag() bool }); !ok || !b.IsBoolFlag() {
+					i++
+					flags = append(flags, args[i])
+				}
+			}
+		default:
+			positional = append(positional, a)
+		}
+	}
+	return positional, fs.Parse(flags)
 }

@@ -585,3 +585,23 @@ func TestAFullDiskLeavesThePreviousFiles(t *testing.T) {
 		}
 	}
 }
+
+// Flags may follow the arguments, as in most command lines, and "--" ends
+// them.
+func TestFlagsAfterArguments(t *testing.T) {
+	t.Chdir(t.TempDir())
+	if code, _, stderr := runCLI(t, context.Background(), nil, "seed", "--customers", "5"); code != exitOK {
+		t.Fatalf("seed: exit %d\n%s", code, stderr)
+	}
+	code, stdout, stderr := runCLI(t, context.Background(), nil, "groups", "eval", "10003", "--json")
+	if code != exitOK || !strings.HasPrefix(stdout, "{") || !strings.Contains(stdout, `"customer":"10003"`) {
+		t.Fatalf("groups eval 10003 --json: exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+	}
+	code, stdout, _ = runCLI(t, context.Background(), nil, "groups", "eval", "--lang", "fi", "10003", "--json")
+	if code != exitOK || !strings.HasPrefix(stdout, "{") {
+		t.Fatalf("a flag with a value before the argument and one after: exit %d\n%s", code, stdout)
+	}
+	if code, _, stderr := runCLI(t, context.Background(), nil, "groups", "eval", "--", "--json"); code != exitFailed || !strings.Contains(stderr, `"--json"`) {
+		t.Fatalf(`after "--" an argument that looks like a flag is an argument: exit %d, %s`, code, stderr)
+	}
+}
