@@ -19,6 +19,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"syscall"
@@ -144,15 +145,38 @@ func run(ctx context.Context, args []string, e *env) int {
 				return exitOK
 			}
 		}
-		printOverview(e.stdout)
 		if len(args) == 0 {
+			printOverview(e.stderr) // a mistake: the usage goes with the errors
 			return exitFailed
 		}
+		printOverview(e.stdout)
+		return exitOK
+	}
+	if args[0] == "--version" || args[0] == "version" {
+		fmt.Fprintln(e.stdout, version())
 		return exitOK
 	}
 	c, rest := resolve(args)
+	if c == nil && isGroup(args[0]) {
+		// "impex excel" or "impex excel --help": the group's commands.
+		help := len(args) > 1 && (args[1] == "--help" || args[1] == "-h" || args[1] == "help")
+		w := e.stderr
+		if help {
+			w = e.stdout
+		}
+		printGroup(w, args[0])
+		if help {
+			return exitOK
+		}
+		return exitFailed
+	}
 	if c == nil {
-		fmt.Fprintf(e.stderr, "impex: unknown command %q; run 'impex help'\n", strings.Join(args[:min(2, len(args))], " "))
+		typed := strings.Join(args[:min(2, len(args))], " ")
+		if near := nearest(typed); near != "" {
+			fmt.Fprintf(e.stderr, "impex: unknown command %q; did you mean %q? (run 'impex help')\n", typed, near)
+		} else {
+			fmt.Fprintf(e.stderr, "impex: unknown command %q; run 'impex help'\n", typed)
+		}
 		return exitFailed
 	}
 	fs := flag.NewFlagSet("impex "+c.name, flag.ContinueOnError)
@@ -203,6 +227,28 @@ func resolve(args []string) (*command, []string) {
 func lookupArgs(args []string) *command {
 	c, _ := resolve(args)
 	return c
+}
+
+// isGroup reports whether name is the first word of commands with
+// subcommands, such as excel.
+func isGroup(name string) bool {
+	for _, c := range commands {
+		if strings.HasPrefix(c.name, name+" ") {
+			return true
+		}
+	}
+	return false
+}
+
+// printGroup lists the commands of the group name.
+func printGroup(w io.Writer, name string) {
+	fmt.Fprintf(w, "Usage: impex %s <command> [flags] [arguments]\n\nCommands:\n", name)
+	for _, c := range commands {
+		if strings.HasPrefix(c.name, name+" ") {
+			fmt.Fprintf(w, "  %-20s %s\n", c.name, c.summary)
+		}
+	}
+	fmt.Fprintf(w, "\nRun 'impex help %s <command>' for a command's flags and examples.\n", name)
 }
 
 func printOverview(w io.Writer) {
@@ -271,4 +317,60 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 		}
 	}
 	return positional, fs.Parse(flags)
+}
+
+// version returns the module version and the commit the command was built
+// from, as the build recorded them.
+func version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "impex (no build information)"
+	}
+	v := "impex " + info.Main.Version
+	for _, st := range info.Settings {
+		switch st.Key {
+		case "vcs.revision":
+			v += " commit " + st.Value
+		case "vcs.modified":
+			if st.Value == "true" {
+				v += " (modified)"
+			}
+		}
+	}
+	return v + " " + info.GoVersion
+}
+
+// nearest returns the command whose name is closest to typed, or "" when
+// none is close enough to be what was meant.
+func nearest(typed string) string {
+	best, bestDist := "", 4
+	for _, c := range commands {
+		for _, candidate := range []string{c.name, strings.SplitN(c.name, " ", 2)[0]} {
+			if d := editDistance(typed, candidate); d < bestDist {
+				best, bestDist = candidate, d
+			}
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }

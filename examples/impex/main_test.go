@@ -605,3 +605,25 @@ func TestFlagsAfterArguments(t *testing.T) {
 		t.Fatalf(`after "--" an argument that looks like a flag is an argument: exit %d, %s`, code, stderr)
 	}
 }
+
+// The command line helps a user who types part of a command or a typo,
+// and says what it is.
+func TestUsageVersionAndNearestCommand(t *testing.T) {
+	code, stdout, stderr := runCLI(t, context.Background(), nil)
+	if code != exitFailed || stdout != "" || !strings.Contains(stderr, "Usage: impex") {
+		t.Errorf("bare impex: exit %d, stdout %q, stderr %q; want the usage on stderr", code, stdout, stderr)
+	}
+	code, stdout, _ = runCLI(t, context.Background(), nil, "excel", "--help")
+	if code != exitOK || !strings.Contains(stdout, "excel import") || !strings.Contains(stdout, "excel export") || strings.Contains(stdout, "groups list") {
+		t.Errorf("impex excel --help: exit %d\n%s", code, stdout)
+	}
+	if code, _, stderr := runCLI(t, context.Background(), nil, "excel"); code != exitFailed || !strings.Contains(stderr, "excel import") {
+		t.Errorf("impex excel: exit %d\n%s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, context.Background(), nil, "exel", "import"); code != exitFailed || !strings.Contains(stderr, `did you mean "excel import"`) {
+		t.Errorf("a typo: exit %d\n%s", code, stderr)
+	}
+	if code, stdout, _ := runCLI(t, context.Background(), nil, "--version"); code != exitOK || !strings.HasPrefix(stdout, "impex ") || !strings.Contains(stdout, "go1.") {
+		t.Errorf("--version: exit %d, %q", code, stdout)
+	}
+}
