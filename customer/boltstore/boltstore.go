@@ -11,6 +11,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/groups"
@@ -91,7 +92,7 @@ func Open(path string, opts Options) (*Store, error) {
 	// transaction: less to write and sync per batch.
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, NoFreelistSync: true, FreelistType: bolt.FreelistMapType})
 	switch {
-	case errors.Is(err, bolt.ErrTimeout):
+	case errors.Is(err, bolterrors.ErrTimeout):
 		return nil, fmt.Errorf("%s: %w (waited %v)", path, ErrInUse, timeout)
 	case err != nil:
 		return nil, fmt.Errorf("boltstore: opening %s: %w", path, err)
