@@ -90,7 +90,7 @@ func Open(path string, opts Options) (*Store, error) {
 	}
 	// The free list is rebuilt on open rather than written with every
 	// transaction: less to write and sync per batch.
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, NoFreelistSync: true, FreelistType: bolt.FreelistMapType})
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, NoFreelistSync: true, FreelistType: bolt.FreelistMapType, InitialMmapSize: 256 << 20})
 	switch {
 	case errors.Is(err, bolterrors.ErrTimeout):
 		return nil, fmt.Errorf("%s: %w (waited %v)", path, ErrInUse, timeout)

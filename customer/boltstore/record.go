@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
 
 	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/groups"
@@ -36,7 +37,7 @@ func encode(e envelope, invalid error) ([]byte, error) {
 	if replacedInvalidUTF8(data) {
 		return nil, fmt.Errorf("%w: text is not valid UTF-8", invalid)
 	}
-	return data, nil
+	return compact(data), nil
 }
 
 // replacedInvalidUTF8 reports whether encoding/json wrote the escape
@@ -94,4 +95,147 @@ func decodeGroup(id string, data []byte) (*groups.Group, error) {
 		err = fmt.Errorf("boltstore: group %s: the record holds no group", id)
 	}
 	return e.Group, err
+}
+
+// compact drops from JSON written by encoding/json the struct fields
+// whose value is their zero: "", 0, null and the zero time. Decoding
+// leaves those fields zero anyway, so the record reads back the same, in
+// about half the bytes for a typical customer. false, [] and {} stay: a
+// *bool that is false and an empty slice or struct that is not nil differ
+// from the zero value. Maps are data, not fields, and are copied as they
+// are (mapFields).
+func compact(in []byte) []byte {
+	out, _ := compactValue(make([]byte, 0, len(in)), in)
+	return out
+}
+
+// mapFields are the names of the fields of an envelope's types that hold
+// maps, such as Identifiers.Custom, found from the types themselves so
+// that a map added to the model is never compacted. An object under such
+// a name is copied as it is; a struct field of the same name elsewhere
+// is then merely left uncompacted.
+var mapFields = func() map[string]bool {
+	names := map[string]bool{}
+	seen := map[reflect.Type]bool{}
+	var walk func(t reflect.Type, name string)
+	walk = func(t reflect.Type, name string) {
+		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array {
+			t = t.Elem()
+		}
+		switch {
+		case t.Kind() == reflect.Map:
+			names[name] = true
+		case t.Kind() == reflect.Struct && !seen[t]:
+			seen[t] = true
+			for i := range t.NumField() {
+				if f := t.Field(i); f.IsExported() {
+					walk(f.Type, f.Name)
+				}
+			}
+		}
+	}
+	walk(reflect.TypeFor[envelope](), "")
+	return names
+}()
+
+// compactValue copies the value at the start of in to out, compacted, and
+// returns the rest of in.
+func compactValue(out, in []byte) ([]byte, []byte) {
+	switch in[0] {
+	case '{':
+		out = append(out, '{')
+		in = in[1:]
+		first := true
+		for in[0] != '}' {
+			k := stringEnd(in)
+			key := in[:k]
+			in = in[k+1:] // the colon
+			n := zeroValue(in)
+			if n > 0 {
+				in = in[n:]
+			} else {
+				if !first {
+					out = append(out, ',')
+				}
+				first = false
+				out = append(append(out, key...), ':')
+				if in[0] == '{' && mapFields[string(key[1:len(key)-1])] {
+					n = valueEnd(in)
+					out, in = append(out, in[:n]...), in[n:]
+				} else {
+					out, in = compactValue(out, in)
+				}
+			}
+			if in[0] == ',' {
+				in = in[1:]
+			}
+		}
+		return append(out, '}'), in[1:]
+	case '[':
+		out = append(out, '[')
+		in = in[1:]
+		for in[0] != ']' {
+			out, in = compactValue(out, in)
+			if in[0] == ',' {
+				out = append(out, ',')
+				in = in[1:]
+			}
+		}
+		return append(out, ']'), in[1:]
+	}
+	n := valueEnd(in)
+	return append(out, in[:n]...), in[n:]
+}
+
+// valueEnd returns the length of the JSON value at the start of in.
+func valueEnd(in []byte) int {
+	switch in[0] {
+	case '"':
+		return stringEnd(in)
+	case '{', '[':
+		depth := 0
+		for i := 0; i < len(in); i++ {
+			switch in[i] {
+			case '"':
+				i += stringEnd(in[i:]) - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				if depth--; depth == 0 {
+					return i + 1
+				}
+			}
+		}
+		return len(in)
+	}
+	n := 0
+	for n < len(in) && in[n] != ',' && in[n] != '}' && in[n] != ']' {
+		n++
+	}
+	return n
+}
+
+// stringEnd returns the length of the JSON string at the start of in,
+// quotes included.
+func stringEnd(in []byte) int {
+	for i := 1; i < len(in); i++ {
+		switch in[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return len(in)
+}
+
+// zeroValue returns the length of the zero value at the start of in when
+// the value ends there, else 0.
+func zeroValue(in []byte) int {
+	for _, z := range [...]string{`""`, `0`, `null`, `"0001-01-01T00:00:00Z"`} {
+		if len(in) > len(z) && string(in[:len(z)]) == z && (in[len(z)] == ',' || in[len(z)] == '}') {
+			return len(z)
+		}
+	}
+	return 0
 }
