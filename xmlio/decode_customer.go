@@ -2,6 +2,7 @@ package xmlio
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 
 	"github.com/impexkit/impex/customer"
@@ -138,7 +139,14 @@ func (d *Decoder) password(r rec, out *CustomerRecord) {
 	if encrypted {
 		s := customer.PasswordScheme(schemeName)
 		if !hasScheme || !s.Known() {
-			r.add(validate.CodePasswordScheme, path, "password", "", validate.Params{Name: schemeName, Expected: "md5, scrypt or s0001"})
+			name := strconv.Quote(schemeName)
+			switch {
+			case !hasScheme:
+				name = "(no encryptionScheme attribute)"
+			case schemeName == "":
+				name = `"" (empty)`
+			}
+			r.add(validate.CodePasswordScheme, path, "password", "", validate.Params{Name: name, Expected: "md5, scrypt or s0001"})
 			return
 		}
 		h := customer.PasswordHash{Scheme: s, Hash: value}

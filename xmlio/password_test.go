@@ -71,3 +71,21 @@ func TestEncryptedPasswordsMustBeHashes(t *testing.T) {
 		})
 	}
 }
+
+// A missing or empty encryption scheme is named as such in the message.
+func TestMissingSchemeIsNamed(t *testing.T) {
+	for attr, want := range map[string]string{
+		``:                      "(no encryptionScheme attribute)",
+		` encryptionScheme=""`:  `"" (empty)`,
+		` encryptionScheme="x"`: `"x"`,
+	} {
+		doc := customersDoc(`<customer customer-no="1"><credentials><login>a@example.com</login><password encrypted="true"` + attr + `>h</password></credentials></customer>`)
+		res, err := Import(context.Background(), memstore.New(memstore.Options{}), strings.NewReader(string(doc)), ImportOptions{Hasher: cheapHasher})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if text := res.Report.Text(validate.English); !strings.Contains(text, "unknown password encryption scheme "+want+";") {
+			t.Errorf("scheme%s: %s", attr, text)
+		}
+	}
+}
