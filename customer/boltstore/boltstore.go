@@ -48,7 +48,6 @@ type Options struct {
 // in one bbolt file. It is safe for concurrent use; Close it when done.
 type Store struct {
 	db           *bolt.DB
-	path         string
 	now          func() time.Time
 	formatNumber func(list string, n uint64) string
 	cons         customer.Constraints
@@ -101,7 +100,6 @@ func Open(path string, opts Options) (*Store, error) {
 	}
 	s := &Store{
 		db:           db,
-		path:         path,
 		now:          opts.Now,
 		formatNumber: opts.FormatNumber,
 		cons:         customer.Constraints{UniqueEmail: opts.Constraints.UniqueEmail, UniqueIdentifiers: slices.Clone(opts.Constraints.UniqueIdentifiers)},
@@ -175,9 +173,6 @@ func (s *Store) initialize(tx *bolt.Tx) error {
 
 // Close releases the file. It does not wait for listings still running.
 func (s *Store) Close() error { return s.db.Close() }
-
-// Path returns the file the store is in.
-func (s *Store) Path() string { return s.path }
 
 // Len returns the number of customers stored.
 func (s *Store) Len() int {

@@ -1,13 +1,13 @@
 package boltstore
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"reflect"
 
 	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/groups"
+	"github.com/impexkit/impex/internal/jsontext"
 )
 
 // A record is the JSON of an envelope: the format version, then the
@@ -34,31 +34,10 @@ func encode(e envelope, invalid error) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: the record cannot be stored: %v", invalid, err)
 	}
-	if replacedInvalidUTF8(data) {
+	if _, invalidUTF8 := jsontext.Escapes(data); invalidUTF8 {
 		return nil, fmt.Errorf("%w: text is not valid UTF-8", invalid)
 	}
 	return compact(data), nil
-}
-
-// replacedInvalidUTF8 reports whether encoding/json wrote the escape
-// \ufffd, which it does for bytes that are not UTF-8 (a real U+FFFD is
-// written as itself).
-func replacedInvalidUTF8(b []byte) bool {
-	for i := bytes.Index(b, []byte(`\ufffd`)); i >= 0; {
-		backslashes := 0
-		for j := i - 1; j >= 0 && b[j] == '\\'; j-- {
-			backslashes++
-		}
-		if backslashes%2 == 0 {
-			return true // the backslash is an escape, not an escaped backslash
-		}
-		next := bytes.Index(b[i+1:], []byte(`\ufffd`))
-		if next < 0 {
-			return false
-		}
-		i += 1 + next
-	}
-	return false
 }
 
 // decode reads a record.

@@ -1,7 +1,6 @@
 package pgstore
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -9,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/impexkit/impex/customer"
+	"github.com/impexkit/impex/internal/jsontext"
 )
 
 // indexKey is one value of one key, as a row of customer_keys holds it.
@@ -70,24 +70,11 @@ func encode(c *customer.Customer) (record, error) {
 // as the escape \ufffd (a valid U+FFFD is written as is), and a NUL
 // character cannot be stored in a text column.
 func checkJSONText(b []byte, invalid error) error {
-	if !bytes.Contains(b, []byte(`\u0000`)) && !bytes.Contains(b, []byte(`\ufffd`)) {
-		return nil
-	}
-	for i := 0; i < len(b); i++ {
-		if b[i] != '\\' || i+1 >= len(b) {
-			continue
-		}
-		i++ // b[i] is the escaped character
-		if b[i] != 'u' || i+4 >= len(b) {
-			continue
-		}
-		switch string(b[i+1 : i+5]) {
-		case "0000":
-			return fmt.Errorf("%w: text holds a NUL character, which PostgreSQL cannot store", invalid)
-		case "fffd":
-			return fmt.Errorf("%w: text is not valid UTF-8", invalid)
-		}
-		i += 4
+	switch nul, invalidUTF8 := jsontext.Escapes(b); {
+	case nul:
+		return fmt.Errorf("%w: text holds a NUL character, which PostgreSQL cannot store", invalid)
+	case invalidUTF8:
+		return fmt.Errorf("%w: text is not valid UTF-8", invalid)
 	}
 	return nil
 }

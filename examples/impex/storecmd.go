@@ -171,19 +171,14 @@ func loadStore(ctx context.Context, store cliStore, r io.Reader) (int, error) {
 	}
 }
 
-// restore writes customers as they are when the store can (a boltstore),
-// and creates them with their IDs, at version 1, when it cannot.
+// restore writes customers as they are, IDs, versions and timestamps
+// kept. load opens the store for writing, which is always a boltstore.
 func restore(ctx context.Context, store cliStore, cs []*customer.Customer) error {
-	if r, ok := store.(interface {
+	r, ok := store.(interface {
 		Restore(context.Context, []*customer.Customer) error
-	}); ok {
-		return r.Restore(ctx, cs)
+	})
+	if !ok {
+		return fmt.Errorf("a %T cannot restore customers as they were", store)
 	}
-	ops := make([]customer.Op, len(cs))
-	for i, c := range cs {
-		c.Version = 0
-		ops[i] = customer.Put(c)
-	}
-	_, err := store.Write(ctx, ops)
-	return err
+	return r.Restore(ctx, cs)
 }
