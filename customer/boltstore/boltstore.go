@@ -64,7 +64,7 @@ var (
 var (
 	bucketMeta      = []byte("meta")      // format, the ID counter
 	bucketCustomers = []byte("customers") // ID -> record
-	bucketKeys      = []byte("keys")      // key entry (see keyEntry) -> nothing
+	bucketKeys      = []byte("keys")      // index entry (see appendKey) -> nothing
 	bucketSeq       = []byte("sequences") // seqKey(list) -> last number drawn
 	bucketGroups    = []byte("groups")    // group ID -> record
 )
@@ -198,16 +198,11 @@ func (s *Store) IsBuyerNumber(ctx context.Context, number string) (bool, error) 
 	return s.buyers[number], nil
 }
 
-// keyEntry returns the index entry of key k held by customer id: the
-// key's kind, list and value, each length-prefixed, then the ID. All the
-// holders of one value share the prefix keyPrefix returns, and sort by ID
-// after it, the listing order.
-func keyEntry(k customer.IndexKey, id string) []byte {
-	return append(keyPrefix(k), id...)
-}
-
-func keyPrefix(k customer.IndexKey) []byte {
-	b := make([]byte, 0, 3*binary.MaxVarintLen32+len(k.Key)+len(k.List)+len(k.Value)+16)
+// appendKey appends the index prefix of key k: its kind, list and value,
+// each length-prefixed. An index entry is the prefix and then the ID of
+// the customer holding the key, so all the holders of one value share the
+// prefix, and sort by ID after it, the listing order.
+func appendKey(b []byte, k customer.IndexKey) []byte {
 	for _, part := range [...]string{string(k.Key), k.List, k.Value} {
 		b = binary.AppendUvarint(b, uint64(len(part)))
 		b = append(b, part...)
@@ -215,12 +210,11 @@ func keyPrefix(k customer.IndexKey) []byte {
 	return b
 }
 
-// holders returns the IDs holding key k, in ID order, at most max of them
-// (0 for all).
-func holders(tx *bolt.Tx, k customer.IndexKey, max int) []string {
-	prefix := keyPrefix(k)
+// holders returns the IDs holding the key whose prefix (appendKey) is
+// given, in ID order, at most max of them (0 for all), read through c, a
+// cursor over the key bucket.
+func holders(c *bolt.Cursor, prefix []byte, max int) []string {
 	var out []string
-	c := tx.Bucket(bucketKeys).Cursor()
 	for e, _ := c.Seek(prefix); e != nil && bytes.HasPrefix(e, prefix); e, _ = c.Next() {
 		out = append(out, string(e[len(prefix):]))
 		if len(out) == max {
@@ -228,6 +222,62 @@ func holders(tx *bolt.Tx, k customer.IndexKey, max int) []string {
 		}
 	}
 	return out
+}
+
+// txn is one write transaction, with what its operations share: cursors
+// over the key index and the records (a cursor keeps its search stack
+// from one seek to the next, where every Get makes a new one), the ID
+// counter, read at the first draw and written back once, by end, and
+// memory for what it writes.
+type txn struct {
+	*bolt.Tx
+	keys, recs *bolt.Cursor
+	lastID     uint64 // the last ID drawn; 0 before the first draw
+	drawn      bool
+	scratch    []byte // reused for each key and record as it is built
+	arena      []byte // keeps the keys and values put, see keep
+}
+
+// keep returns a copy of b that lives as long as the transaction, as
+// bbolt requires of what is put. The copies share large blocks, so that a
+// batch of a thousand customers makes a few allocations, not thousands.
+func (t *txn) keep(b []byte) []byte {
+	if cap(t.arena)-len(t.arena) < len(b) {
+		t.arena = make([]byte, 0, max(64<<10, len(b)))
+	}
+	start := len(t.arena)
+	t.arena = append(t.arena, b...)
+	return t.arena[start:len(t.arena):len(t.arena)]
+}
+
+// holders returns the IDs holding key k, as the package's holders does.
+func (t *txn) holders(k customer.IndexKey, max int) []string {
+	t.scratch = appendKey(t.scratch[:0], k)
+	return holders(t.keys, t.scratch, max)
+}
+
+// entry returns the index entry of key k held by id, kept.
+func (t *txn) entry(k customer.IndexKey, id string) []byte {
+	t.scratch = append(appendKey(t.scratch[:0], k), id...)
+	return t.keep(t.scratch)
+}
+
+func begin(tx *bolt.Tx) *txn {
+	return &txn{Tx: tx, keys: tx.Bucket(bucketKeys).Cursor(), recs: tx.Bucket(bucketCustomers).Cursor()}
+}
+
+// has reports whether a customer with the given ID is stored.
+func (t *txn) has(id string) bool {
+	k, _ := t.recs.Seek([]byte(id))
+	return k != nil && string(k) == id
+}
+
+// end writes back the ID counter if IDs were drawn.
+func (t *txn) end() error {
+	if !t.drawn {
+		return nil
+	}
+	return t.Bucket(bucketMeta).Put(metaNextID, binary.BigEndian.AppendUint64(nil, t.lastID))
 }
 
 // getTx returns the stored customer id, or a wrapped customer.ErrNotFound.
@@ -242,11 +292,11 @@ func getTx(tx *bolt.Tx, id string) (*customer.Customer, error) {
 // set makes c the stored customer id, or deletes it when c is nil, and
 // moves its index entries from old's keys to c's keys, newKeys (nil to
 // derive them). The caller has checked every rule.
-func (s *Store) set(tx *bolt.Tx, id string, old, c *customer.Customer, newKeys ...customer.IndexKey) error {
+func (s *Store) set(tx *txn, id string, old, c *customer.Customer, newKeys ...customer.IndexKey) error {
 	keys := tx.Bucket(bucketKeys)
 	if old != nil {
 		for _, k := range s.cons.Keys(old) {
-			if err := keys.Delete(keyEntry(k, id)); err != nil {
+			if err := keys.Delete(tx.entry(k, id)); err != nil {
 				return err
 			}
 		}
@@ -254,15 +304,16 @@ func (s *Store) set(tx *bolt.Tx, id string, old, c *customer.Customer, newKeys .
 	if c == nil {
 		return tx.Bucket(bucketCustomers).Delete([]byte(id))
 	}
-	data, err := encodeCustomer(c)
-	if err != nil {
+	var err error
+	if tx.scratch, err = appendCustomerRecord(tx.scratch[:0], c); err != nil {
 		return err
 	}
+	data := tx.keep(tx.scratch)
 	if newKeys == nil {
 		newKeys = s.cons.Keys(c)
 	}
 	for _, k := range newKeys {
-		if err := keys.Put(keyEntry(k, id), nil); err != nil {
+		if err := keys.Put(tx.entry(k, id), nil); err != nil {
 			return err
 		}
 	}
@@ -270,7 +321,7 @@ func (s *Store) set(tx *bolt.Tx, id string, old, c *customer.Customer, newKeys .
 	// Generated IDs sort in the order they are made, so new records land
 	// at the end: full pages waste no space.
 	recs.FillPercent = 0.9
-	return recs.Put([]byte(id), data)
+	return recs.Put(tx.keep([]byte(id)), data)
 }
 
 // Write applies the operations all-or-nothing in one transaction, durable
@@ -286,8 +337,9 @@ func (s *Store) Write(ctx context.Context, ops []customer.Op) ([]customer.Writte
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		now := s.now()
 		out = make([]customer.Written, len(ops))
+		t := begin(tx)
 		for i, op := range ops {
-			w, err := s.apply(tx, op, now)
+			w, err := s.apply(t, op, now)
 			if err != nil {
 				if isDomainError(err) {
 					return &customer.BatchError{Index: i, Op: op, Err: err}
@@ -296,7 +348,7 @@ func (s *Store) Write(ctx context.Context, ops []customer.Op) ([]customer.Writte
 			}
 			out[i] = w
 		}
-		return nil
+		return t.end()
 	})
 	if err != nil {
 		return nil, err
@@ -315,14 +367,14 @@ func isDomainError(err error) bool {
 	return false
 }
 
-func (s *Store) apply(tx *bolt.Tx, op customer.Op, now time.Time) (customer.Written, error) {
+func (s *Store) apply(tx *txn, op customer.Op, now time.Time) (customer.Written, error) {
 	if err := customer.CheckOp(op); err != nil {
 		return customer.Written{}, err
 	}
 	if op.Kind == customer.OpPut {
 		return s.put(tx, op.Customer, now)
 	}
-	old, err := getTx(tx, op.ID) // a delete
+	old, err := getTx(tx.Tx, op.ID) // a delete
 	if err != nil {
 		return customer.Written{}, err
 	}
@@ -332,11 +384,13 @@ func (s *Store) apply(tx *bolt.Tx, op customer.Op, now time.Time) (customer.Writ
 	return customer.Written{ID: op.ID}, s.set(tx, op.ID, old, nil)
 }
 
-func (s *Store) put(tx *bolt.Tx, c *customer.Customer, now time.Time) (customer.Written, error) {
-	nc := c.Clone()
-	slices.Sort(nc.Groups)
-	nc.Groups = slices.Compact(nc.Groups)
-	recs := tx.Bucket(bucketCustomers)
+func (s *Store) put(tx *txn, c *customer.Customer, now time.Time) (customer.Written, error) {
+	// A shallow copy will do: the record is encoded from it and nothing
+	// of it is kept, and only the groups may need a new slice.
+	nc := *c
+	if !isSet(nc.Groups) {
+		nc.Groups = slices.Compact(slices.Sorted(slices.Values(nc.Groups)))
+	}
 	var old *customer.Customer
 	if c.Version == 0 {
 		if nc.ID == "" {
@@ -345,13 +399,13 @@ func (s *Store) put(tx *bolt.Tx, c *customer.Customer, now time.Time) (customer.
 				return customer.Written{}, err
 			}
 			nc.ID = id
-		} else if recs.Get([]byte(nc.ID)) != nil {
+		} else if tx.has(nc.ID) {
 			return customer.Written{}, fmt.Errorf("%w: cannot create %q, the ID is taken", customer.ErrConflict, nc.ID)
 		}
 		nc.Version, nc.CreatedAt = 1, now
 	} else {
 		var err error
-		if old, err = getTx(tx, nc.ID); err != nil {
+		if old, err = getTx(tx.Tx, nc.ID); err != nil {
 			return customer.Written{}, err
 		}
 		if old.Version != c.Version {
@@ -360,12 +414,12 @@ func (s *Store) put(tx *bolt.Tx, c *customer.Customer, now time.Time) (customer.
 		nc.Version, nc.CreatedAt = old.Version+1, old.CreatedAt
 	}
 	nc.UpdatedAt = now
-	keys := s.cons.Keys(nc)
+	keys := s.cons.Keys(&nc)
 	err := customer.FirstDuplicate(nc.ID, keys, func(k customer.IndexKey) (string, bool) {
 		// Another holder than nc if there is one: with constraints
 		// stricter than the data was written under, a key may have
 		// several.
-		hs := holders(tx, k, 2)
+		hs := tx.holders(k, 2)
 		for _, h := range hs {
 			if h != nc.ID {
 				return h, true
@@ -379,22 +433,31 @@ func (s *Store) put(tx *bolt.Tx, c *customer.Customer, now time.Time) (customer.
 	if err != nil {
 		return customer.Written{}, err
 	}
-	return customer.Written{ID: nc.ID, Version: nc.Version}, s.set(tx, nc.ID, old, nc, keys...)
+	return customer.Written{ID: nc.ID, Version: nc.Version}, s.set(tx, nc.ID, old, &nc, keys...)
+}
+
+// isSet reports whether ids are sorted and without duplicates.
+func isSet(ids []string) bool {
+	for i := 1; i < len(ids); i++ {
+		if ids[i-1] >= ids[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // newID draws the next generated customer ID that no customer has.
-func (s *Store) newID(tx *bolt.Tx) (string, error) {
-	meta := tx.Bucket(bucketMeta)
-	n := uint64(0)
-	if b := meta.Get(metaNextID); len(b) == 8 {
-		n = binary.BigEndian.Uint64(b)
+func (s *Store) newID(tx *txn) (string, error) {
+	if !tx.drawn {
+		if b := tx.Bucket(bucketMeta).Get(metaNextID); len(b) == 8 {
+			tx.lastID = binary.BigEndian.Uint64(b)
+		}
+		tx.drawn = true
 	}
-	recs := tx.Bucket(bucketCustomers)
 	for {
-		n++
-		id := formatID(n)
-		if recs.Get([]byte(id)) == nil {
-			return id, meta.Put(metaNextID, binary.BigEndian.AppendUint64(nil, n))
+		tx.lastID++
+		if id := formatID(tx.lastID); !tx.has(id) {
+			return id, nil
 		}
 	}
 }
@@ -403,11 +466,16 @@ func (s *Store) newID(tx *bolt.Tx) (string, error) {
 // more digits, so that IDs sort in the order they were made (as memstore
 // makes them).
 func formatID(n uint64) string {
-	digits := strconv.FormatUint(n, 10)
-	for len(digits) < 10 {
-		digits = "0" + digits
+	var b [21]byte
+	i := len(b)
+	for n > 0 || i > len(b)-10 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
 	}
-	return "c" + digits
+	i--
+	b[i] = 'c'
+	return string(b[i:])
 }
 
 // NextNumber reserves the next number of list's sequence that no customer
@@ -424,10 +492,11 @@ func (s *Store) NextNumber(ctx context.Context, list string) (string, error) {
 		if b := seq.Get(key); len(b) == 8 {
 			n = binary.BigEndian.Uint64(b)
 		}
+		t := begin(tx)
 		for {
 			n++
 			out = s.formatNumber(list, n)
-			if len(holders(tx, customer.IndexKey{Key: customer.KeyNumber, List: list, Value: out}, 1)) == 0 {
+			if len(t.holders(customer.IndexKey{Key: customer.KeyNumber, List: list, Value: out}, 1)) == 0 {
 				return seq.Put(key, binary.BigEndian.AppendUint64(nil, n))
 			}
 		}
@@ -446,7 +515,7 @@ func (s *Store) Restore(ctx context.Context, cs []*customer.Customer) error {
 		return err
 	}
 	return s.db.Update(func(tx *bolt.Tx) error {
-		recs := tx.Bucket(bucketCustomers)
+		t := begin(tx)
 		for i, c := range cs {
 			fail := func(err error) error { return &customer.BatchError{Index: i, Op: customer.Put(c), Err: err} }
 			switch err := customer.CheckOp(customer.Put(c)); {
@@ -454,11 +523,11 @@ func (s *Store) Restore(ctx context.Context, cs []*customer.Customer) error {
 				return fail(err)
 			case c.ID == "":
 				return fail(fmt.Errorf("%w: a restored customer needs its ID", customer.ErrInvalid))
-			case recs.Get([]byte(c.ID)) != nil:
+			case t.has(c.ID):
 				return fail(fmt.Errorf("%w: the ID %q is taken", customer.ErrConflict, c.ID))
 			}
 			err := customer.FirstDuplicate(c.ID, s.cons.Keys(c), func(k customer.IndexKey) (string, bool) {
-				hs := holders(tx, k, 1)
+				hs := t.holders(k, 1)
 				if len(hs) == 0 {
 					return "", false
 				}
@@ -467,7 +536,7 @@ func (s *Store) Restore(ctx context.Context, cs []*customer.Customer) error {
 			if err != nil {
 				return fail(err)
 			}
-			if err := s.set(tx, c.ID, nil, c); err != nil {
+			if err := s.set(t, c.ID, nil, c); err != nil {
 				if isDomainError(err) {
 					return fail(err)
 				}

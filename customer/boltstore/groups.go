@@ -76,8 +76,9 @@ func (s *Store) WriteGroups(ctx context.Context, ops []groups.Op) error {
 	}
 	return s.db.Update(func(tx *bolt.Tx) error {
 		now := s.now()
+		t := begin(tx)
 		for i, op := range ops {
-			if err := s.applyGroup(tx, op, now); err != nil {
+			if err := s.applyGroup(t, op, now); err != nil {
 				var dup *fileError
 				if errors.As(err, &dup) {
 					return dup.err
@@ -95,7 +96,7 @@ type fileError struct{ err error }
 
 func (e *fileError) Error() string { return e.err.Error() }
 
-func (s *Store) applyGroup(tx *bolt.Tx, op groups.Op, now time.Time) error {
+func (s *Store) applyGroup(tx *txn, op groups.Op, now time.Time) error {
 	b := tx.Bucket(bucketGroups)
 	id := op.GroupID
 	if op.Group != nil {
@@ -126,7 +127,7 @@ func (s *Store) applyGroup(tx *bolt.Tx, op groups.Op, now time.Time) error {
 		}
 	case groups.OpAssign, groups.OpUnassign:
 		assign := op.Kind == groups.OpAssign
-		old, err := getTx(tx, op.CustomerID)
+		old, err := getTx(tx.Tx, op.CustomerID)
 		if err != nil {
 			return err
 		}

@@ -60,7 +60,7 @@ func (s *Store) lookup(ctx context.Context, k customer.IndexKey, ambiguous bool)
 	}
 	var c *customer.Customer
 	err := s.db.View(func(tx *bolt.Tx) error {
-		hs := holders(tx, k, 2)
+		hs := holders(tx.Bucket(bucketKeys).Cursor(), appendKey(nil, k), 2)
 		switch {
 		case len(hs) == 0:
 			where := ""

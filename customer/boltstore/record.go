@@ -52,10 +52,6 @@ func decode(what string, data []byte) (envelope, error) {
 	return e, nil
 }
 
-func encodeCustomer(c *customer.Customer) ([]byte, error) {
-	return encode(envelope{Customer: c}, customer.ErrInvalid)
-}
-
 func decodeCustomer(id string, data []byte) (*customer.Customer, error) {
 	e, err := decode("customer "+id, data)
 	if err == nil && e.Customer == nil {

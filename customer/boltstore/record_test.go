@@ -4,17 +4,23 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/customer/repotest"
 	"github.com/impexkit/impex/groups"
 )
+
+// encodeCustomer returns the record of c as the store writes it.
+func encodeCustomer(c *customer.Customer) ([]byte, error) { return appendCustomerRecord(nil, c) }
 
 var update = flag.Bool("update", false, "rewrite the golden records in testdata")
 
@@ -138,4 +144,106 @@ func TestCompactRecordsReadBackTheSame(t *testing.T) {
 			t.Errorf("case %d reads back differently (-written +read):\n%s\n%s", i, diff, data)
 		}
 	}
+}
+
+// recordCases are customers whose records exercise every rule of the
+// encoding: every field, zero values kept and left out, escapes, numbers
+// in both forms, times with offsets.
+func recordCases() []*customer.Customer {
+	no := false
+	helsinki := time.FixedZone("", 2*3600)
+	return []*customer.Customer{
+		goldenCustomer(),
+		repotest.BenchCustomer(7),
+		{},
+		{Kind: customer.KindPerson, Profile: customer.Profile{EmailVerified: &no, Gender: customer.Gender{Code: -3, Valid: true}},
+			Groups: []string{}, Addresses: []customer.Address{}, ActiveData: &customer.ActiveData{ReturnValue: math.Copysign(0, -1)},
+			Credentials: customer.Credentials{ExternalProfiles: []customer.ExternalProfile{{}}},
+			Identifiers: customer.Identifiers{Cards: []string{"", "C2", ""}, Custom: map[string]string{"b": "", "a": "<&>", "": "x"}},
+			Attributes:  []customer.Attribute{{ID: "a", Values: []string{"", "0", "null"}}, {Values: []string{}}}},
+		{Note: "\x00\x01\b\f\n\r\t\x1f\x7f \"\\ <a href='x'>&amp; \u2028\u2029 \uFFFD ä 𝄞",
+			Profile: customer.Profile{Birthday: time.Date(1999, 12, 31, 23, 59, 59, 999999999, helsinki),
+				CreationDate: time.Date(1, 1, 1, 0, 0, 0, 0, helsinki), LastLoginTime: time.Date(9999, 1, 1, 0, 0, 0, 1, time.UTC)},
+			ActiveData: &customer.ActiveData{ReturnValue: 1e21, OrderValue: 1e-7, OrderValueMonth: 123456789.125, AvgOrderValue: -0.000001,
+				GiftUnits: 5e-324, DiscountValueWithCoupon: math.MaxFloat64, VisitsWeek: math.MinInt64, Orders: math.MaxInt64}},
+	}
+}
+
+// The customer record written field by field is byte for byte the one
+// the general path (encoding/json, then compact) writes, so that one
+// decoder reads both and the golden file pins both.
+func TestCustomerEncodingMatchesReference(t *testing.T) {
+	for i, c := range recordCases() {
+		checkAgainstReference(t, fmt.Sprintf("case %d", i), c)
+	}
+	bad := []*customer.Customer{
+		{Note: "a\xffb"},
+		{Identifiers: customer.Identifiers{Custom: map[string]string{"\xff": ""}}},
+		{ActiveData: &customer.ActiveData{OrderValue: math.NaN()}},
+		{ActiveData: &customer.ActiveData{GiftUnits: math.Inf(-1)}},
+		{Profile: customer.Profile{Birthday: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}},
+	}
+	for i, c := range bad {
+		if _, err := encodeCustomer(c); !errors.Is(err, customer.ErrInvalid) {
+			t.Errorf("bad case %d: %v, want customer.ErrInvalid", i, err)
+		}
+		if _, err := encode(envelope{Customer: c}, customer.ErrInvalid); err == nil {
+			t.Errorf("bad case %d: the general path takes it", i)
+		}
+	}
+}
+
+// checkAgainstReference fails unless c's record is the general path's,
+// or both refuse c, and the record reads back as c.
+func checkAgainstReference(t *testing.T, name string, c *customer.Customer) {
+	t.Helper()
+	got, err := encodeCustomer(c)
+	want, refErr := encode(envelope{Customer: c}, customer.ErrInvalid)
+	if (err == nil) != (refErr == nil) {
+		t.Fatalf("%s: error %v, the general path's %v", name, err, refErr)
+	}
+	if err != nil {
+		if !errors.Is(err, customer.ErrInvalid) {
+			t.Fatalf("%s: %v, want customer.ErrInvalid", name, err)
+		}
+		return
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("%s: the record differs from the general path's:\n%s\n%s", name, got, want)
+	}
+	back, err := decodeCustomer("x", got)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	if diff := cmp.Diff(c, back, cmpopts.EquateEmpty()); diff != "" {
+		t.Fatalf("%s reads back differently (-written +read):\n%s", name, diff)
+	}
+}
+
+// FuzzCustomerRecord writes customers built from the fuzzer's text and
+// numbers and compares each record with the general path's; the text is
+// also read as a stored record, which must fail cleanly or decode.
+func FuzzCustomerRecord(f *testing.F) {
+	for _, c := range recordCases() {
+		data, err := encodeCustomer(c)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(data), c.Note, 1.5, int64(7), int64(0), 0)
+	}
+	f.Add("\xff", "a\u2028", math.Inf(1), int64(-1), int64(253402300800), 3599)
+	f.Fuzz(func(t *testing.T, text, note string, x float64, n, sec int64, offset int) {
+		if c, err := decodeCustomer("x", []byte(text)); err == nil && c != nil {
+			if _, err := encodeCustomer(c); err != nil && !errors.Is(err, customer.ErrInvalid) {
+				t.Fatalf("a decoded record cannot be written: %v", err)
+			}
+		}
+		// Offsets are whole minutes: RFC 3339 has no seconds in an offset,
+		// and both paths write a time with them at another instant.
+		at := time.Unix(sec, n).In(time.FixedZone("", offset%1440*60))
+		c := &customer.Customer{Version: n, Note: note, List: text, Profile: customer.Profile{Birthday: at, Email: note},
+			Identifiers: customer.Identifiers{Cards: []string{text, ""}, Custom: map[string]string{note: text}},
+			ActiveData:  &customer.ActiveData{OrderValue: x, Orders: int(n), LastOrderDate: at}}
+		checkAgainstReference(t, "fuzz", c)
+	})
 }
