@@ -951,6 +951,19 @@ func (im *importer) resolveNumber(ctx context.Context, r *row) (*customer.Custom
 	return nil, nil, nil
 }
 
+// numberGiven reports whether the file may give number n in its
+// sequenceNumber column (the first pass's record answers), so that a drawn
+// number skips it.
+func (im *importer) numberGiven(n string) bool {
+	for i := range im.cols {
+		if b := &im.cols[i]; b.col.role == roleNumber {
+			k, _, _ := im.keyOf(b, n)
+			return im.repeats.MayHold(k)
+		}
+	}
+	return false
+}
+
 func cellWhere(row validate.Where, b *boundColumn) validate.Where {
 	row.Column = b.letter
 	row.Header = b.header
@@ -1007,7 +1020,7 @@ func (im *importer) plan(ctx context.Context, r *row) (pipeline.Plan, []validate
 	}
 	if existing == nil {
 		if next.Number == "" && !im.opts.DryRun {
-			if next.Number, err = im.repo.NextNumber(ctx, im.opts.List); err != nil {
+			if next.Number, err = pipeline.DrawNumber(ctx, im.repo, im.opts.List, im.numberGiven); err != nil {
 				return pipeline.Plan{}, nil, err
 			}
 		}

@@ -636,3 +636,36 @@ func TestTheStoredNumberUnderAnOlderKeyChangesNothing(t *testing.T) {
 		t.Fatalf("%+v, issues %v, stored hash %q; want the row unchanged and the t1 hash kept", res.Counts, issueCodes(res), got.Identifiers.SSNHash)
 	}
 }
+
+// A row without a sequenceNumber never draws a number a later row gives:
+// the draw skips the numbers the first pass saw, so the dry run and the
+// real run agree.
+func TestDrawnNumbersSkipTheFilesNumbers(t *testing.T) {
+	file := workbook(t, "Person Customers", []string{"id", "sequenceNumber", "email", "firstName", "lastName"},
+		[]any{"", "", "a@example.fi", "A", "A"},
+		[]any{"", "3", "b@example.fi", "B", "B"},
+		[]any{"", "", "c@example.fi", "C", "C"},
+		[]any{"", "", "d@example.fi", "D", "D"},
+	)
+	for _, dry := range []bool{true, false} {
+		store := newStore()
+		if _, err := store.NextNumber(context.Background(), ""); err != nil { // the sequence is at 1
+			t.Fatal(err)
+		}
+		res, err := importBytes(t, store, file, excelio.ImportOptions{Options: impex.Options{DryRun: dry}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Created != 4 || res.Rejected != 0 {
+			t.Fatalf("dry run %v: %+v, issues %v; want all four created", dry, res.Counts, issueCodes(res))
+		}
+		if dry {
+			continue
+		}
+		for email, want := range map[string]string{"a@example.fi": "2", "b@example.fi": "3", "c@example.fi": "4", "d@example.fi": "5"} {
+			if c, err := store.ByEmail(context.Background(), "", email); err != nil || c.Number != want {
+				t.Errorf("%s: %v, %v; want number %s", email, c, err, want)
+			}
+		}
+	}
+}

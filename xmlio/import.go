@@ -78,7 +78,10 @@ type AssignmentCounts struct {
 //
 //   - the customer-no identifies a customer (created with that number when
 //     new); without one, the login does; a record naming neither creates a
-//     customer with the list's next number;
+//     customer with the list's next number that the document does not
+//     give to a customer itself (known when r is an io.ReadSeeker, which
+//     is read whole first; a stream read once can only skip the numbers
+//     the store holds);
 //   - a new customer's number may not be an order's buyer number
 //     (validate.CodeBuyerNumber), when repo implements
 //     customer.BuyerNumbers;
@@ -111,7 +114,16 @@ func Import(ctx context.Context, repo customer.Repository, r io.Reader, opts Imp
 		return fail(err)
 	}
 	dopts := DecodeOptions{Document: opts.Document, Hasher: opts.Hasher, Limits: opts.Limits}
-	if err := checkWhole(r, dopts, func(d *Decoder) error { _, err := d.Document(); return err }); err != nil {
+	var given *pipeline.Repeats // the customer numbers the document gives, when it is checked whole
+	numbers := func(d *Decoder) {
+		if no, ok := attr(d.sc, "customer-no"); ok && len(no) > 0 && string(d.sc.Local()) == "customer" {
+			if given == nil {
+				given = pipeline.NewRepeats(0)
+			}
+			given.Add(numberKey(string(no)))
+		}
+	}
+	if err := checkWhole(r, dopts, func(d *Decoder) error { _, err := d.Document(); return err }, numbers); err != nil {
 		return fail(err)
 	}
 	d := NewDecoder(r, dopts)
@@ -123,7 +135,7 @@ func Import(ctx context.Context, repo customer.Repository, r io.Reader, opts Imp
 	if err != nil {
 		return fail(err)
 	}
-	im := &importer{repo: repo, opts: opts, dec: d, res: res, list: opts.List, kinds: make(map[string]groups.Kind)}
+	im := &importer{repo: repo, opts: opts, dec: d, res: res, list: opts.List, kinds: make(map[string]groups.Kind), given: given}
 	if im.opts.Kind == 0 {
 		im.opts.Kind = customer.KindPerson
 	}
@@ -167,14 +179,18 @@ func stopError(ctx context.Context, res *impex.Result, err error) error {
 	return pipeline.Fatal(ctx, validate.Where{}, err)
 }
 
+// numberKey is the in-document key of a customer number.
+func numberKey(n string) pipeline.Key { return pipeline.Key{Kind: "customer-no", Value: n} }
+
 // checkWhole reads all of r with a decoder of its own, when r can be read
 // again, and rewinds it: then every error that stops a document (syntax,
 // limits, structure) is found before an import applies anything, at the
 // scanner's speed, as the platform checks a file before importing it.
-// begin starts the document as the import's decoder does. A reader that
+// begin starts the document as the import's decoder does; each, if not
+// nil, sees every child of the root at its start tag. A reader that
 // cannot seek back (a pipe) is left alone; the import then reads it once,
 // and a document error may come after records were applied.
-func checkWhole(r io.Reader, opts DecodeOptions, begin func(*Decoder) error) error {
+func checkWhole(r io.Reader, opts DecodeOptions, begin func(*Decoder) error, each func(*Decoder)) error {
 	rs, ok := r.(io.ReadSeeker)
 	if !ok {
 		return nil
@@ -187,6 +203,9 @@ func checkWhole(r io.Reader, opts DecodeOptions, begin func(*Decoder) error) err
 	err = begin(d)
 	if err == nil {
 		for nextChild(d) {
+			if each != nil {
+				each(d)
+			}
 			d.skip()
 		}
 		if d.err != io.EOF {
@@ -209,6 +228,7 @@ type importer struct {
 	buyers  customer.BuyerNumbers
 	kinds   map[string]groups.Kind // group kinds seen, 0 for unknown groups
 	pending *GroupAssignment       // the first group-assignment, which ends the customers
+	given   *pipeline.Repeats      // the numbers the document gives, if checked whole
 }
 
 // items yields the document's customers as pipeline items. It stops at the
@@ -307,7 +327,7 @@ func (im *importer) item(rec *CustomerRecord) pipeline.Item {
 	it := pipeline.Item{Where: rec.Where, Issues: rec.Issues}
 	p := &rec.Patch
 	if p.Given(customer.FieldNumber) && p.Set.Number != "" {
-		it.Keys = append(it.Keys, pipeline.Key{Kind: "customer-no", Value: p.Set.Number})
+		it.Keys = append(it.Keys, numberKey(p.Set.Number))
 	}
 	if p.Given(customer.FieldLogin) && p.Set.Credentials.Login != "" {
 		it.Keys = append(it.Keys, pipeline.Key{Kind: "login", Value: p.Set.Credentials.Login})
@@ -354,7 +374,8 @@ func (im *importer) plan(ctx context.Context, rec *CustomerRecord) (pipeline.Pla
 				}
 			}
 		} else if !im.opts.DryRun {
-			n, err := im.repo.NextNumber(ctx, im.list)
+			given := func(n string) bool { return im.given != nil && im.given.MayHold(numberKey(n)) }
+			n, err := pipeline.DrawNumber(ctx, im.repo, im.list, given)
 			if err != nil {
 				return pipeline.Plan{}, nil, err
 			}

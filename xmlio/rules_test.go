@@ -442,3 +442,34 @@ func TestSniff(t *testing.T) {
 		}
 	}
 }
+
+// A customer created without a number never draws one a later record of
+// the document gives: the draw skips every number the document holds, so
+// the dry run (which draws nothing) and the real run agree.
+func TestDrawnNumbersSkipTheDocumentsNumbers(t *testing.T) {
+	doc := customersDoc(`<customer><credentials><login>a@example.com</login></credentials></customer>` +
+		`<customer customer-no="3"><credentials><login>b@example.com</login></credentials></customer>` +
+		`<customer><credentials><login>c@example.com</login></credentials></customer>` +
+		`<customer><credentials><login>d@example.com</login></credentials></customer>`)
+	for _, dry := range []bool{true, false} {
+		st := memstore.New(memstore.Options{})
+		if _, err := st.NextNumber(context.Background(), ""); err != nil { // the sequence is at 1
+			t.Fatal(err)
+		}
+		res, err := Import(context.Background(), st, bytes.NewReader(doc), ImportOptions{Options: impex.Options{DryRun: dry}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Created != 4 || res.Rejected != 0 {
+			t.Fatalf("dry run %v: %+v, issues %v; want all four created", dry, res.Counts, res.Report.Issues())
+		}
+		if dry {
+			continue
+		}
+		for login, want := range map[string]string{"a@example.com": "2", "b@example.com": "3", "c@example.com": "4", "d@example.com": "5"} {
+			if c, err := st.ByLogin(context.Background(), "", login); err != nil || c.Number != want {
+				t.Errorf("%s: %v, %v; want number %s", login, c, err, want)
+			}
+		}
+	}
+}
