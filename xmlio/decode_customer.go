@@ -98,6 +98,9 @@ func (d *Decoder) credentials(r rec, out *CustomerRecord) {
 			p.Give(customer.FieldAnswer)
 			s := r.leaf(base, name)
 			p.Set.Credentials.Answer = d.hashAnswer(r, s)
+			if p.Set.Credentials.Answer.Hash != s {
+				out.plain.answer = s
+			}
 		case "provider-id":
 			legacy.ProviderID = r.str(base, name, "providerId", validate.MaxXSDString)
 		case "external-id":
@@ -176,6 +179,7 @@ func (d *Decoder) password(r rec, out *CustomerRecord) {
 		return
 	}
 	p.Set.Credentials.Password = h
+	out.plain.password = value
 }
 
 // hashAnswer turns a password answer into what the model stores: an

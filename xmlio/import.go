@@ -396,6 +396,7 @@ func (im *importer) plan(ctx context.Context, rec *CustomerRecord) (pipeline.Pla
 		next = replaceBase(cur)
 	}
 	p.Apply(next)
+	keepVerified(&next.Credentials, &cur.Credentials, rec)
 	if rec.GroupsGiven && im.dec.doc == DocCustomers {
 		add, more, err := im.staticGroups(ctx, rec)
 		if err != nil {
@@ -413,6 +414,19 @@ func (im *importer) plan(ctx context.Context, rec *CustomerRecord) (pipeline.Pla
 		return pipeline.Plan{Action: impex.ActionUnchanged, CustomerID: cur.ID}, issues, nil
 	}
 	return pipeline.Plan{Action: impex.ActionUpdate, Op: customer.Put(next), CustomerID: cur.ID}, issues, nil
+}
+
+// keepVerified keeps the stored password and answer where the record gave
+// in plain text the one the customer already has, so that importing the
+// same document again leaves the customer unchanged rather than storing a
+// new hash of the same secret.
+func keepVerified(next, stored *customer.Credentials, rec *CustomerRecord) {
+	if rec.plain.password != "" && customer.VerifyPassword(stored.Password, rec.plain.password) == nil {
+		next.Password = stored.Password
+	}
+	if rec.plain.answer != "" && customer.VerifyPassword(stored.Answer, rec.plain.answer) == nil {
+		next.Answer = stored.Answer
+	}
 }
 
 // find looks up the customer a record names: by customer-no when it has

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/impexkit/impex"
 	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/customer/memstore"
 	"github.com/impexkit/impex/validate"
@@ -86,6 +87,48 @@ func TestMissingSchemeIsNamed(t *testing.T) {
 		}
 		if text := res.Report.Text(validate.English); !strings.Contains(text, "unknown password encryption scheme "+want+";") {
 			t.Errorf("scheme%s: %s", attr, text)
+		}
+	}
+}
+
+// Importing the same plain-text password and answer again leaves the
+// customer unchanged: the stored hashes verify against them, so they are
+// kept rather than replaced by new hashes of the same secrets. Another
+// password is an update.
+func TestTheSamePlainPasswordAgainIsUnchanged(t *testing.T) {
+	st := memstore.New(memstore.Options{})
+	doc := func(password string) string {
+		return string(customersDoc(`<customer customer-no="1"><credentials><login>a@example.com</login>` +
+			`<password encrypted="false">` + password + `</password><password-question>pet</password-question>` +
+			`<password-answer>Rex</password-answer></credentials></customer>`))
+	}
+	var first customer.Credentials
+	for i, tc := range []struct {
+		password string
+		want     impex.Counts
+	}{
+		{"s3cret!", impex.Counts{Read: 1, Valid: 1, Created: 1}},
+		{"s3cret!", impex.Counts{Read: 1, Valid: 1, Unchanged: 1}},
+		{"other", impex.Counts{Read: 1, Valid: 1, Updated: 1}},
+	} {
+		res, err := Import(context.Background(), st, strings.NewReader(doc(tc.password)), ImportOptions{Hasher: cheapHasher})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Counts != tc.want {
+			t.Fatalf("import %d: %+v, want %+v", i+1, res.Counts, tc.want)
+		}
+		c, err := st.ByNumber(context.Background(), "", "1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := customer.VerifyPassword(c.Credentials.Password, tc.password); err != nil {
+			t.Fatalf("import %d: the stored password does not verify: %v", i+1, err)
+		}
+		if i == 0 {
+			first = c.Credentials
+		} else if c.Credentials.Answer != first.Answer {
+			t.Fatalf("import %d: the answer's hash changed", i+1)
 		}
 	}
 }

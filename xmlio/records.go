@@ -45,6 +45,12 @@ type CustomerRecord struct {
 	// Imports never store it.
 	EmailVerified *bool
 	Issues        []validate.Issue
+
+	// plain holds the plain-text password and answer the record gave, which
+	// Patch holds hashed, so that an import can tell them from the ones
+	// the customer has (a new salt makes every hash differ). They are
+	// never exported, shown or stored.
+	plain struct{ password, answer string }
 }
 
 // GroupAssignment is one <group-assignment> of a customers document: it
