@@ -25,6 +25,8 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/term"
+
 	"github.com/impexkit/impex"
 	"github.com/impexkit/impex/validate"
 )
@@ -48,8 +50,10 @@ type env struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	now            func() time.Time
-	// terminal reports whether stderr is a terminal, for the progress bar.
+	// terminal reports whether stderr is a terminal, for the progress bar;
+	// columns, when not nil, returns its width now (0 when unknown).
 	terminal bool
+	columns  func() int
 	// onProgress, when set, sees every progress report (tests use it to
 	// interrupt an import midway).
 	onProgress func(impex.Progress)
@@ -59,11 +63,15 @@ type env struct {
 }
 
 func newEnv() *env {
-	terminal := false
-	if fi, err := os.Stderr.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
-		terminal = true
+	fd := int(os.Stderr.Fd())
+	columns := func() int {
+		w, _, err := term.GetSize(fd)
+		if err != nil {
+			return 0
+		}
+		return w
 	}
-	return &env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, now: time.Now, terminal: terminal}
+	return &env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, now: time.Now, terminal: term.IsTerminal(fd), columns: columns}
 }
 
 // command is one subcommand, described as data: its help text and
