@@ -59,18 +59,18 @@ type Result struct {
 // AssignmentCounts are the outcomes of a document's group-assignment
 // elements. In a dry run they count what would be done.
 type AssignmentCounts struct {
-	Read     int
-	Assigned int // memberships added
-	Removed  int // memberships removed
+	Read     int `json:"read"`
+	Assigned int `json:"assigned"` // memberships added
+	Removed  int `json:"removed"`  // memberships removed
 	// Unchanged are assignments that already held, or removals of
 	// memberships that did not exist.
-	Unchanged int
+	Unchanged int `json:"unchanged"`
 	// Refused are assignments to dynamic or system groups, skipped with a
 	// warning.
-	Refused int
+	Refused int `json:"refused"`
 	// Rejected are assignments with an error: an unknown customer or group,
 	// or a malformed element.
-	Rejected int
+	Rejected int `json:"rejected"`
 }
 
 // Import reads a customers or customer-list document from r and applies it

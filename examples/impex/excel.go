@@ -3,7 +3,6 @@ package main
 import (
 	"archive/zip"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -94,7 +93,7 @@ and import that file again. --dry-run plans every row and writes nothing.`,
 				if err != nil {
 					return err
 				}
-				store, closeStore, err := g.openStore(e, writesOrChecks(opts.DryRun))
+				store, closeStore, err := g.openImportStore(e, args[0], opts.DryRun)
 				if err != nil {
 					return err
 				}
@@ -105,7 +104,7 @@ and import that file again. --dry-run plans every row and writes nothing.`,
 				if errors.Is(err, excelio.ErrNoSSNHasher) {
 					return fmt.Errorf("%s holds identity numbers in its ssn column: %w", args[0], errNoKey)
 				}
-				return finishImport(ctx, args[0], store, &res.Result, err, g, e, func() (string, error) {
+				return finishImport(ctx, args[0], store, &imported{Result: &res.Result}, err, g, e, func() (string, error) {
 					return writeRejected(args[0], rejected, res, g, e)
 				}, len(res.RejectedRows()) > 0 && !opts.DryRun)
 			}
@@ -194,10 +193,9 @@ func exportExcel(ctx context.Context, store customer.Repository, f customer.Filt
 	if err != nil {
 		return fmt.Errorf("%s: %w", out, err)
 	}
-	if g.json {
-		return json.NewEncoder(e.stdout).Encode(map[string]any{"file": out, "persons": res.Persons, "companies": res.Companies})
-	}
-	fmt.Fprintf(e.stdout, "wrote %s: %d persons, %d companies\n", out, res.Persons, res.Companies)
+	g.reply(e, map[string]any{"file": out, "persons": res.Persons, "companies": res.Companies}, func(w io.Writer) {
+		fmt.Fprintf(w, "wrote %s: %d persons, %d companies\n", out, res.Persons, res.Companies)
+	})
 	return nil
 }
 
@@ -308,7 +306,7 @@ func (o *importSet) done() { o.bar.finish() }
 // file-level error or an interruption is an error; rejected rows are a
 // rejectedError. What the import applied is in the store already, batch by
 // batch.
-func finishImport(ctx context.Context, input string, store cliStore, res *impex.Result, importErr error,
+func finishImport(ctx context.Context, input string, store cliStore, res *imported, importErr error,
 	g *globalFlags, e *env, writeRejected func() (string, error), hasRejected bool) error {
 	var fatal *impex.FatalError
 	var fe *impex.FileError
@@ -316,20 +314,22 @@ func finishImport(ctx context.Context, input string, store cliStore, res *impex.
 	switch {
 	case errors.As(importErr, &fatal):
 		if ctx.Err() != nil {
-			return fmt.Errorf("%s: interrupted; the store keeps the %d changes of the batches applied before it (run the same command again to finish)", input, res.Applied())
+			return &codedError{codeInterrupted, fmt.Errorf("%s: interrupted; the store keeps the %d changes of the batches applied before it (run the same command again to finish)", input, res.Applied())}
 		}
 		return fmt.Errorf("%s: %v; the store keeps the %d changes applied before the failure", input, fatal, res.Applied())
 	case errors.As(importErr, &fe):
 		if g.json {
-			printJSON(e, input, res, "")
+			e.result = newImportJSON(g, input, res, "")
 		}
 		if len(fe.Issues) == 0 {
-			return fmt.Errorf("%s: %w", input, fe.Err)
+			return &codedError{codeFile, fmt.Errorf("%s: %w", input, fe.Err)}
 		}
-		for _, is := range fe.Issues[1:] {
-			fmt.Fprintf(e.stderr, "%s: %s\n", input, is.Text(g.language()))
+		if !g.json {
+			for _, is := range fe.Issues[1:] {
+				fmt.Fprintf(e.stderr, "%s: %s\n", input, is.Text(g.language()))
+			}
 		}
-		return fmt.Errorf("%s: %s", input, fe.Issues[0].Text(g.language()))
+		return &codedError{codeFile, fmt.Errorf("%s: %s", input, fe.Issues[0].Text(g.language()))}
 	case errors.As(importErr, &pe):
 		return pe // it names the file
 	case importErr != nil:
@@ -354,27 +354,9 @@ func finishImport(ctx context.Context, input string, store cliStore, res *impex.
 	return nil
 }
 
-// jsonResult is what --json prints for an import: the library's result
-// in its own JSON shape, with the file's name, the rejected-rows workbook
-// written, and the error that ended the import.
-type jsonResult struct {
-	File string `json:"file"`
-	*impex.Result
-	RejectedFile string `json:"rejectedFile,omitempty"`
-	Error        string `json:"error,omitempty"`
-}
-
-func printJSON(e *env, input string, res *impex.Result, rejectedPath string) {
-	out := jsonResult{File: input, Result: res, RejectedFile: rejectedPath}
-	if res.Err != nil {
-		out.Error = res.Err.Error()
-	}
-	json.NewEncoder(e.stdout).Encode(out)
-}
-
-func printResult(e *env, g *globalFlags, input string, res *impex.Result, rejectedPath string) {
+func printResult(e *env, g *globalFlags, input string, res *imported, rejectedPath string) {
 	if g.json {
-		printJSON(e, input, res, rejectedPath)
+		e.result = newImportJSON(g, input, res, rejectedPath)
 		return
 	}
 	verb := "imported"
@@ -385,6 +367,10 @@ func printResult(e *env, g *globalFlags, input string, res *impex.Result, reject
 		verb, input, res.Read, res.Created, res.Updated, res.Unchanged, res.Deleted, res.Rejected)
 	for is := range res.Report.All() {
 		fmt.Fprintf(e.stdout, "  %s: %s\n", is.Severity, is.Text(g.language()))
+	}
+	if a := res.assignments; a != nil && a.Read > 0 {
+		fmt.Fprintf(e.stdout, "  group assignments: %d read, %d assigned, %d removed, %d unchanged, %d refused, %d rejected\n",
+			a.Read, a.Assigned, a.Removed, a.Unchanged, a.Refused, a.Rejected)
 	}
 	if res.Stopped {
 		fmt.Fprintln(e.stdout, "  stopped early by the error policy")

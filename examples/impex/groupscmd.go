@@ -2,10 +2,10 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"time"
@@ -41,7 +41,10 @@ other commands have something to work on.`,
 				if err := seed(ctx, store, *n); err != nil {
 					return err
 				}
-				fmt.Fprintf(e.stdout, "added %d customers; the store %s now holds %d\n", *n, g.store, store.Len())
+				total := store.Len()
+				g.reply(e, map[string]any{"added": *n, "store": g.store, "customers": total}, func(w io.Writer) {
+					fmt.Fprintf(w, "added %d customers; the store %s now holds %d\n", *n, g.store, total)
+				})
 				return nil
 			}
 		},
@@ -57,7 +60,8 @@ other commands have something to work on.`,
 					return err
 				}
 				defer closeStore()
-				var out []map[string]any
+				out := []map[string]any{}
+				var text strings.Builder
 				for grp, err := range store.Groups(ctx) {
 					if err != nil {
 						return err
@@ -79,15 +83,10 @@ other commands have something to work on.`,
 						}
 						rule = strings.Join(conds, "; ")
 					}
-					if g.json {
-						out = append(out, map[string]any{"id": grp.ID, "kind": grp.Kind.String(), "explicitMembers": members, "rule": rule})
-						continue
-					}
-					fmt.Fprintf(e.stdout, "%-16s %-8s %4d explicit members  %s\n", grp.ID, grp.Kind, members, rule)
+					out = append(out, map[string]any{"id": grp.ID, "kind": grp.Kind.String(), "explicitMembers": members, "rule": rule})
+					fmt.Fprintf(&text, "%-16s %-8s %4d explicit members  %s\n", grp.ID, grp.Kind, members, rule)
 				}
-				if g.json {
-					return json.NewEncoder(e.stdout).Encode(out)
-				}
+				g.reply(e, map[string]any{"groups": out}, func(w io.Writer) { io.WriteString(w, text.String()) })
 				return nil
 			}
 		},
@@ -114,10 +113,9 @@ in a session you describe with the --session-* flags.`,
 				}
 				members := set.Members(sub, nil)
 				slices.Sort(members)
-				if g.json {
-					return json.NewEncoder(e.stdout).Encode(map[string]any{"customer": sub.Customer.Number, "groups": members})
-				}
-				fmt.Fprintf(e.stdout, "%s (%s) belongs to: %s\n", sub.Customer.DisplayName(), sub.Customer.Number, strings.Join(members, ", "))
+				g.reply(e, map[string]any{"customer": sub.Customer.Number, "groups": members}, func(w io.Writer) {
+					fmt.Fprintf(w, "%s (%s) belongs to: %s\n", sub.Customer.DisplayName(), sub.Customer.Number, strings.Join(members, ", "))
+				})
 				return nil
 			}
 		},
@@ -146,7 +144,9 @@ in a session you describe with the --session-* flags.`,
 				if err != nil {
 					return err
 				}
-				fmt.Fprintln(e.stdout, x.String())
+				g.reply(e, map[string]any{"group": args[0], "customer": sub.Customer.Number, "explanation": x.String()}, func(w io.Writer) {
+					fmt.Fprintln(w, x.String())
+				})
 				return nil
 			}
 		},
@@ -175,17 +175,16 @@ in a session you describe with the --session-* flags.`,
 				if err != nil {
 					return err
 				}
-				if g.json {
-					var numbers []string
-					for _, c := range res.Members {
-						numbers = append(numbers, c.Number)
-					}
-					return json.NewEncoder(e.stdout).Encode(map[string]any{"group": args[0], "scanned": res.Scanned, "matched": res.Matched, "members": numbers})
-				}
-				fmt.Fprintf(e.stdout, "%s: %d of %d customers are members\n", args[0], res.Matched, res.Scanned)
+				numbers := []string{}
 				for _, c := range res.Members {
-					fmt.Fprintf(e.stdout, "  %s  %s\n", c.Number, c.DisplayName())
+					numbers = append(numbers, c.Number)
 				}
+				g.reply(e, map[string]any{"group": args[0], "scanned": res.Scanned, "matched": res.Matched, "members": numbers}, func(w io.Writer) {
+					fmt.Fprintf(w, "%s: %d of %d customers are members\n", args[0], res.Matched, res.Scanned)
+					for _, c := range res.Members {
+						fmt.Fprintf(w, "  %s  %s\n", c.Number, c.DisplayName())
+					}
+				})
 				return nil
 			}
 		},
@@ -231,7 +230,7 @@ func subjectFor(ctx context.Context, store cliStore, e *env, args []string, s *s
 	}
 	c, err := store.ByNumber(ctx, "", args[0])
 	if errors.Is(err, customer.ErrNotFound) {
-		return nil, nil, fmt.Errorf("no customer has number %q", args[0])
+		return nil, nil, &codedError{codeNotFound, fmt.Errorf("no customer has number %q", args[0])}
 	}
 	if err != nil {
 		return nil, nil, err

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -38,7 +39,7 @@ warning, since customer files are their usual home.`,
 				if len(args) != 1 {
 					return usagef("want one customer-groups XML file")
 				}
-				store, closeStore, err := g.openStore(e, writesOrChecks(*dry))
+				store, closeStore, err := g.openImportStore(e, args[0], *dry)
 				if err != nil {
 					return err
 				}
@@ -74,7 +75,7 @@ warning, since customer files are their usual home.`,
 				if err != nil {
 					return fmt.Errorf("%s: %w", *out, err)
 				}
-				fmt.Fprintf(e.stdout, "wrote %s: %d groups\n", *out, n)
+				g.reply(e, map[string]any{"file": *out, "groups": n}, func(w io.Writer) { fmt.Fprintf(w, "wrote %s: %d groups\n", *out, n) })
 				return nil
 			}
 		},
@@ -122,27 +123,24 @@ of them. References to groups the store does not hold are reported.`,
 				}
 				targets := slots.For(members)
 				dangling := slots.DanglingIssues(known)
-				if g.json {
-					var ids []string
-					for _, c := range targets {
-						ids = append(ids, c.SlotID+"/"+c.ConfigurationID)
-					}
-					var problems []string
-					for _, is := range dangling {
-						problems = append(problems, is.Text(g.language()))
-					}
-					return json.NewEncoder(e.stdout).Encode(map[string]any{"customer": sub.Customer.Number, "groups": members,
-						"configurations": ids, "dangling": problems})
-				}
 				slices.Sort(members)
-				fmt.Fprintf(e.stdout, "%s (%s) belongs to: %s\n", sub.Customer.DisplayName(), sub.Customer.Number, strings.Join(members, ", "))
-				fmt.Fprintf(e.stdout, "%d slot configurations target those groups\n", len(targets))
+				ids, problems := []string{}, []string{}
 				for _, c := range targets {
-					fmt.Fprintf(e.stdout, "  %s / %s (%s) for %s\n", c.SlotID, c.ConfigurationID, c.Context, strings.Join(c.CustomerGroups, ", "))
+					ids = append(ids, c.SlotID+"/"+c.ConfigurationID)
 				}
 				for _, is := range dangling {
-					fmt.Fprintf(e.stdout, "  warning: %s\n", is.Text(g.language()))
+					problems = append(problems, is.Text(g.language()))
 				}
+				g.reply(e, map[string]any{"customer": sub.Customer.Number, "groups": members, "configurations": ids, "dangling": problems}, func(w io.Writer) {
+					fmt.Fprintf(w, "%s (%s) belongs to: %s\n", sub.Customer.DisplayName(), sub.Customer.Number, strings.Join(members, ", "))
+					fmt.Fprintf(w, "%d slot configurations target those groups\n", len(targets))
+					for _, c := range targets {
+						fmt.Fprintf(w, "  %s / %s (%s) for %s\n", c.SlotID, c.ConfigurationID, c.Context, strings.Join(c.CustomerGroups, ", "))
+					}
+					for _, p := range problems {
+						fmt.Fprintf(w, "  warning: %s\n", p)
+					}
+				})
 				return nil
 			}
 		},
@@ -159,30 +157,29 @@ func importGroupsFile(ctx context.Context, path string, store cliStore, dry bool
 	res, err := xmlio.ImportGroups(ctx, store, bufio.NewReader(f), xmlio.GroupImportOptions{Document: path, DryRun: dry,
 		Rules: groups.Options{Location: time.Local, Now: e.now}})
 	if err != nil && res == nil {
-		return fmt.Errorf("%s: %w", path, err)
+		return &codedError{codeFile, fmt.Errorf("%s: %w", path, err)}
 	}
-	if g.json {
-		var issues []json.RawMessage
-		for is := range res.Report.All() {
-			b, _ := json.Marshal(is)
-			issues = append(issues, b)
-		}
-		json.NewEncoder(e.stdout).Encode(map[string]any{"file": path, "dryRun": dry, "applied": res.Applied,
-			"read": res.Read, "created": res.Created, "updated": res.Updated, "unchanged": res.Unchanged,
-			"deleted": res.Deleted, "rejected": res.Rejected, "issues": issues})
-	} else {
+	var report bytes.Buffer
+	res.Report.WriteJSON(&report, g.language())
+	out := map[string]any{"file": path, "counts": res.Counts, "dryRun": dry, "applied": res.Applied,
+		"assignments": res.Assignments, "report": json.RawMessage(report.Bytes())}
+	g.reply(e, out, func(w io.Writer) {
 		verb := "imported"
 		if dry {
 			verb = "checked (dry run, nothing written)"
 		} else if !res.Applied {
 			verb = "refused (nothing written)"
 		}
-		fmt.Fprintf(e.stdout, "%s %s: %d groups read, %d created, %d updated, %d unchanged, %d deleted, %d rejected\n",
+		fmt.Fprintf(w, "%s %s: %d groups read, %d created, %d updated, %d unchanged, %d deleted, %d rejected\n",
 			verb, path, res.Read, res.Created, res.Updated, res.Unchanged, res.Deleted, res.Rejected)
-		for is := range res.Report.All() {
-			fmt.Fprintf(e.stdout, "  %s: %s\n", is.Severity, is.Text(g.language()))
+		if a := res.Assignments; a.Read > 0 {
+			fmt.Fprintf(w, "  group assignments: %d read, %d assigned, %d removed, %d unchanged, %d refused, %d rejected\n",
+				a.Read, a.Assigned, a.Removed, a.Unchanged, a.Refused, a.Rejected)
 		}
-	}
+		for is := range res.Report.All() {
+			fmt.Fprintf(w, "  %s: %s\n", is.Severity, is.Text(g.language()))
+		}
+	})
 	switch {
 	case err != nil:
 		return fmt.Errorf("%s: %w", path, err)

@@ -21,6 +21,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -60,6 +61,8 @@ type env struct {
 	// wrapOutput, when set, wraps the writer of every file the command
 	// writes (tests use it to fill the disk).
 	wrapOutput func(io.Writer) io.Writer
+	// result is what the command gives --json (see globalFlags.reply).
+	result any
 }
 
 func newEnv() *env {
@@ -107,13 +110,19 @@ func (g *globalFlags) openStore(e *env, use storeUse) (cliStore, func(), error) 
 	return openStore(g.store, e, use, g.wait)
 }
 
-// writesOrChecks is writesStore for an import, checksAgainstStore for its
-// dry run, which must not create a store.
-func writesOrChecks(dryRun bool) storeUse {
-	if dryRun {
-		return checksAgainstStore
+// openImportStore opens the store an import of input writes, or in a dry
+// run checks against without creating it, once input is known to open: a
+// mistyped file name creates no store.
+func (g *globalFlags) openImportStore(e *env, input string, dryRun bool) (cliStore, func(), error) {
+	f, err := os.Open(input)
+	if err != nil {
+		return nil, nil, err
 	}
-	return writesStore
+	f.Close()
+	if dryRun {
+		return g.openStore(e, checksAgainstStore)
+	}
+	return g.openStore(e, writesStore)
 }
 
 // language is the language of messages: any BCP 47 tag, matched to
@@ -143,7 +152,12 @@ func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(f
 // rejectedError says the input was processed but rows were rejected.
 type rejectedError struct{ n int }
 
-func (e *rejectedError) Error() string { return fmt.Sprintf("%d rows were rejected", e.n) }
+func (e *rejectedError) Error() string {
+	if e.n == 1 {
+		return "1 row was rejected"
+	}
+	return fmt.Sprintf("%d rows were rejected", e.n)
+}
 
 func run(ctx context.Context, args []string, e *env) int {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
@@ -198,6 +212,10 @@ func run(ctx context.Context, args []string, e *env) int {
 			printHelp(e.stdout, c)
 			return exitOK
 		}
+		if g.json {
+			printEnvelope(e, c.name, &usageError{err.Error()})
+			return exitFailed
+		}
 		fmt.Fprintf(e.stderr, "impex %s: %v\n\n", c.name, err)
 		printHelp(e.stderr, c)
 		return exitFailed
@@ -206,6 +224,15 @@ func run(ctx context.Context, args []string, e *env) int {
 	var ue *usageError
 	var re *rejectedError
 	switch {
+	case g.json:
+		printEnvelope(e, c.name, err)
+		if err == nil {
+			return exitOK
+		}
+		if errors.As(err, &re) {
+			return exitRejected
+		}
+		return exitFailed
 	case err == nil:
 		return exitOK
 	case errors.As(err, &re):
@@ -286,8 +313,7 @@ func printHelp(w io.Writer, c *command) {
 	var g globalFlags
 	g.register(fs)
 	c.flags(fs, &g)
-	fs.SetOutput(w)
-	fs.PrintDefaults()
+	printFlags(w, fs)
 	if len(c.examples) > 0 {
 		fmt.Fprintln(w, "\nExamples:")
 		for _, ex := range c.examples {
@@ -295,6 +321,27 @@ func printHelp(w io.Writer, c *command) {
 		}
 	}
 	fmt.Fprintln(w, "\nExit codes: 0 success, 1 some rows rejected, 2 file-level error, bad usage or interrupted.")
+}
+
+// printFlags lists the flags as they are written on the command line,
+// "--name value", each with its usage and a default that is not the zero
+// value; flag.PrintDefaults would write "-name".
+func printFlags(w io.Writer, fs *flag.FlagSet) {
+	fs.VisitAll(func(f *flag.Flag) {
+		name, usage := flag.UnquoteUsage(f)
+		line := "  --" + f.Name
+		if name != "" {
+			line += " " + name
+		}
+		fmt.Fprintf(w, "%s\n    \t%s", line, strings.ReplaceAll(usage, "\n", "\n    \t"))
+		if d := f.DefValue; d != "" && d != "false" && d != "0" && d != "0s" {
+			if name == "string" || strings.ContainsAny(d, " ") {
+				d = strconv.Quote(d)
+			}
+			fmt.Fprintf(w, " (default %s)", d)
+		}
+		fmt.Fprintln(w)
+	})
 }
 
 // parseInterleaved parses args with fs, flags before, between or after the

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -17,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/impexkit/impex"
@@ -127,9 +129,15 @@ func TestHelpIsCompleteForEveryCommand(t *testing.T) {
 		if code != exitOK {
 			t.Errorf("%s --help: exit %d", c.name, code)
 		}
-		for _, want := range []string{"Usage: impex " + c.name, c.summary, "Flags:", "-store", "Examples:", "Exit codes:"} {
+		for _, want := range []string{"Usage: impex " + c.name, c.summary, "Flags:", "\n  --store file\n", "Examples:", "Exit codes:"} {
 			if !strings.Contains(stdout, want) {
 				t.Errorf("help of %q lacks %q", c.name, want)
+			}
+		}
+		// Flags are shown as they are written everywhere else: --name.
+		for _, line := range strings.Split(stdout, "\n") {
+			if strings.HasPrefix(line, "  -") && !strings.HasPrefix(line, "  --") {
+				t.Errorf("help of %q shows a flag as %q", c.name, line)
 			}
 		}
 		if len(c.examples) == 0 {
@@ -276,7 +284,6 @@ func TestAMissingFileExitsTwoWithOneLine(t *testing.T) {
 		{"groups", "import", "nowhere.xml"},
 		{"validate", "nowhere.xlsx"},
 		{"validate", "nowhere.xml"},
-		{"excel", "import", "--json", "nowhere.xlsx"},
 	} {
 		code, stdout, stderr := runCLI(t, context.Background(), nil, args...)
 		name := args[len(args)-1]
@@ -290,23 +297,65 @@ func TestAMissingFileExitsTwoWithOneLine(t *testing.T) {
 	}
 }
 
-// TestJSONOutputIsTheLibrarysResultShape checks that --json prints the
-// shape the library pins in testdata/result.json, with the file's name, the
-// rejected-rows workbook and the error beside it.
+// With --json, a failure is one JSON line on stdout with its code, and
+// nothing goes to stderr.
+func TestJSONErrorsGoToStdoutWithACode(t *testing.T) {
+	t.Chdir(t.TempDir())
+	for _, tc := range []struct {
+		args []string
+		code string
+	}{
+		{[]string{"excel", "import", "--json", "nowhere.xlsx"}, codeFile},
+		{[]string{"groups", "import", "--json", "nowhere.xml"}, codeFile},
+		{[]string{"excel", "export", "--json", "--bogus"}, codeUsage},
+		{[]string{"groups", "eval", "--json", "10003"}, codeNoStore},
+	} {
+		code, stdout, stderr := runCLI(t, context.Background(), nil, tc.args...)
+		var out jsonOutput
+		if err := json.Unmarshal([]byte(stdout), &out); err != nil || code != exitFailed || stderr != "" {
+			t.Errorf("impex %s: exit %d, stdout %q (%v), stderr %q; want exit 2 and one JSON line", strings.Join(tc.args, " "), code, stdout, err, stderr)
+			continue
+		}
+		if out.Version != jsonVersion || out.Command != tc.args[0]+" "+tc.args[1] || out.Error == nil || out.Error.Code != tc.code || out.Error.Message == "" {
+			t.Errorf("impex %s: %s; want version %d, the command, and error code %q with a message", strings.Join(tc.args, " "), stdout, jsonVersion, tc.code)
+		}
+	}
+}
+
+// TestJSONOutputIsTheLibrarysResultShape checks that an import's --json
+// result has the shape the library pins in testdata/result.json, with the
+// file's name and the rejected-rows workbook beside it, inside the
+// envelope every command prints (testdata/cli-import.json is its golden
+// form), and that --lang translates its messages.
 func TestJSONOutputIsTheLibrarysResultShape(t *testing.T) {
 	golden, err := os.ReadFile(filepath.Join("..", "..", "testdata", "result.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	envelopeGolden, err := filepath.Abs(filepath.Join("testdata", "cli-import.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	t.Chdir(t.TempDir())
 	personWorkbook(t, "in.xlsx", 2, []any{"", "60000", "not-an-email", "X", "Y"})
-	code, stdout, stderr := runCLI(t, context.Background(), nil, "excel", "import", "--json", "in.xlsx")
+	code, stdout, stderr := runCLI(t, context.Background(), nil, "excel", "import", "--json", "--lang", "fi", "in.xlsx")
 	if code != exitRejected {
 		t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, exitRejected, stdout, stderr)
 	}
-	var printed, pinned map[string]any
-	if err := json.Unmarshal([]byte(stdout), &printed); err != nil {
+	var envelope struct {
+		jsonOutput
+		Result json.RawMessage `json:"result"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &envelope); err != nil {
 		t.Fatalf("--json printed no JSON object: %v\n%s", err, stdout)
+	}
+	if envelope.Version != 1 || envelope.Command != "excel import" || envelope.Error == nil || envelope.Error.Code != codeRejected {
+		t.Errorf("--json envelope %s; want version 1, the command and the rejected code", stdout)
+	}
+	checkGolden(t, envelopeGolden, stdout)
+	var printed, pinned map[string]any
+	if err := json.Unmarshal(envelope.Result, &printed); err != nil {
+		t.Fatal(err)
 	}
 	if err := json.Unmarshal(golden, &pinned); err != nil {
 		t.Fatal(err)
@@ -325,11 +374,14 @@ func TestJSONOutputIsTheLibrarysResultShape(t *testing.T) {
 		File string `json:"file"`
 		impex.Result
 	}
-	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+	if err := json.Unmarshal(envelope.Result, &res); err != nil {
 		t.Fatal(err)
 	}
 	if res.File != "in.xlsx" || res.Read != 3 || res.Created != 2 || res.Rejected != 1 || res.Report.Errors() != 1 || len(res.Rows) != 3 {
 		t.Errorf("--json decoded as %+v", res)
+	}
+	if !strings.Contains(string(envelope.Result), "sähköpostiosoitteesta puuttuu") {
+		t.Errorf("--lang fi: the report's messages are not in Finnish: %s", envelope.Result)
 	}
 }
 
@@ -625,5 +677,25 @@ func TestUsageVersionAndNearestCommand(t *testing.T) {
 	}
 	if code, stdout, _ := runCLI(t, context.Background(), nil, "--version"); code != exitOK || !strings.HasPrefix(stdout, "impex ") || !strings.Contains(stdout, "go1.") {
 		t.Errorf("--version: exit %d, %q", code, stdout)
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// checkGolden compares got with the golden file at path, or rewrites the
+// file with -update.
+func checkGolden(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run the test with -update to write it)", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("%s differs (-golden +got; run with -update if the change is meant):\n%s", path, diff)
 	}
 }

@@ -50,7 +50,7 @@ func openStore(path string, e *env, use storeUse, wait time.Duration) (cliStore,
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		switch use {
 		case readsStore:
-			return nil, nil, fmt.Errorf("there is no store %s: seed one or import into it first, or name another with --store", path)
+			return nil, nil, &codedError{codeNoStore, fmt.Errorf("there is no store %s: seed one or import into it first, or name another with --store", path)}
 		case checksAgainstStore:
 			return memstore.New(memstore.Options{Now: e.now}), func() {}, nil
 		}

@@ -55,7 +55,7 @@ writes to standard output.`,
 					return err
 				}
 				if *out != "-" {
-					fmt.Fprintf(e.stdout, "wrote %s: %d customers\n", *out, n)
+					g.reply(e, map[string]any{"file": *out, "customers": n}, func(w io.Writer) { fmt.Fprintf(w, "wrote %s: %d customers\n", *out, n) })
 				}
 				return nil
 			}
@@ -90,7 +90,10 @@ stops the load; the batches of 1,000 before it are kept.`,
 				if err != nil {
 					return fmt.Errorf("%s: %w (%d customers were loaded before it)", args[0], err, n)
 				}
-				fmt.Fprintf(e.stdout, "loaded %s: %d customers; the store %s now holds %d\n", args[0], n, g.store, store.Len())
+				total := store.Len()
+				g.reply(e, map[string]any{"file": args[0], "loaded": n, "store": g.store, "customers": total}, func(w io.Writer) {
+					fmt.Fprintf(w, "loaded %s: %d customers; the store %s now holds %d\n", args[0], n, g.store, total)
+				})
 				return nil
 			}
 		},

@@ -43,7 +43,7 @@ and SFCC XML documents are accepted.`,
 				}
 				res, err := excelio.ImportFile(ctx, store, args[0], excelio.ImportOptions{
 					Options: impex.Options{DryRun: true}, MatchByEmail: *matchEmail, SSN: hasher, Now: e.now})
-				return finishImport(ctx, args[0], store, &res.Result, err, g, e, nil, false)
+				return finishImport(ctx, args[0], store, &imported{Result: &res.Result}, err, g, e, nil, false)
 			}
 		},
 	})

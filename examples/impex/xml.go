@@ -51,7 +51,7 @@ every record and writes nothing.`,
 				if !ok {
 					return usagef("--kind %q: want person or company", *kind)
 				}
-				store, closeStore, err := g.openStore(e, writesOrChecks(opts.DryRun))
+				store, closeStore, err := g.openImportStore(e, args[0], opts.DryRun)
 				if err != nil {
 					return err
 				}
@@ -127,10 +127,7 @@ filters are those of excel export.`,
 				if err != nil {
 					return fmt.Errorf("%s: %w", out, err)
 				}
-				if g.json {
-					return json.NewEncoder(e.stdout).Encode(map[string]any{"file": out, "customers": n})
-				}
-				fmt.Fprintf(e.stdout, "wrote %s: %d customers\n", out, n)
+				g.reply(e, map[string]any{"file": out, "customers": n}, func(w io.Writer) { fmt.Fprintf(w, "wrote %s: %d customers\n", out, n) })
 				return nil
 			}
 		},
@@ -166,7 +163,7 @@ reported.`,
 				if err != nil {
 					return err
 				}
-				store, closeStore, err := g.openStore(e, writesOrChecks(opts.DryRun))
+				store, closeStore, err := g.openImportStore(e, args[0], opts.DryRun)
 				if err != nil {
 					return err
 				}
@@ -178,7 +175,7 @@ reported.`,
 				defer f.Close()
 				res, err := activedata.ImportCSV(ctx, store, set, *feed, f, activedata.ImportOptions{Options: opts, Document: args[0]})
 				o.done()
-				return finishImport(ctx, args[0], store, res, err, g, e, nil, false)
+				return finishImport(ctx, args[0], store, &imported{Result: res}, err, g, e, nil, false)
 			}
 		},
 	})
@@ -210,8 +207,8 @@ func fileIssues(err error) []validate.Issue {
 
 // importXML imports any SFCC customer or active-data document. The result
 // is never nil.
-func importXML(ctx context.Context, path string, store cliStore, opts impex.Options, list string, kind customer.Kind) (*impex.Result, error) {
-	none := &impex.Result{DryRun: opts.DryRun}
+func importXML(ctx context.Context, path string, store cliStore, opts impex.Options, list string, kind customer.Kind) (*imported, error) {
+	none := &imported{Result: &impex.Result{DryRun: opts.DryRun}}
 	f, err := os.Open(path)
 	if err != nil {
 		return none, err
@@ -228,11 +225,12 @@ func importXML(ctx context.Context, path string, store cliStore, opts impex.Opti
 		return none, errGroupsDocument
 	}
 	if doc == xmlio.DocActiveData {
-		return xmlio.ImportActiveData(ctx, store, r, xmlio.ActiveDataImportOptions{Options: opts, Document: path, List: list})
+		res, err := xmlio.ImportActiveData(ctx, store, r, xmlio.ActiveDataImportOptions{Options: opts, Document: path, List: list})
+		return &imported{Result: res}, err
 	}
 	res, err := xmlio.Import(ctx, store, r, xmlio.ImportOptions{Options: opts, Document: path, List: list, Kind: kind,
 		Hasher: customer.PasswordHasher{LogN: 14}})
-	return &res.Result, err
+	return &imported{Result: &res.Result, assignments: &res.Assignments}, err
 }
 
 // validateXML runs an SFCC XML import as a dry run.
