@@ -22,6 +22,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/impexkit/impex"
+	"github.com/impexkit/impex/xmlio"
 )
 
 const testKey = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
@@ -697,5 +698,43 @@ func checkGolden(t *testing.T, path, got string) {
 	}
 	if diff := cmp.Diff(string(want), got); diff != "" {
 		t.Errorf("%s differs (-golden +got; run with -update if the change is meant):\n%s", path, diff)
+	}
+}
+
+// validate checks a slot-configurations document: its references to
+// groups the store lacks are errors (exit 1), and xml import refuses it by
+// name rather than as an unknown document.
+func TestValidateUnderstandsSlotDocuments(t *testing.T) {
+	t.Chdir(t.TempDir())
+	doc := `<?xml version="1.0" encoding="UTF-8"?>
+<slot-configurations xmlns="` + xmlio.NSSlot + `">
+  <slot-configuration slot-id="banner" context="global" configuration-id="all" assigned-to-site="true">
+    <customer-groups><customer-group group-id="Everyone"/></customer-groups>
+  </slot-configuration>
+  <slot-configuration slot-id="banner" context="global" configuration-id="gold" assigned-to-site="true">
+    <customer-groups><customer-group group-id="Gold Members"/></customer-groups>
+  </slot-configuration>
+</slot-configurations>
+`
+	if err := os.WriteFile("slots.xml", []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCLI(t, context.Background(), nil, "validate", "slots.xml")
+	if code != exitRejected || !strings.Contains(stdout, "2 slot configurations") || !strings.Contains(stdout, "Gold Members") || strings.Contains(stdout, "group Everyone") {
+		t.Errorf("validate: exit %d\nstdout: %s\nstderr: %s\nwant exit 1 and the unknown group Gold Members alone", code, stdout, stderr)
+	}
+	code, stdout, _ = runCLI(t, context.Background(), nil, "validate", "--json", "slots.xml")
+	var out struct {
+		Result struct {
+			Configurations int            `json:"configurations"`
+			Report         map[string]any `json:"report"`
+		} `json:"result"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil || code != exitRejected || out.Result.Configurations != 2 || out.Result.Report["errors"] != 1.0 {
+		t.Errorf("validate --json: exit %d, %s (%v)", code, stdout, err)
+	}
+	code, _, stderr = runCLI(t, context.Background(), nil, "xml", "import", "slots.xml")
+	if code != exitFailed || !strings.Contains(stderr, "slot-configurations document") {
+		t.Errorf("xml import of slots: exit %d, stderr %q", code, stderr)
 	}
 }

@@ -17,7 +17,8 @@ func init() {
 		details: `
 Runs the import of FILE as a dry run against the current store and prints
 every issue: row, column, header and reason. Excel workbooks (.xlsx, .xls)
-and SFCC XML documents are accepted.`,
+and SFCC XML documents are accepted; a slot-configurations document is
+checked for its own problems and for customer groups the store lacks.`,
 		examples: []string{
 			"impex validate workbooks/Person\\ Customers.xlsx",
 			"impex validate --lang fi --json workbooks/Person\\ Customers.xlsx",

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -196,6 +197,10 @@ func loadFeeds(path string, reserved int) (*activedata.FeedSet, error) {
 // errGroupsDocument sends a customer-groups document to the group import.
 var errGroupsDocument = errors.New("a customer-groups document")
 
+// errSlotsDocument is a slot-configurations document, which validate
+// checks and slots targets reads, and nothing imports.
+var errSlotsDocument = &codedError{codeFile, errors.New("a slot-configurations document holds no customers to import; check it with impex validate, or use it with impex slots targets")}
+
 // fileIssues returns the issues of a *impex.FileError.
 func fileIssues(err error) []validate.Issue {
 	var fe *impex.FileError
@@ -221,8 +226,11 @@ func importXML(ctx context.Context, path string, store cliStore, opts impex.Opti
 		none.Report.Add(fileIssues(err)...)
 		return none, err
 	}
-	if doc == xmlio.DocCustomerGroups {
+	switch doc {
+	case xmlio.DocCustomerGroups:
 		return none, errGroupsDocument
+	case xmlio.DocSlots:
+		return none, errSlotsDocument
 	}
 	if doc == xmlio.DocActiveData {
 		res, err := xmlio.ImportActiveData(ctx, store, r, xmlio.ActiveDataImportOptions{Options: opts, Document: path, List: list})
@@ -236,8 +244,49 @@ func importXML(ctx context.Context, path string, store cliStore, opts impex.Opti
 // validateXML runs an SFCC XML import as a dry run.
 func validateXML(ctx context.Context, path string, store cliStore, g *globalFlags, e *env) error {
 	res, err := importXML(ctx, path, store, impex.Options{DryRun: true}, "", customer.KindPerson)
-	if errors.Is(err, errGroupsDocument) {
+	switch {
+	case errors.Is(err, errGroupsDocument):
 		return importGroupsFile(ctx, path, store, true, g, e)
+	case errors.Is(err, errSlotsDocument):
+		return validateSlots(ctx, path, store, g, e)
 	}
 	return finishImport(ctx, path, store, res, err, g, e, nil, false)
+}
+
+// validateSlots checks a slot-configurations document: its own issues, and
+// its references to customer groups the store does not hold.
+func validateSlots(ctx context.Context, path string, store cliStore, g *globalFlags, e *env) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	slots, err := xmlio.DecodeSlots(bufio.NewReader(f), xmlio.DecodeOptions{Document: path})
+	if err != nil {
+		return &codedError{codeFile, fmt.Errorf("%s: %w", path, err)}
+	}
+	var known []string
+	for grp, err := range store.Groups(ctx) {
+		if err != nil {
+			return err
+		}
+		known = append(known, grp.ID)
+	}
+	var rep validate.Report
+	rep.Add(slots.Issues...)
+	rep.Add(slots.DanglingIssues(known)...)
+	var report bytes.Buffer
+	rep.WriteJSON(&report, g.language())
+	out := map[string]any{"file": path, "configurations": len(slots.Configurations),
+		"campaignAssignments": len(slots.CampaignAssignments), "report": json.RawMessage(report.Bytes())}
+	g.reply(e, out, func(w io.Writer) {
+		fmt.Fprintf(w, "checked %s: %d slot configurations, %d campaign assignments\n", path, len(slots.Configurations), len(slots.CampaignAssignments))
+		for is := range rep.All() {
+			fmt.Fprintf(w, "  %s: %s\n", is.Severity, is.Text(g.language()))
+		}
+	})
+	if rep.HasErrors() {
+		return &rejectedError{rep.Errors()}
+	}
+	return nil
 }
