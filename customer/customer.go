@@ -330,6 +330,28 @@ type ListSettings struct {
 	MaxPasswordResetTokenAge     *int64
 }
 
+// Clone returns a copy of s that shares no memory with it.
+func (s ListSettings) Clone() ListSettings {
+	c := s
+	for _, p := range []**int64{&c.DataRetentionDays, &c.MaxFailedLogins, &c.LockoutEffectivePeriod, &c.CustomerLoginAttemptReset,
+		&c.MinPasswordLength, &c.MinPasswordSpecialChars, &c.MaxPasswordAge, &c.MaxPasswordResetTokenAge} {
+		*p = clonePtr(*p)
+	}
+	for _, p := range []**bool{&c.CustomerNoSequenceEnabled, &c.CustomerLockoutEnabled, &c.ForcePasswordContainsAlpha,
+		&c.ForcePasswordContainsNumeric, &c.ForcePasswordMixedCase} {
+		*p = clonePtr(*p)
+	}
+	return c
+}
+
+func clonePtr[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
+}
+
 // DisplayName is the name a person reads: "First Last" for a person, the
 // company name for a company, falling back to the number.
 func (c *Customer) DisplayName() string {

@@ -252,3 +252,30 @@ func TestFilterMatch(t *testing.T) {
 		})
 	}
 }
+
+// Clone copies every pointer field of ListSettings, so a field added to
+// the type and left out of Clone fails here.
+func TestListSettingsCloneSharesNothing(t *testing.T) {
+	var s customer.ListSettings
+	v := reflect.ValueOf(&s).Elem()
+	for i := range v.NumField() {
+		switch f := v.Field(i); f.Kind() {
+		case reflect.Pointer:
+			f.Set(reflect.New(f.Type().Elem()))
+		case reflect.String:
+			f.SetString("x")
+		default:
+			t.Fatalf("ListSettings.%s is a %v; teach this test and Clone about it", v.Type().Field(i).Name, f.Kind())
+		}
+	}
+	c := s.Clone()
+	cv := reflect.ValueOf(c)
+	for i := range v.NumField() {
+		if f := v.Field(i); f.Kind() == reflect.Pointer && f.Pointer() == cv.Field(i).Pointer() {
+			t.Errorf("Clone shares ListSettings.%s", v.Type().Field(i).Name)
+		}
+	}
+	if !reflect.DeepEqual(s, c) {
+		t.Errorf("Clone changed a value: %+v, %+v", s, c)
+	}
+}

@@ -304,6 +304,20 @@ type Repository interface {
 	NextNumber(ctx context.Context, list string) (string, error)
 }
 
+// Lists is implemented by repositories that keep customer lists as objects
+// of their own, as SFCC does: an import of a customer-list document hands
+// the list's header settings to PutList, and an export writes them back.
+type Lists interface {
+	// Lists returns every list the store knows, sorted by ID, each with
+	// its settings: the lists given settings, and the lists stored
+	// customers belong to (only the ID set, unless settings were put). A
+	// list stays known when its last customer is deleted. Customers of no
+	// list make the list "" known.
+	Lists(ctx context.Context) ([]ListSettings, error)
+	// PutList stores the settings of the list s.ID, replacing any stored.
+	PutList(ctx context.Context, s ListSettings) error
+}
+
 // BuyerNumbers is implemented by repositories that know the buyer numbers of
 // orders. SFCC refuses a customer number equal to an existing buyer number,
 // so a customer cannot see orders that are not theirs; imports ask this

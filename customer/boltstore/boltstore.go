@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -57,6 +58,7 @@ type Store struct {
 var (
 	_ customer.Repository   = (*Store)(nil)
 	_ customer.BuyerNumbers = (*Store)(nil)
+	_ customer.Lists        = (*Store)(nil)
 	_ groups.Store          = (*Store)(nil)
 )
 
@@ -67,6 +69,7 @@ var (
 	bucketKeys      = []byte("keys")      // index entry (see appendKey) -> nothing
 	bucketSeq       = []byte("sequences") // seqKey(list) -> last number drawn
 	bucketGroups    = []byte("groups")    // group ID -> record
+	bucketLists     = []byte("lists")     // 'l' and list ID -> settings (JSON); see Lists
 )
 
 var (
@@ -151,7 +154,7 @@ func (s *Store) initialize(tx *bolt.Tx) error {
 	if err := checkFormat(tx); err != nil || tx.Bucket(bucketMeta) != nil {
 		return err
 	}
-	for _, name := range [][]byte{bucketMeta, bucketCustomers, bucketKeys, bucketSeq, bucketGroups} {
+	for _, name := range [][]byte{bucketMeta, bucketCustomers, bucketKeys, bucketSeq, bucketGroups, bucketLists} {
 		if _, err := tx.CreateBucket(name); err != nil {
 			return err
 		}
@@ -234,8 +237,9 @@ type txn struct {
 	keys, recs *bolt.Cursor
 	lastID     uint64 // the last ID drawn; 0 before the first draw
 	drawn      bool
-	scratch    []byte // reused for each key and record as it is built
-	arena      []byte // keeps the keys and values put, see keep
+	scratch    []byte          // reused for each key and record as it is built
+	arena      []byte          // keeps the keys and values put, see keep
+	lists      map[string]bool // the lists of the customers put
 }
 
 // keep returns a copy of b that lives as long as the transaction, as
@@ -272,8 +276,26 @@ func (t *txn) has(id string) bool {
 	return k != nil && string(k) == id
 }
 
-// end writes back the ID counter if IDs were drawn.
+// end writes back the ID counter if IDs were drawn, and makes the lists
+// of the customers put known.
 func (t *txn) end() error {
+	if len(t.lists) > 0 {
+		b, err := listsBucket(t.Tx)
+		if err != nil {
+			return err
+		}
+		for list := range t.lists {
+			if k := listKey(list); b.Get(k) == nil {
+				data, err := json.Marshal(customer.ListSettings{ID: list})
+				if err != nil {
+					return err
+				}
+				if err := b.Put(k, data); err != nil {
+					return err
+				}
+			}
+		}
+	}
 	if !t.drawn {
 		return nil
 	}
@@ -307,6 +329,12 @@ func (s *Store) set(tx *txn, id string, old, c *customer.Customer, newKeys ...cu
 	var err error
 	if tx.scratch, err = appendCustomerRecord(tx.scratch[:0], c); err != nil {
 		return err
+	}
+	if !tx.lists[c.List] {
+		if tx.lists == nil {
+			tx.lists = make(map[string]bool)
+		}
+		tx.lists[c.List] = true
 	}
 	data := tx.keep(tx.scratch)
 	if newKeys == nil {
@@ -543,6 +571,6 @@ func (s *Store) Restore(ctx context.Context, cs []*customer.Customer) error {
 				return err
 			}
 		}
-		return nil
+		return t.end()
 	})
 }

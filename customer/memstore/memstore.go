@@ -16,6 +16,7 @@ import (
 	"iter"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -54,11 +55,13 @@ type Store struct {
 	seq    map[string]uint64
 	nextID uint64
 	groups map[string]*groups.Group
+	lists  map[string]customer.ListSettings // every list known; see Lists
 }
 
 var (
 	_ customer.Repository   = (*Store)(nil)
 	_ customer.BuyerNumbers = (*Store)(nil)
+	_ customer.Lists        = (*Store)(nil)
 	_ groups.Store          = (*Store)(nil)
 )
 
@@ -72,6 +75,7 @@ func New(opts Options) *Store {
 		byID:         make(map[string]*customer.Customer),
 		seq:          make(map[string]uint64),
 		groups:       make(map[string]*groups.Group),
+		lists:        make(map[string]customer.ListSettings),
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -363,7 +367,40 @@ func (s *Store) Write(ctx context.Context, ops []customer.Op) ([]customer.Writte
 		}
 		out[i] = w
 	}
+	for _, op := range ops {
+		if op.Kind == customer.OpPut {
+			if _, known := s.lists[op.Customer.List]; !known {
+				s.lists[op.Customer.List] = customer.ListSettings{ID: op.Customer.List}
+			}
+		}
+	}
 	return out, nil
+}
+
+// Lists returns every list known, sorted by ID; see customer.Lists.
+func (s *Store) Lists(ctx context.Context) ([]customer.ListSettings, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]customer.ListSettings, 0, len(s.lists))
+	for _, l := range s.lists {
+		out = append(out, l.Clone())
+	}
+	slices.SortFunc(out, func(a, b customer.ListSettings) int { return strings.Compare(a.ID, b.ID) })
+	return out, nil
+}
+
+// PutList stores the settings of the list s.ID; see customer.Lists.
+func (s *Store) PutList(ctx context.Context, settings customer.ListSettings) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.lists[settings.ID] = settings.Clone()
+	return nil
 }
 
 func (s *Store) apply(op customer.Op, now time.Time, log *undoLog) (customer.Written, error) {

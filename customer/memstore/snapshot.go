@@ -11,11 +11,12 @@ import (
 
 // Snapshot is the whole state of a Store as plain data, for saving it to a
 // file and restoring it later: customers with their IDs, versions and
-// timestamps, groups, the number sequences and the ID counter. It
-// marshals to JSON as it is.
+// timestamps, groups, the lists and their settings, the number sequences
+// and the ID counter. It marshals to JSON as it is.
 type Snapshot struct {
 	Customers []*customer.Customer
 	Groups    []*groups.Group
+	Lists     []customer.ListSettings
 	Sequences map[string]uint64
 	NextID    uint64
 }
@@ -31,6 +32,9 @@ func (s *Store) Snapshot() *Snapshot {
 	}
 	for _, id := range slices.Sorted(maps.Keys(s.groups)) {
 		snap.Groups = append(snap.Groups, s.groups[id].Clone())
+	}
+	for _, id := range slices.Sorted(maps.Keys(s.lists)) {
+		snap.Lists = append(snap.Lists, s.lists[id].Clone())
 	}
 	return snap
 }
@@ -60,6 +64,12 @@ func Restore(opts Options, snap *Snapshot) (*Store, error) {
 			return nil, fmt.Errorf("memstore: snapshot customer %q: %w", c.ID, err)
 		}
 		s.set(c.ID, c.Clone())
+		if _, known := s.lists[c.List]; !known {
+			s.lists[c.List] = customer.ListSettings{ID: c.List}
+		}
+	}
+	for _, l := range snap.Lists {
+		s.lists[l.ID] = l.Clone()
 	}
 	for _, g := range snap.Groups {
 		if err := groups.Validate(g); err != nil {

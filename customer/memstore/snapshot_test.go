@@ -41,6 +41,11 @@ func TestSnapshotRestoresEverything(t *testing.T) {
 	}
 	s.NextNumber(ctx, "")
 	s.NextNumber(ctx, "")
+	eight := int64(8)
+	outlet := customer.ListSettings{ID: "outlet", Description: "no customers yet", MinPasswordLength: &eight}
+	if err := s.PutList(ctx, outlet); err != nil {
+		t.Fatal(err)
+	}
 
 	// What was written, as the store must give it back.
 	want := make([]*customer.Customer, len(put))
@@ -85,6 +90,10 @@ func TestSnapshotRestoresEverything(t *testing.T) {
 		t.Fatalf("restored groups differ from the ones written (-written +restored):\n%s", diff)
 	}
 
+	lists, err := r.Lists(ctx)
+	if diff := cmp.Diff([]customer.ListSettings{{ID: "nordic"}, outlet}, lists); err != nil || diff != "" {
+		t.Fatalf("restored lists differ from the ones written (-written +restored), %v:\n%s", err, diff)
+	}
 	n, _ := r.NextNumber(ctx, "")
 	if n != "3" {
 		t.Fatalf("the restored sequence continues at %q, want 3", n)

@@ -65,6 +65,7 @@ var repositoryClauses = []clause{
 	// Sequences and buyer numbers.
 	{name: "NextNumber never returns a number twice and skips numbers in use, per list", run: nextNumber},
 	{name: "IsBuyerNumber reports exactly the known buyer numbers", run: buyerNumbers},
+	{name: "Lists knows, in ID order, every list given settings and every list a batch stored customers in, also once they are deleted", run: listsKnown},
 
 	// Concurrency.
 	{name: "Concurrent writers of one customer lose no update and see conflicts instead of corruption", run: concurrentUpdates},
@@ -775,6 +776,45 @@ func buyerNumbers(t testing.TB, h *harness) {
 	}
 	if is, err := b.IsBuyerNumber(h.ctx, "C-1000"); err != nil || is {
 		t.Fatalf("IsBuyerNumber(C-1000) = %v, %v; want false", is, err)
+	}
+}
+
+func listsKnown(t testing.TB, h *harness) {
+	l, ok := h.repo.(customer.Lists)
+	if !ok {
+		t.Skip("the store does not implement customer.Lists")
+	}
+	inB := bare(1)
+	inB.List = "b-list"
+	stored := h.create(t, inB, bare(2))
+	h.write(t, customer.Delete(stored[0].ID, 0))
+	failed := bare(3)
+	failed.List = "failed-batch"
+	if _, err := h.repo.Write(h.ctx, []customer.Op{customer.Put(failed), customer.Put(&customer.Customer{List: "failed-batch"})}); err == nil {
+		t.Fatal("a batch with a customer of no kind was written")
+	}
+	minLength := int64(8)
+	settings := customer.ListSettings{ID: "a-list", Description: "settings, no customers", MinPasswordLength: &minLength}
+	if err := l.PutList(h.ctx, settings); err != nil {
+		t.Fatalf("PutList: %v", err)
+	}
+	minLength = 9 // the store keeps its own copy
+	got, err := l.Lists(h.ctx)
+	if err != nil {
+		t.Fatalf("Lists: %v", err)
+	}
+	eight := int64(8)
+	want := []customer.ListSettings{{ID: ""}, {ID: "a-list", Description: "settings, no customers", MinPasswordLength: &eight}, {ID: "b-list"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("Lists (-want +got):\n%s", diff)
+	}
+	replaced := customer.ListSettings{ID: "b-list", Description: "settings put later"}
+	if err := l.PutList(h.ctx, replaced); err != nil {
+		t.Fatalf("PutList: %v", err)
+	}
+	got, err = l.Lists(h.ctx)
+	if err != nil || len(got) != 3 || !cmp.Equal(got[2], replaced) {
+		t.Fatalf("after a second PutList: %+v, %v; want b-list's new settings", got, err)
 	}
 }
 
