@@ -73,11 +73,12 @@ and import that file again. --dry-run plans every row and writes nothing.`,
 		},
 		flags: func(fs *flag.FlagSet, g *globalFlags) func(context.Context, []string, *env) error {
 			o := importFlags(fs)
-			var rejected, ssnCountry string
+			var rejected, ssnCountry, list string
 			var matchEmail, strict bool
 			var maxRows int
 			fs.StringVar(&rejected, "rejected", "", "where to write the rejected rows `file` (default: next to the input)")
 			fs.BoolVar(&matchEmail, "match-email", false, "key rows by e-mail instead of id")
+			fs.StringVar(&list, "list", "", "the customer `list` of the rows' numbers and new customers (default: the store's only list)")
 			fs.StringVar(&ssnCountry, "ssn-country", "", "country of the identity numbers (FI, SE, NO, DK); default: detect")
 			fs.BoolVar(&strict, "strict-ssn", false, "reject every SSN hash, even an unchanged one")
 			fs.IntVar(&maxRows, "max-rows", excelio.DefaultMaxRows, "the most data rows a workbook may have")
@@ -98,13 +99,20 @@ and import that file again. --dry-run plans every row and writes nothing.`,
 					return err
 				}
 				defer closeStore()
-				res, err := excelio.ImportFile(ctx, store, args[0], excelio.ImportOptions{Options: opts, MatchByEmail: matchEmail,
+				if list, err = listFlag(ctx, fs, store, list); err != nil {
+					return err
+				}
+				res, err := excelio.ImportFile(ctx, store, args[0], excelio.ImportOptions{Options: opts, MatchByEmail: matchEmail, List: list,
 					SSN: hasher, SSNCountry: ssnCountry, StrictSSN: strict, MaxRows: maxRows, Now: e.now})
 				o.done()
 				if errors.Is(err, excelio.ErrNoSSNHasher) {
 					return fmt.Errorf("%s holds identity numbers in its ssn column: %w", args[0], errNoKey)
 				}
-				return finishImport(ctx, args[0], store, &imported{Result: &res.Result}, err, g, e, func() (string, error) {
+				out := &imported{Result: &res.Result}
+				if err == nil {
+					err = out.noteOtherLists(ctx, store, list)
+				}
+				return finishImport(ctx, args[0], store, out, err, g, e, func() (string, error) {
 					return writeRejected(args[0], rejected, res, g, e)
 				}, len(res.RejectedRows()) > 0 && !opts.DryRun)
 			}
@@ -367,6 +375,9 @@ func printResult(e *env, g *globalFlags, input string, res *imported, rejectedPa
 		verb, input, res.Read, res.Created, res.Updated, res.Unchanged, res.Deleted, res.Rejected)
 	for is := range res.Report.All() {
 		fmt.Fprintf(e.stdout, "  %s: %s\n", is.Severity, is.Text(g.language()))
+	}
+	for _, n := range res.notes {
+		fmt.Fprintf(e.stdout, "  note: %s\n", n)
 	}
 	if a := res.assignments; a != nil && a.Read > 0 {
 		fmt.Fprintf(e.stdout, "  group assignments: %d read, %d assigned, %d removed, %d unchanged, %d refused, %d rejected\n",

@@ -114,18 +114,22 @@ type importJSON struct {
 	// Assignments counts a customers document's group-assignment elements.
 	Assignments  *xmlio.AssignmentCounts `json:"assignments,omitempty"`
 	RejectedFile string                  `json:"rejectedFile,omitempty"`
+	// Notes are what the command line noticed beyond the report.
+	Notes []string `json:"notes,omitempty"`
 }
 
 func newImportJSON(g *globalFlags, input string, res *imported, rejectedPath string) importJSON {
 	var report bytes.Buffer
 	res.Report.WriteJSON(&report, g.language())
 	return importJSON{File: input, Counts: res.Counts, DryRun: res.DryRun, Stopped: res.Stopped, Rows: res.Rows,
-		Report: report.Bytes(), Assignments: res.assignments, RejectedFile: rejectedPath}
+		Report: report.Bytes(), Assignments: res.assignments, RejectedFile: rejectedPath, Notes: res.notes}
 }
 
-// imported is an import's result for printing: the library's, and the
-// group-assignment counts a customers document has.
+// imported is an import's result for printing: the library's, the
+// group-assignment counts and list header a document has, and notes.
 type imported struct {
 	*impex.Result
 	assignments *xmlio.AssignmentCounts
+	list        *customer.ListSettings // a customer-list document's list
+	notes       []string
 }

@@ -20,6 +20,7 @@ import (
 // cliStore is what the commands ask of a store: customers and groups.
 type cliStore interface {
 	customer.Repository
+	customer.Lists
 	groups.Store
 	Len() int
 }

@@ -74,12 +74,17 @@ func TestStory(t *testing.T) {
 		return out.String() + errb.String()
 	}
 
-	// 1. The SFCC demo customers and an (empty) customer list.
-	out := impex(0, "xml", "import", customers)
+	// 1. The SFCC demo customers into the list RefArch, and the (empty)
+	// customer list Training with its settings. The store then has two
+	// lists, so every import names its list.
+	out := impex(0, "xml", "import", "--list", "RefArch", customers)
 	if !strings.Contains(out, "13 created") {
 		t.Fatalf("SFCC import: %s", out)
 	}
 	impex(0, "xml", "import", trainingList)
+	if out := impex(2, "xml", "import", customers); !strings.Contains(out, `the store has 2 customer lists ("RefArch", "Training")`) {
+		t.Fatalf("an import without --list into a store of two lists: %s", out)
+	}
 
 	// 2. The Excel export, as two workbooks.
 	impex(0, "excel", "export", "--split", "-o", "wb")
@@ -112,7 +117,7 @@ func TestStory(t *testing.T) {
 		t.Fatal(err)
 	}
 	x.Close()
-	out = impex(1, "excel", "import", person)
+	out = impex(1, "excel", "import", "--list", "RefArch", person)
 	if !strings.Contains(out, "1 updated") || !strings.Contains(out, "1 rejected") || !strings.Contains(out, "column C (email)") {
 		t.Fatalf("edited workbook: %s", out)
 	}
@@ -129,7 +134,7 @@ func TestStory(t *testing.T) {
 		t.Fatal(err)
 	}
 	x.Close()
-	out = impex(0, "excel", "import", rejected)
+	out = impex(0, "excel", "import", "--list", "RefArch", rejected)
 	if !strings.Contains(out, "1 created") {
 		t.Fatalf("fixed workbook: %s", out)
 	}

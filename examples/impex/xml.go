@@ -31,14 +31,14 @@ customer-no, else by login, and created with a number from the sequence when
 new; passwords given in plain text are hashed with scrypt. --dry-run plans
 every record and writes nothing.`,
 		examples: []string{
-			"impex xml export --list RefArch -o list.xml",
+			"impex xml export -o list.xml",
 			"impex xml import --dry-run list.xml",
 			"impex xml import list.xml",
 			"impex xml import --mode update --json list.xml",
 		},
 		flags: func(fs *flag.FlagSet, g *globalFlags) func(context.Context, []string, *env) error {
 			o := importFlags(fs)
-			list := fs.String("list", "", "the customer `list` to import into (default: the document's list-id, or none)")
+			list := fs.String("list", "", "the customer `list` to import into (default: a customer-list document's list-id, else the store's only list)")
 			kind := fs.String("kind", "person", "the `kind` of customers the import creates: person or company")
 			return func(ctx context.Context, args []string, e *env) error {
 				if len(args) != 1 {
@@ -57,10 +57,16 @@ every record and writes nothing.`,
 					return err
 				}
 				defer closeStore()
-				res, err := importXML(ctx, args[0], store, opts, *list, k)
+				res, err := importXML(ctx, args[0], store, opts, *list, flagGiven(fs, "list"), k)
 				o.done()
-				if errors.Is(err, errGroupsDocument) {
+				switch {
+				case errors.Is(err, errGroupsDocument):
 					return importGroupsFile(ctx, args[0], store, opts.DryRun, g, e)
+				case errors.Is(err, errListsDocument):
+					return importListSettings(ctx, args[0], store, opts.DryRun, g, e)
+				}
+				if err == nil && !opts.DryRun {
+					err = keepList(ctx, store, res)
 				}
 				return finishImport(ctx, args[0], store, res, err, g, e, nil, false)
 			}
@@ -70,12 +76,13 @@ every record and writes nothing.`,
 		name:    "xml export",
 		summary: "Export customers as an SFCC customer-list (or customers) document.",
 		details: `
-Writes a <customer-list list-id="..."> document (customerlist2.xsd) for --list,
-or a <customers> document (customer.xsd, with static group memberships) with
---customers. The output is deterministic and valid against the schemas. The
-filters are those of excel export.`,
+Writes a <customer-list list-id="..."> document (customerlist2.xsd) of the
+customers of one list, --list (needed when the store has several), with the
+list's settings as its header, or a <customers> document (customer.xsd, with
+static group memberships) with --customers. The output is deterministic and
+valid against the schemas. The filters are those of excel export.`,
 		examples: []string{
-			"impex xml export --list RefArch -o list.xml",
+			"impex xml export -o list.xml",
 			"impex xml export --customers --kind person -o customers.xml",
 		},
 		flags: func(fs *flag.FlagSet, g *globalFlags) func(context.Context, []string, *env) error {
@@ -83,7 +90,7 @@ filters are those of excel export.`,
 			var customers bool
 			f := filterFlags(fs)
 			fs.StringVar(&out, "o", "customers.xml", "output `file`")
-			fs.StringVar(&listID, "list-id", "", "the list-id written into a customer-list document (default: --list, or \"default\")")
+			fs.StringVar(&listID, "list-id", "", "the list-id written into a customer-list document (default: the list's, or \"default\" for the default list)")
 			fs.BoolVar(&customers, "customers", false, "write a <customers> document instead of a customer list")
 			return func(ctx context.Context, args []string, e *env) error {
 				if len(args) > 0 {
@@ -93,17 +100,31 @@ filters are those of excel export.`,
 				if err != nil {
 					return &usageError{err.Error()}
 				}
-				if f.list != "" && !customers {
-					// A list export holds the customers of every list unless
-					// filtered: --list names the document and selects nothing
-					// here, since imported customers may sit in the default list.
-					filter.Lists = nil
-				}
 				store, closeStore, err := g.openStore(e, readsStore)
 				if err != nil {
 					return err
 				}
 				defer closeStore()
+				// A list export writes one list, with its stored settings:
+				// --list, or the store's only list.
+				var settings customer.ListSettings
+				if !customers {
+					id, err := listFlag(ctx, fs, store, f.list)
+					if err != nil {
+						return err
+					}
+					settings, err = findList(ctx, store, id)
+					var unknown *codedError
+					if err != nil && (flagGiven(fs, "list") || !errors.As(err, &unknown)) {
+						return err // a store with no lists at all exports an empty default list
+					}
+					filter.Lists = []string{id}
+					if listID != "" {
+						settings.ID = listID
+					} else if settings.ID == "" {
+						settings.ID = "default"
+					}
+				}
 				n := 0
 				err = e.writeFile(out, func(w io.Writer) error {
 					bw := bufio.NewWriterSize(w, 1<<20)
@@ -111,14 +132,7 @@ filters are those of excel export.`,
 					if customers {
 						n, err = xmlio.ExportCustomers(ctx, bw, store, xmlio.ExportOptions{Filter: filter, Groups: store})
 					} else {
-						id := listID
-						if id == "" {
-							id = f.list
-						}
-						if id == "" {
-							id = "default"
-						}
-						n, err = xmlio.ExportCustomerList(ctx, bw, store, customer.ListSettings{ID: id}, xmlio.ExportOptions{Filter: filter})
+						n, err = xmlio.ExportCustomerList(ctx, bw, store, settings, xmlio.ExportOptions{Filter: filter})
 					}
 					if err != nil {
 						return err
@@ -212,7 +226,10 @@ func fileIssues(err error) []validate.Issue {
 
 // importXML imports any SFCC customer or active-data document. The result
 // is never nil.
-func importXML(ctx context.Context, path string, store cliStore, opts impex.Options, list string, kind customer.Kind) (*imported, error) {
+//
+// A customers or active-data document goes into list when listGiven, else
+// into the store's only list; a customer-list document names its own.
+func importXML(ctx context.Context, path string, store cliStore, opts impex.Options, list string, listGiven bool, kind customer.Kind) (*imported, error) {
 	none := &imported{Result: &impex.Result{DryRun: opts.DryRun}}
 	f, err := os.Open(path)
 	if err != nil {
@@ -231,6 +248,14 @@ func importXML(ctx context.Context, path string, store cliStore, opts impex.Opti
 		return none, errGroupsDocument
 	case xmlio.DocSlots:
 		return none, errSlotsDocument
+	case xmlio.DocCustomerLists:
+		return none, errListsDocument
+	case xmlio.DocCustomers, xmlio.DocActiveData:
+		if !listGiven {
+			if list, err = onlyList(ctx, store); err != nil {
+				return none, err
+			}
+		}
 	}
 	if doc == xmlio.DocActiveData {
 		res, err := xmlio.ImportActiveData(ctx, store, r, xmlio.ActiveDataImportOptions{Options: opts, Document: path, List: list})
@@ -238,15 +263,33 @@ func importXML(ctx context.Context, path string, store cliStore, opts impex.Opti
 	}
 	res, err := xmlio.Import(ctx, store, r, xmlio.ImportOptions{Options: opts, Document: path, List: list, Kind: kind,
 		Hasher: customer.PasswordHasher{LogN: 14}})
-	return &imported{Result: &res.Result, assignments: &res.Assignments}, err
+	out := &imported{Result: &res.Result, assignments: &res.Assignments, list: res.List}
+	if res.List != nil {
+		list = res.List.ID
+	}
+	if lerr := out.noteOtherLists(ctx, store, list); err == nil {
+		err = lerr
+	}
+	return out, err
+}
+
+// keepList stores the header of a customer-list document the import read;
+// a document without one leaves the stored settings as they are.
+func keepList(ctx context.Context, store cliStore, res *imported) error {
+	if res.list == nil || !hasSettings(*res.list) {
+		return nil
+	}
+	return store.PutList(ctx, *res.list)
 }
 
 // validateXML runs an SFCC XML import as a dry run.
 func validateXML(ctx context.Context, path string, store cliStore, g *globalFlags, e *env) error {
-	res, err := importXML(ctx, path, store, impex.Options{DryRun: true}, "", customer.KindPerson)
+	res, err := importXML(ctx, path, store, impex.Options{DryRun: true}, "", false, customer.KindPerson)
 	switch {
 	case errors.Is(err, errGroupsDocument):
 		return importGroupsFile(ctx, path, store, true, g, e)
+	case errors.Is(err, errListsDocument):
+		return importListSettings(ctx, path, store, true, g, e)
 	case errors.Is(err, errSlotsDocument):
 		return validateSlots(ctx, path, store, g, e)
 	}
