@@ -222,6 +222,8 @@ func (g *GroupDecoder) group() *GroupRecord {
 	grp.Name = grp.ID
 	out.Delete = r.deleteMode("@mode")
 	var seen struct{ desc, rule, attrs bool }
+	var ruleAt validate.Where // where the rule element starts, and its name
+	var ruleName string
 	r.children("", func(name string) {
 		switch name {
 		case "description":
@@ -237,6 +239,8 @@ func (g *GroupDecoder) group() *GroupRecord {
 				return
 			}
 			seen.rule = true
+			ruleAt = out.Where
+			ruleAt.Line, ruleAt.Path, ruleName = d.sc.Line(), r.base+"/"+name, name
 			if name == "rule" {
 				out.Legacy = true
 				grp.Rule = g.legacyRule(r, out)
@@ -268,10 +272,8 @@ func (g *GroupDecoder) group() *GroupRecord {
 	case groups.IsSystemID(grp.ID):
 		grp.Kind = groups.System
 		if grp.Rule != nil && !out.Delete {
-			w := out.Where
-			w.Path = r.base + "/membership-rule"
-			out.Issues = append(out.Issues, validate.New(validate.CodeXMLUnknownElement, w).
-				WithParams(validate.Params{Name: "membership-rule (a system group has no rule; it was ignored)"}).AsWarning())
+			out.Issues = append(out.Issues, validate.New(validate.CodeXMLUnknownElement, ruleAt).
+				WithParams(validate.Params{Name: ruleName + " (a system group has no rule; it was ignored)"}).AsWarning())
 		}
 		grp.Rule, out.conds = nil, nil
 	case grp.Rule != nil:

@@ -845,3 +845,17 @@ func TestGroupEncoderRefusesWhatTheSchemaCannotCarry(t *testing.T) {
 	}
 	xmllint(t, "customergroup.xsd", d.Bytes())
 }
+
+// A warning about an element inside a group points at that element's
+// line, not at the group's.
+func TestGroupWarningsPointAtTheirElement(t *testing.T) {
+	doc := groupDoc(`<customer-group group-id="Everyone">
+<description>All</description>
+<membership-rule><included-customers><condition-group match-mode="all"><condition><attribute-path>customer.registered</attribute-path><operator>is-true</operator></condition></condition-group></included-customers></membership-rule>
+</customer-group>`)
+	res := importGroups(t, memstore.New(memstore.Options{}), doc, GroupImportOptions{})
+	issues := res.Report.Issues()
+	if len(issues) != 1 || issues[0].Line != 5 || issues[0].Path != "customer-groups/customer-group/membership-rule" {
+		t.Fatalf("issues %v; want one warning at the membership-rule, line 5", issues)
+	}
+}
