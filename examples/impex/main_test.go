@@ -503,11 +503,15 @@ func TestDamagedXMLFileStoresNothing(t *testing.T) {
 }
 
 // A dump loaded into a new store dumps to the same bytes: the pair keeps
-// every group and customer, IDs, versions and timestamps included.
+// every group, list and customer, IDs, versions and timestamps included.
 func TestStoreDumpAndLoadRoundTrip(t *testing.T) {
+	training := shared(t, "testdata", "sfcc", "academy_customer-lists_Training.xml")
 	t.Chdir(t.TempDir())
 	if code, _, stderr := runCLI(t, context.Background(), nil, "seed", "--customers", "30"); code != exitOK {
 		t.Fatalf("seed: exit %d\n%s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, context.Background(), nil, "xml", "import", training); code != exitOK {
+		t.Fatalf("list import: exit %d\n%s", code, stderr)
 	}
 	if code, _, stderr := runCLI(t, context.Background(), nil, "store", "dump", "-o", "a.jsonl"); code != exitOK {
 		t.Fatalf("dump: exit %d\n%s", code, stderr)
@@ -522,6 +526,9 @@ func TestStoreDumpAndLoadRoundTrip(t *testing.T) {
 	b, _ := os.ReadFile("b.jsonl")
 	if len(a) == 0 || !bytes.Equal(a, b) {
 		t.Fatalf("the copy dumps differently (%d and %d bytes)", len(a), len(b))
+	}
+	if !bytes.Contains(a, []byte(`{"list":{"ID":"Training"`)) || !bytes.Contains(a, []byte(`"MinPasswordLength":8`)) {
+		t.Fatalf("the dump lacks the Training list's settings")
 	}
 	if st, err := os.Stat("a.jsonl"); err != nil || st.Mode().Perm() != 0o600 {
 		t.Fatalf("the dump: %v, %v; want mode 0600", err, st)

@@ -13,10 +13,11 @@ import (
 	"github.com/impexkit/impex/groups"
 )
 
-// dumpLine is one line of a store dump: a group or a customer.
+// dumpLine is one line of a store dump: a group, a list or a customer.
 type dumpLine struct {
-	Group    *groups.Group      `json:"group,omitempty"`
-	Customer *customer.Customer `json:"customer,omitempty"`
+	Group    *groups.Group          `json:"group,omitempty"`
+	List     *customer.ListSettings `json:"list,omitempty"`
+	Customer *customer.Customer     `json:"customer,omitempty"`
 }
 
 func init() {
@@ -24,8 +25,9 @@ func init() {
 		name:    "store dump",
 		summary: "Write the store as JSON lines, to inspect, back up or move it.",
 		details: `
-Writes one JSON object per line: {"group": ...} for each group, then
-{"customer": ...} for each customer, in ID order. The dump holds personal data
+Writes one JSON object per line: {"group": ...} for each group,
+{"list": ...} for each customer list with its settings, then {"customer": ...}
+for each customer, in ID order. The dump holds personal data
 (hashes, not plain identity numbers or passwords) and is written 0600; -o -
 writes to standard output.`,
 		examples: []string{"impex store dump -o backup.jsonl"},
@@ -100,8 +102,8 @@ stops the load; the batches of 1,000 before it are kept.`,
 	})
 }
 
-// dumpStore writes the groups, then the customers, of store to w as JSON
-// lines and returns the number of customers.
+// dumpStore writes the groups, the lists, then the customers of store to w
+// as JSON lines and returns the number of customers.
 func dumpStore(ctx context.Context, store cliStore, w io.Writer) (int, error) {
 	bw := bufio.NewWriterSize(w, 1<<20)
 	enc := json.NewEncoder(bw)
@@ -110,6 +112,15 @@ func dumpStore(ctx context.Context, store cliStore, w io.Writer) (int, error) {
 			return 0, err
 		}
 		if err := enc.Encode(dumpLine{Group: g}); err != nil {
+			return 0, err
+		}
+	}
+	lists, err := store.Lists(ctx)
+	if err != nil {
+		return 0, err
+	}
+	for i := range lists {
+		if err := enc.Encode(dumpLine{List: &lists[i]}); err != nil {
 			return 0, err
 		}
 	}
@@ -161,6 +172,10 @@ func loadStore(ctx context.Context, store cliStore, r io.Reader) (int, error) {
 			if err := store.WriteGroups(ctx, []groups.Op{groups.Put(l.Group)}); err != nil {
 				return n, fmt.Errorf("record %d: %w", line, err)
 			}
+		case l.List != nil:
+			if err := store.PutList(ctx, *l.List); err != nil {
+				return n, fmt.Errorf("record %d: %w", line, err)
+			}
 		case l.Customer != nil:
 			batch = append(batch, l.Customer)
 			if len(batch) == 1000 {
@@ -169,7 +184,7 @@ func loadStore(ctx context.Context, store cliStore, r io.Reader) (int, error) {
 				}
 			}
 		default:
-			return n, fmt.Errorf("record %d: neither a group nor a customer", line)
+			return n, fmt.Errorf("record %d: neither a group, a list nor a customer", line)
 		}
 	}
 }
