@@ -223,11 +223,9 @@ func Import(ctx context.Context, repo customer.Repository, r io.ReaderAt, size i
 type boundColumn struct {
 	binding
 	col    *column
-	param  string
 	index  int
 	header string
 	letter string // the column's letter, for issues
-	key    bool   // the column's values are in-file keys
 }
 
 type importer struct {
@@ -350,8 +348,9 @@ func newImporter(ctx context.Context, r io.ReaderAt, size int64, repo customer.R
 		res.Headers = headers
 		err = im.bindHeaders(ctx, headers)
 	}
+	im.repeats = pipeline.NewRepeats(opts.KeysPerRead)
 	if err == nil {
-		err = im.firstPass(rd, headers)
+		im.rows0, err = im.recordKeys(rd, headers)
 	}
 	rd.Close()
 	if err == nil {
@@ -389,23 +388,6 @@ func readHeaders(rd sheet.Reader) ([]string, error) {
 	return headers, nil
 }
 
-// firstPass reads the data rows once, before anything is written: it
-// counts them, fails on too many rows, on a value under an empty header
-// and on a plain identity number without an SSN hasher, and records each
-// row's in-file keys in im.repeats.
-func (im *importer) firstPass(rd sheet.Reader, headers []string) error {
-	im.repeats = pipeline.NewRepeats(im.opts.KeysPerRead)
-	count, needsHasher, err := im.recordKeys(rd, headers)
-	switch {
-	case err != nil:
-		return err
-	case needsHasher:
-		return ErrNoSSNHasher
-	}
-	im.rows0 = count
-	return nil
-}
-
 // moreRounds reads the rows again for as long as im.repeats needs: a file
 // with more keys than its filter holds is recorded in rounds, so that the
 // import's memory does not grow with the file.
@@ -419,9 +401,8 @@ func (im *importer) moreRounds(ctx context.Context, r io.ReaderAt, size int64, h
 		if err != nil {
 			return err
 		}
-		if _, err = readHeaders(rd); err == nil { // checked by the first pass
-			_, _, err = im.recordKeys(rd, headers)
-		}
+		rd.Next() // the header, checked by the first read
+		_, err = im.recordKeys(rd, headers)
 		rd.Close()
 		if err != nil {
 			return err
@@ -430,12 +411,13 @@ func (im *importer) moreRounds(ctx context.Context, r io.ReaderAt, size int64, h
 	return nil
 }
 
-// recordKeys reads the data rows, counting them and checking their shape
-// (see firstPass), and gives each row's in-file keys to im.repeats. The
-// costly part of a key (an identity number's check and hash, the filter's
-// probes) is done on a goroutine of its own, so that it overlaps the
-// reading.
-func (im *importer) recordKeys(rd sheet.Reader, headers []string) (count int, needsHasher bool, err error) {
+// recordKeys reads the data rows, before anything is written, and gives
+// each row's in-file keys to im.repeats. It returns the number of rows, and
+// fails on too many rows, on a value under an empty header and on a plain
+// identity number without an SSN hasher. The costly part of a key (an
+// identity number's check and hash, the filter's probes) is done on a
+// goroutine of its own, so that it overlaps the reading.
+func (im *importer) recordKeys(rd sheet.Reader, headers []string) (int, error) {
 	values := make(chan []keyValue, 4)
 	done := make(chan struct{})
 	go func() {
@@ -448,50 +430,34 @@ func (im *importer) recordKeys(rd sheet.Reader, headers []string) (count int, ne
 			}
 		}
 	}()
-	count, needsHasher, err = im.countRows(rd, headers, values)
-	close(values)
-	<-done
-	return count, needsHasher, err
-}
-
-// keyValue is the value of a key column in one row.
-type keyValue struct {
-	b *boundColumn
-	v string
-}
-
-// countRows is the reading half of recordKeys: it sends the values of the
-// key columns to values, in batches. needsHasher reports a plain identity
-// number in an import without an SSN hasher.
-func (im *importer) countRows(rd sheet.Reader, headers []string, values chan<- []keyValue) (count int, needsHasher bool, err error) {
+	defer func() {
+		close(values)
+		<-done
+	}()
 	const batchSize = 1024
 	batch := make([]keyValue, 0, batchSize)
 	blankHeader := make([]bool, len(headers))
 	for i, h := range headers {
 		blankHeader[i] = strings.TrimSpace(h) == ""
 	}
+	count, needsHasher := 0, false
 	for rd.Next() {
 		row := rd.Row()
-		empty := true
-		for i, c := range row.Cells {
-			if c.Kind == sheet.Empty {
-				continue
-			}
-			empty = false
-			if i >= len(headers) || blankHeader[i] {
-				return 0, false, validate.New(validate.CodeEmptyHeader, validate.Where{Row: row.Number, Column: validate.ColumnLetter(i)})
-			}
-		}
-		if empty {
+		if rowEmpty(row) {
 			continue
 		}
+		for i, c := range row.Cells {
+			if c.Kind != sheet.Empty && (i >= len(headers) || blankHeader[i]) {
+				return 0, validate.New(validate.CodeEmptyHeader, validate.Where{Row: row.Number, Column: validate.ColumnLetter(i)})
+			}
+		}
 		if count++; count > im.opts.MaxRows {
-			return 0, false, validate.New(validate.CodeTooManyRows, validate.Where{}).WithParams(validate.Params{Max: im.opts.MaxRows})
+			return 0, validate.New(validate.CodeTooManyRows, validate.Where{}).WithParams(validate.Params{Max: im.opts.MaxRows})
 		}
 		where := validate.Where{Row: row.Number}
 		for i := range im.cols {
 			b := &im.cols[i]
-			if !b.key {
+			if !b.col.unique {
 				continue
 			}
 			v, issue := im.cellValue(b, row.Cells, where)
@@ -512,7 +478,19 @@ func (im *importer) countRows(rd sheet.Reader, headers []string, values chan<- [
 	if len(batch) > 0 {
 		values <- batch
 	}
-	return count, needsHasher, rd.Err()
+	switch {
+	case rd.Err() != nil:
+		return 0, rd.Err()
+	case needsHasher:
+		return 0, ErrNoSSNHasher
+	}
+	return count, nil
+}
+
+// keyValue is the value of a key column in one row.
+type keyValue struct {
+	b *boundColumn
+	v string
 }
 
 // rejectedErrorsHeader is the trailing column of a rejected-rows workbook;
@@ -579,20 +557,18 @@ func (im *importer) bindHeaders(ctx context.Context, headers []string) error {
 			return validate.New(validate.CodeUnknownHeader, where).
 				WithParams(validate.Params{Name: h, Expected: err.Error()})
 		}
-		b := boundColumn{binding: bound, col: col, param: param, index: i, letter: validate.ColumnLetter(i), header: h, key: col.unique}
-		if col.role == roleGroup {
+		switch col.role {
+		case roleGroup:
 			if err := im.checkGroup(ctx, param, where); err != nil {
 				return err
 			}
-		}
-		switch col.role {
 		case roleID:
 			im.idCol = len(im.cols)
 		case roleEmail:
 			im.emailCol = len(im.cols)
 		}
 		present[col.name] = true
-		im.cols = append(im.cols, b)
+		im.cols = append(im.cols, boundColumn{binding: bound, col: col, index: i, letter: validate.ColumnLetter(i), header: h})
 	}
 	for _, c := range im.schema.columns {
 		if c.missingNew == missingRowError && !present[c.name] {
@@ -842,7 +818,7 @@ func (im *importer) item(number int, cells []sheet.Cell) pipeline.Item {
 				*c.issue = is
 			}
 		}
-		if v == "" || !b.key {
+		if v == "" || !b.col.unique {
 			continue
 		}
 		k, ssn, ok := im.keyOf(b, v)
