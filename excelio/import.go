@@ -151,30 +151,25 @@ type rejectedRow struct {
 func ImportFile(ctx context.Context, repo customer.Repository, path string, opts ImportOptions) (*Result, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return fileFailed(unreadable(err))
+		return fileFailed(err)
 	}
 	defer f.Close()
 	st, err := f.Stat()
-	if err != nil {
-		return fileFailed(unreadable(err))
+	if err == nil && st.IsDir() {
+		err = &fs.PathError{Op: "read", Path: path, Err: errIsDirectory}
 	}
-	if st.IsDir() {
-		return fileFailed(unreadable(&fs.PathError{Op: "read", Path: path, Err: errIsDirectory}))
+	if err != nil {
+		return fileFailed(err)
 	}
 	return Import(ctx, repo, f, st.Size(), opts)
 }
 
 var errIsDirectory = errors.New("is a directory")
 
-// unreadable is the file error of a file that could not be opened or read.
-func unreadable(err error) *impex.FileError {
-	return pipeline.FileError(err, validate.New(validate.CodeUnreadable, validate.Where{}).
-		WithParams(validate.Params{Expected: err.Error()}))
-}
-
-// fileFailed returns the result and error of a file that cannot be
-// imported at all.
-func fileFailed(fe *impex.FileError) (*Result, error) {
+// fileFailed returns the result and error of a file that cannot be opened
+// or read: fileError makes the *fs.PathError a CodeUnreadable issue.
+func fileFailed(err error) (*Result, error) {
+	fe := fileError(err, "")
 	res := &Result{}
 	res.Report.Add(fe.Issues...)
 	res.Err = fe
@@ -229,13 +224,13 @@ type boundColumn struct {
 }
 
 type importer struct {
-	repo     customer.Repository
-	groups   groups.Store
-	opts     *ImportOptions
-	schema   *Schema
-	cols     []boundColumn
-	idCol    int // index into cols, -1 when absent
-	emailCol int
+	repo   customer.Repository
+	groups groups.Store
+	opts   *ImportOptions
+	schema *Schema
+	cols   []boundColumn
+	// idCol, numberCol and emailCol index cols; -1 when absent.
+	idCol, numberCol, emailCol int
 	// missingForNew are the columns a new customer needs that the file
 	// lacks; fullAddresses the address numbers with every field's column.
 	missingForNew []string
@@ -324,7 +319,7 @@ func newImporter(ctx context.Context, r io.ReaderAt, size int64, repo customer.R
 	if opts.PhoneRegion == "" {
 		opts.PhoneRegion = "FI"
 	}
-	im := &importer{repo: repo, opts: opts, idCol: -1, emailCol: -1,
+	im := &importer{repo: repo, opts: opts, idCol: -1, numberCol: -1, emailCol: -1,
 		now: opts.Now, newCards: map[string]bool{}, created: map[string]bool{}, pending: map[int][]sheet.Cell{}}
 	if im.now == nil {
 		im.now = time.Now
@@ -564,6 +559,8 @@ func (im *importer) bindHeaders(ctx context.Context, headers []string) error {
 			}
 		case roleID:
 			im.idCol = len(im.cols)
+		case roleNumber:
+			im.numberCol = len(im.cols)
 		case roleEmail:
 			im.emailCol = len(im.cols)
 		}
@@ -814,6 +811,7 @@ func (im *importer) item(number int, cells []sheet.Cell) pipeline.Item {
 			out, is, ok := f.Check(cellWhere(r.where, b), v)
 			c.checked, c.out = true, out
 			if !ok {
+				// Not &is, which would put every checked cell's issue on the heap.
 				c.issue = new(validate.Issue)
 				*c.issue = is
 			}
@@ -909,22 +907,14 @@ func (im *importer) resolve(ctx context.Context, r *row) (*customer.Customer, []
 // sequenceNumber, so that running a file that creates numbered customers a
 // second time updates them instead of failing or duplicating them.
 func (im *importer) resolveNumber(ctx context.Context, r *row) (*customer.Customer, []validate.Issue, error) {
-	for i := range im.cols {
-		b := &im.cols[i]
-		if b.col.role != roleNumber {
-			continue
-		}
-		number := r.vals[i].v
-		if number == "" {
-			return nil, nil, nil
-		}
-		c, err := im.repo.ByNumber(ctx, im.opts.List, number)
-		if errors.Is(err, customer.ErrNotFound) {
-			return nil, nil, nil
-		}
-		return c, nil, err
+	if im.numberCol < 0 || r.vals[im.numberCol].v == "" {
+		return nil, nil, nil
 	}
-	return nil, nil, nil
+	c, err := im.repo.ByNumber(ctx, im.opts.List, r.vals[im.numberCol].v)
+	if errors.Is(err, customer.ErrNotFound) {
+		return nil, nil, nil
+	}
+	return c, nil, err
 }
 
 func cellWhere(row validate.Where, b *boundColumn) validate.Where {

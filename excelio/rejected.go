@@ -84,8 +84,7 @@ func (r *Result) WriteRejected(w io.Writer, opts RejectedOptions) error {
 	if err != nil {
 		return err
 	}
-	last, _ := excelize.CoordinatesToCellName(errCol, 1)
-	if err := x.SetCellStyle(name, "A1", last, bold); err != nil {
+	if err := x.SetCellStyle(name, "A1", errHeader, bold); err != nil {
 		return err
 	}
 	text, err := x.NewStyle(&excelize.Style{NumFmt: 49})
