@@ -137,32 +137,29 @@ func layout(ctx context.Context, repo customer.Repository, f customer.Filter, sc
 		u := use[i]
 		out[i].rows = u.rows
 		for _, c := range s.columns {
-			if !c.pattern {
-				b, _ := c.bind("")
-				out[i].cols = append(out[i].cols, exportColumn{binding: b, header: c.name})
-				continue
-			}
 			var params []string
-			switch c.role {
-			case roleCard:
+			switch {
+			case !c.pattern:
+				params = []string{""} // one header, the column's name
+			case c.role == roleCard:
 				for n := 1; n <= u.maxCards; n++ {
 					params = append(params, strconv.Itoa(n))
 				}
-			case roleIdentifier:
+			case c.role == roleIdentifier:
 				params = slices.Sorted(maps.Keys(u.idTypes))
-			case roleAddress:
+			case c.role == roleAddress:
 				for n := 1; n <= u.maxAddr; n++ {
 					for _, f := range addressFields {
 						params = append(params, strconv.Itoa(n)+":"+f.name)
 					}
 				}
-			case roleGroup:
+			case c.role == roleGroup:
 				params = slices.Sorted(maps.Keys(u.groupIDs))
 			}
 			for _, p := range params {
-				// The params come from the store, and the export writes
-				// what it holds even where the import would refuse the
-				// header (a custom identifier named like a column).
+				// A pattern's params come from the store, and the export
+				// writes what it holds even where the import would refuse
+				// the header (a custom identifier named like a column).
 				b, _ := c.bind(p)
 				out[i].cols = append(out[i].cols, exportColumn{binding: b, header: c.name + p})
 			}

@@ -45,7 +45,6 @@ type RejectedOptions struct {
 // writes a workbook with only the header when nothing was rejected, and
 // returns the writer's error.
 func (r *Result) WriteRejected(w io.Writer, opts RejectedOptions) error {
-	lang := opts.Language
 	x := excelize.NewFile()
 	defer x.Close()
 	name := "Rejected"
@@ -55,11 +54,17 @@ func (r *Result) WriteRejected(w io.Writer, opts RejectedOptions) error {
 	if err := x.SetSheetName("Sheet1", name); err != nil {
 		return err
 	}
-	var keep []int // input column indexes to copy, in order
-	secret := make(map[int]bool)
+	out := make(map[int]int, len(r.Headers)) // input column -> output column (0-based)
+	secret := make(map[int]bool)             // input columns of plain identity numbers
 	for i, h := range r.Headers {
-		if h != rejectedErrorsHeader {
-			keep = append(keep, i)
+		if h == rejectedErrorsHeader {
+			continue
+		}
+		j := len(out)
+		out[i] = j
+		cell, _ := excelize.CoordinatesToCellName(j+1, 1)
+		if err := x.SetCellStr(name, cell, h); err != nil {
+			return err
 		}
 		if r.Schema != nil {
 			if c, _, ok := r.Schema.lookup(h); ok && c.secret && !opts.KeepSSN {
@@ -67,15 +72,7 @@ func (r *Result) WriteRejected(w io.Writer, opts RejectedOptions) error {
 			}
 		}
 	}
-	out := make(map[int]int, len(keep)) // input column -> output column (0-based)
-	for j, i := range keep {
-		out[i] = j
-		cell, _ := excelize.CoordinatesToCellName(j+1, 1)
-		if err := x.SetCellStr(name, cell, r.Headers[i]); err != nil {
-			return err
-		}
-	}
-	errCol := len(keep) + 1
+	errCol := len(out) + 1
 	errHeader, _ := excelize.CoordinatesToCellName(errCol, 1)
 	if err := x.SetCellStr(name, errHeader, rejectedErrorsHeader); err != nil {
 		return err
@@ -109,7 +106,7 @@ func (r *Result) WriteRejected(w io.Writer, opts RejectedOptions) error {
 			}
 			cell, _ := excelize.CoordinatesToCellName(j+1, outRow)
 			if secret[i] && !customer.IsSSNHash(c.Text) {
-				removed := validate.New(validate.CodeSSNRemoved, validate.Where{}).Message(lang)
+				removed := validate.New(validate.CodeSSNRemoved, validate.Where{}).Message(opts.Language)
 				reasons = append(reasons, r.Headers[i]+": "+removed)
 				comment(cell, removed)
 				continue
@@ -119,7 +116,7 @@ func (r *Result) WriteRejected(w io.Writer, opts RejectedOptions) error {
 			}
 		}
 		for _, is := range r.Report.Row(row.number) {
-			msg := is.Message(lang)
+			msg := is.Message(opts.Language)
 			reasons = append(reasons, label(is)+msg)
 			if is.Column == "" {
 				continue
