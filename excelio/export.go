@@ -47,11 +47,10 @@ type ExportResult struct {
 // number of customers and no temporary file is made. It returns the
 // repository's or the writer's error.
 func Export(ctx context.Context, w io.Writer, repo customer.Repository, f customer.Filter, opts ExportOptions) (ExportResult, error) {
-	now := time.Now
+	stamp := time.Now()
 	if opts.Now != nil {
-		now = opts.Now
+		stamp = opts.Now()
 	}
-	stamp := now()
 	schemas := []*Schema{newSchema(customer.KindPerson, &schemaOptions{}), newSchema(customer.KindCompany, &schemaOptions{})}
 	layouts, err := layout(ctx, repo, f, schemas)
 	if err != nil {
@@ -173,20 +172,18 @@ func layout(ctx context.Context, repo customer.Repository, f customer.Filter, sc
 // rows never exceed the declared dimension.
 func writeWorkbook(ctx context.Context, w io.Writer, repo customer.Repository, f customer.Filter, s *Schema, l sheetLayout, stamp time.Time) (int, error) {
 	widths := make([]float64, len(l.cols))
+	row := make([]xlsxw.Cell, len(l.cols)) // the header, then each customer
 	for i, c := range l.cols {
 		widths[i] = 14
 		if c.kind == boolKind {
 			widths[i] = 10
 		}
+		row[i] = xlsxw.Str(c.header, xlsxw.Header)
 	}
 	x, err := xlsxw.New(w, xlsxw.Options{SheetName: s.SheetName(), Columns: len(l.cols), Rows: l.rows + 1,
 		Widths: widths, FreezeHeader: true, Modified: stamp})
 	if err != nil {
 		return 0, err
-	}
-	row := make([]xlsxw.Cell, len(l.cols))
-	for i, c := range l.cols {
-		row[i] = xlsxw.Str(c.header, xlsxw.Header)
 	}
 	if err := x.WriteRow(row); err != nil {
 		return 0, err

@@ -1,6 +1,7 @@
 package excelio
 
 import (
+	"cmp"
 	"context"
 	"crypto/subtle"
 	"errors"
@@ -149,9 +150,10 @@ type rejectedRow struct {
 // *impex.FileError wrapping the *fs.PathError (errors.Is(err,
 // fs.ErrNotExist) holds for a missing file). The result is never nil.
 func ImportFile(ctx context.Context, repo customer.Repository, path string, opts ImportOptions) (*Result, error) {
+	res := &Result{}
 	f, err := os.Open(path)
 	if err != nil {
-		return fileFailed(err)
+		return res, fileFailed(res, err)
 	}
 	defer f.Close()
 	st, err := f.Stat()
@@ -159,21 +161,21 @@ func ImportFile(ctx context.Context, repo customer.Repository, path string, opts
 		err = &fs.PathError{Op: "read", Path: path, Err: errIsDirectory}
 	}
 	if err != nil {
-		return fileFailed(err)
+		return res, fileFailed(res, err)
 	}
 	return Import(ctx, repo, f, st.Size(), opts)
 }
 
 var errIsDirectory = errors.New("is a directory")
 
-// fileFailed returns the result and error of a file that cannot be opened
-// or read: fileError makes the *fs.PathError a CodeUnreadable issue.
-func fileFailed(err error) (*Result, error) {
-	fe := fileError(err, "")
-	res := &Result{}
+// fileFailed records in res the *impex.FileError of a file that cannot be
+// imported at all, with its issues, and returns it. The error is a reader
+// error, a file-level issue or, from ImportFile, a *fs.PathError.
+func fileFailed(res *Result, err error) *impex.FileError {
+	fe := fileError(err, res.Sheet)
 	res.Report.Add(fe.Issues...)
 	res.Err = fe
-	return res, fe
+	return fe
 }
 
 // Import reads the first worksheet of an .xlsx or .xls workbook of size
@@ -304,21 +306,14 @@ func newImporter(ctx context.Context, r io.ReaderAt, size int64, repo customer.R
 		case errors.Is(err, ErrNoSSNHasher):
 			err = pipeline.FileError(err)
 		default:
-			var fe *impex.FileError
-			if !errors.As(err, &fe) {
-				fe = fileError(err, res.Sheet)
-			}
-			res.Report.Add(fe.Issues...)
-			err = fe
+			err = fileFailed(res, err)
 		}
 		return nil, res, err
 	}
 	if opts.MaxRows <= 0 {
 		opts.MaxRows = DefaultMaxRows
 	}
-	if opts.PhoneRegion == "" {
-		opts.PhoneRegion = "FI"
-	}
+	opts.PhoneRegion = cmp.Or(opts.PhoneRegion, "FI")
 	im := &importer{repo: repo, opts: opts, idCol: -1, numberCol: -1, emailCol: -1,
 		now: opts.Now, newCards: map[string]bool{}, created: map[string]bool{}, pending: map[int][]sheet.Cell{}}
 	if im.now == nil {
@@ -529,6 +524,7 @@ func (im *importer) bindHeaders(ctx context.Context, headers []string) error {
 	im.schema = newSchema(kind, &schemaOptions{phoneRegion: im.opts.PhoneRegion})
 	seen := map[string]int{}
 	present := map[string]bool{} // column names (patterns by prefix)
+	var fields [maxIndex + 1]int // the columns of each address
 	for i, h := range headers {
 		where := validate.Where{Row: 1, Column: validate.ColumnLetter(i), Header: h}
 		if strings.TrimSpace(h) == "" {
@@ -563,6 +559,10 @@ func (im *importer) bindHeaders(ctx context.Context, headers []string) error {
 			im.numberCol = len(im.cols)
 		case roleEmail:
 			im.emailCol = len(im.cols)
+		case roleAddress:
+			if fields[bound.n]++; fields[bound.n] == len(addressFields) {
+				im.fullAddresses = append(im.fullAddresses, bound.n)
+			}
 		}
 		present[col.name] = true
 		im.cols = append(im.cols, boundColumn{binding: bound, col: col, index: i, letter: validate.ColumnLetter(i), header: h})
@@ -570,14 +570,6 @@ func (im *importer) bindHeaders(ctx context.Context, headers []string) error {
 	for _, c := range im.schema.columns {
 		if c.missingNew == missingRowError && !present[c.name] {
 			im.missingForNew = append(im.missingForNew, c.name)
-		}
-	}
-	var fields [maxIndex + 1]int
-	for _, b := range im.cols {
-		if b.col.role == roleAddress {
-			if fields[b.n]++; fields[b.n] == len(addressFields) {
-				im.fullAddresses = append(im.fullAddresses, b.n)
-			}
 		}
 	}
 	if im.idCol < 0 && !im.opts.MatchByEmail {
@@ -738,10 +730,7 @@ func (im *importer) cellValue(b *boundColumn, cells []sheet.Cell, where validate
 		is := validate.New(validate.CodeInvalidValue, where).WithField(b.header).WithValue(c.Text)
 		return "", &is
 	case sheet.Bool:
-		if c.Text == "TRUE" {
-			return "true", nil
-		}
-		return "false", nil
+		return strconv.FormatBool(c.Text == "TRUE"), nil
 	case sheet.Number:
 		if b.kind == idKind && lostDigits(c.Text) {
 			is := validate.New(validate.CodeNumberPrecision, where).WithField(b.header)
@@ -750,13 +739,8 @@ func (im *importer) cellValue(b *boundColumn, cells []sheet.Cell, where validate
 			}
 			return "", &is
 		}
-		if b.kind == boolKind {
-			switch c.Text {
-			case "1":
-				return "true", nil
-			case "0":
-				return "false", nil
-			}
+		if b.kind == boolKind && (c.Text == "1" || c.Text == "0") {
+			return strconv.FormatBool(c.Text == "1"), nil
 		}
 	}
 	if b.kind == idKind || b.kind == boolKind {
@@ -769,10 +753,7 @@ func (im *importer) cellValue(b *boundColumn, cells []sheet.Cell, where validate
 // exactly: it has a fraction or an exponent, or more than the 15
 // significant digits a spreadsheet keeps (the rest became zeros).
 func lostDigits(literal string) bool {
-	if strings.ContainsAny(literal, ".eE") {
-		return true
-	}
-	return len(strings.TrimLeft(literal, "+-")) > 15
+	return strings.ContainsAny(literal, ".eE") || len(strings.TrimLeft(literal, "+-")) > 15
 }
 
 // row is one data row read once: each bound column's cell value, and the
@@ -932,8 +913,8 @@ func (im *importer) plan(ctx context.Context, r *row) (pipeline.Plan, []validate
 	}
 	mode := im.opts.Mode
 	if existing == nil && (mode == impex.ModeUpdate || mode == impex.ModeDelete) {
-		b := im.cols[max(im.idCol, 0)]
-		return pipeline.Plan{}, []validate.Issue{validate.New(validate.CodeUnknownCustomer, cellWhere(where, &b))}, nil
+		b := &im.cols[max(im.idCol, 0)]
+		return pipeline.Plan{}, []validate.Issue{validate.New(validate.CodeUnknownCustomer, cellWhere(where, b))}, nil
 	}
 	if existing != nil && existing.Kind != im.schema.kind {
 		return pipeline.Plan{}, []validate.Issue{validate.New(validate.CodeMixedSchemas, where).

@@ -1,6 +1,7 @@
 package excelio
 
 import (
+	"cmp"
 	"io"
 	"strconv"
 	"strings"
@@ -47,10 +48,7 @@ type RejectedOptions struct {
 func (r *Result) WriteRejected(w io.Writer, opts RejectedOptions) error {
 	x := excelize.NewFile()
 	defer x.Close()
-	name := "Rejected"
-	if r.Sheet != "" {
-		name = r.Sheet
-	}
+	name := cmp.Or(r.Sheet, "Rejected")
 	if err := x.SetSheetName("Sheet1", name); err != nil {
 		return err
 	}
@@ -147,11 +145,8 @@ func (r *Result) WriteRejected(w io.Writer, opts RejectedOptions) error {
 
 // label names where an issue points, for the _errors text: "lastName: ".
 func label(is validate.Issue) string {
-	switch {
-	case is.Header != "":
-		return is.Header + ": "
-	case is.Field != "":
-		return is.Field + ": "
+	if l := cmp.Or(is.Header, is.Field); l != "" {
+		return l + ": "
 	}
 	return ""
 }
