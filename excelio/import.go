@@ -708,12 +708,7 @@ func (im *importer) readAhead(chunks chan<- rowChunk, stop <-chan struct{}) {
 }
 
 func rowEmpty(row sheet.Row) bool {
-	for _, c := range row.Cells {
-		if c.Kind != sheet.Empty {
-			return false
-		}
-	}
-	return true
+	return !slices.ContainsFunc(row.Cells, func(c sheet.Cell) bool { return c.Kind != sheet.Empty })
 }
 
 // cellValue returns the text of a cell under a bound column, or an issue
@@ -968,7 +963,7 @@ func (im *importer) plan(ctx context.Context, r *row) (pipeline.Plan, []validate
 
 // emptyAddresses returns the address numbers whose every column is in the
 // file and empty in the row: those addresses are removed.
-func (im *importer) emptyAddresses(r *row) map[int]bool {
+func (im *importer) emptyAddresses(r *row) []int {
 	if len(im.fullAddresses) == 0 {
 		return nil
 	}
@@ -982,13 +977,10 @@ func (im *importer) emptyAddresses(r *row) map[int]bool {
 			filled[b.n] = true
 		}
 	}
-	var out map[int]bool
+	var out []int
 	for _, n := range im.fullAddresses {
 		if !filled[n] {
-			if out == nil {
-				out = map[int]bool{}
-			}
-			out[n] = true
+			out = append(out, n)
 		}
 	}
 	return out

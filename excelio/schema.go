@@ -136,7 +136,7 @@ type rowPatch struct {
 	ssn       string // hash to store, when the ssn column gave a value
 	addresses []addressCell
 	// removeAddress holds the address numbers whose cells are all empty.
-	removeAddress map[int]bool
+	removeAddress []int
 	generate      map[int]validate.Where // the cells asking for generate(), by card index (0-based)
 }
 
@@ -275,18 +275,17 @@ func addressParam(param string) (n, field int, err error) {
 // kindOnlyHeaders returns the headers of the columns that the person
 // schema has and the company schema lacks, and the other way round.
 func kindOnlyHeaders() (person, company []string) {
-	headers := func(kind customer.Kind) []string {
+	only := func(s, other *Schema) []string {
 		var out []string
-		for _, c := range newSchema(kind, &schemaOptions{}).columns {
-			if !c.pattern {
+		for _, c := range s.columns {
+			if _, _, ok := other.lookup(c.name); !ok && !c.pattern {
 				out = append(out, c.name)
 			}
 		}
 		return out
 	}
-	p, c := headers(customer.KindPerson), headers(customer.KindCompany)
-	return slices.DeleteFunc(slices.Clone(p), func(h string) bool { return slices.Contains(c, h) }),
-		slices.DeleteFunc(slices.Clone(c), func(h string) bool { return slices.Contains(p, h) })
+	p, c := newSchema(customer.KindPerson, &schemaOptions{}), newSchema(customer.KindCompany, &schemaOptions{})
+	return only(p, c), only(c, p)
 }
 
 // newSchema builds the person or company schema. Validation rules that
@@ -434,14 +433,14 @@ type schemaOptions struct {
 // book: address n gets the given fields, and an address whose cells in the
 // row are all empty is removed. New addresses are added at the end, named
 // by their number unless the row gives an id.
-func applyAddresses(existing []customer.Address, cells []addressCell, remove map[int]bool) []customer.Address {
+func applyAddresses(existing []customer.Address, cells []addressCell, remove []int) []customer.Address {
 	out := slices.Clone(existing)
 	for i := range out {
 		out[i].Attributes = slices.Clone(out[i].Attributes)
 	}
 	slices.SortStableFunc(cells, func(a, b addressCell) int { return cmp.Compare(a.n, b.n) })
 	for _, c := range cells {
-		if remove[c.n] {
+		if slices.Contains(remove, c.n) {
 			continue
 		}
 		for len(out) < c.n {
@@ -459,7 +458,7 @@ func applyAddresses(existing []customer.Address, cells []addressCell, remove map
 	}
 	kept := out[:0]
 	for i, a := range out {
-		if !remove[i+1] {
+		if !slices.Contains(remove, i+1) {
 			kept = append(kept, a)
 		}
 	}
