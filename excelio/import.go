@@ -296,8 +296,7 @@ func fileError(err error, sheetName string) *impex.FileError {
 }
 
 func newImporter(ctx context.Context, r io.ReaderAt, size int64, repo customer.Repository, opts *ImportOptions) (*importer, *Result, error) {
-	res := &Result{}
-	res.DryRun = opts.DryRun
+	res := &Result{Result: impex.Result{DryRun: opts.DryRun}}
 	fail := func(err error) (*importer, *Result, error) {
 		var fatal *impex.FatalError
 		switch {
@@ -343,8 +342,19 @@ func newImporter(ctx context.Context, r io.ReaderAt, size int64, repo customer.R
 		im.rows0, err = im.recordKeys(rd, headers)
 	}
 	rd.Close()
-	if err == nil {
-		err = im.moreRounds(ctx, r, size, headers)
+	// A file with more keys than im.repeats holds is read again, a round
+	// per share of its keys, so that the import's memory does not grow
+	// with the file.
+	for err == nil && !im.repeats.Done() {
+		if err = ctx.Err(); err != nil {
+			break
+		}
+		im.repeats.NextRound()
+		if rd, err = sheet.Open(r, size, sheet.Limits(opts.Limits)); err == nil {
+			rd.Next() // the header, checked by the first read
+			_, err = im.recordKeys(rd, headers)
+			rd.Close()
+		}
 	}
 	if err != nil {
 		return fail(err)
@@ -376,29 +386,6 @@ func readHeaders(rd sheet.Reader) ([]string, error) {
 		headers = append(headers, c.Text)
 	}
 	return headers, nil
-}
-
-// moreRounds reads the rows again for as long as im.repeats needs: a file
-// with more keys than its filter holds is recorded in rounds, so that the
-// import's memory does not grow with the file.
-func (im *importer) moreRounds(ctx context.Context, r io.ReaderAt, size int64, headers []string) error {
-	for !im.repeats.Done() {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		im.repeats.NextRound()
-		rd, err := sheet.Open(r, size, sheet.Limits(im.opts.Limits))
-		if err != nil {
-			return err
-		}
-		rd.Next() // the header, checked by the first read
-		_, err = im.recordKeys(rd, headers)
-		rd.Close()
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // recordKeys reads the data rows, before anything is written, and gives
@@ -1148,14 +1135,20 @@ func (im *importer) cardTaken(ctx context.Context, n string) (bool, error) {
 	if im.newCards[n] || im.repeats.MayHold(pipeline.Key{Kind: "customerCard", Value: n}) {
 		return true, nil
 	}
-	_, err := im.repo.ByIdentifier(ctx, customer.Identifier{Type: customer.IdentCard, Value: n})
+	h, err := holder(im.repo.ByIdentifier(ctx, customer.Identifier{Type: customer.IdentCard, Value: n}))
+	return h != "", err
+}
+
+// holder returns the ID of the customer a lookup found, or "" when it found
+// nobody.
+func holder(c *customer.Customer, err error) (string, error) {
 	switch {
 	case errors.Is(err, customer.ErrNotFound):
-		return false, nil
+		return "", nil
 	case err != nil:
-		return false, err
+		return "", err
 	}
-	return true, nil
+	return c.ID, nil
 }
 
 // checkKeys finds unique values the row would take from another customer,
@@ -1166,15 +1159,6 @@ func (im *importer) checkKeys(ctx context.Context, existing, next *customer.Cust
 		self = existing.ID
 	}
 	var issues []validate.Issue
-	holder := func(c *customer.Customer, err error) (string, error) {
-		if errors.Is(err, customer.ErrNotFound) {
-			return "", nil
-		}
-		if err != nil {
-			return "", err
-		}
-		return c.ID, nil
-	}
 	for i, card := range p.Cards {
 		if card == "" {
 			continue
