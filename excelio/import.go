@@ -916,9 +916,6 @@ func (im *importer) plan(ctx context.Context, r *row) (pipeline.Plan, []validate
 		}
 	}
 	p.Merge(next)
-	if p.Given(customer.FieldSSNHash) {
-		next.Identifiers.SSNHash = p.ssn
-	}
 	if len(p.addresses) > 0 || len(p.removeAddress) > 0 {
 		next.Addresses = applyAddresses(next.Addresses, p.addresses, p.removeAddress)
 	}
@@ -981,12 +978,10 @@ func (im *importer) patch(existing *customer.Customer, r *row) (*rowPatch, []val
 	// past its row (Merge copies values), so one is reused: a patch holds
 	// a whole customer, which would be a kilobyte of garbage a row.
 	p := &im.scratch
-	cardSet, groupSet, identSet := p.Cards, p.Groups, p.Identifiers
-	clear(cardSet)
-	clear(groupSet)
-	clear(identSet)
-	*p = rowPatch{addresses: p.addresses[:0]}
-	p.Cards, p.Groups, p.Identifiers = cardSet, groupSet, identSet
+	*p = rowPatch{Patch: customer.Patch{Cards: p.Cards, Groups: p.Groups, Identifiers: p.Identifiers}, addresses: p.addresses[:0]}
+	clear(p.Cards)
+	clear(p.Groups)
+	clear(p.Identifiers)
 	var issues []validate.Issue
 	isNew := existing == nil
 	for i := range im.cols {
@@ -1175,8 +1170,8 @@ func (im *importer) checkKeys(ctx context.Context, existing, next *customer.Cust
 			issues = append(issues, validate.New(validate.CodeCardTaken, cw).WithField(cw.Header).WithValue(card))
 		}
 	}
-	if p.Given(customer.FieldSSNHash) && p.ssn != "" {
-		h, err := holder(im.repo.ByIdentifier(ctx, customer.Identifier{Type: customer.IdentSSNHash, Value: p.ssn}))
+	if p.Given(customer.FieldSSNHash) && next.Identifiers.SSNHash != "" {
+		h, err := holder(im.repo.ByIdentifier(ctx, customer.Identifier{Type: customer.IdentSSNHash, Value: next.Identifiers.SSNHash}))
 		if err != nil {
 			return nil, err
 		}

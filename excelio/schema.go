@@ -133,7 +133,6 @@ func (c *column) bind(param string) (binding, error) {
 // rowPatch collects what one row changes.
 type rowPatch struct {
 	customer.Patch
-	ssn       string // hash to store, when the ssn column gave a value
 	addresses []addressCell
 	// removeAddress holds the address numbers whose cells are all empty.
 	removeAddress []int
@@ -322,7 +321,7 @@ func newSchema(kind customer.Kind, opts *schemaOptions) *Schema {
 				func(c *customer.Customer) *string { return &c.Profile.LastName })),
 			&column{name: "ssn", role: roleSSN, kind: idKind, secret: true, unique: true, emptyExisting: emptyClear, emptyNew: emptyDefault,
 				get: func(c *customer.Customer) string { return c.Identifiers.SSNHash },
-				set: func(p *rowPatch, v string) { p.Give(customer.FieldSSNHash); p.ssn = v }},
+				set: func(p *rowPatch, v string) { p.Give(customer.FieldSSNHash); p.Set.Identifiers.SSNHash = v }},
 		)
 	} else {
 		cols = append(cols,
