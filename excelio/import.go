@@ -480,16 +480,14 @@ var personOnly, companyOnly = kindOnlyHeaders()
 
 // bindHeaders checks the header row and binds each column to the schema.
 func (im *importer) bindHeaders(ctx context.Context, headers []string) error {
-	kind := im.opts.Kind
-	var sawPerson, sawCompany string
-	for _, h := range headers {
-		if slices.Contains(personOnly, h) && sawPerson == "" {
-			sawPerson = h
+	// first returns the first header that is one of only, or "".
+	first := func(only []string) string {
+		if i := slices.IndexFunc(headers, func(h string) bool { return slices.Contains(only, h) }); i >= 0 {
+			return headers[i]
 		}
-		if slices.Contains(companyOnly, h) && sawCompany == "" {
-			sawCompany = h
-		}
+		return ""
 	}
+	kind, sawPerson, sawCompany := im.opts.Kind, first(personOnly), first(companyOnly)
 	switch {
 	case sawPerson != "" && sawCompany != "":
 		return validate.New(validate.CodeMixedSchemas, validate.Where{Row: 1}).
@@ -514,11 +512,8 @@ func (im *importer) bindHeaders(ctx context.Context, headers []string) error {
 	var fields [maxIndex + 1]int // the columns of each address
 	for i, h := range headers {
 		where := validate.Where{Row: 1, Column: validate.ColumnLetter(i), Header: h}
-		if strings.TrimSpace(h) == "" {
-			continue // checked by scan: no values below it
-		}
-		if h == rejectedErrorsHeader {
-			continue
+		if strings.TrimSpace(h) == "" || h == rejectedErrorsHeader {
+			continue // a blank header has no values below it (see recordKeys)
 		}
 		if first, dup := seen[h]; dup {
 			return validate.New(validate.CodeDuplicateHeader, where).
@@ -1084,7 +1079,7 @@ func sameAsStored(b *boundColumn, c *customer.Customer, v string) bool {
 	if b.kind == boolKind {
 		want, _ := strconv.ParseBool(stored)
 		got, code := validate.Boolean(v)
-		return code == "" && got == want && (v != "" || !want)
+		return code == "" && got == want
 	}
 	return stored == v
 }

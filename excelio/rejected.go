@@ -116,10 +116,7 @@ func (r *Result) WriteRejected(w io.Writer, opts RejectedOptions) error {
 		for _, is := range r.Report.Row(row.number) {
 			msg := is.Message(opts.Language)
 			reasons = append(reasons, label(is)+msg)
-			if is.Column == "" {
-				continue
-			}
-			in, ok := validate.ColumnIndex(is.Column)
+			in, ok := validate.ColumnIndex(is.Column) // false for an issue on no column
 			j, kept := out[in]
 			if !ok || !kept {
 				continue
