@@ -256,6 +256,7 @@ type importer struct {
 func openError(err error) validate.Issue {
 	code := validate.CodeCorrupt
 	var le *sheet.LimitError
+	var pe *fs.PathError
 	switch {
 	case errors.Is(err, sheet.ErrCSV):
 		code = validate.CodeCSV
@@ -268,13 +269,8 @@ func openError(err error) validate.Issue {
 			WithParams(validate.Params{Name: le.Limit, Max: int(min(le.Max, 1<<31-1)), Expected: le.Where})
 	case errors.Is(err, sheet.ErrFormat):
 		code = validate.CodeWrongFormat
-	case errors.Is(err, sheet.ErrUnreadable):
+	case errors.Is(err, sheet.ErrUnreadable), !errors.Is(err, sheet.ErrCorrupt) && errors.As(err, &pe):
 		code = validate.CodeUnreadable
-	case !errors.Is(err, sheet.ErrCorrupt):
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			code = validate.CodeUnreadable
-		}
 	}
 	// The message says the file is damaged; the detail says why.
 	cause := strings.TrimPrefix(err.Error(), sheet.ErrCorrupt.Error()+": ")
