@@ -427,13 +427,12 @@ func (im *importer) recordKeys(rd sheet.Reader, headers []string) (int, error) {
 		if count++; count > im.opts.MaxRows {
 			return 0, validate.New(validate.CodeTooManyRows, validate.Where{}).WithParams(validate.Params{Max: im.opts.MaxRows})
 		}
-		where := validate.Where{Row: row.Number}
 		for i := range im.cols {
 			b := &im.cols[i]
 			if !b.col.unique {
 				continue
 			}
-			v, issue := im.cellValue(b, row.Cells, where)
+			v, issue := im.cellValue(b, row.Cells, validate.Where{Row: row.Number})
 			if issue != nil || v == "" {
 				continue
 			}

@@ -210,9 +210,8 @@ func textField(name string, field customer.Field, kind valueKind, rule validate.
 	}
 }
 
-// required makes a column that every customer needs a value in: a new
-// customer's row without the column or with an empty cell is rejected, as
-// is an empty cell for an existing one.
+// required makes c a column every customer needs a value in: an empty cell
+// rejects any row, and a missing column a new customer's.
 func required(c *column) *column {
 	c.missingNew, c.emptyExisting, c.emptyNew = missingRowError, emptyReject, emptyReject
 	return c
