@@ -737,11 +737,9 @@ type row struct {
 	ssn   *plainSSN
 }
 
-// cellText is a cell's value as its column reads it, or the issue that
-// kept it from being read; then, when the column has a rule, the value
-// the rule made of it or the issue it found. Rules are pure, so they run
-// when the row is read, on the reading goroutine, and planning only looks
-// at the outcome.
+// cellText is a cell's value as its column reads it and, when the column
+// has a rule, the rule's outcome. Rules are pure, so they run when the row
+// is read, on the reading goroutine, and planning only looks at the outcome.
 type cellText struct {
 	v       string
 	out     string          // v as the rule normalised it

@@ -86,6 +86,7 @@ func (r *Result) WriteRejected(w io.Writer, opts RejectedOptions) error {
 	if err != nil {
 		return err
 	}
+	removed := validate.New(validate.CodeSSNRemoved, validate.Where{}).Message(opts.Language)
 	for k, row := range r.rejected {
 		outRow := k + 2
 		var reasons []string
@@ -104,7 +105,6 @@ func (r *Result) WriteRejected(w io.Writer, opts RejectedOptions) error {
 			}
 			cell, _ := excelize.CoordinatesToCellName(j+1, outRow)
 			if secret[i] && !customer.IsSSNHash(c.Text) {
-				removed := validate.New(validate.CodeSSNRemoved, validate.Where{}).Message(opts.Language)
 				reasons = append(reasons, r.Headers[i]+": "+removed)
 				comment(cell, removed)
 				continue
