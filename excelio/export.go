@@ -47,11 +47,10 @@ type ExportResult struct {
 // number of customers and no temporary file is made. It returns the
 // repository's or the writer's error.
 func Export(ctx context.Context, w io.Writer, repo customer.Repository, f customer.Filter, opts ExportOptions) (ExportResult, error) {
-	now := time.Now
+	stamp := time.Now()
 	if opts.Now != nil {
-		now = opts.Now
+		stamp = opts.Now()
 	}
-	stamp := now()
 	schemas := []*Schema{newSchema(customer.KindPerson, &schemaOptions{}), newSchema(customer.KindCompany, &schemaOptions{})}
 	layouts, err := layout(ctx, repo, f, schemas)
 	if err != nil {
@@ -137,32 +136,29 @@ func layout(ctx context.Context, repo customer.Repository, f customer.Filter, sc
 		u := use[i]
 		out[i].rows = u.rows
 		for _, c := range s.columns {
-			if !c.pattern {
-				b, _ := c.bind("")
-				out[i].cols = append(out[i].cols, exportColumn{binding: b, header: c.name})
-				continue
-			}
 			var params []string
-			switch c.role {
-			case roleCard:
+			switch {
+			case !c.pattern:
+				params = []string{""} // one header, the column's name
+			case c.role == roleCard:
 				for n := 1; n <= u.maxCards; n++ {
 					params = append(params, strconv.Itoa(n))
 				}
-			case roleIdentifier:
+			case c.role == roleIdentifier:
 				params = slices.Sorted(maps.Keys(u.idTypes))
-			case roleAddress:
+			case c.role == roleAddress:
 				for n := 1; n <= u.maxAddr; n++ {
 					for _, f := range addressFields {
 						params = append(params, strconv.Itoa(n)+":"+f.name)
 					}
 				}
-			case roleGroup:
+			case c.role == roleGroup:
 				params = slices.Sorted(maps.Keys(u.groupIDs))
 			}
 			for _, p := range params {
-				// The params come from the store, and the export writes
-				// what it holds even where the import would refuse the
-				// header (a custom identifier named like a column).
+				// A pattern's params come from the store, and the export
+				// writes what it holds even where the import would refuse
+				// the header (a custom identifier named like a column).
 				b, _ := c.bind(p)
 				out[i].cols = append(out[i].cols, exportColumn{binding: b, header: c.name + p})
 			}
@@ -176,20 +172,18 @@ func layout(ctx context.Context, repo customer.Repository, f customer.Filter, sc
 // rows never exceed the declared dimension.
 func writeWorkbook(ctx context.Context, w io.Writer, repo customer.Repository, f customer.Filter, s *Schema, l sheetLayout, stamp time.Time) (int, error) {
 	widths := make([]float64, len(l.cols))
+	row := make([]xlsxw.Cell, len(l.cols)) // the header, then each customer
 	for i, c := range l.cols {
 		widths[i] = 14
 		if c.kind == boolKind {
 			widths[i] = 10
 		}
+		row[i] = xlsxw.Str(c.header, xlsxw.Header)
 	}
 	x, err := xlsxw.New(w, xlsxw.Options{SheetName: s.SheetName(), Columns: len(l.cols), Rows: l.rows + 1,
 		Widths: widths, FreezeHeader: true, Modified: stamp})
 	if err != nil {
 		return 0, err
-	}
-	row := make([]xlsxw.Cell, len(l.cols))
-	for i, c := range l.cols {
-		row[i] = xlsxw.Str(c.header, xlsxw.Header)
 	}
 	if err := x.WriteRow(row); err != nil {
 		return 0, err

@@ -1,6 +1,7 @@
 package excelio
 
 import (
+	"cmp"
 	"context"
 	"crypto/subtle"
 	"errors"
@@ -149,36 +150,32 @@ type rejectedRow struct {
 // *impex.FileError wrapping the *fs.PathError (errors.Is(err,
 // fs.ErrNotExist) holds for a missing file). The result is never nil.
 func ImportFile(ctx context.Context, repo customer.Repository, path string, opts ImportOptions) (*Result, error) {
+	res := &Result{}
 	f, err := os.Open(path)
 	if err != nil {
-		return fileFailed(unreadable(err))
+		return res, fileFailed(res, err)
 	}
 	defer f.Close()
 	st, err := f.Stat()
-	if err != nil {
-		return fileFailed(unreadable(err))
+	if err == nil && st.IsDir() {
+		err = &fs.PathError{Op: "read", Path: path, Err: errIsDirectory}
 	}
-	if st.IsDir() {
-		return fileFailed(unreadable(&fs.PathError{Op: "read", Path: path, Err: errIsDirectory}))
+	if err != nil {
+		return res, fileFailed(res, err)
 	}
 	return Import(ctx, repo, f, st.Size(), opts)
 }
 
 var errIsDirectory = errors.New("is a directory")
 
-// unreadable is the file error of a file that could not be opened or read.
-func unreadable(err error) *impex.FileError {
-	return pipeline.FileError(err, validate.New(validate.CodeUnreadable, validate.Where{}).
-		WithParams(validate.Params{Expected: err.Error()}))
-}
-
-// fileFailed returns the result and error of a file that cannot be
-// imported at all.
-func fileFailed(fe *impex.FileError) (*Result, error) {
-	res := &Result{}
+// fileFailed records in res the *impex.FileError of a file that cannot be
+// imported at all, with its issues, and returns it. The error is a reader
+// error, a file-level issue or, from ImportFile, a *fs.PathError.
+func fileFailed(res *Result, err error) *impex.FileError {
+	fe := fileError(err, res.Sheet)
 	res.Report.Add(fe.Issues...)
 	res.Err = fe
-	return res, fe
+	return fe
 }
 
 // Import reads the first worksheet of an .xlsx or .xls workbook of size
@@ -223,21 +220,19 @@ func Import(ctx context.Context, repo customer.Repository, r io.ReaderAt, size i
 type boundColumn struct {
 	binding
 	col    *column
-	param  string
 	index  int
 	header string
 	letter string // the column's letter, for issues
-	key    bool   // the column's values are in-file keys
 }
 
 type importer struct {
-	repo     customer.Repository
-	groups   groups.Store
-	opts     *ImportOptions
-	schema   *Schema
-	cols     []boundColumn
-	idCol    int // index into cols, -1 when absent
-	emailCol int
+	repo   customer.Repository
+	groups groups.Store
+	opts   *ImportOptions
+	schema *Schema
+	cols   []boundColumn
+	// idCol, numberCol and emailCol index cols; -1 when absent.
+	idCol, numberCol, emailCol int
 	// missingForNew are the columns a new customer needs that the file
 	// lacks; fullAddresses the address numbers with every field's column.
 	missingForNew []string
@@ -261,6 +256,7 @@ type importer struct {
 func openError(err error) validate.Issue {
 	code := validate.CodeCorrupt
 	var le *sheet.LimitError
+	var pe *fs.PathError
 	switch {
 	case errors.Is(err, sheet.ErrCSV):
 		code = validate.CodeCSV
@@ -273,13 +269,8 @@ func openError(err error) validate.Issue {
 			WithParams(validate.Params{Name: le.Limit, Max: int(min(le.Max, 1<<31-1)), Expected: le.Where})
 	case errors.Is(err, sheet.ErrFormat):
 		code = validate.CodeWrongFormat
-	case errors.Is(err, sheet.ErrUnreadable):
+	case errors.Is(err, sheet.ErrUnreadable), !errors.Is(err, sheet.ErrCorrupt) && errors.As(err, &pe):
 		code = validate.CodeUnreadable
-	case !errors.Is(err, sheet.ErrCorrupt):
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			code = validate.CodeUnreadable
-		}
 	}
 	// The message says the file is damaged; the detail says why.
 	cause := strings.TrimPrefix(err.Error(), sheet.ErrCorrupt.Error()+": ")
@@ -301,8 +292,7 @@ func fileError(err error, sheetName string) *impex.FileError {
 }
 
 func newImporter(ctx context.Context, r io.ReaderAt, size int64, repo customer.Repository, opts *ImportOptions) (*importer, *Result, error) {
-	res := &Result{}
-	res.DryRun = opts.DryRun
+	res := &Result{Result: impex.Result{DryRun: opts.DryRun}}
 	fail := func(err error) (*importer, *Result, error) {
 		var fatal *impex.FatalError
 		switch {
@@ -311,22 +301,15 @@ func newImporter(ctx context.Context, r io.ReaderAt, size int64, repo customer.R
 		case errors.Is(err, ErrNoSSNHasher):
 			err = pipeline.FileError(err)
 		default:
-			var fe *impex.FileError
-			if !errors.As(err, &fe) {
-				fe = fileError(err, res.Sheet)
-			}
-			res.Report.Add(fe.Issues...)
-			err = fe
+			err = fileFailed(res, err)
 		}
 		return nil, res, err
 	}
 	if opts.MaxRows <= 0 {
 		opts.MaxRows = DefaultMaxRows
 	}
-	if opts.PhoneRegion == "" {
-		opts.PhoneRegion = "FI"
-	}
-	im := &importer{repo: repo, opts: opts, idCol: -1, emailCol: -1,
+	opts.PhoneRegion = cmp.Or(opts.PhoneRegion, "FI")
+	im := &importer{repo: repo, opts: opts, idCol: -1, numberCol: -1, emailCol: -1,
 		now: opts.Now, newCards: map[string]bool{}, created: map[string]bool{}, pending: map[int][]sheet.Cell{}}
 	if im.now == nil {
 		im.now = time.Now
@@ -350,12 +333,24 @@ func newImporter(ctx context.Context, r io.ReaderAt, size int64, repo customer.R
 		res.Headers = headers
 		err = im.bindHeaders(ctx, headers)
 	}
+	im.repeats = pipeline.NewRepeats(opts.KeysPerRead)
 	if err == nil {
-		err = im.firstPass(rd, headers)
+		im.rows0, err = im.recordKeys(rd, headers)
 	}
 	rd.Close()
-	if err == nil {
-		err = im.moreRounds(ctx, r, size, headers)
+	// A file with more keys than im.repeats holds is read again, a round
+	// per share of its keys, so that the import's memory does not grow
+	// with the file.
+	for err == nil && !im.repeats.Done() {
+		if err = ctx.Err(); err != nil {
+			break
+		}
+		im.repeats.NextRound()
+		if rd, err = sheet.Open(r, size, sheet.Limits(opts.Limits)); err == nil {
+			rd.Next() // the header, checked by the first read
+			_, err = im.recordKeys(rd, headers)
+			rd.Close()
+		}
 	}
 	if err != nil {
 		return fail(err)
@@ -389,53 +384,13 @@ func readHeaders(rd sheet.Reader) ([]string, error) {
 	return headers, nil
 }
 
-// firstPass reads the data rows once, before anything is written: it
-// counts them, fails on too many rows, on a value under an empty header
-// and on a plain identity number without an SSN hasher, and records each
-// row's in-file keys in im.repeats.
-func (im *importer) firstPass(rd sheet.Reader, headers []string) error {
-	im.repeats = pipeline.NewRepeats(im.opts.KeysPerRead)
-	count, needsHasher, err := im.recordKeys(rd, headers)
-	switch {
-	case err != nil:
-		return err
-	case needsHasher:
-		return ErrNoSSNHasher
-	}
-	im.rows0 = count
-	return nil
-}
-
-// moreRounds reads the rows again for as long as im.repeats needs: a file
-// with more keys than its filter holds is recorded in rounds, so that the
-// import's memory does not grow with the file.
-func (im *importer) moreRounds(ctx context.Context, r io.ReaderAt, size int64, headers []string) error {
-	for !im.repeats.Done() {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		im.repeats.NextRound()
-		rd, err := sheet.Open(r, size, sheet.Limits(im.opts.Limits))
-		if err != nil {
-			return err
-		}
-		if _, err = readHeaders(rd); err == nil { // checked by the first pass
-			_, _, err = im.recordKeys(rd, headers)
-		}
-		rd.Close()
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// recordKeys reads the data rows, counting them and checking their shape
-// (see firstPass), and gives each row's in-file keys to im.repeats. The
-// costly part of a key (an identity number's check and hash, the filter's
-// probes) is done on a goroutine of its own, so that it overlaps the
-// reading.
-func (im *importer) recordKeys(rd sheet.Reader, headers []string) (count int, needsHasher bool, err error) {
+// recordKeys reads the data rows, before anything is written, and gives
+// each row's in-file keys to im.repeats. It returns the number of rows, and
+// fails on too many rows, on a value under an empty header and on a plain
+// identity number without an SSN hasher. The costly part of a key (an
+// identity number's check and hash, the filter's probes) is done on a
+// goroutine of its own, so that it overlaps the reading.
+func (im *importer) recordKeys(rd sheet.Reader, headers []string) (int, error) {
 	values := make(chan []keyValue, 4)
 	done := make(chan struct{})
 	go func() {
@@ -448,53 +403,36 @@ func (im *importer) recordKeys(rd sheet.Reader, headers []string) (count int, ne
 			}
 		}
 	}()
-	count, needsHasher, err = im.countRows(rd, headers, values)
-	close(values)
-	<-done
-	return count, needsHasher, err
-}
-
-// keyValue is the value of a key column in one row.
-type keyValue struct {
-	b *boundColumn
-	v string
-}
-
-// countRows is the reading half of recordKeys: it sends the values of the
-// key columns to values, in batches. needsHasher reports a plain identity
-// number in an import without an SSN hasher.
-func (im *importer) countRows(rd sheet.Reader, headers []string, values chan<- []keyValue) (count int, needsHasher bool, err error) {
+	defer func() {
+		close(values)
+		<-done
+	}()
 	const batchSize = 1024
 	batch := make([]keyValue, 0, batchSize)
 	blankHeader := make([]bool, len(headers))
 	for i, h := range headers {
 		blankHeader[i] = strings.TrimSpace(h) == ""
 	}
+	count, needsHasher := 0, false
 	for rd.Next() {
 		row := rd.Row()
-		empty := true
-		for i, c := range row.Cells {
-			if c.Kind == sheet.Empty {
-				continue
-			}
-			empty = false
-			if i >= len(headers) || blankHeader[i] {
-				return 0, false, validate.New(validate.CodeEmptyHeader, validate.Where{Row: row.Number, Column: validate.ColumnLetter(i)})
-			}
-		}
-		if empty {
+		if rowEmpty(row) {
 			continue
 		}
-		if count++; count > im.opts.MaxRows {
-			return 0, false, validate.New(validate.CodeTooManyRows, validate.Where{}).WithParams(validate.Params{Max: im.opts.MaxRows})
+		for i, c := range row.Cells {
+			if c.Kind != sheet.Empty && (i >= len(headers) || blankHeader[i]) {
+				return 0, validate.New(validate.CodeEmptyHeader, validate.Where{Row: row.Number, Column: validate.ColumnLetter(i)})
+			}
 		}
-		where := validate.Where{Row: row.Number}
+		if count++; count > im.opts.MaxRows {
+			return 0, validate.New(validate.CodeTooManyRows, validate.Where{}).WithParams(validate.Params{Max: im.opts.MaxRows})
+		}
 		for i := range im.cols {
 			b := &im.cols[i]
-			if !b.key {
+			if !b.col.unique {
 				continue
 			}
-			v, issue := im.cellValue(b, row.Cells, where)
+			v, issue := im.cellValue(b, row.Cells, validate.Where{Row: row.Number})
 			if issue != nil || v == "" {
 				continue
 			}
@@ -512,7 +450,19 @@ func (im *importer) countRows(rd sheet.Reader, headers []string, values chan<- [
 	if len(batch) > 0 {
 		values <- batch
 	}
-	return count, needsHasher, rd.Err()
+	switch {
+	case rd.Err() != nil:
+		return 0, rd.Err()
+	case needsHasher:
+		return 0, ErrNoSSNHasher
+	}
+	return count, nil
+}
+
+// keyValue is the value of a key column in one row.
+type keyValue struct {
+	b *boundColumn
+	v string
 }
 
 // rejectedErrorsHeader is the trailing column of a rejected-rows workbook;
@@ -525,16 +475,14 @@ var personOnly, companyOnly = kindOnlyHeaders()
 
 // bindHeaders checks the header row and binds each column to the schema.
 func (im *importer) bindHeaders(ctx context.Context, headers []string) error {
-	kind := im.opts.Kind
-	var sawPerson, sawCompany string
-	for _, h := range headers {
-		if slices.Contains(personOnly, h) && sawPerson == "" {
-			sawPerson = h
+	// first returns the first header that is one of only, or "".
+	first := func(only []string) string {
+		if i := slices.IndexFunc(headers, func(h string) bool { return slices.Contains(only, h) }); i >= 0 {
+			return headers[i]
 		}
-		if slices.Contains(companyOnly, h) && sawCompany == "" {
-			sawCompany = h
-		}
+		return ""
 	}
+	kind, sawPerson, sawCompany := im.opts.Kind, first(personOnly), first(companyOnly)
 	switch {
 	case sawPerson != "" && sawCompany != "":
 		return validate.New(validate.CodeMixedSchemas, validate.Where{Row: 1}).
@@ -556,13 +504,11 @@ func (im *importer) bindHeaders(ctx context.Context, headers []string) error {
 	im.schema = newSchema(kind, &schemaOptions{phoneRegion: im.opts.PhoneRegion})
 	seen := map[string]int{}
 	present := map[string]bool{} // column names (patterns by prefix)
+	var fields [maxIndex + 1]int // the columns of each address
 	for i, h := range headers {
 		where := validate.Where{Row: 1, Column: validate.ColumnLetter(i), Header: h}
-		if strings.TrimSpace(h) == "" {
-			continue // checked by scan: no values below it
-		}
-		if h == rejectedErrorsHeader {
-			continue
+		if strings.TrimSpace(h) == "" || h == rejectedErrorsHeader {
+			continue // a blank header has no values below it (see recordKeys)
 		}
 		if first, dup := seen[h]; dup {
 			return validate.New(validate.CodeDuplicateHeader, where).
@@ -579,32 +525,28 @@ func (im *importer) bindHeaders(ctx context.Context, headers []string) error {
 			return validate.New(validate.CodeUnknownHeader, where).
 				WithParams(validate.Params{Name: h, Expected: err.Error()})
 		}
-		b := boundColumn{binding: bound, col: col, param: param, index: i, letter: validate.ColumnLetter(i), header: h, key: col.unique}
-		if col.role == roleGroup {
+		switch col.role {
+		case roleGroup:
 			if err := im.checkGroup(ctx, param, where); err != nil {
 				return err
 			}
-		}
-		switch col.role {
 		case roleID:
 			im.idCol = len(im.cols)
+		case roleNumber:
+			im.numberCol = len(im.cols)
 		case roleEmail:
 			im.emailCol = len(im.cols)
+		case roleAddress:
+			if fields[bound.n]++; fields[bound.n] == len(addressFields) {
+				im.fullAddresses = append(im.fullAddresses, bound.n)
+			}
 		}
 		present[col.name] = true
-		im.cols = append(im.cols, b)
+		im.cols = append(im.cols, boundColumn{binding: bound, col: col, index: i, letter: validate.ColumnLetter(i), header: h})
 	}
 	for _, c := range im.schema.columns {
 		if c.missingNew == missingRowError && !present[c.name] {
 			im.missingForNew = append(im.missingForNew, c.name)
-		}
-	}
-	var fields [maxIndex + 1]int
-	for _, b := range im.cols {
-		if b.col.role == roleAddress {
-			if fields[b.n]++; fields[b.n] == len(addressFields) {
-				im.fullAddresses = append(im.fullAddresses, b.n)
-			}
 		}
 	}
 	if im.idCol < 0 && !im.opts.MatchByEmail {
@@ -743,12 +685,7 @@ func (im *importer) readAhead(chunks chan<- rowChunk, stop <-chan struct{}) {
 }
 
 func rowEmpty(row sheet.Row) bool {
-	for _, c := range row.Cells {
-		if c.Kind != sheet.Empty {
-			return false
-		}
-	}
-	return true
+	return !slices.ContainsFunc(row.Cells, func(c sheet.Cell) bool { return c.Kind != sheet.Empty })
 }
 
 // cellValue returns the text of a cell under a bound column, or an issue
@@ -765,10 +702,7 @@ func (im *importer) cellValue(b *boundColumn, cells []sheet.Cell, where validate
 		is := validate.New(validate.CodeInvalidValue, where).WithField(b.header).WithValue(c.Text)
 		return "", &is
 	case sheet.Bool:
-		if c.Text == "TRUE" {
-			return "true", nil
-		}
-		return "false", nil
+		return strconv.FormatBool(c.Text == "TRUE"), nil
 	case sheet.Number:
 		if b.kind == idKind && lostDigits(c.Text) {
 			is := validate.New(validate.CodeNumberPrecision, where).WithField(b.header)
@@ -777,13 +711,8 @@ func (im *importer) cellValue(b *boundColumn, cells []sheet.Cell, where validate
 			}
 			return "", &is
 		}
-		if b.kind == boolKind {
-			switch c.Text {
-			case "1":
-				return "true", nil
-			case "0":
-				return "false", nil
-			}
+		if b.kind == boolKind && (c.Text == "1" || c.Text == "0") {
+			return strconv.FormatBool(c.Text == "1"), nil
 		}
 	}
 	if b.kind == idKind || b.kind == boolKind {
@@ -796,10 +725,7 @@ func (im *importer) cellValue(b *boundColumn, cells []sheet.Cell, where validate
 // exactly: it has a fraction or an exponent, or more than the 15
 // significant digits a spreadsheet keeps (the rest became zeros).
 func lostDigits(literal string) bool {
-	if strings.ContainsAny(literal, ".eE") {
-		return true
-	}
-	return len(strings.TrimLeft(literal, "+-")) > 15
+	return strings.ContainsAny(literal, ".eE") || len(strings.TrimLeft(literal, "+-")) > 15
 }
 
 // row is one data row read once: each bound column's cell value, and the
@@ -811,11 +737,9 @@ type row struct {
 	ssn   *plainSSN
 }
 
-// cellText is a cell's value as its column reads it, or the issue that
-// kept it from being read; then, when the column has a rule, the value
-// the rule made of it or the issue it found. Rules are pure, so they run
-// when the row is read, on the reading goroutine, and planning only looks
-// at the outcome.
+// cellText is a cell's value as its column reads it and, when the column
+// has a rule, the rule's outcome. Rules are pure, so they run when the row
+// is read, on the reading goroutine, and planning only looks at the outcome.
 type cellText struct {
 	v       string
 	out     string          // v as the rule normalised it
@@ -838,11 +762,12 @@ func (im *importer) item(number int, cells []sheet.Cell) pipeline.Item {
 			out, is, ok := f.Check(cellWhere(r.where, b), v)
 			c.checked, c.out = true, out
 			if !ok {
+				// Not &is, which would put every checked cell's issue on the heap.
 				c.issue = new(validate.Issue)
 				*c.issue = is
 			}
 		}
-		if v == "" || !b.key {
+		if v == "" || !b.col.unique {
 			continue
 		}
 		k, ssn, ok := im.keyOf(b, v)
@@ -933,22 +858,14 @@ func (im *importer) resolve(ctx context.Context, r *row) (*customer.Customer, []
 // sequenceNumber, so that running a file that creates numbered customers a
 // second time updates them instead of failing or duplicating them.
 func (im *importer) resolveNumber(ctx context.Context, r *row) (*customer.Customer, []validate.Issue, error) {
-	for i := range im.cols {
-		b := &im.cols[i]
-		if b.col.role != roleNumber {
-			continue
-		}
-		number := r.vals[i].v
-		if number == "" {
-			return nil, nil, nil
-		}
-		c, err := im.repo.ByNumber(ctx, im.opts.List, number)
-		if errors.Is(err, customer.ErrNotFound) {
-			return nil, nil, nil
-		}
-		return c, nil, err
+	if im.numberCol < 0 || r.vals[im.numberCol].v == "" {
+		return nil, nil, nil
 	}
-	return nil, nil, nil
+	c, err := im.repo.ByNumber(ctx, im.opts.List, r.vals[im.numberCol].v)
+	if errors.Is(err, customer.ErrNotFound) {
+		return nil, nil, nil
+	}
+	return c, nil, err
 }
 
 // numberGiven reports whether the file may give number n in its
@@ -979,8 +896,8 @@ func (im *importer) plan(ctx context.Context, r *row) (pipeline.Plan, []validate
 	}
 	mode := im.opts.Mode
 	if existing == nil && (mode == impex.ModeUpdate || mode == impex.ModeDelete) {
-		b := im.cols[max(im.idCol, 0)]
-		return pipeline.Plan{}, []validate.Issue{validate.New(validate.CodeUnknownCustomer, cellWhere(where, &b))}, nil
+		b := &im.cols[max(im.idCol, 0)]
+		return pipeline.Plan{}, []validate.Issue{validate.New(validate.CodeUnknownCustomer, cellWhere(where, b))}, nil
 	}
 	if existing != nil && existing.Kind != im.schema.kind {
 		return pipeline.Plan{}, []validate.Issue{validate.New(validate.CodeMixedSchemas, where).
@@ -1000,9 +917,6 @@ func (im *importer) plan(ctx context.Context, r *row) (pipeline.Plan, []validate
 		}
 	}
 	p.Merge(next)
-	if p.Given(customer.FieldSSNHash) {
-		next.Identifiers.SSNHash = p.ssn
-	}
 	if len(p.addresses) > 0 || len(p.removeAddress) > 0 {
 		next.Addresses = applyAddresses(next.Addresses, p.addresses, p.removeAddress)
 	}
@@ -1034,7 +948,7 @@ func (im *importer) plan(ctx context.Context, r *row) (pipeline.Plan, []validate
 
 // emptyAddresses returns the address numbers whose every column is in the
 // file and empty in the row: those addresses are removed.
-func (im *importer) emptyAddresses(r *row) map[int]bool {
+func (im *importer) emptyAddresses(r *row) []int {
 	if len(im.fullAddresses) == 0 {
 		return nil
 	}
@@ -1048,13 +962,10 @@ func (im *importer) emptyAddresses(r *row) map[int]bool {
 			filled[b.n] = true
 		}
 	}
-	var out map[int]bool
+	var out []int
 	for _, n := range im.fullAddresses {
 		if !filled[n] {
-			if out == nil {
-				out = map[int]bool{}
-			}
-			out[n] = true
+			out = append(out, n)
 		}
 	}
 	return out
@@ -1068,12 +979,10 @@ func (im *importer) patch(existing *customer.Customer, r *row) (*rowPatch, []val
 	// past its row (Merge copies values), so one is reused: a patch holds
 	// a whole customer, which would be a kilobyte of garbage a row.
 	p := &im.scratch
-	cardSet, groupSet, identSet := p.Cards, p.Groups, p.Identifiers
-	clear(cardSet)
-	clear(groupSet)
-	clear(identSet)
-	*p = rowPatch{addresses: p.addresses[:0]}
-	p.Cards, p.Groups, p.Identifiers = cardSet, groupSet, identSet
+	*p = rowPatch{Patch: customer.Patch{Cards: p.Cards, Groups: p.Groups, Identifiers: p.Identifiers}, addresses: p.addresses[:0]}
+	clear(p.Cards)
+	clear(p.Groups)
+	clear(p.Identifiers)
 	var issues []validate.Issue
 	isNew := existing == nil
 	for i := range im.cols {
@@ -1176,7 +1085,7 @@ func sameAsStored(b *boundColumn, c *customer.Customer, v string) bool {
 	if b.kind == boolKind {
 		want, _ := strconv.ParseBool(stored)
 		got, code := validate.Boolean(v)
-		return code == "" && got == want && (v != "" || !want)
+		return code == "" && got == want
 	}
 	return stored == v
 }
@@ -1222,14 +1131,20 @@ func (im *importer) cardTaken(ctx context.Context, n string) (bool, error) {
 	if im.newCards[n] || im.repeats.MayHold(pipeline.Key{Kind: "customerCard", Value: n}) {
 		return true, nil
 	}
-	_, err := im.repo.ByIdentifier(ctx, customer.Identifier{Type: customer.IdentCard, Value: n})
+	h, err := holder(im.repo.ByIdentifier(ctx, customer.Identifier{Type: customer.IdentCard, Value: n}))
+	return h != "", err
+}
+
+// holder returns the ID of the customer a lookup found, or "" when it found
+// nobody.
+func holder(c *customer.Customer, err error) (string, error) {
 	switch {
 	case errors.Is(err, customer.ErrNotFound):
-		return false, nil
+		return "", nil
 	case err != nil:
-		return false, err
+		return "", err
 	}
-	return true, nil
+	return c.ID, nil
 }
 
 // checkKeys finds unique values the row would take from another customer,
@@ -1240,15 +1155,6 @@ func (im *importer) checkKeys(ctx context.Context, existing, next *customer.Cust
 		self = existing.ID
 	}
 	var issues []validate.Issue
-	holder := func(c *customer.Customer, err error) (string, error) {
-		if errors.Is(err, customer.ErrNotFound) {
-			return "", nil
-		}
-		if err != nil {
-			return "", err
-		}
-		return c.ID, nil
-	}
 	for i, card := range p.Cards {
 		if card == "" {
 			continue
@@ -1265,8 +1171,8 @@ func (im *importer) checkKeys(ctx context.Context, existing, next *customer.Cust
 			issues = append(issues, validate.New(validate.CodeCardTaken, cw).WithField(cw.Header).WithValue(card))
 		}
 	}
-	if p.Given(customer.FieldSSNHash) && p.ssn != "" {
-		h, err := holder(im.repo.ByIdentifier(ctx, customer.Identifier{Type: customer.IdentSSNHash, Value: p.ssn}))
+	if p.Given(customer.FieldSSNHash) && next.Identifiers.SSNHash != "" {
+		h, err := holder(im.repo.ByIdentifier(ctx, customer.Identifier{Type: customer.IdentSSNHash, Value: next.Identifiers.SSNHash}))
 		if err != nil {
 			return nil, err
 		}

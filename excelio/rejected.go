@@ -1,6 +1,7 @@
 package excelio
 
 import (
+	"cmp"
 	"io"
 	"strconv"
 	"strings"
@@ -45,21 +46,23 @@ type RejectedOptions struct {
 // writes a workbook with only the header when nothing was rejected, and
 // returns the writer's error.
 func (r *Result) WriteRejected(w io.Writer, opts RejectedOptions) error {
-	lang := opts.Language
 	x := excelize.NewFile()
 	defer x.Close()
-	name := "Rejected"
-	if r.Sheet != "" {
-		name = r.Sheet
-	}
+	name := cmp.Or(r.Sheet, "Rejected")
 	if err := x.SetSheetName("Sheet1", name); err != nil {
 		return err
 	}
-	var keep []int // input column indexes to copy, in order
-	secret := make(map[int]bool)
+	out := make(map[int]int, len(r.Headers)) // input column -> output column (0-based)
+	secret := make(map[int]bool)             // input columns of plain identity numbers
 	for i, h := range r.Headers {
-		if h != rejectedErrorsHeader {
-			keep = append(keep, i)
+		if h == rejectedErrorsHeader {
+			continue
+		}
+		j := len(out)
+		out[i] = j
+		cell, _ := excelize.CoordinatesToCellName(j+1, 1)
+		if err := x.SetCellStr(name, cell, h); err != nil {
+			return err
 		}
 		if r.Schema != nil {
 			if c, _, ok := r.Schema.lookup(h); ok && c.secret && !opts.KeepSSN {
@@ -67,15 +70,7 @@ func (r *Result) WriteRejected(w io.Writer, opts RejectedOptions) error {
 			}
 		}
 	}
-	out := make(map[int]int, len(keep)) // input column -> output column (0-based)
-	for j, i := range keep {
-		out[i] = j
-		cell, _ := excelize.CoordinatesToCellName(j+1, 1)
-		if err := x.SetCellStr(name, cell, r.Headers[i]); err != nil {
-			return err
-		}
-	}
-	errCol := len(keep) + 1
+	errCol := len(out) + 1
 	errHeader, _ := excelize.CoordinatesToCellName(errCol, 1)
 	if err := x.SetCellStr(name, errHeader, rejectedErrorsHeader); err != nil {
 		return err
@@ -84,14 +79,14 @@ func (r *Result) WriteRejected(w io.Writer, opts RejectedOptions) error {
 	if err != nil {
 		return err
 	}
-	last, _ := excelize.CoordinatesToCellName(errCol, 1)
-	if err := x.SetCellStyle(name, "A1", last, bold); err != nil {
+	if err := x.SetCellStyle(name, "A1", errHeader, bold); err != nil {
 		return err
 	}
 	text, err := x.NewStyle(&excelize.Style{NumFmt: 49})
 	if err != nil {
 		return err
 	}
+	removed := validate.New(validate.CodeSSNRemoved, validate.Where{}).Message(opts.Language)
 	for k, row := range r.rejected {
 		outRow := k + 2
 		var reasons []string
@@ -110,7 +105,6 @@ func (r *Result) WriteRejected(w io.Writer, opts RejectedOptions) error {
 			}
 			cell, _ := excelize.CoordinatesToCellName(j+1, outRow)
 			if secret[i] && !customer.IsSSNHash(c.Text) {
-				removed := validate.New(validate.CodeSSNRemoved, validate.Where{}).Message(lang)
 				reasons = append(reasons, r.Headers[i]+": "+removed)
 				comment(cell, removed)
 				continue
@@ -120,12 +114,9 @@ func (r *Result) WriteRejected(w io.Writer, opts RejectedOptions) error {
 			}
 		}
 		for _, is := range r.Report.Row(row.number) {
-			msg := is.Message(lang)
+			msg := is.Message(opts.Language)
 			reasons = append(reasons, label(is)+msg)
-			if is.Column == "" {
-				continue
-			}
-			in, ok := validate.ColumnIndex(is.Column)
+			in, ok := validate.ColumnIndex(is.Column) // false for an issue on no column
 			j, kept := out[in]
 			if !ok || !kept {
 				continue
@@ -151,11 +142,8 @@ func (r *Result) WriteRejected(w io.Writer, opts RejectedOptions) error {
 
 // label names where an issue points, for the _errors text: "lastName: ".
 func label(is validate.Issue) string {
-	switch {
-	case is.Header != "":
-		return is.Header + ": "
-	case is.Field != "":
-		return is.Field + ": "
+	if l := cmp.Or(is.Header, is.Field); l != "" {
+		return l + ": "
 	}
 	return ""
 }

@@ -133,10 +133,9 @@ func (c *column) bind(param string) (binding, error) {
 // rowPatch collects what one row changes.
 type rowPatch struct {
 	customer.Patch
-	ssn       string // hash to store, when the ssn column gave a value
 	addresses []addressCell
 	// removeAddress holds the address numbers whose cells are all empty.
-	removeAddress map[int]bool
+	removeAddress []int
 	generate      map[int]validate.Where // the cells asking for generate(), by card index (0-based)
 }
 
@@ -157,13 +156,9 @@ type Schema struct {
 // Kind returns the kind of customer the schema holds.
 func (s *Schema) Kind() customer.Kind { return s.kind }
 
-// FileName returns the workbook's name inside the export ZIP.
-func (s *Schema) FileName() string {
-	if s.kind == customer.KindCompany {
-		return "Company Customers.xlsx"
-	}
-	return "Person Customers.xlsx"
-}
+// FileName returns the workbook's name inside the export ZIP: its sheet
+// name with the .xlsx extension.
+func (s *Schema) FileName() string { return s.SheetName() + ".xlsx" }
 
 // SheetName returns the name of the workbook's worksheet.
 func (s *Schema) SheetName() string {
@@ -187,8 +182,10 @@ func (s *Schema) lookup(header string) (*column, string, bool) {
 	return nil, "", false
 }
 
-func flag(get func(*customer.Flags) *bool, field customer.Field) *column {
+// flag is the column of one customer flag.
+func flag(name string, field customer.Field, get func(*customer.Flags) *bool) *column {
 	return &column{
+		name:          name,
 		kind:          boolKind,
 		rule:          validate.BooleanRule,
 		emptyExisting: emptyClear, emptyNew: emptyDefault,
@@ -200,11 +197,8 @@ func flag(get func(*customer.Flags) *bool, field customer.Field) *column {
 	}
 }
 
-func named(name string, c *column) *column {
-	c.name = name
-	return c
-}
-
+// textField is the column of one text field of the customer, optional
+// unless made required.
 func textField(name string, field customer.Field, kind valueKind, rule validate.Rule, get func(*customer.Customer) *string) *column {
 	return &column{
 		name: name, kind: kind, rule: rule, emptyExisting: emptyClear, emptyNew: emptyDefault,
@@ -216,16 +210,18 @@ func textField(name string, field customer.Field, kind valueKind, rule validate.
 	}
 }
 
+// required makes c a column every customer needs a value in: an empty cell
+// rejects any row, and a missing column a new customer's.
+func required(c *column) *column {
+	c.missingNew, c.emptyExisting, c.emptyNew = missingRowError, emptyReject, emptyReject
+	return c
+}
+
+// positive reads the {n} of a card or address column: a number from 1 to
+// maxIndex, written without a sign or leading zero.
 func positive(param string) (int, error) {
-	n := 0
-	for i := 0; i < len(param); i++ {
-		c := param[i]
-		if c < '0' || c > '9' || (i == 0 && c == '0') || n > maxIndex {
-			return 0, fmt.Errorf("%q is not a number from 1 to %d", param, maxIndex)
-		}
-		n = n*10 + int(c-'0')
-	}
-	if n < 1 || n > maxIndex {
+	n, err := strconv.Atoi(param)
+	if err != nil || n > maxIndex || param[0] < '1' || param[0] > '9' {
 		return 0, fmt.Errorf("%q is not a number from 1 to %d", param, maxIndex)
 	}
 	return n, nil
@@ -242,7 +238,7 @@ var addressFields = []struct {
 	rule validate.Rule
 	get  func(a *customer.Address) *string
 }{
-	{"id", textKind, validate.Chain(validate.MaxLen(validate.MaxXSDString)), func(a *customer.Address) *string { return &a.ID }},
+	{"id", textKind, validate.MaxLen(validate.MaxXSDString), func(a *customer.Address) *string { return &a.ID }},
 	{"firstName", textKind, validate.MaxLen(validate.MaxXSDString), func(a *customer.Address) *string { return &a.FirstName }},
 	{"lastName", textKind, validate.MaxLen(validate.MaxXSDString), func(a *customer.Address) *string { return &a.LastName }},
 	{"companyName", textKind, validate.MaxLen(validate.MaxXSDString), func(a *customer.Address) *string { return &a.CompanyName }},
@@ -256,62 +252,44 @@ var addressFields = []struct {
 	{"preferred", boolKind, validate.BooleanRule, nil},
 }
 
-func addressField(name string) int {
+// addressParam splits "{n}:{field}" into the address number and the
+// field's index in addressFields.
+func addressParam(param string) (n, field int, err error) {
+	ns, name, ok := strings.Cut(param, ":")
+	if !ok {
+		return 0, 0, fmt.Errorf("%q is not {n}:{field}", param)
+	}
+	if n, err = positive(ns); err != nil {
+		return 0, 0, err
+	}
 	for i, f := range addressFields {
 		if f.name == name {
-			return i
+			return n, i, nil
 		}
 	}
-	return -1
-}
-
-// addressParam splits "{n}:{field}".
-func addressParam(param string) (int, string, error) {
-	ns, field, ok := strings.Cut(param, ":")
-	if !ok {
-		return 0, "", fmt.Errorf("%q is not {n}:{field}", param)
-	}
-	n, err := positive(ns)
-	if err != nil {
-		return 0, "", err
-	}
-	if addressField(field) < 0 {
-		return 0, "", fmt.Errorf("%q is not an address field", field)
-	}
-	return n, field, nil
+	return 0, 0, fmt.Errorf("%q is not an address field", name)
 }
 
 // kindOnlyHeaders returns the headers of the columns that the person
 // schema has and the company schema lacks, and the other way round.
 func kindOnlyHeaders() (person, company []string) {
-	headers := func(kind customer.Kind) []string {
+	only := func(s, other *Schema) []string {
 		var out []string
-		for _, c := range newSchema(kind, &schemaOptions{}).columns {
-			if !c.pattern {
+		for _, c := range s.columns {
+			if _, _, ok := other.lookup(c.name); !ok && !c.pattern {
 				out = append(out, c.name)
 			}
 		}
 		return out
 	}
-	p, c := headers(customer.KindPerson), headers(customer.KindCompany)
-	return slices.DeleteFunc(slices.Clone(p), func(h string) bool { return slices.Contains(c, h) }),
-		slices.DeleteFunc(slices.Clone(c), func(h string) bool { return slices.Contains(p, h) })
+	p, c := newSchema(customer.KindPerson, &schemaOptions{}), newSchema(customer.KindCompany, &schemaOptions{})
+	return only(p, c), only(c, p)
 }
 
 // newSchema builds the person or company schema. Validation rules that
 // depend on options (SSN country, phone region, the clock) come from opts.
 func newSchema(kind customer.Kind, opts *schemaOptions) *Schema {
-	name := func(get func(*customer.Profile) *string, field customer.Field, header string) *column {
-		return &column{
-			name: header, kind: textKind, missingNew: missingRowError, emptyExisting: emptyReject, emptyNew: emptyReject,
-			rule: validate.Chain(validate.SingleLine, validate.MaxLen(validate.MaxXSDString)),
-			get:  func(c *customer.Customer) string { return *get(&c.Profile) },
-			set: func(p *rowPatch, v string) {
-				p.Give(field)
-				*get(&p.Set.Profile) = v
-			},
-		}
-	}
+	nameRule := validate.Chain(validate.SingleLine, validate.MaxLen(validate.MaxXSDString))
 	cols := []*column{
 		// id and sequenceNumber are the row's keys; import handles them.
 		{name: "id", role: roleID, kind: idKind, unique: true, missingExisting: missingFileError, missingNew: missingFileError,
@@ -336,30 +314,28 @@ func newSchema(kind customer.Kind, opts *schemaOptions) *Schema {
 	}
 	if kind == customer.KindPerson {
 		cols = append(cols,
-			name(func(p *customer.Profile) *string { return &p.FirstName }, customer.FieldFirstName, "firstName"),
-			name(func(p *customer.Profile) *string { return &p.LastName }, customer.FieldLastName, "lastName"),
+			required(textField("firstName", customer.FieldFirstName, textKind, nameRule,
+				func(c *customer.Customer) *string { return &c.Profile.FirstName })),
+			required(textField("lastName", customer.FieldLastName, textKind, nameRule,
+				func(c *customer.Customer) *string { return &c.Profile.LastName })),
 			&column{name: "ssn", role: roleSSN, kind: idKind, secret: true, unique: true, emptyExisting: emptyClear, emptyNew: emptyDefault,
 				get: func(c *customer.Customer) string { return c.Identifiers.SSNHash },
-				set: func(p *rowPatch, v string) { p.Give(customer.FieldSSNHash); p.ssn = v }},
+				set: func(p *rowPatch, v string) { p.Give(customer.FieldSSNHash); p.Set.Identifiers.SSNHash = v }},
 		)
 	} else {
 		cols = append(cols,
-			name(func(p *customer.Profile) *string { return &p.CompanyName }, customer.FieldCompanyName, "companyName"),
-			&column{name: "taxCode", kind: idKind, missingNew: missingRowError, emptyExisting: emptyReject, emptyNew: emptyReject,
-				rule: validate.VATRule(),
-				get:  func(c *customer.Customer) string { return c.Profile.TaxCode },
-				set: func(p *rowPatch, v string) {
-					p.Give(customer.FieldTaxCode)
-					p.Set.Profile.TaxCode = v
-				}},
+			required(textField("companyName", customer.FieldCompanyName, textKind, nameRule,
+				func(c *customer.Customer) *string { return &c.Profile.CompanyName })),
+			required(textField("taxCode", customer.FieldTaxCode, idKind, validate.VATRule(),
+				func(c *customer.Customer) *string { return &c.Profile.TaxCode })),
 		)
 	}
 	cols = append(cols,
-		named("gdprRestricted", flag(func(f *customer.Flags) *bool { return &f.GDPRRestricted }, customer.FieldGDPRRestricted)),
+		flag("gdprRestricted", customer.FieldGDPRRestricted, func(f *customer.Flags) *bool { return &f.GDPRRestricted }),
 		textField("customNote", customer.FieldNote, textKind, validate.CustomNote(), func(c *customer.Customer) *string { return &c.Note }),
-		named("creditAllowed", flag(func(f *customer.Flags) *bool { return &f.CreditAllowed }, customer.FieldCreditAllowed)),
-		named("marketingSms", flag(func(f *customer.Flags) *bool { return &f.MarketingSMS }, customer.FieldMarketingSMS)),
-		named("marketingEmail", flag(func(f *customer.Flags) *bool { return &f.MarketingEmail }, customer.FieldMarketingEmail)),
+		flag("creditAllowed", customer.FieldCreditAllowed, func(f *customer.Flags) *bool { return &f.CreditAllowed }),
+		flag("marketingSms", customer.FieldMarketingSMS, func(f *customer.Flags) *bool { return &f.MarketingSMS }),
+		flag("marketingEmail", customer.FieldMarketingEmail, func(f *customer.Flags) *bool { return &f.MarketingEmail }),
 		textField("externalId", customer.FieldExternalID, idKind, validate.Chain(validate.NoEdgeSpace, validate.MaxLen(validate.MaxXSDString)),
 			func(c *customer.Customer) *string { return &c.Identifiers.ExternalID }),
 		textField("phone", customer.FieldPhoneMobile, idKind, validate.PhoneRule(opts.phoneRegion),
@@ -410,22 +386,21 @@ func newSchema(kind customer.Kind, opts *schemaOptions) *Schema {
 			}},
 		&column{name: "address:", role: roleAddress, pattern: true, kind: textKind, emptyExisting: emptyClear, emptyNew: emptyDefault,
 			bindParam: func(param string) (binding, error) {
-				n, name, err := addressParam(param)
+				n, field, err := addressParam(param)
 				if err != nil {
 					return binding{}, err
 				}
-				field := addressField(name)
-				kind, rule := addressColumnRule(name)
-				return binding{n: n, kind: kind, rule: rule,
+				f := &addressFields[field]
+				return binding{n: n, kind: f.kind, rule: f.rule,
 					get: func(c *customer.Customer) string {
 						if n > len(c.Addresses) {
 							return ""
 						}
 						a := &c.Addresses[n-1]
-						if name == "preferred" {
+						if f.name == "preferred" {
 							return strconv.FormatBool(a.Preferred)
 						}
-						return *addressFields[field].get(a)
+						return *f.get(a)
 					},
 					set: func(p *rowPatch, v string) {
 						p.addresses = append(p.addresses, addressCell{n: n, field: field, v: v})
@@ -452,25 +427,18 @@ type schemaOptions struct {
 	phoneRegion string
 }
 
-// columnFor returns the kind and rule of an address field column, which
-// differ per field.
-func addressColumnRule(field string) (valueKind, validate.Rule) {
-	i := addressField(field)
-	return addressFields[i].kind, addressFields[i].rule
-}
-
 // applyAddresses merges a row's address cells into the customer's address
 // book: address n gets the given fields, and an address whose cells in the
 // row are all empty is removed. New addresses are added at the end, named
 // by their number unless the row gives an id.
-func applyAddresses(existing []customer.Address, cells []addressCell, remove map[int]bool) []customer.Address {
+func applyAddresses(existing []customer.Address, cells []addressCell, remove []int) []customer.Address {
 	out := slices.Clone(existing)
 	for i := range out {
 		out[i].Attributes = slices.Clone(out[i].Attributes)
 	}
 	slices.SortStableFunc(cells, func(a, b addressCell) int { return cmp.Compare(a.n, b.n) })
 	for _, c := range cells {
-		if remove[c.n] {
+		if slices.Contains(remove, c.n) {
 			continue
 		}
 		for len(out) < c.n {
@@ -488,7 +456,7 @@ func applyAddresses(existing []customer.Address, cells []addressCell, remove map
 	}
 	kept := out[:0]
 	for i, a := range out {
-		if !remove[i+1] {
+		if !slices.Contains(remove, i+1) {
 			kept = append(kept, a)
 		}
 	}

@@ -65,7 +65,7 @@ func Country(s string) (string, Code) {
 // locale as itself. Extensions and private-use parts (-u-, -x-) are not
 // part of a locale ID and fail. Use LocaleTag for the BCP 47 form.
 func Locale(s string) (string, Code) {
-	t, code := parseLocale(s)
+	t, code := ParseLocale(s)
 	if code != "" {
 		return "", code
 	}
@@ -78,7 +78,7 @@ func Locale(s string) (string, Code) {
 // LocaleTag is Locale returning the BCP 47 form ("en_US" gives "en-US").
 // SFCC's "default" locale gives "und", the tag for no particular language.
 func LocaleTag(s string) (string, Code) {
-	t, code := parseLocale(s)
+	t, code := ParseLocale(s)
 	if code != "" {
 		return "", code
 	}
@@ -88,10 +88,6 @@ func LocaleTag(s string) (string, Code) {
 // ParseLocale is Locale returning a language.Tag, for programs that match
 // or format by locale. "default" gives language.Und.
 func ParseLocale(s string) (language.Tag, Code) {
-	return parseLocale(s)
-}
-
-func parseLocale(s string) (language.Tag, Code) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return language.Und, CodeRequired
@@ -112,13 +108,9 @@ func parseLocale(s string) (language.Tag, Code) {
 	if err != nil {
 		return language.Und, CodeInvalidLocale
 	}
-	if _, conf := t.Base(); conf != language.Exact { // "und", or no language at all
-		return language.Und, CodeInvalidLocale
-	}
-	if t.IsRoot() {
-		return language.Und, CodeInvalidLocale
-	}
-	if ext := t.Extensions(); len(ext) > 0 {
+	// A tag without a language ("und", or none at all) or with extensions
+	// is no locale.
+	if _, conf := t.Base(); conf != language.Exact || t.IsRoot() || len(t.Extensions()) > 0 {
 		return language.Und, CodeInvalidLocale
 	}
 	for part := range strings.FieldsFuncSeq(s, func(r rune) bool { return r == '-' || r == '_' }) {

@@ -233,51 +233,39 @@ func (i Issue) appendText(b []byte, c *catalog) []byte {
 // row or record, column and header or path.
 func (w Where) appendPlace(b []byte, c *catalog, field string) []byte {
 	start := len(b)
-	sep := func() {
+	// part starts a part of the location: a separator after an earlier
+	// part, then the word that names it.
+	part := func(word string) {
 		if len(b) > start {
 			b = append(b, ", "...)
 		}
+		b = append(b, word...)
+		b = append(b, ' ')
 	}
 	if w.Sheet != "" {
-		b = append(b, c.words.sheet...)
-		b = append(b, ' ')
+		part(c.words.sheet)
 		b = strconv.AppendQuote(b, w.Sheet)
 	} else if w.Document != "" {
 		b = append(b, w.Document...)
 	}
-	if w.Row > 0 {
-		sep()
-		b = append(b, c.words.row...)
-		b = append(b, ' ')
-		b = strconv.AppendInt(b, int64(w.Row), 10)
+	number := func(word string, n int) {
+		if n > 0 {
+			part(word)
+			b = strconv.AppendInt(b, int64(n), 10)
+		}
 	}
-	if w.Record > 0 {
-		sep()
-		b = append(b, c.words.record...)
-		b = append(b, ' ')
-		b = strconv.AppendInt(b, int64(w.Record), 10)
-	}
-	if w.Line > 0 {
-		sep()
-		b = append(b, c.words.line...)
-		b = append(b, ' ')
-		b = strconv.AppendInt(b, int64(w.Line), 10)
-	}
+	number(c.words.row, w.Row)
+	number(c.words.record, w.Record)
+	number(c.words.line, w.Line)
 	switch {
 	case w.Column != "":
-		sep()
-		b = append(b, c.words.column...)
-		b = append(b, ' ')
+		part(c.words.column)
 		b = append(b, w.Column...)
 		if w.Header != "" {
-			b = append(b, " ("...)
-			b = append(b, w.Header...)
-			b = append(b, ')')
+			b = appendParen(b, start, w.Header)
 		}
 	case w.Header != "":
-		sep()
-		b = append(b, c.words.column...)
-		b = append(b, ' ')
+		part(c.words.column)
 		b = append(b, w.Header...)
 	}
 	switch {

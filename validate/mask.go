@@ -129,7 +129,7 @@ func containsNationalID(s string) bool {
 		inWord := false
 		if i < len(s) {
 			c := s[i]
-			inWord = c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '-' || c == '+'
+			inWord = isAlnum(c) || c == '-' || c == '+'
 		}
 		if inWord {
 			if start < 0 {
@@ -174,8 +174,7 @@ func nationalIDShaped(w string) bool {
 // dateShaped reports whether dd and mm could be the day and month of an
 // identity number.
 func dateShaped(dd, mm string) bool {
-	d := int(dd[0]-'0')*10 + int(dd[1]-'0')
-	m := int(mm[0]-'0')*10 + int(mm[1]-'0')
+	d, m := num(dd), num(mm)
 	switch {
 	case d > 60:
 		d -= 60

@@ -159,28 +159,22 @@ func NationalIDAt(country, s string, now time.Time) (NationalIDInfo, Code) {
 // detectID tries the schemes whose shape fits s.
 func detectID(s string, today ymd) (NationalIDInfo, Code) {
 	type check func(string, ymd) (NationalIDInfo, Code)
-	var cands [3]check
-	n := 0
+	var cands []check
 	switch {
 	case len(s) > 13:
 	case len(s) == 11 && (s[6] == '-' || s[6] == '+'):
-		cands[0], cands[1], cands[2] = finnishID, swedishID, danishID
-		n = 3
+		cands = []check{finnishID, swedishID, danishID}
 	case len(s) == 11 && finnishCentury(s[6]) != 0:
-		cands[0] = finnishID
-		n = 1
+		cands = []check{finnishID}
 	case len(s) == 11 && allDigits(s):
-		cands[0] = norwegianID
-		n = 1
+		cands = []check{norwegianID}
 	case len(s) == 10 && allDigits(s):
-		cands[0], cands[1] = swedishID, danishID
-		n = 2
+		cands = []check{swedishID, danishID}
 	case len(s) == 12 && allDigits(s), len(s) == 13 && s[8] == '-':
-		cands[0] = swedishID
-		n = 1
+		cands = []check{swedishID}
 	}
 	first := Code("")
-	for _, c := range cands[:n] {
+	for _, c := range cands {
 		info, code := c(s, today)
 		if code == "" {
 			return info, ""
@@ -296,7 +290,7 @@ func swedishID(s string, today ymd) (NationalIDInfo, Code) {
 	if !birthDate(y, mm, dd, today) {
 		return bad, CodeSSNDate
 	}
-	if !luhn(yymmdd, nnnc) {
+	if !luhn(yymmdd + nnnc) {
 		return bad, CodeSSNChecksum
 	}
 	norm := s
@@ -310,17 +304,11 @@ func swedishID(s string, today ymd) (NationalIDInfo, Code) {
 	return NationalIDInfo{Country: "SE", Normalized: norm, Birthdate: utcDate(y, mm, dd), Kind: kind, Checked: true}, ""
 }
 
-// luhn reports whether the digits of a followed by b pass the Luhn test.
-func luhn(a, b string) bool {
-	sum, n := 0, len(a)+len(b)
+// luhn reports whether digits pass the Luhn test.
+func luhn[T string | []byte](digits T) bool {
+	sum, n := 0, len(digits)
 	for i := 0; i < n; i++ {
-		var c byte
-		if i < len(a) {
-			c = a[i]
-		} else {
-			c = b[i-len(a)]
-		}
-		d := int(c - '0')
+		d := int(digits[i] - '0')
 		if (n-i)%2 == 0 { // every second digit from the right
 			d *= 2
 			if d > 9 {
@@ -361,38 +349,28 @@ func norwegianID(s string, today ymd) (NationalIDInfo, Code) {
 	if !birthDate(y, mm, dd, today) {
 		return bad, CodeSSNDate
 	}
-	k1, ok1 := mod11(s[:9], "376189452")
-	k2, ok2 := mod11(s[:10], "5432765432")
+	k1, ok1 := mod11(s[:9], 3, 7, 6, 1, 8, 9, 4, 5, 2)
+	k2, ok2 := mod11(s[:10], 5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 	if !ok1 || !ok2 || k1 != s[9] || k2 != s[10] {
 		return bad, CodeSSNChecksum
 	}
 	return NationalIDInfo{Country: "NO", Normalized: s, Birthdate: utcDate(y, mm, dd), Kind: kind, Checked: true}, ""
 }
 
-// mod11 returns the modulus 11 check digit of digits with the weights
-// (one digit each): 11 minus the weighted sum modulo 11, where 11 becomes
-// 0 and 10 means no check digit exists (false).
-func mod11(digits, weights string) (byte, bool) {
-	sum := 0
-	for i := 0; i < len(weights); i++ {
-		sum += int(digits[i]-'0') * int(weights[i]-'0')
-	}
-	return mod11Digit(sum)
-}
-
-// mod11Weighted is mod11 for weights that need not be single digits (the
-// Y-tunnus has a weight of 10).
-func mod11Weighted(digits []byte, weights []int) (byte, bool) {
+// weightedSum returns the sum of the digits, each times its weight.
+func weightedSum[T string | []byte](digits T, weights ...int) int {
 	sum := 0
 	for i, w := range weights {
 		sum += int(digits[i]-'0') * w
 	}
-	return mod11Digit(sum)
+	return sum
 }
 
-// mod11Digit returns the modulus 11 check digit for a weighted sum.
-func mod11Digit(sum int) (byte, bool) {
-	switch c := 11 - sum%11; c {
+// mod11 returns the modulus 11 check digit of digits with the weights: 11
+// minus the weighted sum modulo 11, where 11 becomes 0 and 10 means no
+// check digit exists (false).
+func mod11[T string | []byte](digits T, weights ...int) (byte, bool) {
+	switch c := 11 - weightedSum(digits, weights...)%11; c {
 	case 11:
 		return '0', true
 	case 10:
@@ -408,21 +386,20 @@ const danishMod11Until ymd = 2007_10_01
 
 func danishID(s string, today ymd) (NationalIDInfo, Code) {
 	bad := NationalIDInfo{}
-	var ddmmyy, ssss string
+	digits := s // DDMMYYSSSS
 	switch {
 	case len(s) == 10:
-		ddmmyy, ssss = s[:6], s[6:]
 	case len(s) == 11 && s[6] == '-':
-		ddmmyy, ssss = s[:6], s[7:]
+		digits = s[:6] + s[7:]
 	default:
 		return bad, CodeSSNFormat
 	}
-	if !allDigits(ddmmyy) || !allDigits(ssss) {
+	if !allDigits(digits) {
 		return bad, CodeSSNFormat
 	}
-	yy := num(ddmmyy[4:6])
+	yy := num(digits[4:6])
 	century := 1900
-	switch ssss[0] {
+	switch digits[6] {
 	case '4', '9':
 		if yy <= 36 {
 			century = 2000
@@ -434,32 +411,15 @@ func danishID(s string, today ymd) (NationalIDInfo, Code) {
 			century = 1800
 		}
 	}
-	y, m, d := century+yy, num(ddmmyy[2:4]), num(ddmmyy[0:2])
+	y, m, d := century+yy, num(digits[2:4]), num(digits[0:2])
 	if !birthDate(y, m, d, today) {
 		return bad, CodeSSNDate
 	}
 	checked := dateKey(y, m, d) < danishMod11Until && !(m == 1 && d == 1)
-	if checked {
-		sum := 0
-		const weights = "4327654321"
-		for i := 0; i < 10; i++ {
-			var c byte
-			if i < 6 {
-				c = ddmmyy[i]
-			} else {
-				c = ssss[i-6]
-			}
-			sum += int(c-'0') * int(weights[i]-'0')
-		}
-		if sum%11 != 0 {
-			return bad, CodeSSNChecksum
-		}
+	if checked && weightedSum(digits, 4, 3, 2, 7, 6, 5, 4, 3, 2, 1)%11 != 0 {
+		return bad, CodeSSNChecksum
 	}
-	norm := s
-	if len(s) == 11 {
-		norm = ddmmyy + ssss
-	}
-	return NationalIDInfo{Country: "DK", Normalized: norm, Birthdate: utcDate(y, m, d), Checked: checked}, ""
+	return NationalIDInfo{Country: "DK", Normalized: digits, Birthdate: utcDate(y, m, d), Checked: checked}, ""
 }
 
 // ymd is a calendar date as the number yyyymmdd, which orders like the
@@ -520,7 +480,7 @@ func num(s string) int {
 	return n
 }
 
-func allDigits(s string) bool {
+func allDigits[T string | []byte](s T) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
 			return false
@@ -539,28 +499,14 @@ func hasLower(s string) bool {
 }
 
 // upper2 returns a country code in upper case without allocating for the
-// usual two-letter input.
+// usual two-letter input: Country returns an assigned code from its list.
+// A two-letter code with lower case that is not assigned gives "??".
 func upper2(s string) string {
-	if len(s) == 2 && hasLower(s) {
-		switch strings.ToUpper(s) {
-		case "FI":
-			return "FI"
-		case "AX":
-			return "AX"
-		case "SE":
-			return "SE"
-		case "NO":
-			return "NO"
-		case "SJ":
-			return "SJ"
-		case "DK":
-			return "DK"
-		case "FO":
-			return "FO"
-		case "GL":
-			return "GL"
-		}
-		return "??"
+	if len(s) != 2 || !hasLower(s) {
+		return s
 	}
-	return s
+	if c, code := Country(s); code == "" {
+		return c
+	}
+	return "??"
 }

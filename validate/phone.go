@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -19,6 +20,7 @@ type phoneRegion struct {
 	lengths uint32
 }
 
+// lengths returns the bit set of the lengths ns.
 func lengths(ns ...int) uint32 {
 	var b uint32
 	for _, n := range ns {
@@ -27,13 +29,12 @@ func lengths(ns ...int) uint32 {
 	return b
 }
 
-func lengthRange(lo, hi int) uint32 {
-	var b uint32
-	for n := lo; n <= hi; n++ {
-		b |= 1 << n
-	}
-	return b
-}
+// lengthRange returns the bit set of the lengths lo to hi.
+func lengthRange(lo, hi int) uint32 { return 1<<(hi+1) - 1<<lo }
+
+// fits reports whether a national significant number of n digits has a
+// length the region uses.
+func (r phoneRegion) fits(n int) bool { return r.lengths&(1<<min(n, 31)) != 0 }
 
 // phoneRegions are the regions whose national numbers Phone reads. The
 // lengths are those of the national significant number, the digits after
@@ -104,22 +105,13 @@ var assignedCallingCodes = func() (set [1000]bool) {
 	return set
 }()
 
-func regionByName(r string) (phoneRegion, bool) {
-	for _, p := range phoneRegions {
-		if strings.EqualFold(p.region, r) {
-			return p, true
-		}
+// findRegion returns the first of phoneRegions that match accepts.
+func findRegion(match func(phoneRegion) bool) (phoneRegion, bool) {
+	i := slices.IndexFunc(phoneRegions, match)
+	if i < 0 {
+		return phoneRegion{}, false
 	}
-	return phoneRegion{}, false
-}
-
-func regionByCode(cc string) (phoneRegion, bool) {
-	for _, p := range phoneRegions {
-		if p.cc == cc {
-			return p, true
-		}
-	}
-	return phoneRegion{}, false
+	return phoneRegions[i], true
 }
 
 // Phone validates s as a phone number and returns it in E.164 form, such
@@ -194,9 +186,9 @@ func phone(s, defaultRegion string) (string, Code, string) {
 		}
 		nsn := d[len(cc):]
 		country := "+" + cc
-		if r, ok := regionByCode(cc); ok {
+		if r, ok := findRegion(func(r phoneRegion) bool { return r.cc == cc }); ok {
 			country = r.region
-			if r.lengths&(1<<min(len(nsn), 31)) == 0 || len(d) > MaxE164Digits {
+			if !r.fits(len(nsn)) || len(d) > MaxE164Digits {
 				return "", CodePhoneLength, country
 			}
 		} else if len(d) < 7 || len(d) > MaxE164Digits {
@@ -207,7 +199,7 @@ func phone(s, defaultRegion string) (string, Code, string) {
 		}
 		return "+" + d, "", country
 	}
-	r, ok := regionByName(defaultRegion)
+	r, ok := findRegion(func(r phoneRegion) bool { return strings.EqualFold(r.region, defaultRegion) })
 	if !ok {
 		return "", CodePhoneRegion, strings.ToUpper(defaultRegion)
 	}
@@ -215,7 +207,7 @@ func phone(s, defaultRegion string) (string, Code, string) {
 	if r.trunk != "" && strings.HasPrefix(nsn, r.trunk) {
 		nsn = nsn[len(r.trunk):]
 	}
-	if r.lengths&(1<<min(len(nsn), 31)) == 0 || len(r.cc)+len(nsn) > MaxE164Digits {
+	if !r.fits(len(nsn)) || len(r.cc)+len(nsn) > MaxE164Digits {
 		return "", CodePhoneLength, r.region
 	}
 	return "+" + r.cc + nsn, "", r.region

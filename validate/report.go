@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"iter"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -52,27 +53,32 @@ func (r *Report) add(is Issue) {
 	} else {
 		r.errors++
 	}
-	if r.byCode == nil {
-		r.byCode = make(map[Code]int)
-	}
-	r.byCode[is.Code]++
+	increment(&r.byCode, is.Code)
 	if is.Row > 0 {
-		if r.byRow == nil {
-			r.byRow = make(map[int]int)
-		}
-		r.byRow[is.Row]++
+		increment(&r.byRow, is.Row)
 	}
 	if is.Record > 0 {
-		if r.byRecord == nil {
-			r.byRecord = make(map[int]int)
-		}
-		r.byRecord[is.Record]++
+		increment(&r.byRecord, is.Record)
 	}
+	r.keep(is)
+}
+
+// keep stores is, or only counts it as dropped when the report holds Limit
+// issues already.
+func (r *Report) keep(is Issue) {
 	if r.Limit > 0 && len(r.issues) >= r.Limit {
 		r.dropped++
 		return
 	}
 	r.issues = append(r.issues, is)
+}
+
+// increment adds one to (*m)[k], making the map when it is nil.
+func increment[K comparable](m *map[K]int, k K) {
+	if *m == nil {
+		*m = make(map[K]int)
+	}
+	(*m)[k]++
 }
 
 // Merge adds every issue of other to r, in order, with other's counts
@@ -88,11 +94,7 @@ func (r *Report) Merge(other *Report) {
 	r.byRow = mergeCounts(r.byRow, other.byRow)
 	r.byRecord = mergeCounts(r.byRecord, other.byRecord)
 	for _, is := range other.issues {
-		if r.Limit > 0 && len(r.issues) >= r.Limit {
-			r.dropped++
-			continue
-		}
-		r.issues = append(r.issues, is)
+		r.keep(is)
 	}
 }
 
@@ -163,9 +165,7 @@ func (r *Report) ByRecord() map[int]int { return cloneMap(r.byRecord) }
 
 func cloneMap[K comparable](m map[K]int) map[K]int {
 	out := make(map[K]int, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
+	maps.Copy(out, m)
 	return out
 }
 
@@ -284,31 +284,20 @@ func (r *Report) summary(c *catalog) string {
 	return count(r.errors, c.words.error, c.words.errors) + ", " + count(r.warnings, c.words.warning, c.words.warnings)
 }
 
-// jsonIssue is the JSON form of an Issue.
-type jsonIssue struct {
-	Severity Severity `json:"severity"`
-	Code     Code     `json:"code"`
-	Where
-	Field   string  `json:"field,omitempty"`
-	Value   string  `json:"value,omitempty"`
-	Params  *Params `json:"params,omitempty"`
-	Message string  `json:"message"`
-}
+// jsonIssue is the JSON form of an Issue: its fields, as Issue's tags
+// name them, and the message. issueFields has Issue's fields without its
+// methods, so that encoding it does not call MarshalJSON again.
+type (
+	issueFields Issue
+	jsonIssue   struct {
+		issueFields
+		Message string `json:"message"`
+	}
+)
 
 func (i Issue) toJSON(c *catalog) jsonIssue {
-	j := jsonIssue{
-		Severity: i.Severity,
-		Code:     i.Code,
-		Where:    i.Where,
-		Field:    i.Field,
-		Value:    i.shownValue(),
-		Message:  render(c, i.Code, i.Params),
-	}
-	if i.Params != (Params{}) {
-		p := i.Params
-		j.Params = &p
-	}
-	return j
+	i.Value = i.shownValue()
+	return jsonIssue{issueFields(i), render(c, i.Code, i.Params)}
 }
 
 // MarshalJSON writes the issue as a JSON object with its severity, code,
@@ -324,14 +313,11 @@ func (i Issue) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads what MarshalJSON writes. The message is not read
 // back: it is derived from the code and params.
 func (i *Issue) UnmarshalJSON(b []byte) error {
-	var j jsonIssue
+	var j issueFields
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
-	*i = Issue{Severity: j.Severity, Code: j.Code, Where: j.Where, Field: j.Field, Value: j.Value}
-	if j.Params != nil {
-		i.Params = *j.Params
-	}
+	*i = Issue(j)
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -209,10 +210,8 @@ func MaxUTF16Len(n int) Rule {
 func OneOf(values ...string) Rule {
 	expected := strings.Join(values, ", ")
 	return func(s string) (string, Problem) {
-		for _, v := range values {
-			if s == v {
-				return s, Problem{}
-			}
+		if slices.Contains(values, s) {
+			return s, Problem{}
 		}
 		return s, Problem{Code: CodeInvalidValue, Params: Params{Expected: expected}}
 	}
@@ -479,36 +478,34 @@ func (f Field) Check(where Where, value string) (string, Issue, bool) {
 // allocate.
 func NumberForm(s string) (ok, exponent bool) {
 	i := 0
-	if i < len(s) && (s[i] == '+' || s[i] == '-') {
-		i++
+	// skip moves past one character of set, if s has one at i.
+	skip := func(set string) bool {
+		if i < len(s) && strings.IndexByte(set, s[i]) >= 0 {
+			i++
+			return true
+		}
+		return false
 	}
-	digits := 0
-	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-		i++
-		digits++
-	}
-	if i < len(s) && s[i] == '.' {
-		i++
+	// digits moves past a run of digits and returns its length.
+	digits := func() int {
+		start := i
 		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
 			i++
-			digits++
 		}
+		return i - start
 	}
-	if digits == 0 {
+	skip("+-")
+	n := digits()
+	if skip(".") {
+		n += digits()
+	}
+	if n == 0 {
 		return false, false
 	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+	if skip("eE") {
 		exponent = true
-		i++
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
-			i++
-		}
-		exp := 0
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-			exp++
-		}
-		if exp == 0 {
+		skip("+-")
+		if digits() == 0 {
 			return false, false
 		}
 	}

@@ -77,7 +77,7 @@ func VAT(s string) (string, Code) {
 		c[0], c[1] = 'E', 'L'
 		changed = true
 	}
-	patterns, ok := vatPatterns(prefix)
+	patterns, ok := vatPatterns[prefix]
 	if !ok {
 		return "", CodeVATCountry
 	}
@@ -89,45 +89,26 @@ func VAT(s string) (string, Code) {
 	return out(CodeVATFormat)
 }
 
-// vatPatterns returns the shapes of the VAT numbers of EU member states
-// (and of XI and GB) after their prefix: 9 is a digit, A a letter, X a
-// digit or letter, other characters stand for themselves.
-func vatPatterns(prefix string) ([]string, bool) {
-	switch prefix {
-	case "AT":
-		return []string{"U99999999"}, true
-	case "BE":
-		return []string{"9999999999"}, true
-	case "BG":
-		return []string{"999999999", "9999999999"}, true
-	case "CY":
-		return []string{"99999999A"}, true
-	case "CZ":
-		return []string{"99999999", "999999999", "9999999999"}, true
-	case "DE", "EE", "EL", "PT":
-		return []string{"999999999"}, true
-	case "ES":
-		return []string{"X9999999X"}, true
-	case "FR":
-		return []string{"XX999999999"}, true
-	case "HR", "IT", "LV":
-		return []string{"99999999999"}, true
-	case "HU", "LU", "MT", "SI":
-		return []string{"99999999"}, true
-	case "IE":
-		return []string{"9999999A", "9999999AA", "9A99999A", "9+99999A", "9*99999A"}, true
-	case "LT":
-		return []string{"999999999", "999999999999"}, true
-	case "NL":
-		return []string{"999999999B99"}, true
-	case "PL", "SK":
-		return []string{"9999999999"}, true
-	case "RO":
-		return []string{"99", "999", "9999", "99999", "999999", "9999999", "99999999", "999999999", "9999999999"}, true
-	case "XI", "GB":
-		return []string{"999999999", "999999999999", "GD999", "HA999"}, true
-	}
-	return nil, false
+// vatPatterns are the shapes of the VAT numbers of EU member states (and
+// of XI and GB) after their prefix: 9 is a digit, A a letter, X a digit or
+// letter, other characters stand for themselves.
+var vatPatterns = map[string][]string{
+	"AT": {"U99999999"},
+	"BE": {"9999999999"},
+	"BG": {"999999999", "9999999999"},
+	"CY": {"99999999A"},
+	"CZ": {"99999999", "999999999", "9999999999"},
+	"DE": {"999999999"}, "EE": {"999999999"}, "EL": {"999999999"}, "PT": {"999999999"},
+	"ES": {"X9999999X"},
+	"FR": {"XX999999999"},
+	"HR": {"99999999999"}, "IT": {"99999999999"}, "LV": {"99999999999"},
+	"HU": {"99999999"}, "LU": {"99999999"}, "MT": {"99999999"}, "SI": {"99999999"},
+	"IE": {"9999999A", "9999999AA", "9A99999A", "9+99999A", "9*99999A"},
+	"LT": {"999999999", "999999999999"},
+	"NL": {"999999999B99"},
+	"PL": {"9999999999"}, "SK": {"9999999999"},
+	"RO": {"99", "999", "9999", "99999", "999999", "9999999", "99999999", "999999999", "9999999999"},
+	"XI": {"999999999", "999999999999", "GD999", "HA999"}, "GB": {"999999999", "999999999999", "GD999", "HA999"},
 }
 
 func matchPattern(b []byte, p string) bool {
@@ -185,7 +166,7 @@ func BusinessID(country, s string) (string, Code) {
 	c, changed := compact(&buf, s)
 	switch country = upper2(country); country {
 	case "FI", "AX":
-		if len(c) == 7 && allDigitsB(c) {
+		if len(c) == 7 && allDigits(c) {
 			// An old number written with six digits and its check digit.
 			c = append([]byte{'0'}, c...)
 			changed = true
@@ -262,36 +243,29 @@ func nordicBusinessCheck(country string, d []byte) Code {
 	case "NO":
 		n = 9
 	}
-	if len(d) != n || !allDigitsB(d) || country == "DK" && d[0] == '0' {
+	if len(d) != n || !allDigits(d) || country == "DK" && d[0] == '0' {
 		return CodeBusinessIDFormat
 	}
 	var ok bool
 	switch country {
 	case "FI":
 		// Weights 7 9 10 5 8 4 2, modulus 11; remainder 1 is never issued.
-		c, valid := mod11Weighted(d[:7], finnishBusinessWeights[:])
+		c, valid := mod11(d[:7], 7, 9, 10, 5, 8, 4, 2)
 		ok = valid && c == d[7]
 	case "SE":
-		ok = luhn(string(d), "")
+		ok = luhn(d)
 	case "NO":
-		c, valid := mod11Weighted(d[:8], norwegianBusinessWeights[:])
+		c, valid := mod11(d[:8], 3, 2, 7, 6, 5, 4, 3, 2)
 		ok = valid && c == d[8]
 	case "DK":
 		// The weighted sum of all eight digits is divisible by 11.
-		c, valid := mod11Weighted(d[:7], danishBusinessWeights[:])
-		ok = valid && c == d[7]
+		ok = weightedSum(d, 2, 7, 6, 5, 4, 3, 2, 1)%11 == 0
 	}
 	if !ok {
 		return CodeBusinessIDChecksum
 	}
 	return ""
 }
-
-var (
-	finnishBusinessWeights   = [7]int{7, 9, 10, 5, 8, 4, 2}
-	norwegianBusinessWeights = [8]int{3, 2, 7, 6, 5, 4, 3, 2}
-	danishBusinessWeights    = [7]int{2, 7, 6, 5, 4, 3, 2}
-)
 
 // vatCode turns a business-identifier code into the matching VAT code.
 func vatCode(code Code) Code {
@@ -302,15 +276,6 @@ func vatCode(code Code) Code {
 		return CodeVATChecksum
 	}
 	return code
-}
-
-func allDigitsB(b []byte) bool {
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 func isLetter(c byte) bool { return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' }
