@@ -872,13 +872,11 @@ func (im *importer) resolveNumber(ctx context.Context, r *row) (*customer.Custom
 // sequenceNumber column (the first pass's record answers), so that a drawn
 // number skips it.
 func (im *importer) numberGiven(n string) bool {
-	for i := range im.cols {
-		if b := &im.cols[i]; b.col.role == roleNumber {
-			k, _, _ := im.keyOf(b, n)
-			return im.repeats.MayHold(k)
-		}
+	if im.numberCol < 0 {
+		return false
 	}
-	return false
+	k, _, _ := im.keyOf(&im.cols[im.numberCol], n)
+	return im.repeats.MayHold(k)
 }
 
 func cellWhere(row validate.Where, b *boundColumn) validate.Where {
