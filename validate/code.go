@@ -204,11 +204,14 @@ const (
 	// Params: Name.
 	CodeGroupUnknown Code = "group.unknown"
 	// CodeGroupAssignmentRefused (warning): an assignment to a dynamic group
-	// inside a customer record was skipped. Params: Name.
+	// was skipped. Params: Name.
 	CodeGroupAssignmentRefused Code = "group.assignment-refused"
+	// CodeSystemGroupAssignmentRefused (warning): an assignment to a system
+	// group (Everyone, Registered, Unregistered) was skipped. Params: Name.
+	CodeSystemGroupAssignmentRefused Code = "group.system-assignment-refused"
 	// CodeAssignmentInGroupFile (warning): a group-assignment element in a
-	// customer-group document was applied; such assignments belong in
-	// customer documents.
+	// customer-group document, which is read as if it were in a customer
+	// document, where such assignments belong.
 	CodeAssignmentInGroupFile Code = "group.assignment-in-group-file"
 	// CodeReadOnly (warning): a value the import never writes, such as
 	// email-verified-flag, was skipped. Params: Name.
@@ -368,6 +371,7 @@ var codeList = []codeDef{
 	{CodeGroupNotStatic, Error},
 	{CodeGroupUnknown, Error},
 	{CodeGroupAssignmentRefused, Warning},
+	{CodeSystemGroupAssignmentRefused, Warning},
 	{CodeAssignmentInGroupFile, Warning},
 	{CodeReadOnly, Warning},
 	{CodePasswordScheme, Error},

@@ -123,7 +123,7 @@ func TestEveryCodeHasAMessageInEveryLanguage(t *testing.T) {
 }
 
 func TestCodesHaveTheirDocumentedSeverity(t *testing.T) {
-	warnings := []Code{CodeSSNTemporary, CodeGenerateIgnored, CodeGroupAssignmentRefused, CodeAssignmentInGroupFile, CodeReadOnly, CodeNoRows, CodeSSNRemoved}
+	warnings := []Code{CodeSSNTemporary, CodeGenerateIgnored, CodeGroupAssignmentRefused, CodeSystemGroupAssignmentRefused, CodeAssignmentInGroupFile, CodeReadOnly, CodeNoRows, CodeSSNRemoved}
 	for _, c := range Codes() {
 		want := Error
 		if slices.Contains(warnings, c) {

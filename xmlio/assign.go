@@ -55,9 +55,9 @@ func (im *importer) assign(ctx context.Context, ga *GroupAssignment) error {
 		counts.Rejected++
 		return nil
 	}
-	if im.groups == nil {
+	if im.groups == nil { // a store without groups has none to assign to
 		counts.Refused++
-		rep.Add(validate.New(validate.CodeGroupAssignmentRefused, ga.Where).WithParams(validate.Params{Name: ga.GroupID}).AsWarning())
+		rep.Add(validate.New(validate.CodeGroupUnknown, ga.Where).WithParams(validate.Params{Name: ga.GroupID}).AsWarning())
 		return nil
 	}
 	var cust *customer.Customer
@@ -84,7 +84,7 @@ func (im *importer) assign(ctx context.Context, ga *GroupAssignment) error {
 		case groups.Static:
 		default:
 			counts.Refused++
-			rep.Add(validate.New(validate.CodeGroupAssignmentRefused, ga.Where).WithParams(validate.Params{Name: ga.GroupID}).AsWarning())
+			rep.Add(validate.New(refusedCode(k), ga.Where).WithParams(validate.Params{Name: ga.GroupID}).AsWarning())
 			return nil
 		}
 	}
@@ -173,4 +173,13 @@ func (im *importer) writeGroups(ctx context.Context, ga *GroupAssignment, ops []
 		}
 	}
 	return nil
+}
+
+// refusedCode is the warning of an assignment to a group of kind k, which
+// is not static: its members are computed, by its rule or by the platform.
+func refusedCode(k groups.Kind) validate.Code {
+	if k == groups.System {
+		return validate.CodeSystemGroupAssignmentRefused
+	}
+	return validate.CodeGroupAssignmentRefused
 }

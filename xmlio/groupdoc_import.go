@@ -525,7 +525,7 @@ func (im *groupImporter) assignments(ctx context.Context, store groups.Store, as
 				continue
 			case k == groups.Dynamic || k == groups.System:
 				counts.Refused++
-				rep.Add(validate.New(validate.CodeGroupAssignmentRefused, ga.Where).WithParams(validate.Params{Name: ga.GroupID}).AsWarning())
+				rep.Add(validate.New(refusedCode(k), ga.Where).WithParams(validate.Params{Name: ga.GroupID}).AsWarning())
 				continue
 			}
 		}

@@ -92,7 +92,8 @@ type AssignmentCounts struct {
 //   - email-verified-flag is read-only and ignored;
 //   - customer-groups assign static groups in a customers document, and are
 //     ignored in a customer-list document; a dynamic or system group is
-//     refused with a warning (validate.CodeGroupAssignmentRefused);
+//     refused with a warning (validate.CodeGroupAssignmentRefused, or
+//     validate.CodeSystemGroupAssignmentRefused for a system group);
 //   - group-assignment elements are applied after the customers through
 //     the group store.
 //
@@ -153,6 +154,11 @@ func Import(ctx context.Context, repo customer.Repository, r io.Reader, opts Imp
 	im.buyers, _ = repo.(customer.BuyerNumbers)
 	pres, err := pipeline.Run(ctx, repo, im.items(), opts.Options, 0)
 	res.Result = *pres
+	if res.Read == 0 && im.pending != nil {
+		// The document's group assignments are its content: it is not
+		// the empty file the pipeline took it for.
+		res.Report = without(res.Report, validate.CodeNoRows)
+	}
 	if err == nil && im.pending != nil {
 		err = im.assignments(ctx)
 	}
@@ -177,6 +183,18 @@ func stopError(ctx context.Context, res *impex.Result, err error) error {
 		return fe
 	}
 	return pipeline.Fatal(ctx, validate.Where{}, err)
+}
+
+// without returns the issues of rep but those with the given code.
+func without(rep validate.Report, code validate.Code) validate.Report {
+	var out validate.Report
+	out.Limit = rep.Limit
+	for is := range rep.All() {
+		if is.Code != code {
+			out.Add(is)
+		}
+	}
+	return out
 }
 
 // numberKey is the in-document key of a customer number.
@@ -496,7 +514,7 @@ func (im *importer) staticGroups(ctx context.Context, rec *CustomerRecord) ([]st
 		case 0:
 			issues = append(issues, validate.New(validate.CodeGroupUnknown, w).WithParams(validate.Params{Name: id}).AsWarning())
 		default:
-			issues = append(issues, validate.New(validate.CodeGroupAssignmentRefused, w).WithParams(validate.Params{Name: id}).AsWarning())
+			issues = append(issues, validate.New(refusedCode(k), w).WithParams(validate.Params{Name: id}).AsWarning())
 		}
 	}
 	slices.Sort(add)

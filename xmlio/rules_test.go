@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -471,5 +472,36 @@ func TestDrawnNumbersSkipTheDocumentsNumbers(t *testing.T) {
 				t.Errorf("%s: %v, %v; want number %s", login, c, err, want)
 			}
 		}
+	}
+}
+
+// A customers document of group assignments alone applies them and is
+// not reported as empty; an assignment to a system group is refused as
+// such, not as one to a dynamic group.
+func TestAnAssignmentsOnlyDocumentIsNotEmpty(t *testing.T) {
+	st := ruleStore(t)
+	doc := customersDoc(`<group-assignment group-id="other" customer-no="100" mode="delete"/>` +
+		`<group-assignment group-id="Registered" customer-no="100"/>` +
+		`<group-assignment group-id="dynamic" customer-no="100"/>`)
+	res, err := Import(context.Background(), st, bytes.NewReader(doc), ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (AssignmentCounts{Read: 3, Removed: 1, Refused: 2}); res.Assignments != want {
+		t.Errorf("assignments %+v, want %+v", res.Assignments, want)
+	}
+	var codes []validate.Code
+	for is := range res.Report.All() {
+		codes = append(codes, is.Code)
+	}
+	want := []validate.Code{validate.CodeSystemGroupAssignmentRefused, validate.CodeGroupAssignmentRefused}
+	if !slices.Equal(codes, want) {
+		t.Errorf("issues %v, want %v", codes, want)
+	}
+	if msg := res.Report.Issues()[0].Message(validate.English); !strings.Contains(msg, "system group") || strings.Contains(msg, "dynamic") {
+		t.Errorf("the system group's refusal says %q", msg)
+	}
+	if stored(t, st, "100").InGroup("other") {
+		t.Error("the removal was not applied")
 	}
 }
