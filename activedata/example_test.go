@@ -64,7 +64,7 @@ func Example() {
 	}
 	// Output:
 	// updated 2, rejected 1
-	// sheet "loyalty.csv", row 4, column A (customerNo): no customer has this id; value "9999"
+	// sheet "loyalty.csv", row 4, column A (customerNo): no customer has this identifier; value "9999"
 	// gold: 1001
 	// customerNo,points,balance
 	// 1001,1200,-12.5

@@ -83,7 +83,7 @@ var (
 			CodeBusinessIDFormat:   "not in the format of a business identifier ({country})",
 			CodeBusinessIDChecksum: "the check digit of the business identifier does not match ({country})",
 
-			CodeUnknownCustomer:              "no customer has this id",
+			CodeUnknownCustomer:              "no customer has this identifier",
 			CodeDuplicateInFile:              "the same {name} is also {other}",
 			CodeDuplicateInStore:             "another customer already has this {name}",
 			CodeBuyerNumber:                  "the customer number is already used as an order buyer number",
@@ -285,7 +285,7 @@ var (
 			CodeBusinessIDFormat:   "har inte formen av ett organisationsnummer ({country})",
 			CodeBusinessIDChecksum: "kontrollsiffran i organisationsnumret stämmer inte ({country})",
 
-			CodeUnknownCustomer:              "ingen kund har detta id",
+			CodeUnknownCustomer:              "ingen kund har denna identifierare",
 			CodeDuplicateInFile:              "samma {name} finns också {other}",
 			CodeDuplicateInStore:             "en annan kund har redan samma {name}",
 			CodeBuyerNumber:                  "kundnumret används redan som köparnummer i en order",

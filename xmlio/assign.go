@@ -46,9 +46,9 @@ func (im *importer) assignments(ctx context.Context) error {
 func (im *importer) assign(ctx context.Context, ga *GroupAssignment) error {
 	counts := &im.res.Assignments
 	rep := &im.res.Report
-	reject := func(code validate.Code, name string) {
+	reject := func(is validate.Issue) {
 		counts.Rejected++
-		rep.Add(validate.New(code, ga.Where).WithParams(validate.Params{Name: name}))
+		rep.Add(is)
 	}
 	rep.Add(ga.Issues...)
 	if validate.AnyError(ga.Issues) {
@@ -64,7 +64,7 @@ func (im *importer) assign(ctx context.Context, ga *GroupAssignment) error {
 	if ga.CustomerNo != "" {
 		c, err := im.repo.ByNumber(ctx, im.list, ga.CustomerNo)
 		if errors.Is(err, customer.ErrNotFound) {
-			reject(validate.CodeUnknownCustomer, ga.CustomerNo)
+			reject(unknownCustomer(ga.Where, "customerNo", ga.CustomerNo))
 			return nil
 		}
 		if err != nil {
@@ -79,7 +79,7 @@ func (im *importer) assign(ctx context.Context, ga *GroupAssignment) error {
 		}
 		switch k {
 		case 0:
-			reject(validate.CodeGroupUnknown, ga.GroupID)
+			reject(validate.New(validate.CodeGroupUnknown, ga.Where).WithParams(validate.Params{Name: ga.GroupID}))
 			return nil
 		case groups.Static:
 		default:

@@ -47,9 +47,9 @@ func ExampleImport() {
 	fmt.Println(c.DisplayName())
 	// Output:
 	// dry run true: updated 1, rejected 1
-	//   customers.xml, record 2, line 3 (customers/customer): no customer has this id
+	//   customers.xml, record 2, line 3 (customers/customer): no customer has this identifier; value "1002"
 	// dry run false: updated 1, rejected 1
-	//   customers.xml, record 2, line 3 (customers/customer): no customer has this id
+	//   customers.xml, record 2, line 3 (customers/customer): no customer has this identifier; value "1002"
 	// Aino Korhonen
 }
 

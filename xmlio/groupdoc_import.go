@@ -498,19 +498,19 @@ func (im *groupImporter) assignments(ctx context.Context, store groups.Store, as
 			continue
 		}
 		rep.Add(validate.New(validate.CodeAssignmentInGroupFile, ga.Where).AsWarning())
-		reject := func(code validate.Code, name string) {
+		reject := func(is validate.Issue) {
 			counts.Rejected++
-			rep.Add(validate.New(code, ga.Where).WithParams(validate.Params{Name: name}))
+			rep.Add(is)
 		}
 		var cust *customer.Customer
 		if ga.CustomerNo != "" {
 			if repo == nil {
-				reject(validate.CodeUnknownCustomer, ga.CustomerNo)
+				reject(unknownCustomer(ga.Where, "customerNo", ga.CustomerNo))
 				continue
 			}
 			c, err := repo.ByNumber(ctx, im.opts.List, ga.CustomerNo)
 			if errors.Is(err, customer.ErrNotFound) {
-				reject(validate.CodeUnknownCustomer, ga.CustomerNo)
+				reject(unknownCustomer(ga.Where, "customerNo", ga.CustomerNo))
 				continue
 			}
 			if err != nil {
@@ -521,7 +521,7 @@ func (im *groupImporter) assignments(ctx context.Context, store groups.Store, as
 		if ga.GroupID != "" {
 			switch k := kind(ga.GroupID); {
 			case k == 0 && !ga.Delete:
-				reject(validate.CodeGroupUnknown, ga.GroupID)
+				reject(validate.New(validate.CodeGroupUnknown, ga.Where).WithParams(validate.Params{Name: ga.GroupID}))
 				continue
 			case k == groups.Dynamic || k == groups.System:
 				counts.Refused++

@@ -362,6 +362,21 @@ func (im *importer) reject(rec *CustomerRecord, code validate.Code, path string,
 	return pipeline.Plan{Action: impex.ActionReject}, []validate.Issue{validate.New(code, w).WithParams(p)}, nil
 }
 
+// unknown rejects a record that names no stored customer, naming the
+// value it was looked up by, as find looks: the number, else the login.
+func (im *importer) unknown(rec *CustomerRecord) (pipeline.Plan, []validate.Issue, error) {
+	is := unknownCustomer(rec.Where, "customerNo", rec.Patch.Set.Number)
+	if rec.Patch.Set.Number == "" {
+		is = unknownCustomer(rec.Where, "login", rec.Patch.Set.Credentials.Login)
+	}
+	return pipeline.Plan{Action: impex.ActionReject}, []validate.Issue{is}, nil
+}
+
+// unknownCustomer is the issue of a value of field that no customer has.
+func unknownCustomer(w validate.Where, field, value string) validate.Issue {
+	return validate.New(validate.CodeUnknownCustomer, w).WithField(field).WithValue(value)
+}
+
 // plan decides what one customer record does.
 func (im *importer) plan(ctx context.Context, rec *CustomerRecord) (pipeline.Plan, []validate.Issue, error) {
 	p := &rec.Patch
@@ -371,14 +386,14 @@ func (im *importer) plan(ctx context.Context, rec *CustomerRecord) (pipeline.Pla
 	}
 	if rec.Delete || im.opts.Mode == impex.ModeDelete {
 		if cur == nil {
-			return im.reject(rec, validate.CodeUnknownCustomer, "", validate.Params{})
+			return im.unknown(rec)
 		}
 		return pipeline.Plan{Action: impex.ActionDelete, Op: customer.Delete(cur.ID, cur.Version), CustomerID: cur.ID}, nil, nil
 	}
 	var issues []validate.Issue
 	if cur == nil {
 		if im.opts.Mode == impex.ModeUpdate {
-			return im.reject(rec, validate.CodeUnknownCustomer, "", validate.Params{})
+			return im.unknown(rec)
 		}
 		c := im.create(rec)
 		if p.Given(customer.FieldNumber) && p.Set.Number != "" {
