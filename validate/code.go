@@ -260,9 +260,11 @@ const (
 	CodeMixedSchemas Code = "file.mixed-schemas"
 	// CodeEmptyFile: no header row at all.
 	CodeEmptyFile Code = "file.empty"
-	// CodeNoRows (warning): a header row and no data rows.
+	// CodeNoRows (warning): no customer rows or records: a header row and
+	// no data rows, or a document without customer records.
 	CodeNoRows Code = "file.no-rows"
-	// CodeNoValidRows: data rows, none of them valid: nothing was imported.
+	// CodeNoValidRows: rows or records, none of them valid: nothing was
+	// imported.
 	CodeNoValidRows Code = "file.no-valid-rows"
 	// CodeTooManyRows: more data rows than the configured limit.
 	// Params: Max and Got.

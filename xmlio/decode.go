@@ -509,10 +509,14 @@ func (r rec) boolean(dir, name, field string) (bool, bool) {
 	s := r.leaf(dir, name)
 	b, ok := parseBool(s)
 	if !ok {
-		r.add(validate.CodeInvalidBoolean, joinPath(dir, name), field, s, validate.Params{Expected: "true, false, 1 or 0"})
+		r.add(validate.CodeInvalidValue, joinPath(dir, name), field, s, validate.Params{Expected: xsdBoolean})
 	}
 	return b, ok
 }
+
+// xsdBoolean is what an xsd:boolean may be, for messages: the spreadsheet
+// words of validate.CodeInvalidBoolean (TRUE or FALSE) do not hold here.
+const xsdBoolean = "true, false, 1 or 0"
 
 // parseBool reads an xsd:boolean.
 func parseBool(s string) (bool, bool) {

@@ -135,7 +135,7 @@ func (d *Decoder) password(r rec, out *CustomerRecord) {
 		r.add(validate.CodeXMLMissing, path, "password", "", validate.Params{Name: "encrypted"})
 		return
 	case !okEnc:
-		r.add(validate.CodeInvalidBoolean, path, "password", string(enc), validate.Params{Name: "encrypted"})
+		r.add(validate.CodeInvalidValue, path, "password", string(enc), validate.Params{Name: "encrypted", Expected: xsdBoolean})
 		return
 	}
 	p := &out.Patch
@@ -367,7 +367,7 @@ func (d *Decoder) addresses(r rec) []customer.Address {
 		if v, ok := attr(d.sc, "preferred"); ok {
 			b, valid := parseBool(string(v))
 			if !valid {
-				r.add(validate.CodeInvalidBoolean, base, "preferred", string(v), validate.Params{Name: "preferred"})
+				r.add(validate.CodeInvalidValue, base, "preferred", string(v), validate.Params{Name: "preferred", Expected: xsdBoolean})
 			}
 			a.Preferred, said = b, true
 		}

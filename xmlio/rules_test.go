@@ -505,3 +505,31 @@ func TestAnAssignmentsOnlyDocumentIsNotEmpty(t *testing.T) {
 		t.Error("the removal was not applied")
 	}
 }
+
+// Issues of XML documents speak of documents, records and elements, never
+// of spreadsheets: no header row, data rows, TRUE or FALSE, or cell words.
+func TestXMLIssuesUseNoSpreadsheetWords(t *testing.T) {
+	docs := []string{
+		string(customersDoc(``)),
+		string(customersDoc(`<customer customer-no="1"><credentials><enabled-flag>yes</enabled-flag></credentials></customer>`)),
+		string(customersDoc(`<customer customer-no="2"><credentials><password encrypted="TRUE">x</password></credentials></customer>`)),
+		string(customersDoc(`<customer customer-no="3"><profile><addresses><address address-id="a" preferred="TRUE"/></addresses></profile></customer>`)),
+		string(customersDoc(`<customer customer-no="4" mode="delete"/>`)),
+	}
+	for i, doc := range docs {
+		res, _ := Import(context.Background(), memstore.New(memstore.Options{}), strings.NewReader(doc), ImportOptions{})
+		if res.Report.Len() == 0 {
+			t.Errorf("document %d: no issues", i)
+		}
+		for is := range res.Report.All() {
+			for _, lang := range []validate.Language{validate.English, "fi", "sv"} {
+				text := is.Text(lang)
+				for _, word := range []string{"header row", "data row", "TRUE", "FALSE", "column", "otsikkorivi", "rubrikrad", "sarake", "kolumn"} {
+					if strings.Contains(text, word) {
+						t.Errorf("document %d, %s: %q says %q", i, lang, text, word)
+					}
+				}
+			}
+		}
+	}
+}
