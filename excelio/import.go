@@ -777,6 +777,7 @@ func (im *importer) item(number int, cells []sheet.Cell) pipeline.Item {
 		// Only a key the first pass saw twice can be a duplicate; the
 		// check remembers those alone.
 		if ok && im.repeats.MayRepeat(k) {
+			k.Column, k.Header = b.letter, b.header
 			it.Keys = append(it.Keys, k)
 		}
 	}
@@ -1161,12 +1162,11 @@ func (im *importer) checkKeys(ctx context.Context, existing, next *customer.Cust
 		if err != nil {
 			return nil, err
 		}
-		cw := where
-		cw.Header = "customerCard:" + strconv.Itoa(i+1)
 		// A card given twice in the file is an in-file duplicate; here it
 		// may only clash with the store or with a card generated earlier.
 		if (h != "" && h != self) || im.newCards[card] {
-			issues = append(issues, validate.New(validate.CodeCardTaken, cw).WithField(cw.Header).WithValue(card))
+			header := "customerCard:" + strconv.Itoa(i+1)
+			issues = append(issues, validate.New(validate.CodeCardTaken, where).WithField(header).WithValue(card))
 		}
 	}
 	if p.Given(customer.FieldSSNHash) && next.Identifiers.SSNHash != "" {
@@ -1199,7 +1199,22 @@ func (im *importer) checkKeys(ctx context.Context, existing, next *customer.Cust
 				WithValue(next.Identifiers.ExternalID).WithParams(validate.Params{Name: "externalId"}))
 		}
 	}
+	for i := range issues {
+		issues[i].Where = im.cellOf(issues[i].Where, issues[i].Field)
+	}
 	return issues, nil
+}
+
+// cellOf locates where at the cell of the column with the given header,
+// when the file has one.
+func (im *importer) cellOf(where validate.Where, header string) validate.Where {
+	for i := range im.cols {
+		if b := &im.cols[i]; b.header == header {
+			return cellWhere(where, b)
+		}
+	}
+	where.Header = header
+	return where
 }
 
 // ensureGroups creates the static groups a row makes the customer a member

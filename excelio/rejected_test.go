@@ -3,11 +3,17 @@ package excelio_test
 import (
 	"archive/zip"
 	"bytes"
+	"context"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/xuri/excelize/v2"
+
+	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/excelio"
 	"github.com/impexkit/impex/validate"
 )
@@ -79,5 +85,59 @@ func TestRejectedWorkbookLeavesOutIdentityNumbers(t *testing.T) {
 		if !strings.Contains(kept, n) {
 			t.Errorf("with KeepSSN the workbook lacks %s", n)
 		}
+	}
+}
+
+// Issues about a key's value, found in the file or against the store,
+// point at the value's cell, so the rejected workbook comments that cell:
+// a card another customer has, an e-mail the file gives twice, a number
+// the store holds.
+func TestKeyIssuesCommentTheirCells(t *testing.T) {
+	store, existing := newColumnFixture(t)
+	other := &customer.Customer{Kind: customer.KindPerson, Number: "2000002"}
+	if _, err := store.Write(context.Background(), []customer.Op{customer.Put(other)}); err != nil {
+		t.Fatal(err)
+	}
+	header := []string{"id", "sequenceNumber", "email", "firstName", "lastName", "customerCard:1"}
+	file := workbook(t, "Person Customers", header,
+		[]any{"", "", "a@example.fi", "A", "A", existing.Identifiers.Cards[0]},
+		[]any{"", "", "twice@example.fi", "B", "B", ""},
+		[]any{"", "", "twice@example.fi", "C", "C", ""},
+		[]any{existing.ID, other.Number, "aino@example.fi", "Aino", "Virtanen", ""},
+	)
+	res, err := importBytes(t, store, file, excelio.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[validate.Code]string{validate.CodeCardTaken: "F2", validate.CodeDuplicateInFile: "C4", validate.CodeDuplicateInStore: "B5"}
+	for is := range res.Report.All() {
+		cell, ok := want[is.Code]
+		if !ok {
+			t.Errorf("unexpected issue %v", is)
+			continue
+		}
+		if got := fmt.Sprintf("%s%d", is.Column, is.Row); got != cell {
+			t.Errorf("%s at %q, want %s", is.Code, got, cell)
+		}
+	}
+	var buf bytes.Buffer
+	if err := res.WriteRejected(&buf, excelio.RejectedOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	x, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	comments, err := x.GetComments(x.GetSheetList()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cells []string
+	for _, c := range comments {
+		cells = append(cells, c.Cell)
+	}
+	// The rejected rows are rows 2 to 4 of the rejected workbook.
+	if diff := cmp.Diff([]string{"B4", "C3", "F2"}, sorted(cells)); diff != "" {
+		t.Errorf("comments on cells (-want +got):\n%s", diff)
 	}
 }

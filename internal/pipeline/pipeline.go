@@ -19,10 +19,14 @@ import (
 
 // Key is a value that must not appear twice in one input, such as an
 // e-mail address or a card: Kind names it for the message ("email",
-// "customerCard"), Value is compared exactly.
+// "customerCard"), Value is compared exactly. Column and Header, when set,
+// locate the value's cell in a spreadsheet row, so that the duplicate's
+// issue points at that cell; they take no part in the comparison.
 type Key struct {
-	Kind  string
-	Value string
+	Kind   string
+	Value  string
+	Column string
+	Header string
 }
 
 // Item is one parsed row or record, ready for planning.
@@ -139,7 +143,11 @@ func (r *runner) item(ctx context.Context, it Item) error {
 	issues := it.Issues
 	for _, k := range it.Keys {
 		if first, dup := r.seen.add(k, it.Where); dup {
-			is := validate.New(validate.CodeDuplicateInFile, it.Where).WithField(k.Kind).WithValue(k.Value).
+			where := it.Where
+			if k.Column != "" {
+				where.Column, where.Header = k.Column, k.Header
+			}
+			is := validate.New(validate.CodeDuplicateInFile, where).WithField(k.Kind).WithValue(k.Value).
 				WithParams(validate.Params{Name: k.Kind, OtherRow: first.Row, OtherRecord: first.Record})
 			issues = append(issues, is)
 		}
