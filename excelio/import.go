@@ -432,7 +432,7 @@ func (im *importer) recordKeys(rd sheet.Reader, headers []string) (int, error) {
 			if !b.col.unique {
 				continue
 			}
-			v, issue := im.cellValue(b, row.Cells, validate.Where{Row: row.Number})
+			v, _, issue := im.cellValue(b, row.Cells, validate.Where{Row: row.Number})
 			if issue != nil || v == "" {
 				continue
 			}
@@ -688,37 +688,68 @@ func rowEmpty(row sheet.Row) bool {
 	return !slices.ContainsFunc(row.Cells, func(c sheet.Cell) bool { return c.Kind != sheet.Empty })
 }
 
-// cellValue returns the text of a cell under a bound column, or an issue
-// when an identifier-like number lost digits.
-func (im *importer) cellValue(b *boundColumn, cells []sheet.Cell, where validate.Where) (string, *validate.Issue) {
+// cellValue returns the text of a cell under a bound column, with the
+// warning its reading deserves (validate.CodeNumberCell,
+// validate.CodeDateCell), or the issue that it cannot be read: an error
+// value, an identifier-like number that lost digits, a TRUE or FALSE where
+// an identifier belongs.
+func (im *importer) cellValue(b *boundColumn, cells []sheet.Cell, where validate.Where) (string, validate.Code, *validate.Issue) {
 	if b.index >= len(cells) {
-		return "", nil
+		return "", "", nil
 	}
 	c := cells[b.index]
+	refuse := func(code validate.Code, value string) (string, validate.Code, *validate.Issue) {
+		is := validate.New(code, where).WithField(b.header)
+		if !b.col.secret {
+			is = is.WithValue(value)
+		}
+		return "", "", &is
+	}
 	switch c.Kind {
 	case sheet.Empty:
-		return "", nil
+		return "", "", nil
 	case sheet.Error:
-		is := validate.New(validate.CodeInvalidValue, where).WithField(b.header).WithValue(c.Text)
-		return "", &is
+		return refuse(validate.CodeInvalidValue, c.Text)
 	case sheet.Bool:
-		return strconv.FormatBool(c.Text == "TRUE"), nil
-	case sheet.Number:
-		if b.kind == idKind && lostDigits(c.Text) {
-			is := validate.New(validate.CodeNumberPrecision, where).WithField(b.header)
-			if !b.col.secret {
-				is = is.WithValue(c.Text)
-			}
-			return "", &is
+		if b.kind == idKind {
+			return refuse(validate.CodeBooleanCell, c.Text)
 		}
-		if b.kind == boolKind && (c.Text == "1" || c.Text == "0") {
-			return strconv.FormatBool(c.Text == "1"), nil
+		return strconv.FormatBool(c.Text == "TRUE"), "", nil
+	case sheet.Number:
+		switch {
+		case b.kind == boolKind && (c.Text == "1" || c.Text == "0"):
+			return strconv.FormatBool(c.Text == "1"), "", nil
+		case c.Date && b.kind != boolKind:
+			if iso, ok := isoDate(c.Text, im.reader.Date1904()); ok {
+				return iso, validate.CodeDateCell, nil
+			}
+		case b.kind == idKind && lostDigits(c.Text):
+			return refuse(validate.CodeNumberPrecision, c.Text)
+		case b.kind == idKind:
+			return strings.TrimSpace(c.Text), validate.CodeNumberCell, nil
 		}
 	}
 	if b.kind == idKind || b.kind == boolKind {
-		return strings.TrimSpace(c.Text), nil
+		return strings.TrimSpace(c.Text), "", nil
 	}
-	return c.Text, nil
+	return c.Text, "", nil
+}
+
+// isoDate returns the date, and the time of day when there is one, that a
+// date cell's serial shows: "2024-02-29" or "2024-02-29T13:45:00".
+func isoDate(serial string, date1904 bool) (string, bool) {
+	f, err := strconv.ParseFloat(serial, 64)
+	if err != nil {
+		return "", false
+	}
+	t, code := validate.ExcelSerial(f, date1904)
+	switch {
+	case code != "":
+		return "", false
+	case t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0:
+		return t.Format(time.DateOnly), true
+	}
+	return t.Format("2006-01-02T15:04:05"), true
 }
 
 // lostDigits reports whether a number cell cannot hold an identifier
@@ -742,6 +773,7 @@ type row struct {
 // is read, on the reading goroutine, and planning only looks at the outcome.
 type cellText struct {
 	v       string
+	note    validate.Code   // the warning the cell's reading deserves, if any
 	out     string          // v as the rule normalised it
 	issue   *validate.Issue // why v could not be read or, when checked, what the rule found
 	checked bool            // the rule ran on v
@@ -754,8 +786,8 @@ func (im *importer) item(number int, cells []sheet.Cell) pipeline.Item {
 	it := pipeline.Item{Where: r.where}
 	for i := range im.cols {
 		b := &im.cols[i]
-		v, issue := im.cellValue(b, cells, r.where)
-		r.vals[i] = cellText{v: v, issue: issue}
+		v, note, issue := im.cellValue(b, cells, r.where)
+		r.vals[i] = cellText{v: v, note: note, issue: issue}
 		if issue == nil && b.rule != nil && !blank(b, v) {
 			c := &r.vals[i]
 			f := validate.Field{Name: b.header, Secret: b.col.secret, Rule: b.rule}
@@ -998,7 +1030,7 @@ func (im *importer) patch(existing *customer.Customer, r *row) (*rowPatch, []val
 			issues = append(issues, is)
 			continue
 		}
-		if !isNew && b.col.role != roleSSN && sameAsStored(b, existing, v) {
+		if !isNew && b.col.role != roleSSN && (sameAsStored(b, existing, v) || c.note == validate.CodeNumberCell && sameDigits(b, existing, v)) {
 			continue
 		}
 		if blank(b, v) {
@@ -1013,8 +1045,19 @@ func (im *importer) patch(existing *customer.Customer, r *row) (*rowPatch, []val
 			}
 			continue
 		}
+		if c.note != "" {
+			is := validate.New(c.note, cw).WithField(b.header).WithParams(validate.Params{Expected: v})
+			if !b.col.secret {
+				is = is.WithValue(v)
+			}
+			issues = append(issues, is.AsWarning())
+		}
 		switch b.col.role {
 		case roleCard:
+			if misspelledGenerate(v) {
+				issues = append(issues, validate.New(validate.CodeGenerateMisspelled, cw).WithField(b.header).WithValue(v))
+				continue
+			}
 			if cards.IsGenerate(v) {
 				if p.generate == nil {
 					p.generate = map[int]validate.Where{}
@@ -1087,6 +1130,24 @@ func sameAsStored(b *boundColumn, c *customer.Customer, v string) bool {
 		return code == "" && got == want
 	}
 	return stored == v
+}
+
+// sameDigits reports whether a number cell's digits are the stored value
+// of c without its leading zeros: a postal code 00100 typed as 100 in a
+// number cell means the stored value.
+func sameDigits(b *boundColumn, c *customer.Customer, v string) bool {
+	if b.get == nil {
+		return false
+	}
+	stored := b.get(c)
+	return stored != "" && strings.TrimLeft(stored, "0") == strings.TrimLeft(v, "0")
+}
+
+// misspelledGenerate reports whether a card cell means generate() but is
+// not it: "generate(", "generate ( )", "generate".
+func misspelledGenerate(v string) bool {
+	s := strings.ToLower(strings.TrimSpace(v))
+	return strings.HasPrefix(s, "generate") && !cards.IsGenerate(v)
 }
 
 // generateCards fills generate() cells for customers that may get them,

@@ -61,6 +61,14 @@ const (
 	// CodeNumberPrecision: a numeric cell in an identifier column has lost
 	// digits (scientific notation, more than 15 significant digits).
 	CodeNumberPrecision Code = "number.precision"
+	// CodeNumberCell (warning): a numeric cell in an identifier column was
+	// read as its digits, which lose any leading zeros the value had.
+	CodeNumberCell Code = "cell.number"
+	// CodeDateCell (warning): a date cell in a text column was read as the
+	// date (and time) it shows, in ISO form. Params: Expected.
+	CodeDateCell Code = "cell.date"
+	// CodeBooleanCell: a TRUE or FALSE cell in an identifier column.
+	CodeBooleanCell Code = "cell.boolean"
 	// CodeInvalidValue: not one of the values the field accepts.
 	// Params: Expected lists what would be accepted.
 	CodeInvalidValue Code = "value"
@@ -197,6 +205,9 @@ const (
 	// CodeGenerateIgnored (warning): generate() in a card cell of a
 	// customer that already has cards; nothing was generated.
 	CodeGenerateIgnored Code = "card.generate-ignored"
+	// CodeGenerateMisspelled: a card cell that looks like generate() but
+	// is not, such as "generate(" or "generate ( )".
+	CodeGenerateMisspelled Code = "card.generate-misspelled"
 	// CodeGroupNotStatic: a group column or assignment names a dynamic or
 	// system group, whose membership is computed. Params: Name.
 	CodeGroupNotStatic Code = "group.not-static"
@@ -327,6 +338,9 @@ var codeList = []codeDef{
 	{CodeInvalidBoolean, Error},
 	{CodeInvalidNumber, Error},
 	{CodeNumberPrecision, Error},
+	{CodeNumberCell, Warning},
+	{CodeDateCell, Warning},
+	{CodeBooleanCell, Error},
 	{CodeInvalidValue, Error},
 	{CodeInvalidDate, Error},
 	{CodeDateRange, Error},
@@ -370,6 +384,7 @@ var codeList = []codeDef{
 	{CodeCardTaken, Error},
 	{CodeInvalidCard, Error},
 	{CodeGenerateIgnored, Warning},
+	{CodeGenerateMisspelled, Error},
 	{CodeGroupNotStatic, Error},
 	{CodeGroupUnknown, Error},
 	{CodeGroupAssignmentRefused, Warning},

@@ -123,7 +123,8 @@ func TestEveryCodeHasAMessageInEveryLanguage(t *testing.T) {
 }
 
 func TestCodesHaveTheirDocumentedSeverity(t *testing.T) {
-	warnings := []Code{CodeSSNTemporary, CodeGenerateIgnored, CodeGroupAssignmentRefused, CodeSystemGroupAssignmentRefused, CodeAssignmentInGroupFile, CodeReadOnly, CodeNoRows, CodeSSNRemoved}
+	warnings := []Code{CodeSSNTemporary, CodeGenerateIgnored, CodeGroupAssignmentRefused, CodeSystemGroupAssignmentRefused, CodeAssignmentInGroupFile, CodeReadOnly, CodeNoRows, CodeSSNRemoved,
+		CodeNumberCell, CodeDateCell}
 	for _, c := range Codes() {
 		want := Error
 		if slices.Contains(warnings, c) {
