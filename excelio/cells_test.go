@@ -2,10 +2,13 @@ package excelio_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
+	"github.com/impexkit/impex"
 	"github.com/impexkit/impex/excelio"
+	"github.com/impexkit/impex/groups"
 	"github.com/impexkit/impex/validate"
 )
 
@@ -61,5 +64,28 @@ func TestCellTypesAreReadAsMeant(t *testing.T) {
 	}
 	if c, err := store.ByEmail(ctx, "", "d@example.fi"); err != nil || c.Note != "2024-02-29" {
 		t.Errorf("the date cell's note: %v, %v; want 2024-02-29", c, err)
+	}
+}
+
+// A group column may not create a group whose name another group has:
+// group:VIP customers next to the group vip named "VIP customers" is a
+// file error naming vip, and nothing is applied.
+func TestAGroupColumnMayNotTakeAnotherGroupsName(t *testing.T) {
+	store := newStore()
+	if err := store.WriteGroups(context.Background(), []groups.Op{groups.Create(&groups.Group{ID: "vip", Kind: groups.Static, Name: "VIP customers"})}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := importBytes(t, store, workbook(t, "Person Customers", []string{"id", "email", "firstName", "lastName", "group:vip customers"},
+		[]any{"", "a@example.fi", "A", "A", true}), excelio.ImportOptions{})
+	var fe *impex.FileError
+	if !errors.As(err, &fe) || res.Report.Len() != 1 {
+		t.Fatalf("%v, issues %v; want a file error", err, issueCodes(res))
+	}
+	is := res.Report.Issues()[0]
+	if is.Code != validate.CodeGroupNameTaken || is.Params.Expected != "vip" || is.Column != "E" {
+		t.Errorf("issue %+v; want %s naming vip at column E", is, validate.CodeGroupNameTaken)
+	}
+	if store.Len() != 0 {
+		t.Error("a customer was stored")
 	}
 }

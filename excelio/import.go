@@ -558,8 +558,9 @@ func (im *importer) bindHeaders(ctx context.Context, headers []string) error {
 	return nil
 }
 
-// checkGroup refuses a group column that names a dynamic or system group.
-// A group store that fails is a *impex.FatalError.
+// checkGroup refuses a group column that names a dynamic or system group,
+// or a new group whose name another group already has: no two groups may
+// share a name. A group store that fails is a *impex.FatalError.
 func (im *importer) checkGroup(ctx context.Context, id string, where validate.Where) error {
 	if groups.IsSystemID(id) {
 		return validate.New(validate.CodeGroupNotStatic, where).WithParams(validate.Params{Name: id})
@@ -570,8 +571,16 @@ func (im *importer) checkGroup(ctx context.Context, id string, where validate.Wh
 	}
 	g, err := im.groups.Group(ctx, id)
 	switch {
-	case errors.Is(err, groups.ErrNotFound):
-		return nil // created when a row first sets TRUE
+	case errors.Is(err, groups.ErrNotFound): // created when a row first sets TRUE
+		for g, err := range im.groups.Groups(ctx) {
+			if err != nil {
+				return pipeline.Fatal(ctx, where, err)
+			}
+			if strings.EqualFold(g.Name, id) {
+				return validate.New(validate.CodeGroupNameTaken, where).WithParams(validate.Params{Name: g.Name, Expected: g.ID})
+			}
+		}
+		return nil
 	case err != nil:
 		return pipeline.Fatal(ctx, where, err)
 	case g.Kind != groups.Static:

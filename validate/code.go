@@ -211,6 +211,10 @@ const (
 	// CodeGroupNotStatic: a group column or assignment names a dynamic or
 	// system group, whose membership is computed. Params: Name.
 	CodeGroupNotStatic Code = "group.not-static"
+	// CodeGroupNameTaken: a group column would create a group with the
+	// name of an existing group under another ID. Params: Name (the name),
+	// Expected (the existing group's ID).
+	CodeGroupNameTaken Code = "group.name-taken"
 	// CodeGroupUnknown: a reference to a customer group that does not exist.
 	// Params: Name.
 	CodeGroupUnknown Code = "group.unknown"
@@ -386,6 +390,7 @@ var codeList = []codeDef{
 	{CodeGenerateIgnored, Warning},
 	{CodeGenerateMisspelled, Error},
 	{CodeGroupNotStatic, Error},
+	{CodeGroupNameTaken, Error},
 	{CodeGroupUnknown, Error},
 	{CodeGroupAssignmentRefused, Warning},
 	{CodeSystemGroupAssignmentRefused, Warning},
