@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/impexkit/impex"
+	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/excelio"
 	"github.com/impexkit/impex/groups"
 	"github.com/impexkit/impex/validate"
@@ -87,5 +88,33 @@ func TestAGroupColumnMayNotTakeAnotherGroupsName(t *testing.T) {
 	}
 	if store.Len() != 0 {
 		t.Error("a customer was stored")
+	}
+}
+
+// A row of a person workbook naming a company customer (and the other way
+// round) says whose id it is, at the id's cell.
+func TestARowNamingACustomerOfTheOtherKindSaysSo(t *testing.T) {
+	store := newStore()
+	w, err := store.Write(context.Background(), []customer.Op{
+		customer.Put(&customer.Customer{Kind: customer.KindCompany, Number: "1", Profile: customer.Profile{CompanyName: "Oy"}}),
+		customer.Put(&customer.Customer{Kind: customer.KindPerson, Number: "2", Profile: customer.Profile{FirstName: "A", LastName: "B"}}),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		sheet, first, id string
+		want             validate.Code
+	}{
+		{"Person Customers", "firstName", w[0].ID, validate.CodeCompanyInPersonFile},
+		{"Company Customers", "companyName", w[1].ID, validate.CodePersonInCompanyFile},
+	} {
+		res, err := importBytes(t, store, workbook(t, tc.sheet, []string{"id", tc.first}, []any{tc.id, "X"}), excelio.ImportOptions{})
+		if err != nil || res.Rejected != 1 || res.Report.Errors() != 2 { // and no valid rows
+			t.Fatalf("%s: %v, %+v, %v", tc.sheet, err, res.Counts, issueCodes(res))
+		}
+		if is := res.Report.Issues()[0]; is.Code != tc.want || is.Column != "A" || is.Value != tc.id {
+			t.Errorf("%s: %+v; want %s at column A with the id", tc.sheet, is, tc.want)
+		}
 	}
 }

@@ -940,8 +940,16 @@ func (im *importer) plan(ctx context.Context, r *row) (pipeline.Plan, []validate
 		return pipeline.Plan{}, []validate.Issue{validate.New(validate.CodeUnknownCustomer, cellWhere(where, b))}, nil
 	}
 	if existing != nil && existing.Kind != im.schema.kind {
-		return pipeline.Plan{}, []validate.Issue{validate.New(validate.CodeMixedSchemas, where).
-			WithParams(validate.Params{Name: existing.Kind.String()})}, nil
+		code := validate.CodeCompanyInPersonFile
+		if existing.Kind == customer.KindPerson {
+			code = validate.CodePersonInCompanyFile
+		}
+		k := im.idCol
+		if im.opts.MatchByEmail {
+			k = im.emailCol
+		}
+		b := &im.cols[k]
+		return pipeline.Plan{}, []validate.Issue{validate.New(code, cellWhere(where, b)).WithField(b.header).WithValue(r.vals[k].v)}, nil
 	}
 	if mode == impex.ModeDelete {
 		return pipeline.Plan{Action: impex.ActionDelete, Op: customer.Delete(existing.ID, existing.Version), CustomerID: existing.ID}, nil, nil

@@ -273,6 +273,12 @@ const (
 	CodeMissingColumn Code = "column.missing"
 	// CodeMixedSchemas: person and company columns in one workbook.
 	CodeMixedSchemas Code = "file.mixed-schemas"
+	// CodeCompanyInPersonFile: a person workbook's row names a company
+	// customer.
+	CodeCompanyInPersonFile Code = "customer.company-in-person-file"
+	// CodePersonInCompanyFile: a company workbook's row names a person
+	// customer.
+	CodePersonInCompanyFile Code = "customer.person-in-company-file"
 	// CodeEmptyFile: no header row at all.
 	CodeEmptyFile Code = "file.empty"
 	// CodeNoRows (warning): no customer rows or records: a header row and
@@ -410,6 +416,8 @@ var codeList = []codeDef{
 	{CodeEmptyHeader, Error},
 	{CodeMissingColumn, Error},
 	{CodeMixedSchemas, Error},
+	{CodeCompanyInPersonFile, Error},
+	{CodePersonInCompanyFile, Error},
 	{CodeEmptyFile, Error},
 	{CodeNoRows, Warning},
 	{CodeNoValidRows, Error},
