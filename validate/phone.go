@@ -119,7 +119,9 @@ func findRegion(match func(phoneRegion) bool) (phoneRegion, bool) {
 // substring of s.
 //
 // s may contain spaces, hyphens, dots, slashes and parentheses, and "(0)"
-// after the country code ("+358 (0)40 123 4567"). A number that starts with
+// after the country code ("+358 (0)40 123 4567"); a region's trunk prefix
+// written after its country code without the parentheses ("+358 040 123
+// 4567", "+44 020 7946 0958") is dropped as well. A number that starts with
 // + or 00 is international: its country calling code must be assigned,
 // and the digits after it must have a length the country uses, or, for
 // countries this package has no table for, 7 to 15 digits in all. Any
@@ -188,6 +190,13 @@ func phone(s, defaultRegion string) (string, Code, string) {
 		country := "+" + cc
 		if r, ok := findRegion(func(r phoneRegion) bool { return r.cc == cc }); ok {
 			country = r.region
+			if r.trunk != "" && strings.HasPrefix(nsn, r.trunk) {
+				// "+358 040 ...": the national form after the country
+				// code. No national number of these regions starts with
+				// the trunk prefix, so it is dropped as in "(0)".
+				nsn = nsn[len(r.trunk):]
+				d, separated = cc+nsn, true
+			}
 			if !r.fits(len(nsn)) || len(d) > MaxE164Digits {
 				return "", CodePhoneLength, country
 			}

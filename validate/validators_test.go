@@ -74,6 +74,15 @@ func TestPhone(t *testing.T) {
 		{name: "accepts an E.164 number as it is", in: "+358401234567", region: "FI", want: "+358401234567"},
 		{name: "drops the (0) after the country code", in: "+358 (0)40 123 4567", region: "", want: "+358401234567"},
 		{name: "reads 00 as the international prefix", in: "0046 70 123 45 67", region: "FI", want: "+46701234567"},
+		// The trunk prefix written after the country code, as in real
+		// exports, is dropped; regions without one keep every digit.
+		{name: "drops a Finnish trunk 0 after +358", in: "+358 040 123 4567", region: "FI", want: "+358401234567"},
+		{name: "drops a Swedish trunk 0 after +46", in: "+46 070 123 45 67", region: "FI", want: "+46701234567"},
+		{name: "drops a British trunk 0 after +44", in: "+44 020 7946 0958", region: "FI", want: "+442079460958"},
+		{name: "drops a German trunk 0 after 0049", in: "0049 030 1234567", region: "FI", want: "+49301234567"},
+		{name: "keeps a Norwegian number after +47", in: "+47 412 34 567", region: "FI", want: "+4741234567"},
+		{name: "keeps a Danish number after +45", in: "+45 20 12 34 56", region: "FI", want: "+4520123456"},
+		{name: "reports a Danish number with a 0 that is not a trunk", in: "+45 020 12 34 56", region: "FI", code: CodePhoneLength},
 		{name: "normalises a Swedish number", in: "070-123 45 67", region: "SE", want: "+46701234567"},
 		{name: "normalises a Norwegian number without a trunk prefix", in: "412 34 567", region: "NO", want: "+4741234567"},
 		{name: "normalises a Danish number", in: "20 12 34 56", region: "dk", want: "+4520123456"},
