@@ -47,14 +47,7 @@ func appendCustomerRecord(b []byte, c *customer.Customer) ([]byte, error) {
 	w.close()
 	w.str("Note", c.Note)
 	w.str("GlobalPartyID", c.GlobalPartyID)
-	if c.Addresses != nil {
-		w.key("Addresses")
-		w.b = append(w.b, '[')
-		for i := range c.Addresses {
-			w.address(&c.Addresses[i])
-		}
-		w.b = append(w.b, ']')
-	}
+	objects(&w, "Addresses", c.Addresses, w.address)
 	w.identifiers(&c.Identifiers)
 	w.strings("Groups", c.Groups)
 	w.attributes("Attributes", c.Attributes)
@@ -74,19 +67,12 @@ func (w *recordWriter) credentials(c *customer.Credentials) {
 	w.boolean("Disabled", c.Disabled)
 	w.str("Question", c.Question)
 	w.passwordHash("Answer", c.Answer)
-	if c.ExternalProfiles != nil {
-		w.key("ExternalProfiles")
-		w.b = append(w.b, '[')
-		for _, p := range c.ExternalProfiles {
-			w.element()
-			w.str("ProviderID", p.ProviderID)
-			w.str("ExternalID", p.ExternalID)
-			w.str("Email", p.Email)
-			w.time("LastLoginTime", p.LastLoginTime)
-			w.b = append(w.b, '}')
-		}
-		w.b = append(w.b, ']')
-	}
+	objects(w, "ExternalProfiles", c.ExternalProfiles, func(p *customer.ExternalProfile) {
+		w.str("ProviderID", p.ProviderID)
+		w.str("ExternalID", p.ExternalID)
+		w.str("Email", p.Email)
+		w.time("LastLoginTime", p.LastLoginTime)
+	})
 	w.close()
 }
 
@@ -127,24 +113,16 @@ func (w *recordWriter) profile(p *customer.Profile) {
 	w.time("LastLoginTime", p.LastLoginTime)
 	w.time("LastVisitTime", p.LastVisitTime)
 	w.str("PreferredLocale", p.PreferredLocale)
-	if p.PaymentProfiles != nil {
-		w.key("PaymentProfiles")
-		w.b = append(w.b, '[')
-		for _, pp := range p.PaymentProfiles {
-			w.element()
-			w.str("AccountID", pp.AccountID)
-			w.str("AccountType", pp.AccountType)
-			w.str("AccountCustomerID", pp.AccountCustomerID)
-			w.time("CreationDate", pp.CreationDate)
-			w.b = append(w.b, '}')
-		}
-		w.b = append(w.b, ']')
-	}
+	objects(w, "PaymentProfiles", p.PaymentProfiles, func(pp *customer.PaymentProfile) {
+		w.str("AccountID", pp.AccountID)
+		w.str("AccountType", pp.AccountType)
+		w.str("AccountCustomerID", pp.AccountCustomerID)
+		w.time("CreationDate", pp.CreationDate)
+	})
 	w.close()
 }
 
 func (w *recordWriter) address(a *customer.Address) {
-	w.element()
 	w.str("ID", a.ID)
 	w.boolean("Preferred", a.Preferred)
 	w.str("Salutation", a.Salutation)
@@ -165,7 +143,6 @@ func (w *recordWriter) address(a *customer.Address) {
 	w.str("CountryCode", a.CountryCode)
 	w.str("Phone", a.Phone)
 	w.attributes("Attributes", a.Attributes)
-	w.b = append(w.b, '}')
 }
 
 func (w *recordWriter) identifiers(ids *customer.Identifiers) {
@@ -223,16 +200,27 @@ func (w *recordWriter) activeData(a *customer.ActiveData) {
 }
 
 func (w *recordWriter) attributes(name string, as []customer.Attribute) {
-	if as == nil {
+	objects(w, name, as, func(a *customer.Attribute) {
+		w.str("ID", a.ID)
+		w.str("Lang", a.Lang)
+		w.strings("Values", a.Values)
+	})
+}
+
+// objects writes a slice that is not nil as an array of objects, the
+// fields of each written by fields.
+func objects[T any](w *recordWriter, name string, items []T, fields func(*T)) {
+	if items == nil {
 		return
 	}
 	w.key(name)
 	w.b = append(w.b, '[')
-	for _, a := range as {
-		w.element()
-		w.str("ID", a.ID)
-		w.str("Lang", a.Lang)
-		w.strings("Values", a.Values)
+	for i := range items {
+		if i > 0 {
+			w.b = append(w.b, ',')
+		}
+		w.b = append(w.b, '{')
+		fields(&items[i])
 		w.b = append(w.b, '}')
 	}
 	w.b = append(w.b, ']')
@@ -257,14 +245,6 @@ func (w *recordWriter) open(name string) {
 }
 
 func (w *recordWriter) close() { w.b = append(w.b, '}') }
-
-// element starts an object in an array.
-func (w *recordWriter) element() {
-	if w.b[len(w.b)-1] != '[' {
-		w.b = append(w.b, ',')
-	}
-	w.b = append(w.b, '{')
-}
 
 func (w *recordWriter) str(name, s string) {
 	if s != "" {
