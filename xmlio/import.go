@@ -26,8 +26,14 @@ type ImportOptions struct {
 	// Document names the document in issue locations.
 	Document string
 	// List is the customer list to import into. For a customer-list
-	// document an empty List means the document's own list-id.
+	// document an empty List means the document's own list-id, or the
+	// default list "" when that is DefaultListID.
 	List string
+	// DefaultListID, when not empty, is the list-id that stands for the
+	// default list "" in customer-list documents: an export of the
+	// default list must give it some list-id, and importing that export
+	// back must not make a second list of the same customers.
+	DefaultListID string
 	// Kind is the kind of the customers an import creates; 0 means
 	// customer.KindPerson. SFCC documents do not say.
 	Kind customer.Kind
@@ -141,11 +147,12 @@ func Import(ctx context.Context, repo customer.Repository, r io.Reader, opts Imp
 		im.opts.Kind = customer.KindPerson
 	}
 	if kind == DocCustomerList {
-		// The list is named even when the document has no header.
-		res.List = &customer.ListSettings{ID: d.ListID()}
-		if im.list == "" {
+		if im.list == "" && d.ListID() != opts.DefaultListID {
 			im.list = d.ListID()
 		}
+		// The list is named even when the document has no header: the
+		// list imported into, which the header's settings are for.
+		res.List = &customer.ListSettings{ID: im.list}
 	}
 	im.groups = opts.Groups
 	if im.groups == nil {
@@ -277,6 +284,7 @@ func (im *importer) items() iter.Seq2[pipeline.Item, error] {
 				switch rec := rec.(type) {
 				case *ListRecord:
 					s := rec.Settings
+					s.ID = im.list
 					im.res.List = &s
 					im.res.Report.Add(rec.Issues...)
 				case *GroupAssignment:

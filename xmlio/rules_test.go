@@ -533,3 +533,30 @@ func TestXMLIssuesUseNoSpreadsheetWords(t *testing.T) {
 		}
 	}
 }
+
+// A customer-list document goes into the list the options name, and its
+// header is reported for that list; DefaultListID names the default list.
+func TestACustomerListGoesIntoTheListImportedInto(t *testing.T) {
+	doc := `<customer-list xmlns="` + NSCustomer + `" list-id="default"><header><max-failed-logins>7</max-failed-logins></header>` +
+		`<customer customer-no="1"/></customer-list>`
+	for _, tc := range []struct {
+		opts ImportOptions
+		want string
+	}{
+		{ImportOptions{}, "default"},
+		{ImportOptions{DefaultListID: "default"}, ""},
+		{ImportOptions{List: "X", DefaultListID: "default"}, "X"},
+	} {
+		st := memstore.New(memstore.Options{})
+		res, err := Import(context.Background(), st, strings.NewReader(doc), tc.opts)
+		if err != nil || res.Created != 1 {
+			t.Fatalf("%+v: %v, %+v", tc.opts, err, res.Counts)
+		}
+		if _, err := st.ByNumber(context.Background(), tc.want, "1"); err != nil {
+			t.Errorf("%+v: the customer is not in list %q: %v", tc.opts, tc.want, err)
+		}
+		if res.List == nil || res.List.ID != tc.want || res.List.MaxFailedLogins == nil || *res.List.MaxFailedLogins != 7 {
+			t.Errorf("%+v: header %+v; want list %q with its settings", tc.opts, res.List, tc.want)
+		}
+	}
+}

@@ -25,6 +25,10 @@ import (
 // export, a customer-lists document's settings are stored, and a document
 // that names no list goes into the store's only one.
 
+// defaultListID is the list-id the default list "" is exported under, and
+// read back as, since a customer-list document needs one.
+const defaultListID = "default"
+
 // listName is how messages name a list: the default list, "", by that.
 func listName(id string) string {
 	if id == "" {

@@ -84,3 +84,27 @@ func TestTheStoreKeepsItsLists(t *testing.T) {
 		t.Errorf("the same customers under another list: %s", out)
 	}
 }
+
+// The default list goes out under the list-id "default" and comes back
+// into the default list: exporting and importing again changes nothing
+// and makes no second list.
+func TestTheDefaultListRoundTrips(t *testing.T) {
+	t.Chdir(t.TempDir())
+	if code, _, stderr := runCLI(t, context.Background(), nil, "seed", "--customers", "20"); code != exitOK {
+		t.Fatalf("seed: %s", stderr)
+	}
+	if code, _, stderr := runCLI(t, context.Background(), nil, "xml", "export", "-o", "list.xml"); code != exitOK {
+		t.Fatalf("export: %s", stderr)
+	}
+	code, stdout, stderr := runCLI(t, context.Background(), nil, "xml", "import", "list.xml")
+	if code != exitOK || !strings.Contains(stdout, "20 rows read, 0 created, 0 updated, 20 unchanged") || strings.Contains(stdout, "note:") {
+		t.Fatalf("import of the export: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if b, _ := os.ReadFile("list.xml"); !strings.Contains(string(b), `list-id="default"`) {
+		t.Errorf("the default list was not exported as list-id default")
+	}
+	code, stdout, _ = runCLI(t, context.Background(), nil, "store", "dump", "-o", "-")
+	if code != exitOK || strings.Count(stdout, `{"list":`) != 1 {
+		t.Errorf("the store has other lists than the default one:\n%s", stdout)
+	}
+}

@@ -122,7 +122,7 @@ valid against the schemas. The filters are those of excel export.`,
 					if listID != "" {
 						settings.ID = listID
 					} else if settings.ID == "" {
-						settings.ID = "default"
+						settings.ID = defaultListID
 					}
 				}
 				n := 0
@@ -261,8 +261,12 @@ func importXML(ctx context.Context, path string, store cliStore, opts impex.Opti
 		res, err := xmlio.ImportActiveData(ctx, store, r, xmlio.ActiveDataImportOptions{Options: opts, Document: path, List: list})
 		return &imported{Result: res}, err
 	}
+	defaultID := defaultListID
+	if _, err := findList(ctx, store, defaultListID); err == nil {
+		defaultID = "" // the store has a list of that name: it means itself
+	}
 	res, err := xmlio.Import(ctx, store, r, xmlio.ImportOptions{Options: opts, Document: path, List: list, Kind: kind,
-		Hasher: customer.PasswordHasher{LogN: 14}})
+		DefaultListID: defaultID, Hasher: customer.PasswordHasher{LogN: 14}})
 	out := &imported{Result: &res.Result, assignments: &res.Assignments, list: res.List}
 	if res.List != nil {
 		list = res.List.ID
