@@ -75,7 +75,7 @@ func Example() {
 	}
 	// Output:
 	// customers.xml: updated 1, rejected 1
-	//   customers.xml, tietue 2, rivi 3 (customers/customer): tällä tunnisteella ei ole asiakasta
+	//   customers.xml, tietue 2, rivi 3 (customers/customer): tällä tunnisteella ei ole asiakasta; arvo "1002"
 	// points.csv: updated 1, rejected 0
 	// notes.txt: cannot be imported (not this format: true)
 	//   notes.txt, rivi 1: tiedosto ei ole XML-asiakirja
