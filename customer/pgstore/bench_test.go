@@ -2,8 +2,13 @@ package pgstore_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/customer/pgstore"
@@ -13,7 +18,7 @@ import (
 const benchTotal, benchBatch = 50000, 1000
 
 // writeAll stores customers 0..n-1 in batches of benchBatch.
-func writeAll(b *testing.B, s *pgstore.Store, cs []*customer.Customer) {
+func writeAll(b testing.TB, s *pgstore.Store, cs []*customer.Customer) {
 	ctx := context.Background()
 	ops := make([]customer.Op, 0, benchBatch)
 	for i := 0; i < len(cs); i += benchBatch {
@@ -119,4 +124,58 @@ func BenchmarkByEmail(b *testing.B) {
 		}
 		i++
 	}
+}
+
+// BenchmarkCopyFromBaseline50k is the yardstick of the write benchmarks:
+// pgx's CopyFrom of the rows a 50,000-customer write stores (the same
+// customers, their JSON records and their key rows, encoded before the
+// timer) into the tables Migrate creates, with their indexes, in one
+// transaction. No store writes the same rows faster through pgx.
+func BenchmarkCopyFromBaseline50k(b *testing.B) {
+	s := newStore(b, pgstore.Options{})
+	now := time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC)
+	var rows, keys [][]any
+	for i := range benchTotal {
+		c := repotest.BenchCustomer(i)
+		c.ID, c.Version, c.CreatedAt, c.UpdatedAt = fmt.Sprintf("c%010d", i+1), 1, now, now
+		data, err := json.Marshal(c)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var search []string
+		for _, f := range customer.SearchFields(c) {
+			if f != "" {
+				search = append(search, strings.ToLower(f))
+			}
+		}
+		at := now.Truncate(time.Microsecond)
+		nsec := int32(now.Nanosecond() % 1000)
+		rows = append(rows, []any{c.ID, c.Version, c.List, int16(c.Kind), c.Flags.CreditAllowed,
+			at, nsec, at, nsec, []string{}, strings.Join(search, "\x1f"), string(data)})
+		for _, k := range (customer.Constraints{}).Keys(c) {
+			keys = append(keys, []any{string(k.Key), k.List, k.Value, c.ID, k.Unique})
+		}
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		b.StopTimer()
+		if _, err := s.Pool().Exec(ctx, `TRUNCATE customers, customer_keys`); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		err := pgx.BeginFunc(ctx, s.Pool(), func(tx pgx.Tx) error {
+			if _, err := tx.CopyFrom(ctx, pgx.Identifier{"customers"}, []string{"id", "version", "list", "kind", "credit_allowed",
+				"created_at", "created_nsec", "updated_at", "updated_nsec", "groups", "search", "data"}, pgx.CopyFromRows(rows)); err != nil {
+				return err
+			}
+			_, err := tx.CopyFrom(ctx, pgx.Identifier{"customer_keys"}, []string{"key", "list", "value", "customer_id", "uniq"}, pgx.CopyFromRows(keys))
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchTotal), "ns/customer")
 }
