@@ -262,7 +262,8 @@ func applyGroup(op groups.Op, now time.Time, gs map[string]*groupState, cs map[s
 	return nil
 }
 
-// storeGroups writes a group batch's changes in one round trip.
+// storeGroups writes a group batch's changes: the groups in one round trip,
+// then the customers whose memberships changed.
 func (s *Store) storeGroups(ctx context.Context, tx pgx.Tx, gs map[string]*groupState, cs map[string]*memberState) error {
 	q := &pgx.Batch{}
 	for _, id := range sortedKeys(gs) {
@@ -279,7 +280,12 @@ func (s *Store) storeGroups(ctx context.Context, tx pgx.Tx, gs map[string]*group
 			q.Queue(`INSERT INTO customer_groups (id, kind, data) VALUES ($1, $2, $3::text::json)`, id, int16(st.g.Kind), st.data)
 		}
 	}
-	var updates rowColumns
+	if q.Len() > 0 {
+		if err := tx.SendBatch(ctx, q).Close(); err != nil {
+			return err
+		}
+	}
+	var updates []update
 	for _, id := range sortedKeys(cs) {
 		m := cs[id]
 		if !m.changed {
@@ -289,14 +295,9 @@ func (s *Store) storeGroups(ctx context.Context, tx pgx.Tx, gs map[string]*group
 		if err != nil {
 			return err
 		}
-		updates.add(rec, m.storedVer)
+		updates = append(updates, update{rec, m.storedVer})
 	}
-	check := -1
-	if len(updates.id) > 0 {
-		check = q.Len()
-		queueUpdate(q, &updates)
-	}
-	return execChecked(ctx, tx, q, check, len(updates.id))
+	return updateCustomers(ctx, tx, updates)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -25,8 +25,7 @@ func (s *Store) keys(c *customer.Customer) []customer.IndexKey { return s.cons.K
 // record is a customer ready to be stored: its JSON and the derived columns.
 type record struct {
 	c      *customer.Customer
-	data   string
-	groups string // JSON array of group IDs; "" for none
+	data   []byte
 	search string // lower-cased search texts, joined by searchSep
 }
 
@@ -44,14 +43,7 @@ func encode(c *customer.Customer) (record, error) {
 	if err := checkJSONText(data, customer.ErrInvalid); err != nil {
 		return record{}, err
 	}
-	r := record{c: c, data: string(data)}
-	if len(c.Groups) > 0 {
-		g, err := json.Marshal(c.Groups)
-		if err != nil {
-			return record{}, fmt.Errorf("%w: %v", customer.ErrInvalid, err)
-		}
-		r.groups = string(g)
-	}
+	r := record{c: c, data: data}
 	var search strings.Builder
 	for _, f := range customer.SearchFields(c) {
 		if f != "" {

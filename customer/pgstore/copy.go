@@ -1,0 +1,201 @@
+package pgstore
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/impexkit/impex/customer"
+)
+
+// changes are the rows a checked batch writes, each kind in ID order, so
+// that concurrent batches meet rows and index entries in the same order.
+type changes struct {
+	deleted []string // IDs of the stored customers the batch deletes
+	removed []keyRow // key rows that updated customers no longer hold
+	added   []keyRow
+	inserts []record
+	updates []update
+}
+
+// keyRow is a row of customer_keys.
+type keyRow struct {
+	id string
+	k  customer.IndexKey
+}
+
+// update is a stored customer's new record and the version its row has.
+type update struct {
+	rec    record
+	stored int64
+}
+
+// changes returns what the batch's operations leave to write.
+func (b *batch) changes() *changes {
+	ch := &changes{}
+	ids := make([]string, 0, len(b.states))
+	for id, st := range b.states {
+		if st.changed {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		st := b.states[id]
+		switch {
+		case st.stored && !st.present:
+			ch.deleted = append(ch.deleted, id)
+		case st.stored && st.present:
+			for _, k := range st.storedKeys {
+				if !slices.Contains(st.keys, k) {
+					ch.removed = append(ch.removed, keyRow{id, k})
+				}
+			}
+			for _, k := range dedupe(st.keys) {
+				if !slices.Contains(st.storedKeys, k) {
+					ch.added = append(ch.added, keyRow{id, k})
+				}
+			}
+			ch.updates = append(ch.updates, update{st.rec, st.storedVer})
+		case !st.stored && st.present:
+			for _, k := range dedupe(st.keys) {
+				ch.added = append(ch.added, keyRow{id, k})
+			}
+			ch.inserts = append(ch.inserts, st.rec)
+		}
+	}
+	return ch
+}
+
+// write stores the changes. The deletes come first, of customers and of the
+// key rows updated customers drop, so that a key moving between customers
+// of the batch never meets itself in the unique index; then the updated and
+// the new customers and the new key rows are each copied in with one COPY,
+// the cheapest way into PostgreSQL.
+func (ch *changes) write(ctx context.Context, tx pgx.Tx) error {
+	if err := ch.delete(ctx, tx); err != nil {
+		return err
+	}
+	if err := updateCustomers(ctx, tx, ch.updates); err != nil {
+		return err
+	}
+	if len(ch.inserts) > 0 {
+		_, err := tx.CopyFrom(ctx, pgx.Identifier{"customers"}, customerColumns,
+			pgx.CopyFromSlice(len(ch.inserts), func(i int) ([]any, error) { return ch.inserts[i].values(), nil }))
+		if err != nil {
+			return err
+		}
+	}
+	if len(ch.added) > 0 {
+		_, err := tx.CopyFrom(ctx, pgx.Identifier{"customer_keys"}, []string{"key", "list", "value", "customer_id", "uniq"},
+			pgx.CopyFromSlice(len(ch.added), func(i int) ([]any, error) {
+				r := &ch.added[i]
+				return []any{string(r.k.Key), r.k.List, r.k.Value, r.id, r.k.Unique}, nil
+			}))
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// delete removes the deleted customers with their keys, and the removed key
+// rows, in one round trip.
+func (ch *changes) delete(ctx context.Context, tx pgx.Tx) error {
+	q := &pgx.Batch{}
+	if len(ch.deleted) > 0 {
+		q.Queue(`DELETE FROM customer_keys WHERE customer_id = ANY($1::text[])`, ch.deleted)
+		q.Queue(`DELETE FROM customers WHERE id = ANY($1::text[])`, ch.deleted)
+	}
+	if len(ch.removed) > 0 {
+		keys := make([]customer.IndexKey, len(ch.removed))
+		ids := make([]string, len(ch.removed))
+		for i, r := range ch.removed {
+			keys[i], ids[i] = r.k, r.id
+		}
+		key, list, value := keyColumns(keys)
+		q.Queue(`
+DELETE FROM customer_keys AS k
+USING unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS d(key, list, value, customer_id)
+WHERE k.key = d.key AND k.list = d.list AND k.value = d.value AND k.customer_id = d.customer_id`,
+			key, list, value, ids)
+	}
+	if q.Len() == 0 {
+		return nil
+	}
+	return tx.SendBatch(ctx, q).Close()
+}
+
+// customerColumns are the columns of customers, in the order of
+// record.values.
+var customerColumns = []string{"id", "version", "list", "kind", "credit_allowed",
+	"created_at", "created_nsec", "updated_at", "updated_nsec", "groups", "search", "data"}
+
+// values returns the record as a row of customers.
+func (r *record) values() []any {
+	cat, cns := splitTime(r.c.CreatedAt)
+	at, ns := splitTime(r.c.UpdatedAt)
+	groups := r.c.Groups
+	if groups == nil {
+		groups = []string{} // the column is NOT NULL
+	}
+	return []any{r.c.ID, r.c.Version, r.c.List, int16(r.c.Kind), r.c.Flags.CreditAllowed,
+		cat, cns, at, ns, groups, r.search, r.data}
+}
+
+// updateCustomers overwrites stored customers, each only if its row is still
+// at the version the batch read: the new rows are copied into a temporary
+// table, dropped at commit, and applied with one UPDATE. The rows are
+// locked, so an UPDATE that changes fewer rows means they were changed
+// outside the store, which is reported as a conflict.
+func updateCustomers(ctx context.Context, tx pgx.Tx, ups []update) error {
+	if len(ups) == 0 {
+		return nil
+	}
+	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE pgstore_updates (LIKE customers, stored_version bigint) ON COMMIT DROP`); err != nil {
+		return err
+	}
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{"pg_temp", "pgstore_updates"}, append(slices.Clip(customerColumns), "stored_version"),
+		pgx.CopyFromSlice(len(ups), func(i int) ([]any, error) { return append(ups[i].rec.values(), ups[i].stored), nil }))
+	if err != nil {
+		return err
+	}
+	tag, err := tx.Exec(ctx, `
+UPDATE customers AS c SET version = u.version, list = u.list, kind = u.kind, credit_allowed = u.credit_allowed,
+	created_at = u.created_at, created_nsec = u.created_nsec, updated_at = u.updated_at, updated_nsec = u.updated_nsec,
+	groups = u.groups, search = u.search, data = u.data
+FROM pg_temp.pgstore_updates AS u
+WHERE c.id = u.id AND c.version = u.stored_version`)
+	if err != nil {
+		return err
+	}
+	if n := tag.RowsAffected(); n != int64(len(ups)) {
+		return fmt.Errorf("pgstore: %w: %d of %d updated customers changed under the batch's lock",
+			customer.ErrConflict, int64(len(ups))-n, len(ups))
+	}
+	return nil
+}
+
+// dedupe drops repeated keys (only a non-unique key can repeat in a stored
+// customer: a custom type and a built-in key that coincide), keeping the
+// first.
+func dedupe(keys []customer.IndexKey) []customer.IndexKey {
+	out := keys[:0:0]
+	for _, k := range keys {
+		if !slices.ContainsFunc(out, func(o customer.IndexKey) bool { return o.Key == k.Key && o.List == k.List && o.Value == k.Value }) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// keyColumns returns keys as column arrays, for unnest.
+func keyColumns(keys []customer.IndexKey) (key, list, value []string) {
+	key, list, value = make([]string, len(keys)), make([]string, len(keys)), make([]string, len(keys))
+	for i, k := range keys {
+		key[i], list[i], value[i] = string(k.Key), k.List, k.Value
+	}
+	return key, list, value
+}
