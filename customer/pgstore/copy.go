@@ -44,25 +44,26 @@ func (b *batch) changes() *changes {
 	slices.Sort(ids)
 	for _, id := range ids {
 		st := b.states[id]
+		var keys []customer.IndexKey // the rows the customer leaves
+		if st.present {
+			keys = st.rec.keys
+		}
+		for _, k := range st.storedKeys {
+			if !slices.Contains(keys, k) {
+				ch.removed = append(ch.removed, keyRow{id, k})
+			}
+		}
+		for _, k := range keys {
+			if !slices.Contains(st.storedKeys, k) {
+				ch.added = append(ch.added, keyRow{id, k})
+			}
+		}
 		switch {
 		case st.stored && !st.present:
 			ch.deleted = append(ch.deleted, id)
 		case st.stored && st.present:
-			for _, k := range st.storedKeys {
-				if !slices.Contains(st.keys, k) {
-					ch.removed = append(ch.removed, keyRow{id, k})
-				}
-			}
-			for _, k := range dedupe(st.keys) {
-				if !slices.Contains(st.storedKeys, k) {
-					ch.added = append(ch.added, keyRow{id, k})
-				}
-			}
 			ch.updates = append(ch.updates, update{st.rec, st.storedVer})
 		case !st.stored && st.present:
-			for _, k := range dedupe(st.keys) {
-				ch.added = append(ch.added, keyRow{id, k})
-			}
 			ch.inserts = append(ch.inserts, st.rec)
 		}
 	}
@@ -101,12 +102,12 @@ func (ch *changes) write(ctx context.Context, tx pgx.Tx) error {
 	return nil
 }
 
-// delete removes the deleted customers with their keys, and the removed key
-// rows, in one round trip.
+// delete removes the deleted customers and the removed key rows in one
+// round trip. Each key row is found in the index on its own (see
+// batch.load) and deleted by its address.
 func (ch *changes) delete(ctx context.Context, tx pgx.Tx) error {
 	q := &pgx.Batch{}
 	if len(ch.deleted) > 0 {
-		q.Queue(`DELETE FROM customer_keys WHERE customer_id = ANY($1::text[])`, ch.deleted)
 		q.Queue(`DELETE FROM customers WHERE id = ANY($1::text[])`, ch.deleted)
 	}
 	if len(ch.removed) > 0 {
@@ -117,10 +118,14 @@ func (ch *changes) delete(ctx context.Context, tx pgx.Tx) error {
 		}
 		key, list, value := keyColumns(keys)
 		q.Queue(`
-DELETE FROM customer_keys AS k
-USING unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS d(key, list, value, customer_id)
-WHERE k.key = d.key AND k.list = d.list AND k.value = d.value AND k.customer_id = d.customer_id`,
-			key, list, value, ids)
+DELETE FROM customer_keys WHERE ctid = ANY(ARRAY(
+	SELECT h.ctid
+	FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS d(key, list, value, customer_id)
+	CROSS JOIN LATERAL (
+		SELECT k.ctid FROM customer_keys k
+		WHERE k.key = d.key AND k.list = d.list AND k.value = d.value AND k.customer_id = d.customer_id
+		LIMIT 1
+	) AS h))`, key, list, value, ids)
 	}
 	if q.Len() == 0 {
 		return nil
@@ -131,7 +136,7 @@ WHERE k.key = d.key AND k.list = d.list AND k.value = d.value AND k.customer_id 
 // customerColumns are the columns of customers, in the order of
 // record.values.
 var customerColumns = []string{"id", "version", "list", "kind", "credit_allowed",
-	"created_at", "created_nsec", "updated_at", "updated_nsec", "groups", "search", "data"}
+	"created_at", "created_nsec", "updated_at", "updated_nsec", "groups", "search", "keys", "data"}
 
 // values returns the record as a row of customers.
 func (r *record) values() []any {
@@ -142,7 +147,7 @@ func (r *record) values() []any {
 		groups = []string{} // the column is NOT NULL
 	}
 	return []any{r.c.ID, r.c.Version, r.c.List, int16(r.c.Kind), r.c.Flags.CreditAllowed,
-		cat, cns, at, ns, groups, r.search, r.data}
+		cat, cns, at, ns, groups, r.search, keysColumn(r.keys), r.data}
 }
 
 // updateCustomers overwrites stored customers, each only if its row is still
@@ -165,7 +170,7 @@ func updateCustomers(ctx context.Context, tx pgx.Tx, ups []update) error {
 	tag, err := tx.Exec(ctx, `
 UPDATE customers AS c SET version = u.version, list = u.list, kind = u.kind, credit_allowed = u.credit_allowed,
 	created_at = u.created_at, created_nsec = u.created_nsec, updated_at = u.updated_at, updated_nsec = u.updated_nsec,
-	groups = u.groups, search = u.search, data = u.data
+	groups = u.groups, search = u.search, keys = u.keys, data = u.data
 FROM pg_temp.pgstore_updates AS u
 WHERE c.id = u.id AND c.version = u.stored_version`)
 	if err != nil {

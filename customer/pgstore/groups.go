@@ -124,6 +124,7 @@ type groupState struct {
 type memberState struct {
 	c         *customer.Customer // nil when no such customer is stored
 	storedVer int64
+	keys      []customer.IndexKey // its rows of customer_keys, which memberships leave alone
 	changed   bool
 }
 
@@ -159,7 +160,7 @@ func (s *Store) writeGroupsTx(ctx context.Context, tx pgx.Tx, ops []groups.Op) e
 	cids = slices.DeleteFunc(cids, func(id string) bool { return !storable(id) })
 	q := &pgx.Batch{}
 	q.Queue(`SELECT id, data FROM customer_groups WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`, gids)
-	q.Queue(`SELECT id, version, data FROM customers WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`, cids)
+	q.Queue(`SELECT id, version, keys, data FROM customers WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`, cids)
 	br := tx.SendBatch(ctx, q)
 	rows, err := br.Query()
 	if err == nil {
@@ -187,12 +188,16 @@ func (s *Store) writeGroupsTx(ctx context.Context, tx pgx.Tx, ops []groups.Op) e
 		for rows.Next() {
 			var id string
 			var version int64
+			var keys []string
 			var data []byte
-			if err = rows.Scan(&id, &version, &data); err != nil {
+			if err = rows.Scan(&id, &version, &keys, &data); err != nil {
 				break
 			}
 			st := cs[id]
 			if st.c, err = decode(id, version, data); err != nil {
+				break
+			}
+			if st.keys, err = parseKeys(keys); err != nil {
 				break
 			}
 			st.storedVer = version
@@ -291,7 +296,7 @@ func (s *Store) storeGroups(ctx context.Context, tx pgx.Tx, gs map[string]*group
 		if !m.changed {
 			continue
 		}
-		rec, err := encode(m.c)
+		rec, err := encode(m.c, m.keys)
 		if err != nil {
 			return err
 		}

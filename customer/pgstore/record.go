@@ -26,7 +26,8 @@ func (s *Store) keys(c *customer.Customer) []customer.IndexKey { return s.cons.K
 type record struct {
 	c      *customer.Customer
 	data   []byte
-	search string // lower-cased search texts, joined by searchSep
+	search string              // lower-cased search texts, joined by searchSep
+	keys   []customer.IndexKey // its rows of customer_keys
 }
 
 // searchSep separates the texts of the search column. A query without it
@@ -34,8 +35,9 @@ type record struct {
 // query with it is matched in Go (see List).
 const searchSep = "\x1f"
 
-// encode marshals c, refusing what JSON would not give back unchanged.
-func encode(c *customer.Customer) (record, error) {
+// encode marshals c, whose rows of customer_keys are keys, refusing what
+// JSON would not give back unchanged.
+func encode(c *customer.Customer, keys []customer.IndexKey) (record, error) {
 	data, err := json.Marshal(c)
 	if err != nil {
 		return record{}, fmt.Errorf("%w: the record cannot be stored as JSON: %v", customer.ErrInvalid, err)
@@ -43,7 +45,7 @@ func encode(c *customer.Customer) (record, error) {
 	if err := checkJSONText(data, customer.ErrInvalid); err != nil {
 		return record{}, err
 	}
-	r := record{c: c, data: data}
+	r := record{c: c, data: data, keys: keys}
 	var search strings.Builder
 	for _, f := range customer.SearchFields(c) {
 		if f != "" {
@@ -69,6 +71,32 @@ func checkJSONText(b []byte, invalid error) error {
 		return fmt.Errorf("%w: text is not valid UTF-8", invalid)
 	}
 	return nil
+}
+
+// keysColumn returns keys as the column customers.keys holds them: four
+// elements a key, its name, list, value, and "t" for a unique key or "f".
+func keysColumn(keys []customer.IndexKey) []string {
+	col := make([]string, 0, 4*len(keys))
+	for _, k := range keys {
+		unique := "f"
+		if k.Unique {
+			unique = "t"
+		}
+		col = append(col, string(k.Key), k.List, k.Value, unique)
+	}
+	return col
+}
+
+// parseKeys reverses keysColumn.
+func parseKeys(col []string) ([]customer.IndexKey, error) {
+	if len(col)%4 != 0 {
+		return nil, fmt.Errorf("pgstore: a keys column of %d elements, not a multiple of four", len(col))
+	}
+	keys := make([]customer.IndexKey, 0, len(col)/4)
+	for i := 0; i < len(col); i += 4 {
+		keys = append(keys, customer.IndexKey{Key: customer.Key(col[i]), List: col[i+1], Value: col[i+2], Unique: col[i+3] == "t"})
+	}
+	return keys, nil
 }
 
 // storable reports whether PostgreSQL can hold s in a text column: valid

@@ -104,7 +104,7 @@ func (s *Store) newRequest(ops []customer.Op) *request {
 type state struct {
 	stored     bool // a row existed when the batch began
 	storedVer  int64
-	storedKeys []customer.IndexKey
+	storedKeys []customer.IndexKey // its rows of customer_keys
 
 	present   bool
 	version   int64
@@ -186,17 +186,16 @@ func (b *batch) reserveIDs(ctx context.Context, tx pgx.Tx, n int) error {
 	return nil
 }
 
-// load locks the stored rows of ids, reads their versions, creation times
-// and keys, and reads the holders of the unique keys the batch claims, in
-// one round trip. Each claimed key is looked up in the unique index on its
-// own (LIMIT 1 keeps the lookup from being planned as a join that reads the
-// whole key table), so the query costs what the batch claims, not what the
-// store holds.
+// load locks the stored rows of ids and reads their versions, creation
+// times and keys, and reads the holders of the unique keys the batch claims,
+// in one round trip. Each claimed key is looked up in the index on its own
+// (LIMIT 1 keeps the lookup from being planned as a join that reads the
+// whole key table, which a planner without fresh statistics picks), so the
+// query costs what the batch claims, not what the store holds.
 func (b *batch) load(ctx context.Context, tx pgx.Tx, ids []string) error {
 	claimKey, claimList, claimValue := keyColumns(b.req.claims)
 	q := &pgx.Batch{}
-	q.Queue(`SELECT id, version, created_at, created_nsec FROM customers WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`, ids)
-	q.Queue(`SELECT key, list, value, customer_id, uniq FROM customer_keys WHERE customer_id = ANY($1::text[])`, ids)
+	q.Queue(`SELECT id, version, created_at, created_nsec, keys FROM customers WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`, ids)
 	q.Queue(`
 SELECT u.key, u.list, u.value, h.customer_id
 FROM unnest($1::text[], $2::text[], $3::text[]) AS u(key, list, value)
@@ -212,36 +211,28 @@ CROSS JOIN LATERAL (
 	var version int64
 	var created time.Time
 	var nsec int32
+	var keys []string
 	rows, _ := br.Query()
-	_, err := pgx.ForEachRow(rows, []any{&id, &version, &created, &nsec}, func() error {
+	_, err := pgx.ForEachRow(rows, []any{&id, &version, &created, &nsec, &keys}, func() error {
 		st := b.states[id]
-		st.stored, st.storedVer, st.present, st.version = true, version, true, version
-		st.createdAt = joinTime(created, nsec)
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-
-	var k customer.IndexKey
-	rows, _ = br.Query()
-	_, err = pgx.ForEachRow(rows, []any{&key, &k.List, &k.Value, &id, &k.Unique}, func() error {
-		k.Key = customer.Key(key)
-		st := b.states[id]
-		st.storedKeys = append(st.storedKeys, k)
-		if k.Unique {
-			b.holders[k] = id
+		stored, err := parseKeys(keys)
+		if err != nil {
+			return err
+		}
+		st.stored, st.storedVer, st.storedKeys = true, version, stored
+		st.present, st.version, st.createdAt, st.keys = true, version, joinTime(created, nsec), stored
+		for _, k := range stored {
+			if k.Unique {
+				b.holders[k] = id
+			}
 		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	for _, st := range b.states {
-		st.keys = st.storedKeys
-	}
 
-	k = customer.IndexKey{Unique: true}
+	k := customer.IndexKey{Unique: true}
 	rows, _ = br.Query()
 	_, err = pgx.ForEachRow(rows, []any{&key, &k.List, &k.Value, &id}, func() error {
 		k.Key = customer.Key(key)
@@ -310,7 +301,7 @@ func (b *batch) put(c *customer.Customer, keys []customer.IndexKey) (customer.Wr
 	if err := b.checkUnique(nc.ID, keys); err != nil {
 		return customer.Written{}, err
 	}
-	rec, err := encode(nc)
+	rec, err := encode(nc, dedupe(keys))
 	if err != nil {
 		return customer.Written{}, err
 	}
