@@ -130,6 +130,13 @@ const (
 	codeDeadlockDetected     = "40P01"
 )
 
+// isUniqueViolation reports whether err is PostgreSQL's refusal of a row
+// that a unique index already holds.
+func isUniqueViolation(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == codeUniqueViolation
+}
+
 // raceError reports a batch attempt that lost a race with a concurrent
 // transaction; the batch is retried from the start.
 type raceError struct{ err *pgconn.PgError }

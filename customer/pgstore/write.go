@@ -19,16 +19,20 @@ import (
 // ErrInvalid, and nothing is written. A context error is returned unwrapped;
 // a database failure is returned as is, also with nothing written.
 //
-// A batch costs a few statements whatever its size: one query reads what
-// the checks need (the stored versions of the customers the batch names,
-// locked, and the holders of the unique keys it claims), the operations are
-// checked in order against that view as memstore checks them, and the
-// changes are copied in (see changes.write). Rows the batch touches are
-// locked for the length of the transaction, so a concurrent batch touching
-// the same customers waits and then sees the new versions. A batch that
-// loses a race for a unique key to a concurrent transaction is retried
-// (Options.MaxAttempts), and then reports the taken key like any other
-// duplicate.
+// A batch costs a few statements whatever its size: one query locks and
+// reads the stored rows of the customers the batch names, the operations
+// are checked in order against them as memstore checks them, and the
+// changes are copied in (see changes.write). The unique index on the key
+// table checks the new keys against every stored customer's keys at once.
+// Only when the batch fails is it checked again with the holder of every
+// unique key it claims looked up first, to name the first failing
+// operation and the holder as memstore would.
+//
+// Rows the batch touches are locked for the length of the transaction, so a
+// concurrent batch touching the same customers waits and then sees the new
+// versions. A batch that loses a race for a unique key to a concurrent
+// transaction is retried (Options.MaxAttempts), and then reports the taken
+// key like any other duplicate.
 func (s *Store) Write(ctx context.Context, ops []customer.Op) ([]customer.Written, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -37,6 +41,16 @@ func (s *Store) Write(ctx context.Context, ops []customer.Op) ([]customer.Writte
 		return []customer.Written{}, nil
 	}
 	req := s.newRequest(ops)
+	out, err := s.write(ctx, req)
+	if err == errRecheck {
+		req.lookUp = true
+		out, err = s.write(ctx, req)
+	}
+	return out, err
+}
+
+// write makes the attempts at writing req.
+func (s *Store) write(ctx context.Context, req *request) ([]customer.Written, error) {
 	var out []customer.Written
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		var err error
@@ -47,7 +61,7 @@ func (s *Store) Write(ctx context.Context, ops []customer.Op) ([]customer.Writte
 	if errors.As(err, &race) {
 		// Still racing after every attempt: report it as a conflict on the
 		// batch as a whole.
-		return nil, &customer.BatchError{Index: 0, Op: ops[0],
+		return nil, &customer.BatchError{Index: 0, Op: req.ops[0],
 			Err: fmt.Errorf("%w: %v", customer.ErrConflict, race)}
 	}
 	if err != nil {
@@ -62,18 +76,25 @@ type request struct {
 	ops []customer.Op
 	// keys[i] are the keys of the customer ops[i] puts, as the domain
 	// derives them (Constraints.Keys); they do not depend on the ID,
-	// version and times the store gives the customer.
-	keys [][]customer.IndexKey
+	// version and times the store gives the customer. rows[i] are its rows
+	// of customer_keys.
+	keys, rows [][]customer.IndexKey
 	// ids are the storable IDs the operations name, sorted.
 	ids []string
 	// claims are the storable unique keys the puts hold.
 	claims []customer.IndexKey
-	// newIDs is how many puts create a customer with a generated ID.
-	newIDs int
+	// newIDs is how many puts create a customer with a generated ID, and
+	// reserved the IDs taken for them (see reserveIDs).
+	newIDs   int
+	reserved []string
+	// lookUp says to look up the holders of the claims before checking the
+	// operations: the batch failed without, or a put holds a unique key
+	// that none of its rows holds, which the unique index cannot check.
+	lookUp bool
 }
 
 func (s *Store) newRequest(ops []customer.Op) *request {
-	r := &request{ops: ops, keys: make([][]customer.IndexKey, len(ops))}
+	r := &request{ops: ops, keys: make([][]customer.IndexKey, len(ops)), rows: make([][]customer.IndexKey, len(ops))}
 	for i, op := range ops {
 		switch {
 		case op.Kind == customer.OpDelete:
@@ -85,10 +106,12 @@ func (s *Store) newRequest(ops []customer.Op) *request {
 			} else if c.Version == 0 {
 				r.newIDs++
 			}
-			r.keys[i] = s.keys(c)
-			for _, k := range r.keys[i] {
+			keys := s.keys(c)
+			r.keys[i], r.rows[i] = keys, dedupe(keys)
+			for _, k := range keys {
 				if k.Unique && storable(k.Value) && storable(k.List) {
 					r.claims = append(r.claims, k)
+					r.lookUp = r.lookUp || !slices.Contains(r.rows[i], k)
 				}
 			}
 		}
@@ -123,27 +146,39 @@ type batch struct {
 	fresh   []string                     // generated IDs not yet handed out
 }
 
-// errNeedIDs asks for another attempt with more generated IDs: some of the
-// ones reserved were taken by customers created with explicit IDs.
-var errNeedIDs = errors.New("pgstore: reserved IDs are taken")
+var (
+	// errNeedIDs asks for another attempt with more generated IDs: some of
+	// the ones reserved were taken by customers created with explicit IDs.
+	errNeedIDs = errors.New("pgstore: reserved IDs are taken")
+	// errRecheck asks for the batch to be written again with the holders of
+	// its claims looked up (request.lookUp).
+	errRecheck = errors.New("pgstore: the batch fails; check it again")
+)
 
 func (s *Store) writeTx(ctx context.Context, tx pgx.Tx, req *request) ([]customer.Written, error) {
 	extra := 0
 	for {
 		out, err := s.writeAttempt(ctx, tx, req, req.newIDs+extra)
-		if err != errNeedIDs {
-			return out, err
+		var be *customer.BatchError
+		switch {
+		case err == errNeedIDs:
+			extra = 2*extra + 8
+			continue
+		case req.lookUp:
+		case errors.As(err, &be), isUniqueViolation(err):
+			return nil, errRecheck
 		}
-		extra = 2*extra + 8
+		return out, err
 	}
 }
 
 func (s *Store) writeAttempt(ctx context.Context, tx pgx.Tx, req *request, newIDs int) ([]customer.Written, error) {
 	b := &batch{req: req, now: s.now(), states: make(map[string]*state, len(req.ids)+newIDs),
 		holders: make(map[customer.IndexKey]string, len(req.claims))}
-	if err := b.reserveIDs(ctx, tx, newIDs); err != nil {
+	if err := req.reserveIDs(ctx, tx, newIDs); err != nil {
 		return nil, err
 	}
+	b.fresh = req.reserved[:newIDs]
 	ids := append(slices.Clone(req.ids), b.fresh...)
 	for _, id := range ids {
 		b.states[id] = &state{}
@@ -153,7 +188,7 @@ func (s *Store) writeAttempt(ctx context.Context, tx pgx.Tx, req *request, newID
 	}
 	out := make([]customer.Written, len(req.ops))
 	for i, op := range req.ops {
-		w, err := b.apply(op, req.keys[i])
+		w, err := b.apply(i)
 		if err == errNeedIDs {
 			return nil, err
 		}
@@ -168,35 +203,39 @@ func (s *Store) writeAttempt(ctx context.Context, tx pgx.Tx, req *request, newID
 	return out, nil
 }
 
-// reserveIDs takes n numbers of the ID sequence for the customers the batch
-// creates without an ID.
-func (b *batch) reserveIDs(ctx context.Context, tx pgx.Tx, n int) error {
-	if n == 0 {
+// reserveIDs makes sure the request holds n IDs for the customers it
+// creates without one, taking more numbers of the ID sequence when it holds
+// fewer. Every attempt uses the same IDs, so the IDs a failed batch reports
+// are those of the first attempt.
+func (r *request) reserveIDs(ctx context.Context, tx pgx.Tx, n int) error {
+	if n <= len(r.reserved) {
 		return nil
 	}
-	rows, _ := tx.Query(ctx, `SELECT nextval('customer_ids') FROM generate_series(1, $1)`, n)
+	rows, _ := tx.Query(ctx, `SELECT nextval('customer_ids') FROM generate_series(1, $1)`, n-len(r.reserved))
 	seq, err := pgx.CollectRows(rows, pgx.RowTo[int64])
 	if err != nil {
 		return fmt.Errorf("pgstore: reserving IDs: %w", err)
 	}
 	slices.Sort(seq)
 	for _, n := range seq {
-		b.fresh = append(b.fresh, fmt.Sprintf("c%010d", n))
+		r.reserved = append(r.reserved, fmt.Sprintf("c%010d", n))
 	}
 	return nil
 }
 
 // load locks the stored rows of ids and reads their versions, creation
-// times and keys, and reads the holders of the unique keys the batch claims,
-// in one round trip. Each claimed key is looked up in the index on its own
-// (LIMIT 1 keeps the lookup from being planned as a join that reads the
-// whole key table, which a planner without fresh statistics picks), so the
-// query costs what the batch claims, not what the store holds.
+// times and keys, and, when the request says so, the holders of the unique
+// keys the batch claims, in one round trip. Each claimed key is looked up in
+// the index on its own (LIMIT 1 keeps the lookup from being planned as a
+// join that reads the whole key table, which a planner without fresh
+// statistics picks), so the query costs what the batch claims, not what the
+// store holds.
 func (b *batch) load(ctx context.Context, tx pgx.Tx, ids []string) error {
-	claimKey, claimList, claimValue := keyColumns(b.req.claims)
 	q := &pgx.Batch{}
 	q.Queue(`SELECT id, version, created_at, created_nsec, keys FROM customers WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`, ids)
-	q.Queue(`
+	if b.req.lookUp {
+		claimKey, claimList, claimValue := keyColumns(b.req.claims)
+		q.Queue(`
 SELECT u.key, u.list, u.value, h.customer_id
 FROM unnest($1::text[], $2::text[], $3::text[]) AS u(key, list, value)
 CROSS JOIN LATERAL (
@@ -204,6 +243,7 @@ CROSS JOIN LATERAL (
 	WHERE k.key = u.key AND k.list = u.list AND k.value = u.value AND k.uniq
 	LIMIT 1
 ) AS h`, claimKey, claimList, claimValue)
+	}
 	br := tx.SendBatch(ctx, q)
 	defer br.Close()
 
@@ -231,6 +271,9 @@ CROSS JOIN LATERAL (
 	if err != nil {
 		return err
 	}
+	if !b.req.lookUp {
+		return br.Close()
+	}
 
 	k := customer.IndexKey{Unique: true}
 	rows, _ = br.Query()
@@ -245,15 +288,15 @@ CROSS JOIN LATERAL (
 	return br.Close()
 }
 
-// apply checks one operation against the batch's view of the store and
-// records its effect, as memstore applies it. keys are those of the
-// customer a put puts.
-func (b *batch) apply(op customer.Op, keys []customer.IndexKey) (customer.Written, error) {
+// apply checks the i-th operation against the batch's view of the store and
+// records its effect, as memstore applies it.
+func (b *batch) apply(i int) (customer.Written, error) {
+	op := b.req.ops[i]
 	if err := customer.CheckOp(op); err != nil {
 		return customer.Written{}, err
 	}
 	if op.Kind == customer.OpPut {
-		return b.put(op.Customer, keys)
+		return b.put(op.Customer, b.req.keys[i], b.req.rows[i])
 	}
 	st := b.states[op.ID] // a delete
 	if st == nil || !st.present {
@@ -267,7 +310,8 @@ func (b *batch) apply(op customer.Op, keys []customer.IndexKey) (customer.Writte
 	return customer.Written{ID: op.ID}, nil
 }
 
-func (b *batch) put(c *customer.Customer, keys []customer.IndexKey) (customer.Written, error) {
+// put applies the put of c, whose keys and key rows are keys and rows.
+func (b *batch) put(c *customer.Customer, keys, rows []customer.IndexKey) (customer.Written, error) {
 	nc := c.Clone()
 	slices.Sort(nc.Groups)
 	nc.Groups = slices.Compact(nc.Groups)
@@ -301,7 +345,7 @@ func (b *batch) put(c *customer.Customer, keys []customer.IndexKey) (customer.Wr
 	if err := b.checkUnique(nc.ID, keys); err != nil {
 		return customer.Written{}, err
 	}
-	rec, err := encode(nc, dedupe(keys))
+	rec, err := encode(nc, rows)
 	if err != nil {
 		return customer.Written{}, err
 	}

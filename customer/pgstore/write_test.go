@@ -222,3 +222,35 @@ func TestBatchesFailAtTheOperationMemstoreNames(t *testing.T) {
 		})
 	}
 }
+
+// TestAUniqueKeyHiddenByASharedOneIsChecked covers the one unique key a
+// customer holds without a row of its own: a custom identifier type named
+// "email" and declared unique, whose value equals the customer's e-mail
+// address, which is not unique and comes first. pgstore must still find the
+// customer that holds the identifier, as memstore does.
+func TestAUniqueKeyHiddenByASharedOneIsChecked(t *testing.T) {
+	cons := customer.Constraints{UniqueIdentifiers: []string{"email"}}
+	holder := person("a", 0, "1", func(c *customer.Customer) { c.Identifiers.Custom = map[string]string{"email": "x@example.com"} })
+	taker := person("n1", 0, "10", email("x@example.com"),
+		func(c *customer.Customer) { c.Identifiers.Custom = map[string]string{"email": "x@example.com"} })
+	var outs []outcome
+	for _, repo := range []customer.Repository{
+		memstore.New(memstore.Options{Constraints: cons}),
+		newStore(t, pgstore.Options{Constraints: cons}),
+	} {
+		if _, err := repo.Write(context.Background(), []customer.Op{customer.Put(holder)}); err != nil {
+			t.Fatal(err)
+		}
+		out, err := writeOutcome(t, repo, []customer.Op{customer.Put(taker)})
+		if !errors.Is(err, customer.ErrDuplicate) {
+			t.Errorf("%T: %v; want ErrDuplicate", repo, err)
+		}
+		for _, c := range out.Stored {
+			c.CreatedAt, c.UpdatedAt = time.Time{}, time.Time{}
+		}
+		outs = append(outs, out)
+	}
+	if diff := cmp.Diff(outs[0], outs[1]); diff != "" {
+		t.Fatalf("pgstore (+) differs from memstore (-):\n%s", diff)
+	}
+}
