@@ -17,19 +17,15 @@ type changes struct {
 	removed []keyRow // key rows that updated customers no longer hold
 	added   []keyRow
 	inserts []record
-	updates []update
+	updates []record
+	// stored are the versions of the rows the updates replace.
+	stored []int64
 }
 
 // keyRow is a row of customer_keys.
 type keyRow struct {
 	id string
 	k  customer.IndexKey
-}
-
-// update is a stored customer's new record and the version its row has.
-type update struct {
-	rec    record
-	stored int64
 }
 
 // changes returns what the batch's operations leave to write.
@@ -62,7 +58,8 @@ func (b *batch) changes() *changes {
 		case st.stored && !st.present:
 			ch.deleted = append(ch.deleted, id)
 		case st.stored && st.present:
-			ch.updates = append(ch.updates, update{st.rec, st.storedVer})
+			ch.updates = append(ch.updates, st.rec)
+			ch.stored = append(ch.stored, st.storedVer)
 		case !st.stored && st.present:
 			ch.inserts = append(ch.inserts, st.rec)
 		}
@@ -79,13 +76,11 @@ func (ch *changes) write(ctx context.Context, tx pgx.Tx) error {
 	if err := ch.delete(ctx, tx); err != nil {
 		return err
 	}
-	if err := updateCustomers(ctx, tx, ch.updates); err != nil {
+	if err := updateCustomers(ctx, tx, ch.updates, ch.stored); err != nil {
 		return err
 	}
 	if len(ch.inserts) > 0 {
-		_, err := tx.CopyFrom(ctx, pgx.Identifier{"customers"}, customerColumns,
-			pgx.CopyFromSlice(len(ch.inserts), func(i int) ([]any, error) { return ch.inserts[i].values(), nil }))
-		if err != nil {
+		if err := copyRecords(ctx, tx, pgx.Identifier{"customers"}, customerColumns, ch.inserts, nil); err != nil {
 			return err
 		}
 	}
@@ -150,20 +145,46 @@ func (r *record) values() []any {
 		cat, cns, at, ns, groups, r.search, keysColumn(r.keys), r.data}
 }
 
-// updateCustomers overwrites stored customers, each only if its row is still
-// at the version the batch read: the new rows are copied into a temporary
-// table, dropped at commit, and applied with one UPDATE. The rows are
-// locked, so an UPDATE that changes fewer rows means they were changed
-// outside the store, which is reported as a conflict.
-func updateCustomers(ctx context.Context, tx pgx.Tx, ups []update) error {
-	if len(ups) == 0 {
+// copyRecords copies recs into table with COPY, each row the record's
+// values and, when stored is not nil, the stored version at its index. A
+// record not yet encoded is encoded as it is copied, so that the encoding
+// overlaps the server's work; one that cannot be encoded ends the COPY, and
+// copyRecords returns errRecheck, for the batch to be checked carefully.
+func copyRecords(ctx context.Context, tx pgx.Tx, table pgx.Identifier, columns []string, recs []record, stored []int64) error {
+	invalid := false
+	_, err := tx.CopyFrom(ctx, table, columns, pgx.CopyFromSlice(len(recs), func(i int) ([]any, error) {
+		r := &recs[i]
+		if r.data == nil {
+			if err := r.encode(); err != nil {
+				invalid = true
+				return nil, err
+			}
+		}
+		row := r.values()
+		if stored != nil {
+			row = append(row, stored[i])
+		}
+		return row, nil
+	}))
+	if invalid {
+		return errRecheck
+	}
+	return err
+}
+
+// updateCustomers overwrites stored customers with recs, each only if its
+// row is still at the version stored holds at the same index: the new rows
+// are copied into a temporary table, dropped at commit, and applied with one
+// UPDATE. The rows are locked, so an UPDATE that changes fewer rows means
+// they were changed outside the store, which is reported as a conflict.
+func updateCustomers(ctx context.Context, tx pgx.Tx, recs []record, stored []int64) error {
+	if len(recs) == 0 {
 		return nil
 	}
 	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE pgstore_updates (LIKE customers, stored_version bigint) ON COMMIT DROP`); err != nil {
 		return err
 	}
-	_, err := tx.CopyFrom(ctx, pgx.Identifier{"pg_temp", "pgstore_updates"}, append(slices.Clip(customerColumns), "stored_version"),
-		pgx.CopyFromSlice(len(ups), func(i int) ([]any, error) { return append(ups[i].rec.values(), ups[i].stored), nil }))
+	err := copyRecords(ctx, tx, pgx.Identifier{"pg_temp", "pgstore_updates"}, append(slices.Clip(customerColumns), "stored_version"), recs, stored)
 	if err != nil {
 		return err
 	}
@@ -176,9 +197,9 @@ WHERE c.id = u.id AND c.version = u.stored_version`)
 	if err != nil {
 		return err
 	}
-	if n := tag.RowsAffected(); n != int64(len(ups)) {
+	if n := tag.RowsAffected(); n != int64(len(recs)) {
 		return fmt.Errorf("pgstore: %w: %d of %d updated customers changed under the batch's lock",
-			customer.ErrConflict, int64(len(ups))-n, len(ups))
+			customer.ErrConflict, int64(len(recs))-n, len(recs))
 	}
 	return nil
 }

@@ -290,19 +290,20 @@ func (s *Store) storeGroups(ctx context.Context, tx pgx.Tx, gs map[string]*group
 			return err
 		}
 	}
-	var updates []update
+	var updates []record
+	var stored []int64
 	for _, id := range sortedKeys(cs) {
 		m := cs[id]
 		if !m.changed {
 			continue
 		}
-		rec, err := encode(m.c, m.keys)
-		if err != nil {
+		rec := record{c: m.c, keys: m.keys}
+		if err := rec.encode(); err != nil {
 			return err
 		}
-		updates = append(updates, update{rec, m.storedVer})
+		updates, stored = append(updates, rec), append(stored, m.storedVer)
 	}
-	return updateCustomers(ctx, tx, updates)
+	return updateCustomers(ctx, tx, updates, stored)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -22,12 +22,13 @@ type indexKey struct {
 // keys returns the index entries of c, as the domain derives them.
 func (s *Store) keys(c *customer.Customer) []customer.IndexKey { return s.cons.Keys(c) }
 
-// record is a customer ready to be stored: its JSON and the derived columns.
+// record is a customer to store: the customer, its rows of customer_keys,
+// and, once encoded, its JSON and search text.
 type record struct {
 	c      *customer.Customer
-	data   []byte
-	search string              // lower-cased search texts, joined by searchSep
-	keys   []customer.IndexKey // its rows of customer_keys
+	keys   []customer.IndexKey
+	data   []byte // nil until encoded
+	search string // lower-cased search texts, joined by searchSep
 }
 
 // searchSep separates the texts of the search column. A query without it
@@ -35,19 +36,19 @@ type record struct {
 // query with it is matched in Go (see List).
 const searchSep = "\x1f"
 
-// encode marshals c, whose rows of customer_keys are keys, refusing what
-// JSON would not give back unchanged.
-func encode(c *customer.Customer, keys []customer.IndexKey) (record, error) {
-	data, err := json.Marshal(c)
+// encode marshals the customer and derives the search text, refusing what
+// JSON would not give back unchanged with an error wrapping
+// customer.ErrInvalid.
+func (r *record) encode() error {
+	data, err := json.Marshal(r.c)
 	if err != nil {
-		return record{}, fmt.Errorf("%w: the record cannot be stored as JSON: %v", customer.ErrInvalid, err)
+		return fmt.Errorf("%w: the record cannot be stored as JSON: %v", customer.ErrInvalid, err)
 	}
 	if err := checkJSONText(data, customer.ErrInvalid); err != nil {
-		return record{}, err
+		return err
 	}
-	r := record{c: c, data: data, keys: keys}
 	var search strings.Builder
-	for _, f := range customer.SearchFields(c) {
+	for _, f := range customer.SearchFields(r.c) {
 		if f != "" {
 			if search.Len() > 0 {
 				search.WriteString(searchSep)
@@ -55,8 +56,8 @@ func encode(c *customer.Customer, keys []customer.IndexKey) (record, error) {
 			search.WriteString(strings.ToLower(f))
 		}
 	}
-	r.search = search.String()
-	return r, nil
+	r.data, r.search = data, search.String()
+	return nil
 }
 
 // checkJSONText reports text that PostgreSQL or encoding/json would not keep

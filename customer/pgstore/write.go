@@ -22,11 +22,11 @@ import (
 // A batch costs a few statements whatever its size: one query locks and
 // reads the stored rows of the customers the batch names, the operations
 // are checked in order against them as memstore checks them, and the
-// changes are copied in (see changes.write). The unique index on the key
-// table checks the new keys against every stored customer's keys at once.
-// Only when the batch fails is it checked again with the holder of every
-// unique key it claims looked up first, to name the first failing
-// operation and the holder as memstore would.
+// changes are copied in (see changes.write), each record encoded as it is
+// copied. The unique index on the key table checks the new keys against
+// every stored customer's keys at once. Only when that fails, or any other
+// check, is the batch written again carefully (see request.careful), to
+// name the first failing operation and its error as memstore would.
 //
 // Rows the batch touches are locked for the length of the transaction, so a
 // concurrent batch touching the same customers waits and then sees the new
@@ -43,7 +43,7 @@ func (s *Store) Write(ctx context.Context, ops []customer.Op) ([]customer.Writte
 	req := s.newRequest(ops)
 	out, err := s.write(ctx, req)
 	if err == errRecheck {
-		req.lookUp = true
+		req.careful = true
 		out, err = s.write(ctx, req)
 	}
 	return out, err
@@ -87,10 +87,14 @@ type request struct {
 	// reserved the IDs taken for them (see reserveIDs).
 	newIDs   int
 	reserved []string
-	// lookUp says to look up the holders of the claims before checking the
-	// operations: the batch failed without, or a put holds a unique key
-	// that none of its rows holds, which the unique index cannot check.
-	lookUp bool
+	// careful says to check the operations one by one with all they need
+	// known, as memstore does: the holders of the claims looked up first
+	// and each put's record encoded as the put is applied. A batch is
+	// written fast unless writing it fast failed (errRecheck), a put holds
+	// a unique key that none of its rows holds, so that the unique index
+	// cannot check it, or an ID is named twice, so that one record would
+	// be neither stored nor encoded.
+	careful bool
 }
 
 func (s *Store) newRequest(ops []customer.Op) *request {
@@ -111,14 +115,16 @@ func (s *Store) newRequest(ops []customer.Op) *request {
 			for _, k := range keys {
 				if k.Unique && storable(k.Value) && storable(k.List) {
 					r.claims = append(r.claims, k)
-					r.lookUp = r.lookUp || !slices.Contains(r.rows[i], k)
+					r.careful = r.careful || !slices.Contains(r.rows[i], k)
 				}
 			}
 		}
 	}
-	r.ids = slices.DeleteFunc(r.ids, func(id string) bool { return !storable(id) })
 	slices.Sort(r.ids)
+	named := len(r.ids)
 	r.ids = slices.Compact(r.ids)
+	r.careful = r.careful || len(r.ids) < named
+	r.ids = slices.DeleteFunc(r.ids, func(id string) bool { return !storable(id) })
 	return r
 }
 
@@ -150,9 +156,9 @@ var (
 	// errNeedIDs asks for another attempt with more generated IDs: some of
 	// the ones reserved were taken by customers created with explicit IDs.
 	errNeedIDs = errors.New("pgstore: reserved IDs are taken")
-	// errRecheck asks for the batch to be written again with the holders of
-	// its claims looked up (request.lookUp).
-	errRecheck = errors.New("pgstore: the batch fails; check it again")
+	// errRecheck asks for the batch to be written again carefully
+	// (request.careful).
+	errRecheck = errors.New("pgstore: the batch fails; check it carefully")
 )
 
 func (s *Store) writeTx(ctx context.Context, tx pgx.Tx, req *request) ([]customer.Written, error) {
@@ -164,8 +170,8 @@ func (s *Store) writeTx(ctx context.Context, tx pgx.Tx, req *request) ([]custome
 		case err == errNeedIDs:
 			extra = 2*extra + 8
 			continue
-		case req.lookUp:
-		case errors.As(err, &be), isUniqueViolation(err):
+		case req.careful:
+		case err == errRecheck, errors.As(err, &be), isUniqueViolation(err):
 			return nil, errRecheck
 		}
 		return out, err
@@ -224,8 +230,8 @@ func (r *request) reserveIDs(ctx context.Context, tx pgx.Tx, n int) error {
 }
 
 // load locks the stored rows of ids and reads their versions, creation
-// times and keys, and, when the request says so, the holders of the unique
-// keys the batch claims, in one round trip. Each claimed key is looked up in
+// times and keys, and, for a careful check, the holders of the unique keys
+// the batch claims, in one round trip. Each claimed key is looked up in
 // the index on its own (LIMIT 1 keeps the lookup from being planned as a
 // join that reads the whole key table, which a planner without fresh
 // statistics picks), so the query costs what the batch claims, not what the
@@ -233,7 +239,7 @@ func (r *request) reserveIDs(ctx context.Context, tx pgx.Tx, n int) error {
 func (b *batch) load(ctx context.Context, tx pgx.Tx, ids []string) error {
 	q := &pgx.Batch{}
 	q.Queue(`SELECT id, version, created_at, created_nsec, keys FROM customers WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`, ids)
-	if b.req.lookUp {
+	if b.req.careful {
 		claimKey, claimList, claimValue := keyColumns(b.req.claims)
 		q.Queue(`
 SELECT u.key, u.list, u.value, h.customer_id
@@ -271,7 +277,7 @@ CROSS JOIN LATERAL (
 	if err != nil {
 		return err
 	}
-	if !b.req.lookUp {
+	if !b.req.careful {
 		return br.Close()
 	}
 
@@ -345,9 +351,11 @@ func (b *batch) put(c *customer.Customer, keys, rows []customer.IndexKey) (custo
 	if err := b.checkUnique(nc.ID, keys); err != nil {
 		return customer.Written{}, err
 	}
-	rec, err := encode(nc, rows)
-	if err != nil {
-		return customer.Written{}, err
+	rec := record{c: nc, keys: rows}
+	if b.req.careful {
+		if err := rec.encode(); err != nil {
+			return customer.Written{}, err
+		}
 	}
 	b.setKeys(nc.ID, st, keys)
 	st.present, st.changed = true, true
