@@ -30,14 +30,16 @@ type keyRow struct {
 
 // changes returns what the batch's operations leave to write.
 func (b *batch) changes() *changes {
-	ch := &changes{}
 	ids := make([]string, 0, len(b.states))
+	rows := 0
 	for id, st := range b.states {
 		if st.changed {
 			ids = append(ids, id)
+			rows += len(st.rec.keys)
 		}
 	}
 	slices.Sort(ids)
+	ch := &changes{inserts: make([]record, 0, len(ids)), added: make([]keyRow, 0, rows)}
 	for _, id := range ids {
 		st := b.states[id]
 		var keys []customer.IndexKey // the rows the customer leaves
@@ -133,8 +135,8 @@ DELETE FROM customer_keys WHERE ctid = ANY(ARRAY(
 var customerColumns = []string{"id", "version", "list", "kind", "credit_allowed",
 	"created_at", "created_nsec", "updated_at", "updated_nsec", "groups", "search", "keys", "data"}
 
-// values returns the record as a row of customers.
-func (r *record) values() []any {
+// values returns the record, whose JSON is data, as a row of customers.
+func (r *record) values(data []byte) []any {
 	cat, cns := splitTime(r.c.CreatedAt)
 	at, ns := splitTime(r.c.UpdatedAt)
 	groups := r.c.Groups
@@ -142,32 +144,32 @@ func (r *record) values() []any {
 		groups = []string{} // the column is NOT NULL
 	}
 	return []any{r.c.ID, r.c.Version, r.c.List, int16(r.c.Kind), r.c.Flags.CreditAllowed,
-		cat, cns, at, ns, groups, r.search, keysColumn(r.keys), r.data}
+		cat, cns, at, ns, groups, r.search(), keysColumn(r.keys), data}
 }
 
 // copyRecords copies recs into table with COPY, each row the record's
-// values and, when stored is not nil, the stored version at its index. A
-// record not yet encoded is encoded as it is copied, so that the encoding
-// overlaps the server's work; one that cannot be encoded ends the COPY, and
-// copyRecords returns errRecheck, for the batch to be checked carefully.
+// values and, when stored is not nil, the stored version at its index. The
+// records are encoded as they are copied, so that the encoding overlaps the
+// server's work, into one buffer: pgx encodes each row as soon as it has
+// it. A record that cannot be encoded ends the COPY, and its error, which
+// wraps customer.ErrInvalid, is returned.
 func copyRecords(ctx context.Context, tx pgx.Tx, table pgx.Identifier, columns []string, recs []record, stored []int64) error {
-	invalid := false
+	var js jsonBuffer
+	var invalid error
 	_, err := tx.CopyFrom(ctx, table, columns, pgx.CopyFromSlice(len(recs), func(i int) ([]any, error) {
-		r := &recs[i]
-		if r.data == nil {
-			if err := r.encode(); err != nil {
-				invalid = true
-				return nil, err
-			}
+		data, err := js.marshal(recs[i].c)
+		if err != nil {
+			invalid = err
+			return nil, err
 		}
-		row := r.values()
+		row := recs[i].values(data)
 		if stored != nil {
 			row = append(row, stored[i])
 		}
 		return row, nil
 	}))
-	if invalid {
-		return errRecheck
+	if invalid != nil {
+		return invalid
 	}
 	return err
 }
@@ -208,11 +210,20 @@ WHERE c.id = u.id AND c.version = u.stored_version`)
 // customer: a custom type and a built-in key that coincide), keeping the
 // first.
 func dedupe(keys []customer.IndexKey) []customer.IndexKey {
-	out := keys[:0:0]
-	for _, k := range keys {
-		if !slices.ContainsFunc(out, func(o customer.IndexKey) bool { return o.Key == k.Key && o.List == k.List && o.Value == k.Value }) {
+	var out []customer.IndexKey // nil while keys repeat none
+	for i, k := range keys {
+		if slices.ContainsFunc(keys[:i], func(o customer.IndexKey) bool { return o.Key == k.Key && o.List == k.List && o.Value == k.Value }) {
+			if out == nil {
+				out = slices.Clip(keys[:i])
+			}
+			continue
+		}
+		if out != nil {
 			out = append(out, k)
 		}
+	}
+	if out == nil {
+		return keys
 	}
 	return out
 }

@@ -297,11 +297,7 @@ func (s *Store) storeGroups(ctx context.Context, tx pgx.Tx, gs map[string]*group
 		if !m.changed {
 			continue
 		}
-		rec := record{c: m.c, keys: m.keys}
-		if err := rec.encode(); err != nil {
-			return err
-		}
-		updates, stored = append(updates, rec), append(stored, m.storedVer)
+		updates, stored = append(updates, record{m.c, m.keys}), append(stored, m.storedVer)
 	}
 	return updateCustomers(ctx, tx, updates, stored)
 }

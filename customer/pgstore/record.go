@@ -1,6 +1,7 @@
 package pgstore
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -22,13 +23,10 @@ type indexKey struct {
 // keys returns the index entries of c, as the domain derives them.
 func (s *Store) keys(c *customer.Customer) []customer.IndexKey { return s.cons.Keys(c) }
 
-// record is a customer to store: the customer, its rows of customer_keys,
-// and, once encoded, its JSON and search text.
+// record is a customer to store and its rows of customer_keys.
 type record struct {
-	c      *customer.Customer
-	keys   []customer.IndexKey
-	data   []byte // nil until encoded
-	search string // lower-cased search texts, joined by searchSep
+	c    *customer.Customer
+	keys []customer.IndexKey
 }
 
 // searchSep separates the texts of the search column. A query without it
@@ -36,28 +34,44 @@ type record struct {
 // query with it is matched in Go (see List).
 const searchSep = "\x1f"
 
-// encode marshals the customer and derives the search text, refusing what
-// JSON would not give back unchanged with an error wrapping
-// customer.ErrInvalid.
-func (r *record) encode() error {
-	data, err := json.Marshal(r.c)
-	if err != nil {
-		return fmt.Errorf("%w: the record cannot be stored as JSON: %v", customer.ErrInvalid, err)
-	}
-	if err := checkJSONText(data, customer.ErrInvalid); err != nil {
-		return err
-	}
-	var search strings.Builder
+// search returns the text of the search column: the lower-cased search
+// texts, joined by searchSep.
+func (r *record) search() string {
+	var b strings.Builder
 	for _, f := range customer.SearchFields(r.c) {
 		if f != "" {
-			if search.Len() > 0 {
-				search.WriteString(searchSep)
+			if b.Len() > 0 {
+				b.WriteString(searchSep)
 			}
-			search.WriteString(strings.ToLower(f))
+			b.WriteString(strings.ToLower(f))
 		}
 	}
-	r.data, r.search = data, search.String()
-	return nil
+	return b.String()
+}
+
+// jsonBuffer encodes records as JSON into one buffer, reused record after
+// record.
+type jsonBuffer struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+// marshal returns c as JSON, as json.Marshal does, valid until the next
+// call. It refuses what JSON would not give back unchanged with an error
+// wrapping customer.ErrInvalid.
+func (b *jsonBuffer) marshal(c *customer.Customer) ([]byte, error) {
+	if b.enc == nil {
+		b.enc = json.NewEncoder(&b.buf)
+	}
+	b.buf.Reset()
+	if err := b.enc.Encode(c); err != nil {
+		return nil, fmt.Errorf("%w: the record cannot be stored as JSON: %v", customer.ErrInvalid, err)
+	}
+	data := bytes.TrimSuffix(b.buf.Bytes(), []byte("\n")) // Encode ends the value with one
+	if err := checkJSONText(data, customer.ErrInvalid); err != nil {
+		return nil, err
+	}
+	return data, nil
 }
 
 // checkJSONText reports text that PostgreSQL or encoding/json would not keep

@@ -81,8 +81,8 @@ type request struct {
 	keys, rows [][]customer.IndexKey
 	// ids are the storable IDs the operations name, sorted.
 	ids []string
-	// claims are the storable unique keys the puts hold.
-	claims []customer.IndexKey
+	// nkeys counts the keys of all puts.
+	nkeys int
 	// newIDs is how many puts create a customer with a generated ID, and
 	// reserved the IDs taken for them (see reserveIDs).
 	newIDs   int
@@ -112,12 +112,9 @@ func (s *Store) newRequest(ops []customer.Op) *request {
 			}
 			keys := s.keys(c)
 			r.keys[i], r.rows[i] = keys, dedupe(keys)
-			for _, k := range keys {
-				if k.Unique && storable(k.Value) && storable(k.List) {
-					r.claims = append(r.claims, k)
-					r.careful = r.careful || !slices.Contains(r.rows[i], k)
-				}
-			}
+			r.nkeys += len(keys)
+			r.careful = r.careful || len(r.rows[i]) < len(keys) &&
+				slices.ContainsFunc(keys, func(k customer.IndexKey) bool { return k.Unique && !slices.Contains(r.rows[i], k) })
 		}
 	}
 	slices.Sort(r.ids)
@@ -150,6 +147,20 @@ type batch struct {
 	states  map[string]*state
 	holders map[customer.IndexKey]string // holder of each unique key the batch meets
 	fresh   []string                     // generated IDs not yet handed out
+	js      jsonBuffer                   // for a careful check's encoding
+}
+
+// claims returns the storable unique keys the puts hold.
+func (r *request) claims() []customer.IndexKey {
+	var claims []customer.IndexKey
+	for _, keys := range r.keys {
+		for _, k := range keys {
+			if k.Unique && storable(k.Value) && storable(k.List) {
+				claims = append(claims, k)
+			}
+		}
+	}
+	return claims
 }
 
 var (
@@ -171,7 +182,7 @@ func (s *Store) writeTx(ctx context.Context, tx pgx.Tx, req *request) ([]custome
 			extra = 2*extra + 8
 			continue
 		case req.careful:
-		case err == errRecheck, errors.As(err, &be), isUniqueViolation(err):
+		case errors.As(err, &be), errors.Is(err, customer.ErrInvalid), isUniqueViolation(err):
 			return nil, errRecheck
 		}
 		return out, err
@@ -180,7 +191,7 @@ func (s *Store) writeTx(ctx context.Context, tx pgx.Tx, req *request) ([]custome
 
 func (s *Store) writeAttempt(ctx context.Context, tx pgx.Tx, req *request, newIDs int) ([]customer.Written, error) {
 	b := &batch{req: req, now: s.now(), states: make(map[string]*state, len(req.ids)+newIDs),
-		holders: make(map[customer.IndexKey]string, len(req.claims))}
+		holders: make(map[customer.IndexKey]string, req.nkeys)}
 	if err := req.reserveIDs(ctx, tx, newIDs); err != nil {
 		return nil, err
 	}
@@ -240,7 +251,7 @@ func (b *batch) load(ctx context.Context, tx pgx.Tx, ids []string) error {
 	q := &pgx.Batch{}
 	q.Queue(`SELECT id, version, created_at, created_nsec, keys FROM customers WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`, ids)
 	if b.req.careful {
-		claimKey, claimList, claimValue := keyColumns(b.req.claims)
+		claimKey, claimList, claimValue := keyColumns(b.req.claims())
 		q.Queue(`
 SELECT u.key, u.list, u.value, h.customer_id
 FROM unnest($1::text[], $2::text[], $3::text[]) AS u(key, list, value)
@@ -318,9 +329,11 @@ func (b *batch) apply(i int) (customer.Written, error) {
 
 // put applies the put of c, whose keys and key rows are keys and rows.
 func (b *batch) put(c *customer.Customer, keys, rows []customer.IndexKey) (customer.Written, error) {
-	nc := c.Clone()
-	slices.Sort(nc.Groups)
-	nc.Groups = slices.Compact(nc.Groups)
+	// A shallow copy: the batch only reads what c refers to, and only while
+	// Write runs.
+	nc := new(customer.Customer)
+	*nc = *c
+	nc.Groups = storedGroups(c.Groups)
 	var st *state
 	if c.Version == 0 {
 		if nc.ID == "" {
@@ -351,16 +364,28 @@ func (b *batch) put(c *customer.Customer, keys, rows []customer.IndexKey) (custo
 	if err := b.checkUnique(nc.ID, keys); err != nil {
 		return customer.Written{}, err
 	}
-	rec := record{c: nc, keys: rows}
 	if b.req.careful {
-		if err := rec.encode(); err != nil {
+		// The record is encoded as it is copied in; encode it here too, to
+		// report a record JSON cannot keep at its operation.
+		if _, err := b.js.marshal(nc); err != nil {
 			return customer.Written{}, err
 		}
 	}
 	b.setKeys(nc.ID, st, keys)
 	st.present, st.changed = true, true
-	st.version, st.createdAt, st.rec = nc.Version, nc.CreatedAt, rec
+	st.version, st.createdAt, st.rec = nc.Version, nc.CreatedAt, record{nc, rows}
 	return customer.Written{ID: nc.ID, Version: nc.Version}, nil
+}
+
+// storedGroups returns groups sorted and without repeats, as stores keep
+// them, copying them only when they are not already.
+func storedGroups(groups []string) []string {
+	for i := 1; i < len(groups); i++ {
+		if groups[i-1] >= groups[i] {
+			return slices.Compact(slices.Sorted(slices.Values(groups)))
+		}
+	}
+	return groups
 }
 
 // checkUnique returns a *customer.DuplicateError when keys, held by id, would
