@@ -188,6 +188,14 @@ func (s *Store) tryTx(ctx context.Context, fn func(tx pgx.Tx) error) (err error)
 			_ = tx.Rollback(context.WithoutCancel(ctx))
 		}
 	}()
+	// A batch's queries look rows up by the arrays they are given. Planned
+	// for the arrays at hand and the tables as they are, they use the
+	// indexes; a generic plan, which the server may keep for a prepared
+	// statement, is made without either, and one made while the tables were
+	// small reads them whole once they are not.
+	if _, err := tx.Exec(ctx, `SET LOCAL plan_cache_mode = force_custom_plan`); err != nil {
+		return err
+	}
 	if err := fn(tx); err != nil {
 		return asRace(err)
 	}
