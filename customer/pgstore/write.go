@@ -196,9 +196,18 @@ func (s *Store) writeAttempt(ctx context.Context, tx pgx.Tx, req *request, newID
 		return nil, err
 	}
 	b.fresh = req.reserved[:newIDs]
-	ids := append(slices.Clone(req.ids), b.fresh...)
-	for _, id := range ids {
+	for _, id := range req.ids {
 		b.states[id] = &state{}
+	}
+	for _, id := range b.fresh {
+		b.states[id] = &state{}
+	}
+	// A generated ID is taken only by a customer created with it as an
+	// explicit ID. Writing fast, the primary key finds such a customer,
+	// and the batch is then written carefully, looking them up.
+	ids := req.ids
+	if req.careful {
+		ids = append(slices.Clone(req.ids), b.fresh...)
 	}
 	if err := b.load(ctx, tx, ids); err != nil {
 		return nil, err

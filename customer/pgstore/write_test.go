@@ -254,3 +254,31 @@ func TestAUniqueKeyHiddenByASharedOneIsChecked(t *testing.T) {
 		t.Fatalf("pgstore (+) differs from memstore (-):\n%s", diff)
 	}
 }
+
+// TestGeneratedIDsSkipTheOnesCustomersWereCreatedWith creates a customer
+// with the ID the store would generate second, then three with generated
+// IDs: they skip the taken one, as memstore's do.
+func TestGeneratedIDsSkipTheOnesCustomersWereCreatedWith(t *testing.T) {
+	ops := []customer.Op{
+		customer.Put(person("", 0, "10")),
+		customer.Put(person("", 0, "11")),
+		customer.Put(person("", 0, "12")),
+	}
+	var outs []outcome
+	for _, repo := range []customer.Repository{memstore.New(memstore.Options{}), newStore(t, pgstore.Options{})} {
+		if _, err := repo.Write(context.Background(), []customer.Op{customer.Put(person("c0000000002", 0, "1"))}); err != nil {
+			t.Fatal(err)
+		}
+		out, err := writeOutcome(t, repo, ops)
+		if err != nil {
+			t.Fatalf("%T: %v", repo, err)
+		}
+		for _, c := range out.Stored {
+			c.CreatedAt, c.UpdatedAt = time.Time{}, time.Time{}
+		}
+		outs = append(outs, out)
+	}
+	if diff := cmp.Diff(outs[0], outs[1]); diff != "" {
+		t.Fatalf("pgstore (+) differs from memstore (-):\n%s", diff)
+	}
+}
