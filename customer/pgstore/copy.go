@@ -71,20 +71,18 @@ func (b *batch) changes() *changes {
 
 // write stores the changes. The deletes come first, of customers and of the
 // key rows updated customers drop, so that a key moving between customers
-// of the batch never meets itself in the unique index; then the updated and
-// the new customers and the new key rows are each copied in with one COPY,
-// the cheapest way into PostgreSQL.
+// of the batch never meets itself in the unique index. Then the new key
+// rows, the updated customers and the new ones are each copied in with one
+// COPY, the cheapest way into PostgreSQL. The customers' records are
+// encoded meanwhile, so that the encoding overlaps the server's work.
 func (ch *changes) write(ctx context.Context, tx pgx.Tx) error {
+	updates, inserts := encodeAsync(ch.updates), encodeAsync(ch.inserts)
+	// The encoding reads the caller's customers: it is over before Write
+	// returns.
+	defer updates.wait()
+	defer inserts.wait()
 	if err := ch.delete(ctx, tx); err != nil {
 		return err
-	}
-	if err := updateCustomers(ctx, tx, ch.updates, ch.stored); err != nil {
-		return err
-	}
-	if len(ch.inserts) > 0 {
-		if err := copyRecords(ctx, tx, pgx.Identifier{"customers"}, customerColumns, ch.inserts, nil); err != nil {
-			return err
-		}
 	}
 	if len(ch.added) > 0 {
 		_, err := tx.CopyFrom(ctx, pgx.Identifier{"customer_keys"}, []string{"key", "list", "value", "customer_id", "uniq"},
@@ -96,7 +94,17 @@ func (ch *changes) write(ctx context.Context, tx pgx.Tx) error {
 			return err
 		}
 	}
-	return nil
+	data, err := updates.wait()
+	if err != nil {
+		return err
+	}
+	if err := updateCustomers(ctx, tx, ch.updates, data, ch.stored); err != nil {
+		return err
+	}
+	if data, err = inserts.wait(); err != nil {
+		return err
+	}
+	return copyRecords(ctx, tx, pgx.Identifier{"customers"}, customerColumns, ch.inserts, data, nil)
 }
 
 // delete removes the deleted customers and the removed key rows in one
@@ -147,46 +155,37 @@ func (r *record) values(data []byte) []any {
 		cat, cns, at, ns, groups, r.search(), keysColumn(r.keys), data}
 }
 
-// copyRecords copies recs into table with COPY, each row the record's
-// values and, when stored is not nil, the stored version at its index. The
-// records are encoded as they are copied, so that the encoding overlaps the
-// server's work, into one buffer: pgx encodes each row as soon as it has
-// it. A record that cannot be encoded ends the COPY, and its error, which
-// wraps customer.ErrInvalid, is returned.
-func copyRecords(ctx context.Context, tx pgx.Tx, table pgx.Identifier, columns []string, recs []record, stored []int64) error {
-	var js jsonBuffer
-	var invalid error
+// copyRecords copies recs, whose JSON is data, into table with COPY, each
+// row the record's values and, when stored is not nil, the stored version
+// at its index.
+func copyRecords(ctx context.Context, tx pgx.Tx, table pgx.Identifier, columns []string, recs []record, data [][]byte, stored []int64) error {
+	if len(recs) == 0 {
+		return nil
+	}
 	_, err := tx.CopyFrom(ctx, table, columns, pgx.CopyFromSlice(len(recs), func(i int) ([]any, error) {
-		data, err := js.marshal(recs[i].c)
-		if err != nil {
-			invalid = err
-			return nil, err
-		}
-		row := recs[i].values(data)
+		row := recs[i].values(data[i])
 		if stored != nil {
 			row = append(row, stored[i])
 		}
 		return row, nil
 	}))
-	if invalid != nil {
-		return invalid
-	}
 	return err
 }
 
-// updateCustomers overwrites stored customers with recs, each only if its
-// row is still at the version stored holds at the same index: the new rows
-// are copied into a temporary table, dropped at commit, and applied with one
-// UPDATE. The rows are locked, so an UPDATE that changes fewer rows means
-// they were changed outside the store, which is reported as a conflict.
-func updateCustomers(ctx context.Context, tx pgx.Tx, recs []record, stored []int64) error {
+// updateCustomers overwrites stored customers with recs, whose JSON is
+// data, each only if its row is still at the version stored holds at the
+// same index: the new rows are copied into a temporary table, dropped at
+// commit, and applied with one UPDATE. The rows are locked, so an UPDATE
+// that changes fewer rows means they were changed outside the store, which
+// is reported as a conflict.
+func updateCustomers(ctx context.Context, tx pgx.Tx, recs []record, data [][]byte, stored []int64) error {
 	if len(recs) == 0 {
 		return nil
 	}
 	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE pgstore_updates (LIKE customers, stored_version bigint) ON COMMIT DROP`); err != nil {
 		return err
 	}
-	err := copyRecords(ctx, tx, pgx.Identifier{"pg_temp", "pgstore_updates"}, append(slices.Clip(customerColumns), "stored_version"), recs, stored)
+	err := copyRecords(ctx, tx, pgx.Identifier{"pg_temp", "pgstore_updates"}, append(slices.Clip(customerColumns), "stored_version"), recs, data, stored)
 	if err != nil {
 		return err
 	}

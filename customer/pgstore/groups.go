@@ -299,7 +299,11 @@ func (s *Store) storeGroups(ctx context.Context, tx pgx.Tx, gs map[string]*group
 		}
 		updates, stored = append(updates, record{m.c, m.keys}), append(stored, m.storedVer)
 	}
-	return updateCustomers(ctx, tx, updates, stored)
+	data, err := encodeRecords(updates)
+	if err != nil {
+		return err
+	}
+	return updateCustomers(ctx, tx, updates, data, stored)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

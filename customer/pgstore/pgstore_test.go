@@ -46,10 +46,11 @@ func TestTextJSONCannotKeepIsRefusedAsInvalid(t *testing.T) {
 	s := newStore(t, pgstore.Options{})
 	ctx := context.Background()
 	for name, edit := range map[string]func(c *customer.Customer){
-		"invalid UTF-8":          func(c *customer.Customer) { c.Note = "caf\xe9" },
-		"a NUL character":        func(c *customer.Customer) { c.Profile.FirstName = "a\x00b" },
-		"a NaN in active data":   func(c *customer.Customer) { c.ActiveData = &customer.ActiveData{OrderValue: nan()} },
-		"invalid UTF-8 in a key": func(c *customer.Customer) { c.Identifiers.Cards = []string{"\xff"} },
+		"invalid UTF-8":           func(c *customer.Customer) { c.Note = "caf\xe9" },
+		"a NUL character":         func(c *customer.Customer) { c.Profile.FirstName = "a\x00b" },
+		"a NaN in active data":    func(c *customer.Customer) { c.ActiveData = &customer.ActiveData{OrderValue: nan()} },
+		"invalid UTF-8 in a key":  func(c *customer.Customer) { c.Identifiers.Cards = []string{"\xff"} },
+		"invalid UTF-8 in the ID": func(c *customer.Customer) { c.ID = "\xff" },
 	} {
 		c := &customer.Customer{Kind: customer.KindPerson}
 		edit(c)

@@ -49,29 +49,80 @@ func (r *record) search() string {
 	return b.String()
 }
 
-// jsonBuffer encodes records as JSON into one buffer, reused record after
-// record.
+// jsonBuffer encodes customers as JSON one after the other into one buffer,
+// which only grows, so that each customer's JSON stays as it was written.
 type jsonBuffer struct {
 	buf bytes.Buffer
 	enc *json.Encoder
 }
 
-// marshal returns c as JSON, as json.Marshal does, valid until the next
-// call. It refuses what JSON would not give back unchanged with an error
-// wrapping customer.ErrInvalid.
+// marshal returns c as JSON, as json.Marshal does. It refuses what JSON
+// would not give back unchanged with an error wrapping customer.ErrInvalid.
 func (b *jsonBuffer) marshal(c *customer.Customer) ([]byte, error) {
 	if b.enc == nil {
 		b.enc = json.NewEncoder(&b.buf)
 	}
-	b.buf.Reset()
+	start := b.buf.Len()
 	if err := b.enc.Encode(c); err != nil {
 		return nil, fmt.Errorf("%w: the record cannot be stored as JSON: %v", customer.ErrInvalid, err)
 	}
-	data := bytes.TrimSuffix(b.buf.Bytes(), []byte("\n")) // Encode ends the value with one
+	end := b.buf.Len() - 1 // Encode ends the value with a newline
+	data := b.buf.Bytes()[start:end:end]
 	if err := checkJSONText(data, customer.ErrInvalid); err != nil {
 		return nil, err
 	}
 	return data, nil
+}
+
+// check returns the error marshal would return for c, keeping nothing.
+func (b *jsonBuffer) check(c *customer.Customer) error {
+	start := b.buf.Len()
+	_, err := b.marshal(c)
+	b.buf.Truncate(start)
+	return err
+}
+
+// encodeRecords returns the JSON of each record, or the error of the first
+// that cannot be encoded.
+func encodeRecords(recs []record) ([][]byte, error) {
+	var js jsonBuffer
+	data := make([][]byte, len(recs))
+	for i := range recs {
+		var err error
+		if data[i], err = js.marshal(recs[i].c); err != nil {
+			return nil, err
+		}
+		if i == 0 {
+			// The records of a batch are much alike: make room for the
+			// others at once rather than grow the buffer again and again.
+			js.buf.Grow(len(data[0]) * (len(recs) - 1) * 5 / 4)
+		}
+	}
+	return data, nil
+}
+
+// encoding is encodeRecords run by a goroutine of its own, so that it
+// overlaps the statements a batch sends meanwhile.
+type encoding struct {
+	done chan struct{}
+	data [][]byte
+	err  error
+}
+
+// encodeAsync starts encoding recs.
+func encodeAsync(recs []record) *encoding {
+	e := &encoding{done: make(chan struct{})}
+	go func() {
+		defer close(e.done)
+		e.data, e.err = encodeRecords(recs)
+	}()
+	return e
+}
+
+// wait returns what encodeRecords returned.
+func (e *encoding) wait() ([][]byte, error) {
+	<-e.done
+	return e.data, e.err
 }
 
 // checkJSONText reports text that PostgreSQL or encoding/json would not keep
@@ -119,6 +170,16 @@ func parseKeys(col []string) ([]customer.IndexKey, error) {
 // by no stored customer, so lookups of them find nothing and writes of them
 // fail as the record's JSON does, with ErrInvalid.
 func storable(s string) bool { return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 }
+
+// allStorable reports whether every one of texts is storable.
+func allStorable(texts ...string) bool {
+	for _, s := range texts {
+		if !storable(s) {
+			return false
+		}
+	}
+	return true
+}
 
 // decode unmarshals a stored customer and sets the ID and version from their
 // columns, which are authoritative.

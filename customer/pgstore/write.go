@@ -79,7 +79,7 @@ type request struct {
 	// version and times the store gives the customer. rows[i] are its rows
 	// of customer_keys.
 	keys, rows [][]customer.IndexKey
-	// ids are the storable IDs the operations name, sorted.
+	// ids are the IDs the operations name, sorted.
 	ids []string
 	// nkeys counts the keys of all puts.
 	nkeys int
@@ -90,10 +90,10 @@ type request struct {
 	// careful says to check the operations one by one with all they need
 	// known, as memstore does: the holders of the claims looked up first
 	// and each put's record encoded as the put is applied. A batch is
-	// written fast unless writing it fast failed (errRecheck), a put holds
-	// a unique key that none of its rows holds, so that the unique index
-	// cannot check it, or an ID is named twice, so that one record would
-	// be neither stored nor encoded.
+	// written fast unless writing it fast failed (errRecheck), a put needs
+	// care (needsCare), an ID is named twice, so that one record would be
+	// neither stored nor encoded, or an ID holds text PostgreSQL cannot
+	// hold.
 	careful bool
 }
 
@@ -113,16 +113,28 @@ func (s *Store) newRequest(ops []customer.Op) *request {
 			keys := s.keys(c)
 			r.keys[i], r.rows[i] = keys, dedupe(keys)
 			r.nkeys += len(keys)
-			r.careful = r.careful || len(r.rows[i]) < len(keys) &&
-				slices.ContainsFunc(keys, func(k customer.IndexKey) bool { return k.Unique && !slices.Contains(r.rows[i], k) })
+			r.careful = r.careful || needsCare(keys, r.rows[i])
 		}
 	}
 	slices.Sort(r.ids)
 	named := len(r.ids)
 	r.ids = slices.Compact(r.ids)
-	r.careful = r.careful || len(r.ids) < named
-	r.ids = slices.DeleteFunc(r.ids, func(id string) bool { return !storable(id) })
+	r.careful = r.careful || len(r.ids) < named || !allStorable(r.ids...)
 	return r
+}
+
+// needsCare reports whether a put of a customer with these keys and key
+// rows must be checked carefully: when a key holds text PostgreSQL cannot
+// hold, which its key rows would reach before the record's encoding
+// refuses it, or when a unique key has no row of its own, which the unique
+// index cannot check.
+func needsCare(keys, rows []customer.IndexKey) bool {
+	for _, k := range keys {
+		if !allStorable(string(k.Key), k.List, k.Value) || k.Unique && len(rows) < len(keys) && !slices.Contains(rows, k) {
+			return true
+		}
+	}
+	return false
 }
 
 // state is what a batch knows about one customer ID: the row as it was when
@@ -205,9 +217,9 @@ func (s *Store) writeAttempt(ctx context.Context, tx pgx.Tx, req *request, newID
 	// A generated ID is taken only by a customer created with it as an
 	// explicit ID. Writing fast, the primary key finds such a customer,
 	// and the batch is then written carefully, looking them up.
-	ids := req.ids
+	ids := slices.DeleteFunc(slices.Clone(req.ids), func(id string) bool { return !storable(id) })
 	if req.careful {
-		ids = append(slices.Clone(req.ids), b.fresh...)
+		ids = append(ids, b.fresh...)
 	}
 	if err := b.load(ctx, tx, ids); err != nil {
 		return nil, err
@@ -376,7 +388,7 @@ func (b *batch) put(c *customer.Customer, keys, rows []customer.IndexKey) (custo
 	if b.req.careful {
 		// The record is encoded as it is copied in; encode it here too, to
 		// report a record JSON cannot keep at its operation.
-		if _, err := b.js.marshal(nc); err != nil {
+		if err := b.js.check(nc); err != nil {
 			return customer.Written{}, err
 		}
 	}
