@@ -172,15 +172,26 @@ func copyRecords(ctx context.Context, tx pgx.Tx, table pgx.Identifier, columns [
 	return err
 }
 
+// copiedUpdates is how many updated customers a batch must hold for
+// updateCustomers to copy them in rather than update them one by one. The
+// temporary table costs 2 to 4 ms a batch, most of it when it is dropped at
+// commit, and saves about 30 µs an update (BenchmarkUpdateOne and
+// BenchmarkUpdate50kInBatchesOf1000 either way).
+const copiedUpdates = 100
+
 // updateCustomers overwrites stored customers with recs, whose JSON is
 // data, each only if its row is still at the version stored holds at the
-// same index: the new rows are copied into a temporary table, dropped at
-// commit, and applied with one UPDATE. The rows are locked, so an UPDATE
-// that changes fewer rows means they were changed outside the store, which
-// is reported as a conflict.
+// same index. Few are updated each with a statement of its own, all sent
+// at once; more are copied into a temporary table, dropped at commit, and
+// applied with one UPDATE. The rows are locked, so an update that changes
+// no row means it was changed outside the store, which is reported as a
+// conflict.
 func updateCustomers(ctx context.Context, tx pgx.Tx, recs []record, data [][]byte, stored []int64) error {
-	if len(recs) == 0 {
+	switch {
+	case len(recs) == 0:
 		return nil
+	case len(recs) < copiedUpdates:
+		return updateEach(ctx, tx, recs, data, stored)
 	}
 	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE pgstore_updates (LIKE customers, stored_version bigint) ON COMMIT DROP`); err != nil {
 		return err
@@ -198,9 +209,41 @@ WHERE c.id = u.id AND c.version = u.stored_version`)
 	if err != nil {
 		return err
 	}
-	if n := tag.RowsAffected(); n != int64(len(recs)) {
+	return checkUpdated(tag.RowsAffected(), len(recs))
+}
+
+// updateEach overwrites stored customers as updateCustomers does, with one
+// UPDATE each, sent in one round trip.
+func updateEach(ctx context.Context, tx pgx.Tx, recs []record, data [][]byte, stored []int64) error {
+	q := &pgx.Batch{}
+	for i := range recs {
+		q.Queue(`
+UPDATE customers SET version = $2, list = $3, kind = $4, credit_allowed = $5, created_at = $6, created_nsec = $7,
+	updated_at = $8, updated_nsec = $9, groups = $10, search = $11, keys = $12, data = $13
+WHERE id = $1 AND version = $14`, append(recs[i].values(data[i]), stored[i])...)
+	}
+	br := tx.SendBatch(ctx, q)
+	defer br.Close()
+	var updated int64
+	for range recs {
+		tag, err := br.Exec()
+		if err != nil {
+			return err
+		}
+		updated += tag.RowsAffected()
+	}
+	if err := checkUpdated(updated, len(recs)); err != nil {
+		return err
+	}
+	return br.Close()
+}
+
+// checkUpdated returns an error wrapping customer.ErrConflict when fewer
+// than want customers were updated.
+func checkUpdated(updated int64, want int) error {
+	if updated != int64(want) {
 		return fmt.Errorf("pgstore: %w: %d of %d updated customers changed under the batch's lock",
-			customer.ErrConflict, int64(len(recs))-n, len(recs))
+			customer.ErrConflict, int64(want)-updated, want)
 	}
 	return nil
 }
