@@ -3,6 +3,8 @@ package pgstore_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -277,6 +279,48 @@ func TestGeneratedIDsSkipTheOnesCustomersWereCreatedWith(t *testing.T) {
 			c.CreatedAt, c.UpdatedAt = time.Time{}, time.Time{}
 		}
 		outs = append(outs, out)
+	}
+	if diff := cmp.Diff(outs[0], outs[1]); diff != "" {
+		t.Fatalf("pgstore (+) differs from memstore (-):\n%s", diff)
+	}
+}
+
+// TestLargeBatchesFailAndWriteAsMemstoreDoes writes batches large enough
+// for pgstore to copy their updates in, to pgstore and to memstore: 150
+// customers created, then all updated with a stale version in the middle,
+// then all updated again, each taking the card the one before it in the
+// batch gave up, and every tenth deleted.
+func TestLargeBatchesFailAndWriteAsMemstoreDoes(t *testing.T) {
+	const n = 150
+	id := func(i int) string { return fmt.Sprintf("c%03d", i) }
+	card := func(i int) string { return fmt.Sprintf("K-%d", i) }
+	var created, stale, moved []customer.Op
+	for i := range n {
+		created = append(created, customer.Put(person(id(i), 0, fmt.Sprint(i), cards(card(i)))))
+		c := person(id(i), 1, fmt.Sprint(i), cards(card(i)), note("stale"))
+		if i == 120 {
+			c.Version = 7
+		}
+		stale = append(stale, customer.Put(c))
+	}
+	for i := n - 1; i >= 0; i-- {
+		if i%10 == 0 && i > 0 {
+			moved = append(moved, customer.Delete(id(i), 1))
+			continue
+		}
+		moved = append(moved, customer.Put(person(id(i), 1, fmt.Sprint(i), cards(card(i+1)))))
+	}
+	now := time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC)
+	clock := func() time.Time { return now }
+	var outs [2][]outcome
+	for r, repo := range []customer.Repository{memstore.New(memstore.Options{Now: clock}), newStore(t, pgstore.Options{Now: clock})} {
+		for _, ops := range [][]customer.Op{created, stale, moved} {
+			out, _ := writeOutcome(t, repo, ops)
+			outs[r] = append(outs[r], out)
+		}
+	}
+	if got := outs[1][1]; got.Index != 120 || !strings.Contains(got.Err, "conflict") {
+		t.Errorf("the stale batch failed at %d with %q; want operation 120, a conflict", got.Index, got.Err)
 	}
 	if diff := cmp.Diff(outs[0], outs[1]); diff != "" {
 		t.Fatalf("pgstore (+) differs from memstore (-):\n%s", diff)
