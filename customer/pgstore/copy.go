@@ -14,7 +14,7 @@ import (
 // that concurrent batches meet rows and index entries in the same order.
 type changes struct {
 	deleted []string // IDs of the stored customers the batch deletes
-	removed []keyRow // key rows that updated customers no longer hold
+	removed []keyRow // key rows of deleted customers, and the ones updated customers give up
 	added   []keyRow
 	inserts []record
 	updates []record
@@ -69,12 +69,13 @@ func (b *batch) changes() *changes {
 	return ch
 }
 
-// write stores the changes. The deletes come first, of customers and of the
-// key rows updated customers drop, so that a key moving between customers
-// of the batch never meets itself in the unique index. Then the new key
-// rows, the updated customers and the new ones are each copied in with one
-// COPY, the cheapest way into PostgreSQL. The customers' records are
-// encoded meanwhile, so that the encoding overlaps the server's work.
+// write stores the changes. The deletes come first, of customers and of key
+// rows, so that a key moving between customers of the batch never meets
+// itself in the unique index. Then the new key rows and the new customers
+// are copied in with one COPY each, the cheapest way into PostgreSQL, and
+// the updated customers are written (see updateCustomers). The customers'
+// records are encoded meanwhile, so that the encoding overlaps the server's
+// work on the deletes and the key rows.
 func (ch *changes) write(ctx context.Context, tx pgx.Tx) error {
 	updates, inserts := encodeAsync(ch.updates), encodeAsync(ch.inserts)
 	// The encoding reads the caller's customers: it is over before Write

@@ -22,11 +22,11 @@ import (
 // A batch costs a few statements whatever its size: one query locks and
 // reads the stored rows of the customers the batch names, the operations
 // are checked in order against them as memstore checks them, and the
-// changes are copied in (see changes.write), each record encoded as it is
-// copied. The unique index on the key table checks the new keys against
-// every stored customer's keys at once. Only when that fails, or any other
-// check, is the batch written again carefully (see request.careful), to
-// name the first failing operation and its error as memstore would.
+// changes are copied in (see changes.write). The unique index on the key
+// table checks the new keys against every stored customer's keys at once.
+// Only when that fails, or any other check, is the batch written again
+// carefully (see request.careful), to name the first failing operation and
+// its error as memstore would.
 //
 // Rows the batch touches are locked for the length of the transaction, so a
 // concurrent batch touching the same customers waits and then sees the new
@@ -137,31 +137,6 @@ func needsCare(keys, rows []customer.IndexKey) bool {
 	return false
 }
 
-// state is what a batch knows about one customer ID: the row as it was when
-// the batch began, and the customer as the operations so far leave it.
-type state struct {
-	stored     bool // a row existed when the batch began
-	storedVer  int64
-	storedKeys []customer.IndexKey // its rows of customer_keys
-
-	present   bool
-	version   int64
-	createdAt time.Time
-	keys      []customer.IndexKey
-	rec       record // the record to store, when present and changed
-	changed   bool
-}
-
-// batch is one attempt at a Write.
-type batch struct {
-	req     *request
-	now     time.Time
-	states  map[string]*state
-	holders map[customer.IndexKey]string // holder of each unique key the batch meets
-	fresh   []string                     // generated IDs not yet handed out
-	js      jsonBuffer                   // for a careful check's encoding
-}
-
 // claims returns the storable unique keys the puts hold.
 func (r *request) claims() []customer.IndexKey {
 	var claims []customer.IndexKey
@@ -175,6 +150,31 @@ func (r *request) claims() []customer.IndexKey {
 	return claims
 }
 
+// state is what a batch knows about one customer ID: the row as it was when
+// the batch began, and the customer as the operations so far leave it.
+type state struct {
+	stored     bool // a row existed when the batch began
+	storedVer  int64
+	storedKeys []customer.IndexKey // its rows of customer_keys
+
+	present   bool
+	version   int64
+	createdAt time.Time
+	keys      []customer.IndexKey // the keys it holds
+	rec       record              // the record to store, when present and changed
+	changed   bool
+}
+
+// batch is one attempt at a Write.
+type batch struct {
+	req     *request
+	now     time.Time
+	states  map[string]*state
+	holders map[customer.IndexKey]string // holder of each unique key the batch meets
+	fresh   []string                     // generated IDs not yet handed out
+	js      jsonBuffer                   // for a careful check's encoding
+}
+
 var (
 	// errNeedIDs asks for another attempt with more generated IDs: some of
 	// the ones reserved were taken by customers created with explicit IDs.
@@ -184,21 +184,30 @@ var (
 	errRecheck = errors.New("pgstore: the batch fails; check it carefully")
 )
 
+// writeTx writes req in tx, with more generated IDs until it has enough.
+// A batch written fast that fails in a way a careful check would name
+// returns errRecheck.
 func (s *Store) writeTx(ctx context.Context, tx pgx.Tx, req *request) ([]customer.Written, error) {
 	extra := 0
 	for {
 		out, err := s.writeAttempt(ctx, tx, req, req.newIDs+extra)
-		var be *customer.BatchError
-		switch {
-		case err == errNeedIDs:
+		if err == errNeedIDs {
 			extra = 2*extra + 8
 			continue
-		case req.careful:
-		case errors.As(err, &be), errors.Is(err, customer.ErrInvalid), isUniqueViolation(err):
+		}
+		if !req.careful && failsCheck(err) {
 			return nil, errRecheck
 		}
 		return out, err
 	}
+}
+
+// failsCheck reports whether err is a failure of the batch's own: an
+// operation the checks refused, a record that cannot be encoded, or a key or
+// ID that a unique index holds.
+func failsCheck(err error) bool {
+	var be *customer.BatchError
+	return errors.As(err, &be) || errors.Is(err, customer.ErrInvalid) || isUniqueViolation(err)
 }
 
 func (s *Store) writeAttempt(ctx context.Context, tx pgx.Tx, req *request, newIDs int) ([]customer.Written, error) {
@@ -386,8 +395,8 @@ func (b *batch) put(c *customer.Customer, keys, rows []customer.IndexKey) (custo
 		return customer.Written{}, err
 	}
 	if b.req.careful {
-		// The record is encoded as it is copied in; encode it here too, to
-		// report a record JSON cannot keep at its operation.
+		// The record is encoded when the batch is written; encode it here
+		// too, to report a record JSON cannot keep at its operation.
 		if err := b.js.check(nc); err != nil {
 			return customer.Written{}, err
 		}
