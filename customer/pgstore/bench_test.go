@@ -132,10 +132,20 @@ func BenchmarkByEmail(b *testing.B) {
 // customers, their JSON records, their columns and their key rows, encoded
 // before the timer) into the tables Migrate creates, with their indexes, in
 // one transaction. No store writes the same rows faster through pgx.
-func BenchmarkCopyFromBaseline50k(b *testing.B) {
+func BenchmarkCopyFromBaseline50k(b *testing.B) { copyBaseline(b, benchTotal) }
+
+// BenchmarkCopyFromBaseline50kInBatchesOf1000 copies the same rows in
+// transactions of 1,000 customers, as BenchmarkWrite50kInBatchesOf1000 writes
+// them: what PostgreSQL's COPY costs in such batches, before any check.
+func BenchmarkCopyFromBaseline50kInBatchesOf1000(b *testing.B) { copyBaseline(b, benchBatch) }
+
+// copyBaseline copies the rows of 50,000 benchmark customers into empty
+// tables, batch customers a transaction.
+func copyBaseline(b *testing.B, batch int) {
 	s := newStore(b, pgstore.Options{})
 	now := time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC)
 	var rows, keys [][]any
+	keysOf := make([]int, 0, benchTotal+1) // keys[keysOf[i]:] are customer i's
 	for i := range benchTotal {
 		c := repotest.BenchCustomer(i)
 		c.ID, c.Version, c.CreatedAt, c.UpdatedAt = fmt.Sprintf("c%010d", i+1), 1, now, now
@@ -149,6 +159,7 @@ func BenchmarkCopyFromBaseline50k(b *testing.B) {
 				search = append(search, strings.ToLower(f))
 			}
 		}
+		keysOf = append(keysOf, len(keys))
 		var keysColumn []string
 		for _, k := range (customer.Constraints{}).Keys(c) {
 			keys = append(keys, []any{string(k.Key), k.List, k.Value, c.ID, k.Unique})
@@ -159,6 +170,7 @@ func BenchmarkCopyFromBaseline50k(b *testing.B) {
 		rows = append(rows, []any{c.ID, c.Version, c.List, int16(c.Kind), c.Flags.CreditAllowed,
 			at, nsec, at, nsec, []string{}, strings.Join(search, "\x1f"), keysColumn, data})
 	}
+	keysOf = append(keysOf, len(keys))
 	ctx := context.Background()
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -168,16 +180,21 @@ func BenchmarkCopyFromBaseline50k(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		err := pgx.BeginFunc(ctx, s.Pool(), func(tx pgx.Tx) error {
-			if _, err := tx.CopyFrom(ctx, pgx.Identifier{"customers"}, []string{"id", "version", "list", "kind", "credit_allowed",
-				"created_at", "created_nsec", "updated_at", "updated_nsec", "groups", "search", "keys", "data"}, pgx.CopyFromRows(rows)); err != nil {
+		for i := 0; i < benchTotal; i += batch {
+			end := min(i+batch, benchTotal)
+			err := pgx.BeginFunc(ctx, s.Pool(), func(tx pgx.Tx) error {
+				if _, err := tx.CopyFrom(ctx, pgx.Identifier{"customers"}, []string{"id", "version", "list", "kind", "credit_allowed",
+					"created_at", "created_nsec", "updated_at", "updated_nsec", "groups", "search", "keys", "data"},
+					pgx.CopyFromRows(rows[i:end])); err != nil {
+					return err
+				}
+				_, err := tx.CopyFrom(ctx, pgx.Identifier{"customer_keys"}, []string{"key", "list", "value", "customer_id", "uniq"},
+					pgx.CopyFromRows(keys[keysOf[i]:keysOf[end]]))
 				return err
+			})
+			if err != nil {
+				b.Fatal(err)
 			}
-			_, err := tx.CopyFrom(ctx, pgx.Identifier{"customer_keys"}, []string{"key", "list", "value", "customer_id", "uniq"}, pgx.CopyFromRows(keys))
-			return err
-		})
-		if err != nil {
-			b.Fatal(err)
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchTotal), "ns/customer")
