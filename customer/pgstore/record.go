@@ -50,7 +50,8 @@ func (r *record) search() string {
 }
 
 // jsonBuffer encodes customers as JSON one after the other into one buffer,
-// which only grows, so that each customer's JSON stays as it was written.
+// which grows under what marshal returned: each customer's JSON stays as it
+// was written.
 type jsonBuffer struct {
 	buf bytes.Buffer
 	enc *json.Encoder
