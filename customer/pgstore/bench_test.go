@@ -2,8 +2,14 @@ package pgstore_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/customer/pgstore"
@@ -13,7 +19,7 @@ import (
 const benchTotal, benchBatch = 50000, 1000
 
 // writeAll stores customers 0..n-1 in batches of benchBatch.
-func writeAll(b *testing.B, s *pgstore.Store, cs []*customer.Customer) {
+func writeAll(b testing.TB, s *pgstore.Store, cs []*customer.Customer) {
 	ctx := context.Background()
 	ops := make([]customer.Op, 0, benchBatch)
 	for i := 0; i < len(cs); i += benchBatch {
@@ -118,5 +124,116 @@ func BenchmarkByEmail(b *testing.B) {
 			b.Fatal(err)
 		}
 		i++
+	}
+}
+
+// BenchmarkCopyFromBaseline50k is the yardstick of the write benchmarks:
+// pgx's CopyFrom of the rows a 50,000-customer write stores (the same
+// customers, their JSON records, their columns and their key rows, encoded
+// before the timer) into the tables Migrate creates, with their indexes, in
+// one transaction. No store writes the same rows faster through pgx.
+func BenchmarkCopyFromBaseline50k(b *testing.B) { copyBaseline(b, benchTotal) }
+
+// BenchmarkCopyFromBaseline50kInBatchesOf1000 copies the same rows in
+// transactions of 1,000 customers, as BenchmarkWrite50kInBatchesOf1000 writes
+// them: what PostgreSQL's COPY costs in such batches, before any check.
+func BenchmarkCopyFromBaseline50kInBatchesOf1000(b *testing.B) { copyBaseline(b, benchBatch) }
+
+// copyBaseline copies the rows of 50,000 benchmark customers into empty
+// tables, batch customers a transaction.
+func copyBaseline(b *testing.B, batch int) {
+	s := newStore(b, pgstore.Options{})
+	now := time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC)
+	var rows, keys [][]any
+	keysOf := make([]int, 0, benchTotal+1) // keys[keysOf[i]:] are customer i's
+	for i := range benchTotal {
+		c := repotest.BenchCustomer(i)
+		c.ID, c.Version, c.CreatedAt, c.UpdatedAt = fmt.Sprintf("c%010d", i+1), 1, now, now
+		data, err := json.Marshal(c)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var search []string
+		for _, f := range customer.SearchFields(c) {
+			if f != "" {
+				search = append(search, strings.ToLower(f))
+			}
+		}
+		keysOf = append(keysOf, len(keys))
+		var keysColumn []string
+		for _, k := range (customer.Constraints{}).Keys(c) {
+			keys = append(keys, []any{string(k.Key), k.List, k.Value, c.ID, k.Unique})
+			keysColumn = append(keysColumn, string(k.Key), k.List, k.Value, strconv.FormatBool(k.Unique)[:1])
+		}
+		at := now.Truncate(time.Microsecond)
+		nsec := int32(now.Nanosecond() % 1000)
+		rows = append(rows, []any{c.ID, c.Version, c.List, int16(c.Kind), c.Flags.CreditAllowed,
+			at, nsec, at, nsec, []string{}, strings.Join(search, "\x1f"), keysColumn, data})
+	}
+	keysOf = append(keysOf, len(keys))
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		b.StopTimer()
+		if _, err := s.Pool().Exec(ctx, `TRUNCATE customers, customer_keys`); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		for i := 0; i < benchTotal; i += batch {
+			end := min(i+batch, benchTotal)
+			err := pgx.BeginFunc(ctx, s.Pool(), func(tx pgx.Tx) error {
+				if _, err := tx.CopyFrom(ctx, pgx.Identifier{"customers"}, []string{"id", "version", "list", "kind", "credit_allowed",
+					"created_at", "created_nsec", "updated_at", "updated_nsec", "groups", "search", "keys", "data"},
+					pgx.CopyFromRows(rows[i:end])); err != nil {
+					return err
+				}
+				_, err := tx.CopyFrom(ctx, pgx.Identifier{"customer_keys"}, []string{"key", "list", "value", "customer_id", "uniq"},
+					pgx.CopyFromRows(keys[keysOf[i]:keysOf[end]]))
+				return err
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchTotal), "ns/customer")
+}
+
+// BenchmarkWriteOne creates one customer per batch, the smallest write: its
+// cost is the batch's round trips and statements, not its rows.
+func BenchmarkWriteOne(b *testing.B) {
+	s := newStore(b, pgstore.Options{})
+	ctx := context.Background()
+	i := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.Write(ctx, []customer.Op{customer.Put(repotest.BenchCustomer(i))}); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+// BenchmarkUpdateOne replaces one stored customer per batch.
+func BenchmarkUpdateOne(b *testing.B) {
+	s := newStore(b, pgstore.Options{})
+	ctx := context.Background()
+	w, err := s.Write(ctx, []customer.Op{customer.Put(repotest.BenchCustomer(0))})
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, err := s.Get(ctx, w[0].ID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		c.Note = fmt.Sprint("pass ", c.Version)
+		w, err := s.Write(ctx, []customer.Op{customer.Put(c)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		c.Version = w[0].Version
 	}
 }

@@ -124,6 +124,7 @@ type groupState struct {
 type memberState struct {
 	c         *customer.Customer // nil when no such customer is stored
 	storedVer int64
+	keys      []customer.IndexKey // its rows of customer_keys, which memberships leave alone
 	changed   bool
 }
 
@@ -159,7 +160,7 @@ func (s *Store) writeGroupsTx(ctx context.Context, tx pgx.Tx, ops []groups.Op) e
 	cids = slices.DeleteFunc(cids, func(id string) bool { return !storable(id) })
 	q := &pgx.Batch{}
 	q.Queue(`SELECT id, data FROM customer_groups WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`, gids)
-	q.Queue(`SELECT id, version, data FROM customers WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`, cids)
+	q.Queue(`SELECT id, version, keys, data FROM customers WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`, cids)
 	br := tx.SendBatch(ctx, q)
 	rows, err := br.Query()
 	if err == nil {
@@ -187,12 +188,16 @@ func (s *Store) writeGroupsTx(ctx context.Context, tx pgx.Tx, ops []groups.Op) e
 		for rows.Next() {
 			var id string
 			var version int64
+			var keys []string
 			var data []byte
-			if err = rows.Scan(&id, &version, &data); err != nil {
+			if err = rows.Scan(&id, &version, &keys, &data); err != nil {
 				break
 			}
 			st := cs[id]
 			if st.c, err = decode(id, version, data); err != nil {
+				break
+			}
+			if st.keys, err = parseKeys(keys); err != nil {
 				break
 			}
 			st.storedVer = version
@@ -262,7 +267,8 @@ func applyGroup(op groups.Op, now time.Time, gs map[string]*groupState, cs map[s
 	return nil
 }
 
-// storeGroups writes a group batch's changes in one round trip.
+// storeGroups writes a group batch's changes: the groups in one round trip,
+// then the customers whose memberships changed.
 func (s *Store) storeGroups(ctx context.Context, tx pgx.Tx, gs map[string]*groupState, cs map[string]*memberState) error {
 	q := &pgx.Batch{}
 	for _, id := range sortedKeys(gs) {
@@ -279,24 +285,25 @@ func (s *Store) storeGroups(ctx context.Context, tx pgx.Tx, gs map[string]*group
 			q.Queue(`INSERT INTO customer_groups (id, kind, data) VALUES ($1, $2, $3::text::json)`, id, int16(st.g.Kind), st.data)
 		}
 	}
-	var updates rowColumns
+	if q.Len() > 0 {
+		if err := tx.SendBatch(ctx, q).Close(); err != nil {
+			return err
+		}
+	}
+	var updates []record
+	var stored []int64
 	for _, id := range sortedKeys(cs) {
 		m := cs[id]
 		if !m.changed {
 			continue
 		}
-		rec, err := encode(m.c)
-		if err != nil {
-			return err
-		}
-		updates.add(rec, m.storedVer)
+		updates, stored = append(updates, record{m.c, m.keys}), append(stored, m.storedVer)
 	}
-	check := -1
-	if len(updates.id) > 0 {
-		check = q.Len()
-		queueUpdate(q, &updates)
+	data, err := encodeRecords(updates)
+	if err != nil {
+		return err
 	}
-	return execChecked(ctx, tx, q, check, len(updates.id))
+	return updateCustomers(ctx, tx, updates, data, stored)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

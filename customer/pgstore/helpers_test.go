@@ -81,6 +81,16 @@ func unreachable(t testing.TB, err error) {
 	t.Skipf("PostgreSQL at %s is unreachable: %v", urlVar, err)
 }
 
+// newStoreAt returns a store in a fresh schema at an older schema version.
+func newStoreAt(t testing.TB, version int) *pgstore.Store {
+	t.Helper()
+	s := pgstore.New(testPool(t), pgstore.Options{})
+	if err := s.MigrateTo(context.Background(), version); err != nil {
+		t.Fatalf("MigrateTo(%d): %v", version, err)
+	}
+	return s
+}
+
 // newStore returns a migrated store in a fresh schema.
 func newStore(t testing.TB, opts pgstore.Options, buyers ...string) *pgstore.Store {
 	t.Helper()

@@ -6,15 +6,17 @@
 // passes the same conformance suite (customer/repotest):
 //
 //   - every customer is one row of the customers table: its full record as
-//     JSONB (times kept to the nanosecond as RFC 3339 text), plus the columns
-//     listings filter on;
-//   - every key a customer holds (number, login, e-mail, identifiers) is a
-//     row of customer_keys; a partial unique index keeps the unique ones
+//     JSON (times kept to the nanosecond as RFC 3339 text), its keys, and the
+//     columns listings filter on;
+//   - every key a customer holds (number, login, e-mail, identifiers) is
+//     also a row of customer_keys, whose unique index keeps the unique ones
 //     unique even against writers in other processes;
-//   - a batch is one transaction: the rows it touches are locked with
-//     SELECT ... FOR UPDATE, versions and keys are checked in Go exactly as
-//     memstore checks them, and the changes are sent as a handful of
-//     multi-row statements, not one round trip per customer;
+//   - a batch is one transaction of a few statements, whatever its size: the
+//     rows it touches are locked with SELECT ... FOR UPDATE, the operations
+//     are checked in Go exactly as memstore checks them, the new rows are
+//     copied in with COPY, and the unique index checks the new keys against
+//     the stored ones; a batch that fails is checked again with the holder of
+//     every key it claims looked up, to report what memstore reports;
 //   - listings page through the customers by ID (keyset pagination), one
 //     short query per page and no transaction left open while the caller's
 //     loop body runs.
@@ -130,6 +132,13 @@ const (
 	codeDeadlockDetected     = "40P01"
 )
 
+// isUniqueViolation reports whether err is PostgreSQL's refusal of a row
+// that a unique index already holds.
+func isUniqueViolation(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == codeUniqueViolation
+}
+
 // raceError reports a batch attempt that lost a race with a concurrent
 // transaction; the batch is retried from the start.
 type raceError struct{ err *pgconn.PgError }
@@ -181,6 +190,14 @@ func (s *Store) tryTx(ctx context.Context, fn func(tx pgx.Tx) error) (err error)
 			_ = tx.Rollback(context.WithoutCancel(ctx))
 		}
 	}()
+	// A batch's queries look rows up by the arrays they are given. Planned
+	// for the arrays at hand and the tables as they are, they use the
+	// indexes; a generic plan, which the server may keep for a prepared
+	// statement, is made without either, and one made while the tables were
+	// small reads them whole once they are not.
+	if _, err := tx.Exec(ctx, `SET LOCAL plan_cache_mode = force_custom_plan`); err != nil {
+		return err
+	}
 	if err := fn(tx); err != nil {
 		return asRace(err)
 	}

@@ -2,11 +2,13 @@ package pgstore_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/customer/pgstore"
@@ -44,10 +46,11 @@ func TestTextJSONCannotKeepIsRefusedAsInvalid(t *testing.T) {
 	s := newStore(t, pgstore.Options{})
 	ctx := context.Background()
 	for name, edit := range map[string]func(c *customer.Customer){
-		"invalid UTF-8":          func(c *customer.Customer) { c.Note = "caf\xe9" },
-		"a NUL character":        func(c *customer.Customer) { c.Profile.FirstName = "a\x00b" },
-		"a NaN in active data":   func(c *customer.Customer) { c.ActiveData = &customer.ActiveData{OrderValue: nan()} },
-		"invalid UTF-8 in a key": func(c *customer.Customer) { c.Identifiers.Cards = []string{"\xff"} },
+		"invalid UTF-8":           func(c *customer.Customer) { c.Note = "caf\xe9" },
+		"a NUL character":         func(c *customer.Customer) { c.Profile.FirstName = "a\x00b" },
+		"a NaN in active data":    func(c *customer.Customer) { c.ActiveData = &customer.ActiveData{OrderValue: nan()} },
+		"invalid UTF-8 in a key":  func(c *customer.Customer) { c.Identifiers.Cards = []string{"\xff"} },
+		"invalid UTF-8 in the ID": func(c *customer.Customer) { c.ID = "\xff" },
 	} {
 		c := &customer.Customer{Kind: customer.KindPerson}
 		edit(c)
@@ -189,28 +192,138 @@ func TestTwoStoresShareOneSchema(t *testing.T) {
 	}
 }
 
-func TestMigrationTwoDropsTheKeysOfEmptyCardSlots(t *testing.T) {
-	s := newStore(t, pgstore.Options{})
+// insertAsVersion2 stores c as schema versions 1 and 2 did: its row,
+// without the keys column of version 3, and a row of customer_keys for each
+// of keys.
+func insertAsVersion2(t *testing.T, s *pgstore.Store, c *customer.Customer, keys []customer.IndexKey) {
+	t.Helper()
 	ctx := context.Background()
-	w, err := s.Write(ctx, []customer.Op{customer.Put(&customer.Customer{Kind: customer.KindPerson,
-		Identifiers: customer.Identifiers{Cards: []string{"", "C-1"}}})})
+	data, err := json.Marshal(c)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The row a version 1 store wrote for the empty slot.
-	if _, err := s.Pool().Exec(ctx, `INSERT INTO customer_keys (key, list, value, customer_id, uniq) VALUES ('customerCard', '', '', $1, true)`, w[0].ID); err != nil {
+	if _, err := s.Pool().Exec(ctx, `
+INSERT INTO customers (id, version, list, kind, credit_allowed, created_at, created_nsec, updated_at, updated_nsec, groups, search, data)
+VALUES ($1, $2, $3, $4, false, $5, 0, $5, 0, '{}', '', $6::text::json)`,
+		c.ID, c.Version, c.List, int16(c.Kind), c.UpdatedAt, string(data)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Pool().Exec(ctx, `UPDATE schema_version SET version = 1`); err != nil {
-		t.Fatal(err)
+	for _, k := range keys {
+		if _, err := s.Pool().Exec(ctx, `INSERT INTO customer_keys (key, list, value, customer_id, uniq) VALUES ($1, $2, $3, $4, $5)`,
+			string(k.Key), k.List, k.Value, c.ID, k.Unique); err != nil {
+			t.Fatal(err)
+		}
 	}
+}
+
+func TestMigrationTwoDropsTheKeysOfEmptyCardSlots(t *testing.T) {
+	s := newStoreAt(t, 1)
+	ctx := context.Background()
+	c := &customer.Customer{ID: "c1", Version: 1, Kind: customer.KindPerson,
+		Identifiers: customer.Identifiers{Cards: []string{"", "C-1"}}}
+	// Version 1 wrote a row for the empty slot too.
+	keys := append([]customer.IndexKey{{Key: customer.Key(customer.IdentCard), Value: "", Unique: true}}, customer.Constraints{}.Keys(c)...)
+	insertAsVersion2(t, s, c, keys)
 	if err := s.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.ByIdentifier(ctx, customer.Identifier{Type: customer.IdentCard, Value: ""}); !errors.Is(err, customer.ErrNotFound) {
 		t.Fatalf("ByIdentifier of an empty card after the migration: %v, want ErrNotFound", err)
 	}
-	if c, err := s.ByIdentifier(ctx, customer.Identifier{Type: customer.IdentCard, Value: "C-1"}); err != nil || c.ID != w[0].ID {
-		t.Fatalf("ByIdentifier of the card after the migration: %v, %v; want %s", c, err, w[0].ID)
+	if c, err := s.ByIdentifier(ctx, customer.Identifier{Type: customer.IdentCard, Value: "C-1"}); err != nil || c.ID != "c1" {
+		t.Fatalf("ByIdentifier of the card after the migration: %v, %v; want c1", c, err)
+	}
+}
+
+// TestMigrationThreeKeepsEveryKey fills a version 2 schema as version 2
+// did and migrates it: every customer's row lists its keys, every lookup
+// finds what it found, writes free and take keys as before, and the
+// indexes are the ones version 3 keeps.
+func TestMigrationThreeKeepsEveryKey(t *testing.T) {
+	s := newStoreAt(t, 2)
+	ctx := context.Background()
+	cs := []*customer.Customer{
+		{ID: "c1", Version: 1, Kind: customer.KindPerson, Number: "1", Credentials: customer.Credentials{Login: "ann"},
+			Profile: customer.Profile{Email: "Shared@example.com"}, Identifiers: customer.Identifiers{Cards: []string{"K-1", "K-2"}}},
+		{ID: "c2", Version: 1, Kind: customer.KindPerson, Number: "2", Profile: customer.Profile{Email: "shared@example.com"},
+			Identifiers: customer.Identifiers{Custom: map[string]string{"loyalty": "L-2"}}},
+		{ID: "c3", Version: 1, Kind: customer.KindCompany},
+	}
+	for _, c := range cs {
+		insertAsVersion2(t, s, c, customer.Constraints{}.Keys(c))
+	}
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	wantKeys := map[string][]string{
+		"c1": {"customerCard", "", "K-1", "t", "customerCard", "", "K-2", "t", "email", "", "shared@example.com", "f",
+			"login", "", "ann", "t", "number", "", "1", "t"},
+		"c2": {"email", "", "shared@example.com", "f", "loyalty", "", "L-2", "f", "number", "", "2", "t"},
+		"c3": {},
+	}
+	gotKeys := map[string][]string{}
+	rows, _ := s.Pool().Query(ctx, `SELECT id, keys FROM customers`)
+	var id string
+	var keys []string
+	if _, err := pgx.ForEachRow(rows, []any{&id, &keys}, func() error { gotKeys[id] = keys; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(wantKeys, gotKeys); diff != "" {
+		t.Errorf("customers.keys after the migration (-want +got):\n%s", diff)
+	}
+
+	rows, _ = s.Pool().Query(ctx, `SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN ('customers', 'customer_keys') ORDER BY indexname`)
+	if indexes, err := pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
+		t.Fatal(err)
+	} else if diff := cmp.Diff([]string{"customer_keys_value_idx", "customers_groups_idx", "customers_list_idx", "customers_pkey", "customers_updated_idx"}, indexes); diff != "" {
+		t.Errorf("indexes after the migration (-want +got):\n%s", diff)
+	}
+
+	found := func(what string, c *customer.Customer, err error, want string) {
+		t.Helper()
+		if err != nil || c.ID != want {
+			t.Errorf("%s: %v, %v; want %s", what, c, err, want)
+		}
+	}
+	c, err := s.ByNumber(ctx, "", "2")
+	found("ByNumber 2", c, err, "c2")
+	c, err = s.ByLogin(ctx, "", "ann")
+	found("ByLogin ann", c, err, "c1")
+	c, err = s.ByIdentifier(ctx, customer.Identifier{Type: customer.IdentCard, Value: "K-2"})
+	found("ByIdentifier K-2", c, err, "c1")
+	c, err = s.ByIdentifier(ctx, customer.Identifier{Type: "loyalty", Value: "L-2"})
+	found("ByIdentifier L-2", c, err, "c2")
+	if _, err := s.ByEmail(ctx, "", "SHARED@example.com"); !errors.Is(err, customer.ErrAmbiguous) {
+		t.Errorf("ByEmail of the shared address: %v; want ErrAmbiguous", err)
+	}
+
+	// c1 gives up K-1, which a new customer takes; K-2 stays c1's; c2 goes
+	// with its keys.
+	c1, _ := s.Get(ctx, "c1")
+	c1.Identifiers.Cards = []string{"K-2"}
+	_, err = s.Write(ctx, []customer.Op{
+		customer.Put(c1),
+		customer.Put(&customer.Customer{ID: "c4", Kind: customer.KindPerson, Identifiers: customer.Identifiers{Cards: []string{"K-1"}}}),
+		customer.Delete("c2", 1),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err = s.ByIdentifier(ctx, customer.Identifier{Type: customer.IdentCard, Value: "K-1"})
+	found("ByIdentifier K-1 after the write", c, err, "c4")
+	c, err = s.ByEmail(ctx, "", "shared@example.com")
+	found("ByEmail after the write", c, err, "c1")
+	if _, err := s.ByIdentifier(ctx, customer.Identifier{Type: "loyalty", Value: "L-2"}); !errors.Is(err, customer.ErrNotFound) {
+		t.Errorf("ByIdentifier of the deleted customer's identifier: %v; want ErrNotFound", err)
+	}
+	_, err = s.Write(ctx, []customer.Op{customer.Put(&customer.Customer{Kind: customer.KindPerson, Identifiers: customer.Identifiers{Cards: []string{"K-2"}}})})
+	var de *customer.DuplicateError
+	if !errors.As(err, &de) || de.Holder != "c1" {
+		t.Errorf("a new customer with c1's card: %v; want a DuplicateError naming c1", err)
+	}
+	var left int
+	if err := s.Pool().QueryRow(ctx, `SELECT count(*) FROM customer_keys WHERE customer_id = 'c2'`).Scan(&left); err != nil || left != 0 {
+		t.Errorf("the deleted customer keeps %d key rows (%v); want none", left, err)
 	}
 }

@@ -73,14 +73,10 @@ func (s *Store) lookup(ctx context.Context, k indexKey, ambiguous bool) (*custom
 	if ambiguous {
 		limit = 2
 	}
-	// The two arms match the two partial indexes on customer_keys.
 	rows, err := s.pool.Query(ctx, `
 SELECT c.id, c.version, c.data
-FROM customers c JOIN (
-	SELECT customer_id FROM customer_keys WHERE key = $1 AND list = $2 AND value = $3 AND uniq
-	UNION ALL
-	SELECT customer_id FROM customer_keys WHERE key = $1 AND list = $2 AND value = $3 AND NOT uniq
-) k ON c.id = k.customer_id
+FROM customer_keys k JOIN customers c ON c.id = k.customer_id
+WHERE k.key = $1 AND k.list = $2 AND k.value = $3
 ORDER BY c.id
 LIMIT `+strconv.Itoa(limit), string(k.key), k.list, k.value)
 	if err != nil {
@@ -243,7 +239,8 @@ func filterSQL(f customer.Filter) (where string, args []any, inGo, none bool) {
 		return "", nil, false, true
 	}
 	if f.Group != "" {
-		b.WriteString(" AND groups @> ARRAY[" + arg(f.Group) + "::text]")
+		// groups <> '{}' says what the partial index on groups covers.
+		b.WriteString(" AND groups <> '{}' AND groups @> ARRAY[" + arg(f.Group) + "::text]")
 	}
 	if f.Lists != nil {
 		lists := slices.DeleteFunc(slices.Clone(f.Lists), func(l string) bool { return !storable(l) })

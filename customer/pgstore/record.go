@@ -1,6 +1,7 @@
 package pgstore
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -22,12 +23,10 @@ type indexKey struct {
 // keys returns the index entries of c, as the domain derives them.
 func (s *Store) keys(c *customer.Customer) []customer.IndexKey { return s.cons.Keys(c) }
 
-// record is a customer ready to be stored: its JSON and the derived columns.
+// record is a customer to store and its rows of customer_keys.
 type record struct {
-	c      *customer.Customer
-	data   string
-	groups string // JSON array of group IDs; "" for none
-	search string // lower-cased search texts, joined by searchSep
+	c    *customer.Customer
+	keys []customer.IndexKey
 }
 
 // searchSep separates the texts of the search column. A query without it
@@ -35,34 +34,96 @@ type record struct {
 // query with it is matched in Go (see List).
 const searchSep = "\x1f"
 
-// encode marshals c, refusing what JSON would not give back unchanged.
-func encode(c *customer.Customer) (record, error) {
-	data, err := json.Marshal(c)
-	if err != nil {
-		return record{}, fmt.Errorf("%w: the record cannot be stored as JSON: %v", customer.ErrInvalid, err)
-	}
-	if err := checkJSONText(data, customer.ErrInvalid); err != nil {
-		return record{}, err
-	}
-	r := record{c: c, data: string(data)}
-	if len(c.Groups) > 0 {
-		g, err := json.Marshal(c.Groups)
-		if err != nil {
-			return record{}, fmt.Errorf("%w: %v", customer.ErrInvalid, err)
-		}
-		r.groups = string(g)
-	}
-	var search strings.Builder
-	for _, f := range customer.SearchFields(c) {
+// search returns the text of the search column: the lower-cased search
+// texts, joined by searchSep.
+func (r *record) search() string {
+	var b strings.Builder
+	for _, f := range customer.SearchFields(r.c) {
 		if f != "" {
-			if search.Len() > 0 {
-				search.WriteString(searchSep)
+			if b.Len() > 0 {
+				b.WriteString(searchSep)
 			}
-			search.WriteString(strings.ToLower(f))
+			b.WriteString(strings.ToLower(f))
 		}
 	}
-	r.search = search.String()
-	return r, nil
+	return b.String()
+}
+
+// jsonBuffer encodes customers as JSON one after the other into one buffer,
+// which grows under what marshal returned: each customer's JSON stays as it
+// was written.
+type jsonBuffer struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+// marshal returns c as JSON, as json.Marshal does. It refuses what JSON
+// would not give back unchanged with an error wrapping customer.ErrInvalid.
+func (b *jsonBuffer) marshal(c *customer.Customer) ([]byte, error) {
+	if b.enc == nil {
+		b.enc = json.NewEncoder(&b.buf)
+	}
+	start := b.buf.Len()
+	if err := b.enc.Encode(c); err != nil {
+		return nil, fmt.Errorf("%w: the record cannot be stored as JSON: %v", customer.ErrInvalid, err)
+	}
+	end := b.buf.Len() - 1 // Encode ends the value with a newline
+	data := b.buf.Bytes()[start:end:end]
+	if err := checkJSONText(data, customer.ErrInvalid); err != nil {
+		return nil, err
+	}
+	return data, nil
+}
+
+// check returns the error marshal would return for c, keeping nothing.
+func (b *jsonBuffer) check(c *customer.Customer) error {
+	start := b.buf.Len()
+	_, err := b.marshal(c)
+	b.buf.Truncate(start)
+	return err
+}
+
+// encodeRecords returns the JSON of each record, or the error of the first
+// that cannot be encoded.
+func encodeRecords(recs []record) ([][]byte, error) {
+	var js jsonBuffer
+	data := make([][]byte, len(recs))
+	for i := range recs {
+		var err error
+		if data[i], err = js.marshal(recs[i].c); err != nil {
+			return nil, err
+		}
+		if i == 0 {
+			// The records of a batch are much alike: make room for the
+			// others at once rather than grow the buffer again and again.
+			js.buf.Grow(len(data[0]) * (len(recs) - 1) * 5 / 4)
+		}
+	}
+	return data, nil
+}
+
+// encoding is encodeRecords run by a goroutine of its own, so that it
+// overlaps the statements a batch sends meanwhile.
+type encoding struct {
+	done chan struct{}
+	data [][]byte
+	err  error
+}
+
+// encodeAsync starts encoding recs.
+func encodeAsync(recs []record) *encoding {
+	e := &encoding{done: make(chan struct{})}
+	go func() {
+		defer close(e.done)
+		e.data, e.err = encodeRecords(recs)
+	}()
+	return e
+}
+
+// wait returns what encodeRecords returned.
+func (e *encoding) wait() ([][]byte, error) {
+	<-e.done
+	return e.data, e.err
 }
 
 // checkJSONText reports text that PostgreSQL or encoding/json would not keep
@@ -79,11 +140,47 @@ func checkJSONText(b []byte, invalid error) error {
 	return nil
 }
 
+// keysColumn returns keys as the column customers.keys holds them: four
+// elements a key, its name, list, value, and "t" for a unique key or "f".
+func keysColumn(keys []customer.IndexKey) []string {
+	col := make([]string, 0, 4*len(keys))
+	for _, k := range keys {
+		unique := "f"
+		if k.Unique {
+			unique = "t"
+		}
+		col = append(col, string(k.Key), k.List, k.Value, unique)
+	}
+	return col
+}
+
+// parseKeys reverses keysColumn.
+func parseKeys(col []string) ([]customer.IndexKey, error) {
+	if len(col)%4 != 0 {
+		return nil, fmt.Errorf("pgstore: a keys column of %d elements, not a multiple of four", len(col))
+	}
+	keys := make([]customer.IndexKey, 0, len(col)/4)
+	for i := 0; i < len(col); i += 4 {
+		keys = append(keys, customer.IndexKey{Key: customer.Key(col[i]), List: col[i+1], Value: col[i+2], Unique: col[i+3] == "t"})
+	}
+	return keys, nil
+}
+
 // storable reports whether PostgreSQL can hold s in a text column: valid
 // UTF-8 without NUL characters. Keys and IDs that are not storable are held
 // by no stored customer, so lookups of them find nothing and writes of them
 // fail as the record's JSON does, with ErrInvalid.
 func storable(s string) bool { return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 }
+
+// allStorable reports whether every one of texts is storable.
+func allStorable(texts ...string) bool {
+	for _, s := range texts {
+		if !storable(s) {
+			return false
+		}
+	}
+	return true
+}
 
 // decode unmarshals a stored customer and sets the ID and version from their
 // columns, which are authoritative.

@@ -19,6 +19,15 @@ import (
 // ErrInvalid, and nothing is written. A context error is returned unwrapped;
 // a database failure is returned as is, also with nothing written.
 //
+// A batch costs a few statements whatever its size: one query locks and
+// reads the stored rows of the customers the batch names, the operations
+// are checked in order against them as memstore checks them, and the
+// changes are copied in (see changes.write). The unique index on the key
+// table checks the new keys against every stored customer's keys at once.
+// Only when that fails, or any other check, is the batch written again
+// carefully (see request.careful), to name the first failing operation and
+// its error as memstore would.
+//
 // Rows the batch touches are locked for the length of the transaction, so a
 // concurrent batch touching the same customers waits and then sees the new
 // versions. A batch that loses a race for a unique key to a concurrent
@@ -31,17 +40,28 @@ func (s *Store) Write(ctx context.Context, ops []customer.Op) ([]customer.Writte
 	if len(ops) == 0 {
 		return []customer.Written{}, nil
 	}
+	req := s.newRequest(ops)
+	out, err := s.write(ctx, req)
+	if err == errRecheck {
+		req.careful = true
+		out, err = s.write(ctx, req)
+	}
+	return out, err
+}
+
+// write makes the attempts at writing req.
+func (s *Store) write(ctx context.Context, req *request) ([]customer.Written, error) {
 	var out []customer.Written
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		var err error
-		out, err = s.writeTx(ctx, tx, ops)
+		out, err = s.writeTx(ctx, tx, req)
 		return err
 	})
 	var race *raceError
 	if errors.As(err, &race) {
 		// Still racing after every attempt: report it as a conflict on the
 		// batch as a whole.
-		return nil, &customer.BatchError{Index: 0, Op: ops[0],
+		return nil, &customer.BatchError{Index: 0, Op: req.ops[0],
 			Err: fmt.Errorf("%w: %v", customer.ErrConflict, race)}
 	}
 	if err != nil {
@@ -50,104 +70,172 @@ func (s *Store) Write(ctx context.Context, ops []customer.Op) ([]customer.Writte
 	return out, nil
 }
 
+// request is a batch as far as it can be worked out before reading the
+// store, once for all the attempts at writing it.
+type request struct {
+	ops []customer.Op
+	// keys[i] are the keys of the customer ops[i] puts, as the domain
+	// derives them (Constraints.Keys); they do not depend on the ID,
+	// version and times the store gives the customer. rows[i] are its rows
+	// of customer_keys.
+	keys, rows [][]customer.IndexKey
+	// ids are the IDs the operations name, sorted.
+	ids []string
+	// nkeys counts the keys of all puts.
+	nkeys int
+	// newIDs is how many puts create a customer with a generated ID, and
+	// reserved the IDs taken for them (see reserveIDs).
+	newIDs   int
+	reserved []string
+	// careful says to check the operations one by one with all they need
+	// known, as memstore does: the holders of the claims looked up first
+	// and each put's record encoded as the put is applied. A batch is
+	// written fast unless writing it fast failed (errRecheck), a put needs
+	// care (needsCare), an ID is named twice, so that one record would be
+	// neither stored nor encoded, or an ID holds text PostgreSQL cannot
+	// hold.
+	careful bool
+}
+
+func (s *Store) newRequest(ops []customer.Op) *request {
+	r := &request{ops: ops, keys: make([][]customer.IndexKey, len(ops)), rows: make([][]customer.IndexKey, len(ops))}
+	for i, op := range ops {
+		switch {
+		case op.Kind == customer.OpDelete:
+			r.ids = append(r.ids, op.ID)
+		case op.Kind == customer.OpPut && op.Customer != nil:
+			c := op.Customer
+			if c.ID != "" {
+				r.ids = append(r.ids, c.ID)
+			} else if c.Version == 0 {
+				r.newIDs++
+			}
+			keys := s.keys(c)
+			r.keys[i], r.rows[i] = keys, dedupe(keys)
+			r.nkeys += len(keys)
+			r.careful = r.careful || needsCare(keys, r.rows[i])
+		}
+	}
+	slices.Sort(r.ids)
+	named := len(r.ids)
+	r.ids = slices.Compact(r.ids)
+	r.careful = r.careful || len(r.ids) < named || !allStorable(r.ids...)
+	return r
+}
+
+// needsCare reports whether a put of a customer with these keys and key
+// rows must be checked carefully: when a key holds text PostgreSQL cannot
+// hold, which its key rows would reach before the record's encoding
+// refuses it, or when a unique key has no row of its own, which the unique
+// index cannot check.
+func needsCare(keys, rows []customer.IndexKey) bool {
+	for _, k := range keys {
+		if !allStorable(string(k.Key), k.List, k.Value) || k.Unique && len(rows) < len(keys) && !slices.Contains(rows, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// claims returns the storable unique keys the puts hold.
+func (r *request) claims() []customer.IndexKey {
+	var claims []customer.IndexKey
+	for _, keys := range r.keys {
+		for _, k := range keys {
+			if k.Unique && storable(k.Value) && storable(k.List) {
+				claims = append(claims, k)
+			}
+		}
+	}
+	return claims
+}
+
 // state is what a batch knows about one customer ID: the row as it was when
 // the batch began, and the customer as the operations so far leave it.
 type state struct {
 	stored     bool // a row existed when the batch began
 	storedVer  int64
-	storedKeys []customer.IndexKey
+	storedKeys []customer.IndexKey // its rows of customer_keys
 
 	present   bool
 	version   int64
 	createdAt time.Time
-	keys      []customer.IndexKey
-	rec       record // the record to store, when present and changed
+	keys      []customer.IndexKey // the keys it holds
+	rec       record              // the record to store, when present and changed
 	changed   bool
 }
 
 // batch is one attempt at a Write.
 type batch struct {
-	s       *Store
+	req     *request
 	now     time.Time
 	states  map[string]*state
 	holders map[customer.IndexKey]string // holder of each unique key the batch meets
 	fresh   []string                     // generated IDs not yet handed out
+	js      jsonBuffer                   // for a careful check's encoding
 }
 
-// errNeedIDs asks for another attempt with more generated IDs: some of the
-// ones reserved were taken by customers created with explicit IDs.
-var errNeedIDs = errors.New("pgstore: reserved IDs are taken")
+var (
+	// errNeedIDs asks for another attempt with more generated IDs: some of
+	// the ones reserved were taken by customers created with explicit IDs.
+	errNeedIDs = errors.New("pgstore: reserved IDs are taken")
+	// errRecheck asks for the batch to be written again carefully
+	// (request.careful).
+	errRecheck = errors.New("pgstore: the batch fails; check it carefully")
+)
 
-func (s *Store) writeTx(ctx context.Context, tx pgx.Tx, ops []customer.Op) ([]customer.Written, error) {
-	need := 0
-	for _, op := range ops {
-		if op.Kind == customer.OpPut && op.Customer != nil && op.Customer.Version == 0 && op.Customer.ID == "" {
-			need++
-		}
-	}
+// writeTx writes req in tx, with more generated IDs until it has enough.
+// A batch written fast that fails in a way a careful check would name
+// returns errRecheck.
+func (s *Store) writeTx(ctx context.Context, tx pgx.Tx, req *request) ([]customer.Written, error) {
 	extra := 0
 	for {
-		out, err := s.writeAttempt(ctx, tx, ops, need+extra)
-		if err != errNeedIDs {
-			return out, err
+		out, err := s.writeAttempt(ctx, tx, req, req.newIDs+extra)
+		if err == errNeedIDs {
+			extra = 2*extra + 8
+			continue
 		}
-		extra = 2*extra + 8
+		if !req.careful && failsCheck(err) {
+			return nil, errRecheck
+		}
+		return out, err
 	}
 }
 
-func (s *Store) writeAttempt(ctx context.Context, tx pgx.Tx, ops []customer.Op, newIDs int) ([]customer.Written, error) {
-	b := &batch{s: s, now: s.now(), states: make(map[string]*state), holders: make(map[customer.IndexKey]string)}
-	if newIDs > 0 {
-		rows, _ := tx.Query(ctx, `SELECT nextval('customer_ids') FROM generate_series(1, $1)`, newIDs)
-		seq, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-		if err != nil {
-			return nil, fmt.Errorf("pgstore: reserving IDs: %w", err)
-		}
-		slices.Sort(seq)
-		for _, n := range seq {
-			b.fresh = append(b.fresh, fmt.Sprintf("c%010d", n))
-		}
-	}
+// failsCheck reports whether err is a failure of the batch's own: an
+// operation the checks refused, a record that cannot be encoded, or a key or
+// ID that a unique index holds.
+func failsCheck(err error) bool {
+	var be *customer.BatchError
+	return errors.As(err, &be) || errors.Is(err, customer.ErrInvalid) || isUniqueViolation(err)
+}
 
-	// The IDs the batch may touch, and the unique keys it may claim.
-	ids := slices.Clone(b.fresh)
-	var claimKey, claimList, claimValue []string
-	for _, op := range ops {
-		switch op.Kind {
-		case customer.OpPut:
-			if op.Customer == nil {
-				continue
-			}
-			if op.Customer.ID != "" {
-				ids = append(ids, op.Customer.ID)
-			}
-			for _, k := range s.keys(op.Customer) {
-				if k.Unique && storable(k.Value) && storable(k.List) {
-					claimKey = append(claimKey, string(k.Key))
-					claimList = append(claimList, k.List)
-					claimValue = append(claimValue, k.Value)
-				}
-			}
-		case customer.OpDelete:
-			ids = append(ids, op.ID)
-		}
-	}
-	slices.Sort(ids)
-	ids = slices.Compact(ids)
-	query := ids[:0:0]
-	for _, id := range ids {
-		b.states[id] = &state{}
-		if storable(id) {
-			query = append(query, id)
-		}
-	}
-	if err := b.load(ctx, tx, query, claimKey, claimList, claimValue); err != nil {
+func (s *Store) writeAttempt(ctx context.Context, tx pgx.Tx, req *request, newIDs int) ([]customer.Written, error) {
+	b := &batch{req: req, now: s.now(), states: make(map[string]*state, len(req.ids)+newIDs),
+		holders: make(map[customer.IndexKey]string, req.nkeys)}
+	if err := req.reserveIDs(ctx, tx, newIDs); err != nil {
 		return nil, err
 	}
-
-	out := make([]customer.Written, len(ops))
-	for i, op := range ops {
-		w, err := b.apply(op)
+	b.fresh = req.reserved[:newIDs]
+	for _, id := range req.ids {
+		b.states[id] = &state{}
+	}
+	for _, id := range b.fresh {
+		b.states[id] = &state{}
+	}
+	// A generated ID is taken only by a customer created with it as an
+	// explicit ID. Writing fast, the primary key finds such a customer,
+	// and the batch is then written carefully, looking them up.
+	ids := slices.DeleteFunc(slices.Clone(req.ids), func(id string) bool { return !storable(id) })
+	if req.careful {
+		ids = append(ids, b.fresh...)
+	}
+	if err := b.load(ctx, tx, ids); err != nil {
+		return nil, err
+	}
+	out := make([]customer.Written, len(req.ops))
+	for i, op := range req.ops {
+		w, err := b.apply(i)
 		if err == errNeedIDs {
 			return nil, err
 		}
@@ -156,102 +244,109 @@ func (s *Store) writeAttempt(ctx context.Context, tx pgx.Tx, ops []customer.Op, 
 		}
 		out[i] = w
 	}
-	if err := b.store(ctx, tx); err != nil {
+	if err := b.changes().write(ctx, tx); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-// load locks the stored rows of ids, reads their versions, creation times
-// and keys, and reads the holders of the unique keys the batch claims, in
-// one round trip.
-func (b *batch) load(ctx context.Context, tx pgx.Tx, ids, claimKey, claimList, claimValue []string) error {
+// reserveIDs makes sure the request holds n IDs for the customers it
+// creates without one, taking more numbers of the ID sequence when it holds
+// fewer. Every attempt uses the same IDs, so the IDs a failed batch reports
+// are those of the first attempt.
+func (r *request) reserveIDs(ctx context.Context, tx pgx.Tx, n int) error {
+	if n <= len(r.reserved) {
+		return nil
+	}
+	rows, _ := tx.Query(ctx, `SELECT nextval('customer_ids') FROM generate_series(1, $1)`, n-len(r.reserved))
+	seq, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return fmt.Errorf("pgstore: reserving IDs: %w", err)
+	}
+	slices.Sort(seq)
+	for _, n := range seq {
+		r.reserved = append(r.reserved, fmt.Sprintf("c%010d", n))
+	}
+	return nil
+}
+
+// load locks the stored rows of ids and reads their versions, creation
+// times and keys, and, for a careful check, the holders of the unique keys
+// the batch claims, in one round trip. Each claimed key is looked up in
+// the index on its own (LIMIT 1 keeps the lookup from being planned as a
+// join that reads the whole key table, which a planner without fresh
+// statistics picks), so the query costs what the batch claims, not what the
+// store holds.
+func (b *batch) load(ctx context.Context, tx pgx.Tx, ids []string) error {
+	if len(ids) == 0 && !b.req.careful {
+		return nil // a batch of new customers with generated IDs, written fast
+	}
 	q := &pgx.Batch{}
-	q.Queue(`SELECT id, version, created_at, created_nsec FROM customers WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`, ids)
-	q.Queue(`SELECT key, list, value, customer_id, uniq FROM customer_keys WHERE customer_id = ANY($1::text[])`, ids)
-	q.Queue(`
-SELECT k.key, k.list, k.value, k.customer_id
-FROM customer_keys k
-JOIN unnest($1::text[], $2::text[], $3::text[]) AS u(key, list, value)
-  ON k.key = u.key AND k.list = u.list AND k.value = u.value
-WHERE k.uniq`, claimKey, claimList, claimValue)
+	q.Queue(`SELECT id, version, created_at, created_nsec, keys FROM customers WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`, ids)
+	if b.req.careful {
+		claimKey, claimList, claimValue := keyColumns(b.req.claims())
+		q.Queue(`
+SELECT u.key, u.list, u.value, h.customer_id
+FROM unnest($1::text[], $2::text[], $3::text[]) AS u(key, list, value)
+CROSS JOIN LATERAL (
+	SELECT k.customer_id FROM customer_keys k
+	WHERE k.key = u.key AND k.list = u.list AND k.value = u.value AND k.uniq
+	LIMIT 1
+) AS h`, claimKey, claimList, claimValue)
+	}
 	br := tx.SendBatch(ctx, q)
 	defer br.Close()
 
-	rows, err := br.Query()
+	var id, key string
+	var version int64
+	var created time.Time
+	var nsec int32
+	var keys []string
+	rows, _ := br.Query()
+	_, err := pgx.ForEachRow(rows, []any{&id, &version, &created, &nsec, &keys}, func() error {
+		st := b.states[id]
+		stored, err := parseKeys(keys)
+		if err != nil {
+			return err
+		}
+		st.stored, st.storedVer, st.storedKeys = true, version, stored
+		st.present, st.version, st.createdAt, st.keys = true, version, joinTime(created, nsec), stored
+		for _, k := range stored {
+			if k.Unique {
+				b.holders[k] = id
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	for rows.Next() {
-		var id string
-		var version int64
-		var created time.Time
-		var nsec int32
-		if err := rows.Scan(&id, &version, &created, &nsec); err != nil {
-			rows.Close()
-			return err
-		}
-		st := b.states[id]
-		st.stored, st.storedVer, st.present, st.version = true, version, true, version
-		st.createdAt = joinTime(created, nsec)
-	}
-	if err := rows.Err(); err != nil {
-		return err
+	if !b.req.careful {
+		return br.Close()
 	}
 
-	rows, err = br.Query()
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var k customer.IndexKey
-		var key, id string
-		if err := rows.Scan(&key, &k.List, &k.Value, &id, &k.Unique); err != nil {
-			rows.Close()
-			return err
-		}
-		k.Key = customer.Key(key)
-		st := b.states[id]
-		st.storedKeys = append(st.storedKeys, k)
-		if k.Unique {
-			b.holders[k] = id
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	for _, st := range b.states {
-		st.keys = st.storedKeys
-	}
-
-	rows, err = br.Query()
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		k := customer.IndexKey{Unique: true}
-		var key, id string
-		if err := rows.Scan(&key, &k.List, &k.Value, &id); err != nil {
-			rows.Close()
-			return err
-		}
+	k := customer.IndexKey{Unique: true}
+	rows, _ = br.Query()
+	_, err = pgx.ForEachRow(rows, []any{&key, &k.List, &k.Value, &id}, func() error {
 		k.Key = customer.Key(key)
 		b.holders[k] = id
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	return br.Close()
 }
 
-// apply checks one operation against the batch's view of the store and
+// apply checks the i-th operation against the batch's view of the store and
 // records its effect, as memstore applies it.
-func (b *batch) apply(op customer.Op) (customer.Written, error) {
+func (b *batch) apply(i int) (customer.Written, error) {
+	op := b.req.ops[i]
 	if err := customer.CheckOp(op); err != nil {
 		return customer.Written{}, err
 	}
 	if op.Kind == customer.OpPut {
-		return b.put(op.Customer)
+		return b.put(op.Customer, b.req.keys[i], b.req.rows[i])
 	}
 	st := b.states[op.ID] // a delete
 	if st == nil || !st.present {
@@ -265,10 +360,13 @@ func (b *batch) apply(op customer.Op) (customer.Written, error) {
 	return customer.Written{ID: op.ID}, nil
 }
 
-func (b *batch) put(c *customer.Customer) (customer.Written, error) {
-	nc := c.Clone()
-	slices.Sort(nc.Groups)
-	nc.Groups = slices.Compact(nc.Groups)
+// put applies the put of c, whose keys and key rows are keys and rows.
+func (b *batch) put(c *customer.Customer, keys, rows []customer.IndexKey) (customer.Written, error) {
+	// A shallow copy: the batch only reads what c refers to, and only while
+	// Write runs.
+	nc := new(customer.Customer)
+	*nc = *c
+	nc.Groups = storedGroups(c.Groups)
 	var st *state
 	if c.Version == 0 {
 		if nc.ID == "" {
@@ -296,18 +394,31 @@ func (b *batch) put(c *customer.Customer) (customer.Written, error) {
 		nc.Version, nc.CreatedAt = st.version+1, st.createdAt
 	}
 	nc.UpdatedAt = b.now
-	keys := b.s.keys(nc)
 	if err := b.checkUnique(nc.ID, keys); err != nil {
 		return customer.Written{}, err
 	}
-	rec, err := encode(nc)
-	if err != nil {
-		return customer.Written{}, err
+	if b.req.careful {
+		// The record is encoded when the batch is written; encode it here
+		// too, to report a record JSON cannot keep at its operation.
+		if err := b.js.check(nc); err != nil {
+			return customer.Written{}, err
+		}
 	}
 	b.setKeys(nc.ID, st, keys)
 	st.present, st.changed = true, true
-	st.version, st.createdAt, st.rec = nc.Version, nc.CreatedAt, rec
+	st.version, st.createdAt, st.rec = nc.Version, nc.CreatedAt, record{nc, rows}
 	return customer.Written{ID: nc.ID, Version: nc.Version}, nil
+}
+
+// storedGroups returns groups sorted and without repeats, as stores keep
+// them, copying them only when they are not already.
+func storedGroups(groups []string) []string {
+	for i := 1; i < len(groups); i++ {
+		if groups[i-1] >= groups[i] {
+			return slices.Compact(slices.Sorted(slices.Values(groups)))
+		}
+	}
+	return groups
 }
 
 // checkUnique returns a *customer.DuplicateError when keys, held by id, would
@@ -333,173 +444,4 @@ func (b *batch) setKeys(id string, st *state, keys []customer.IndexKey) {
 		}
 	}
 	st.keys = keys
-}
-
-// store writes the batch's changes in one round trip: keys are removed before
-// any are added, so a key moving between customers of the batch never
-// collides with itself.
-func (b *batch) store(ctx context.Context, tx pgx.Tx) error {
-	var deleted []string
-	var removed, added keyColumns
-	var inserts, updates rowColumns
-	ids := make([]string, 0, len(b.states))
-	for id, st := range b.states {
-		if st.changed {
-			ids = append(ids, id)
-		}
-	}
-	slices.Sort(ids) // a stable statement order, whatever the map order
-	for _, id := range ids {
-		st := b.states[id]
-		switch {
-		case st.stored && !st.present:
-			deleted = append(deleted, id)
-		case st.stored && st.present:
-			for _, k := range st.storedKeys {
-				if !slices.Contains(st.keys, k) {
-					removed.add(id, k)
-				}
-			}
-			for _, k := range dedupe(st.keys) {
-				if !slices.Contains(st.storedKeys, k) {
-					added.add(id, k)
-				}
-			}
-			updates.add(st.rec, st.storedVer)
-		case !st.stored && st.present:
-			for _, k := range dedupe(st.keys) {
-				added.add(id, k)
-			}
-			inserts.add(st.rec, 0)
-		}
-	}
-	q := &pgx.Batch{}
-	if len(deleted) > 0 {
-		q.Queue(`DELETE FROM customer_keys WHERE customer_id = ANY($1::text[])`, deleted)
-		q.Queue(`DELETE FROM customers WHERE id = ANY($1::text[])`, deleted)
-	}
-	if len(removed.id) > 0 {
-		q.Queue(`
-DELETE FROM customer_keys AS k
-USING unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS d(key, list, value, customer_id)
-WHERE k.key = d.key AND k.list = d.list AND k.value = d.value AND k.customer_id = d.customer_id`,
-			removed.key, removed.list, removed.value, removed.id)
-	}
-	check := -1
-	if len(updates.id) > 0 {
-		check = q.Len()
-		queueUpdate(q, &updates)
-	}
-	if len(inserts.id) > 0 {
-		q.Queue(`
-INSERT INTO customers (id, version, list, kind, credit_allowed, created_at, created_nsec, updated_at, updated_nsec, groups, search, data)
-SELECT u.id, u.version, u.list, u.kind, u.credit, u.cat, u.cnsec, u.at, u.nsec,
-	CASE WHEN u.groups = '' THEN '{}'::text[] ELSE ARRAY(SELECT json_array_elements_text(u.groups::json)) END,
-	u.search, u.data::json
-FROM unnest($1::text[], $2::bigint[], $3::text[], $4::smallint[], $5::boolean[], $6::timestamptz[], $7::integer[],
-	$8::timestamptz[], $9::integer[], $10::text[], $11::text[], $12::text[])
-	AS u(id, version, list, kind, credit, cat, cnsec, at, nsec, groups, search, data)`,
-			inserts.id, inserts.version, inserts.list, inserts.kind, inserts.credit, inserts.cat, inserts.cnsec,
-			inserts.at, inserts.nsec, inserts.groups, inserts.search, inserts.data)
-	}
-	if len(added.id) > 0 {
-		q.Queue(`
-INSERT INTO customer_keys (key, list, value, customer_id, uniq)
-SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[])`,
-			added.key, added.list, added.value, added.id, added.uniq)
-	}
-	return execChecked(ctx, tx, q, check, len(updates.id))
-}
-
-// queueUpdate queues the statement that replaces the stored rows, each only
-// if it is still at the version the batch read.
-func queueUpdate(q *pgx.Batch, u *rowColumns) {
-	q.Queue(`
-UPDATE customers AS c SET version = u.version, list = u.list, kind = u.kind, credit_allowed = u.credit,
-	created_at = u.cat, created_nsec = u.cnsec, updated_at = u.at, updated_nsec = u.nsec,
-	groups = CASE WHEN u.groups = '' THEN '{}'::text[] ELSE ARRAY(SELECT json_array_elements_text(u.groups::json)) END,
-	search = u.search, data = u.data::json
-FROM unnest($1::text[], $2::bigint[], $3::text[], $4::smallint[], $5::boolean[], $6::timestamptz[], $7::integer[],
-	$8::timestamptz[], $9::integer[], $10::text[], $11::text[], $12::text[], $13::bigint[])
-	AS u(id, version, list, kind, credit, cat, cnsec, at, nsec, groups, search, data, old)
-WHERE c.id = u.id AND c.version = u.old`,
-		u.id, u.version, u.list, u.kind, u.credit, u.cat, u.cnsec, u.at, u.nsec, u.groups, u.search, u.data, u.old)
-}
-
-// execChecked sends the queued statements in one round trip. The statement
-// at index check (none when negative) updates customers and must change
-// exactly updates rows: the rows are locked, so anything else means they were
-// changed outside the store, which is reported as a conflict.
-func execChecked(ctx context.Context, tx pgx.Tx, q *pgx.Batch, check, updates int) error {
-	if q.Len() == 0 {
-		return nil
-	}
-	br := tx.SendBatch(ctx, q)
-	defer br.Close()
-	for i := range q.Len() {
-		tag, err := br.Exec()
-		if err != nil {
-			return err
-		}
-		if i == check && tag.RowsAffected() != int64(updates) {
-			return fmt.Errorf("pgstore: %w: %d of %d updated customers changed under the batch's lock",
-				customer.ErrConflict, int64(updates)-tag.RowsAffected(), updates)
-		}
-	}
-	return br.Close()
-}
-
-// dedupe drops repeated keys (only a non-unique key can repeat in a stored
-// customer: a custom type and a built-in key that coincide), keeping the
-// first.
-func dedupe(keys []customer.IndexKey) []customer.IndexKey {
-	out := keys[:0:0]
-	for _, k := range keys {
-		if !slices.ContainsFunc(out, func(o customer.IndexKey) bool { return o.Key == k.Key && o.List == k.List && o.Value == k.Value }) {
-			out = append(out, k)
-		}
-	}
-	return out
-}
-
-// keyColumns are customer_keys rows as column arrays, for unnest.
-type keyColumns struct {
-	key, list, value, id []string
-	uniq                 []bool
-}
-
-func (c *keyColumns) add(id string, k customer.IndexKey) {
-	c.key = append(c.key, string(k.Key))
-	c.list = append(c.list, k.List)
-	c.value = append(c.value, k.Value)
-	c.id = append(c.id, id)
-	c.uniq = append(c.uniq, k.Unique)
-}
-
-// rowColumns are customers rows as column arrays, for unnest.
-type rowColumns struct {
-	id, list, groups, search, data []string
-	version, old                   []int64
-	kind                           []int16
-	credit                         []bool
-	cat, at                        []time.Time
-	cnsec, nsec                    []int32
-}
-
-func (c *rowColumns) add(r record, old int64) {
-	cat, cns := splitTime(r.c.CreatedAt)
-	at, ns := splitTime(r.c.UpdatedAt)
-	c.id = append(c.id, r.c.ID)
-	c.version = append(c.version, r.c.Version)
-	c.list = append(c.list, r.c.List)
-	c.kind = append(c.kind, int16(r.c.Kind))
-	c.credit = append(c.credit, r.c.Flags.CreditAllowed)
-	c.cat = append(c.cat, cat)
-	c.cnsec = append(c.cnsec, cns)
-	c.at = append(c.at, at)
-	c.nsec = append(c.nsec, ns)
-	c.groups = append(c.groups, r.groups)
-	c.search = append(c.search, r.search)
-	c.data = append(c.data, r.data)
-	c.old = append(c.old, old)
 }
