@@ -192,9 +192,11 @@ func phone(s, defaultRegion string) (string, Code, string) {
 			country = r.region
 			if r.trunk != "" && strings.HasPrefix(nsn, r.trunk) {
 				// "+358 040 ...": the national form after the country
-				// code. No national number of these regions starts with
-				// the trunk prefix, so it is dropped as in "(0)".
-				nsn = nsn[len(r.trunk):]
+				// code, its trunk prefix dropped as in "(0)".
+				var ok bool
+				if nsn, ok = r.significant(nsn); !ok {
+					return "", CodeInvalidPhone, country
+				}
 				d, separated = cc+nsn, true
 			}
 			if !r.fits(len(nsn)) || len(d) > MaxE164Digits {
@@ -212,14 +214,27 @@ func phone(s, defaultRegion string) (string, Code, string) {
 	if !ok {
 		return "", CodePhoneRegion, strings.ToUpper(defaultRegion)
 	}
-	nsn := d
-	if r.trunk != "" && strings.HasPrefix(nsn, r.trunk) {
-		nsn = nsn[len(r.trunk):]
+	nsn, ok := r.significant(d)
+	if !ok {
+		return "", CodeInvalidPhone, r.region
 	}
 	if !r.fits(len(nsn)) || len(r.cc)+len(nsn) > MaxE164Digits {
 		return "", CodePhoneLength, r.region
 	}
 	return "+" + r.cc + nsn, "", r.region
+}
+
+// significant returns the national significant number of digits, its
+// trunk prefix dropped. No national significant number of a region with a
+// trunk prefix begins with it, so digits that still do after one is
+// dropped are no number of the region (false); reading them anyway would
+// make Phone read its own output differently.
+func (r phoneRegion) significant(digits string) (string, bool) {
+	if r.trunk == "" {
+		return digits, true
+	}
+	nsn := strings.TrimPrefix(digits, r.trunk)
+	return nsn, !strings.HasPrefix(nsn, r.trunk)
 }
 
 func hasPrefix00(d []byte) bool { return len(d) >= 2 && d[0] == '0' && d[1] == '0' }

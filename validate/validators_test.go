@@ -83,6 +83,7 @@ func TestPhone(t *testing.T) {
 		{name: "keeps a Norwegian number after +47", in: "+47 412 34 567", region: "FI", want: "+4741234567"},
 		{name: "keeps a Danish number after +45", in: "+45 20 12 34 56", region: "FI", want: "+4520123456"},
 		{name: "reports a Danish number with a 0 that is not a trunk", in: "+45 020 12 34 56", region: "FI", code: CodePhoneLength},
+		{name: "reports a German number with two trunk zeros", in: "0049 00 1234567", region: "FI", code: CodeInvalidPhone},
 		{name: "normalises a Swedish number", in: "070-123 45 67", region: "SE", want: "+46701234567"},
 		{name: "normalises a Norwegian number without a trunk prefix", in: "412 34 567", region: "NO", want: "+4741234567"},
 		{name: "normalises a Danish number", in: "20 12 34 56", region: "dk", want: "+4520123456"},
