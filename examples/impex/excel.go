@@ -373,16 +373,11 @@ func printResult(e *env, g *globalFlags, input string, res *imported, rejectedPa
 	}
 	fmt.Fprintf(e.stdout, "%s %s: %d rows read, %d created, %d updated, %d unchanged, %d deleted, %d rejected\n",
 		verb, input, res.Read, res.Created, res.Updated, res.Unchanged, res.Deleted, res.Rejected)
-	for is := range res.Report.All() {
-		fmt.Fprintf(e.stdout, "  %s: %s\n", is.Severity, is.Text(g.language()))
-	}
+	g.printIssues(e.stdout, &res.Report)
 	for _, n := range res.notes {
 		fmt.Fprintf(e.stdout, "  note: %s\n", n)
 	}
-	if a := res.assignments; a != nil && a.Read > 0 {
-		fmt.Fprintf(e.stdout, "  group assignments: %d read, %d assigned, %d removed, %d unchanged, %d refused, %d rejected\n",
-			a.Read, a.Assigned, a.Removed, a.Unchanged, a.Refused, a.Rejected)
-	}
+	printAssignments(e.stdout, res.assignments)
 	if res.Stopped {
 		fmt.Fprintln(e.stdout, "  stopped early by the error policy")
 	}

@@ -2,9 +2,7 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -159,10 +157,8 @@ func importGroupsFile(ctx context.Context, path string, store cliStore, dry bool
 	if err != nil && res == nil {
 		return &codedError{codeFile, fmt.Errorf("%s: %w", path, err)}
 	}
-	var report bytes.Buffer
-	res.Report.WriteJSON(&report, g.language())
 	out := map[string]any{"file": path, "counts": res.Counts, "dryRun": dry, "applied": res.Applied,
-		"assignments": res.Assignments, "report": json.RawMessage(report.Bytes())}
+		"assignments": res.Assignments, "report": g.reportJSON(&res.Report)}
 	g.reply(e, out, func(w io.Writer) {
 		verb := "imported"
 		if dry {
@@ -172,13 +168,8 @@ func importGroupsFile(ctx context.Context, path string, store cliStore, dry bool
 		}
 		fmt.Fprintf(w, "%s %s: %d groups read, %d created, %d updated, %d unchanged, %d deleted, %d rejected\n",
 			verb, path, res.Read, res.Created, res.Updated, res.Unchanged, res.Deleted, res.Rejected)
-		if a := res.Assignments; a.Read > 0 {
-			fmt.Fprintf(w, "  group assignments: %d read, %d assigned, %d removed, %d unchanged, %d refused, %d rejected\n",
-				a.Read, a.Assigned, a.Removed, a.Unchanged, a.Refused, a.Rejected)
-		}
-		for is := range res.Report.All() {
-			fmt.Fprintf(w, "  %s: %s\n", is.Severity, is.Text(g.language()))
-		}
+		printAssignments(w, &res.Assignments)
+		g.printIssues(w, &res.Report)
 	})
 	switch {
 	case err != nil:

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/customer/boltstore"
 	"github.com/impexkit/impex/groups"
+	"github.com/impexkit/impex/validate"
 	"github.com/impexkit/impex/xmlio"
 )
 
@@ -119,10 +121,32 @@ type importJSON struct {
 }
 
 func newImportJSON(g *globalFlags, input string, res *imported, rejectedPath string) importJSON {
-	var report bytes.Buffer
-	res.Report.WriteJSON(&report, g.language())
 	return importJSON{File: input, Counts: res.Counts, DryRun: res.DryRun, Stopped: res.Stopped, Rows: res.Rows,
-		Report: report.Bytes(), Assignments: res.assignments, RejectedFile: rejectedPath, Notes: res.notes}
+		Report: g.reportJSON(&res.Report), Assignments: res.assignments, RejectedFile: rejectedPath, Notes: res.notes}
+}
+
+// reportJSON is rep's JSON form with its messages in the --lang language.
+func (g *globalFlags) reportJSON(rep *validate.Report) json.RawMessage {
+	var b bytes.Buffer
+	rep.WriteJSON(&b, g.language())
+	return b.Bytes()
+}
+
+// printIssues writes rep's issues for people, one a line, in the --lang
+// language.
+func (g *globalFlags) printIssues(w io.Writer, rep *validate.Report) {
+	for is := range rep.All() {
+		fmt.Fprintf(w, "  %s: %s\n", is.Severity, is.Text(g.language()))
+	}
+}
+
+// printAssignments writes the counts of a document's group assignments,
+// when it has any.
+func printAssignments(w io.Writer, a *xmlio.AssignmentCounts) {
+	if a != nil && a.Read > 0 {
+		fmt.Fprintf(w, "  group assignments: %d read, %d assigned, %d removed, %d unchanged, %d refused, %d rejected\n",
+			a.Read, a.Assigned, a.Removed, a.Unchanged, a.Refused, a.Rejected)
+	}
 }
 
 // imported is an import's result for printing: the library's, the

@@ -2,9 +2,7 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -37,25 +35,26 @@ func listName(id string) string {
 	return strconv.Quote(id)
 }
 
-// onlyList returns the list a document that names none goes into: the
-// store's only list, or the default list of a store with none. A store
+// onlyList returns the list a document that names none goes into, with its
+// settings: the store's only list, or the default list of a store with
+// none. A store
 // with several needs --list, and the usage error names them.
-func onlyList(ctx context.Context, store customer.Lists) (string, error) {
+func onlyList(ctx context.Context, store customer.Lists) (customer.ListSettings, error) {
 	lists, err := store.Lists(ctx)
 	if err != nil {
-		return "", err
+		return customer.ListSettings{}, err
 	}
 	switch len(lists) {
 	case 0:
-		return "", nil
+		return customer.ListSettings{}, nil
 	case 1:
-		return lists[0].ID, nil
+		return lists[0], nil
 	}
 	names := make([]string, len(lists))
 	for i, l := range lists {
 		names[i] = listName(l.ID)
 	}
-	return "", usagef("the store has %d customer lists (%s): name one with --list", len(lists), strings.Join(names, ", "))
+	return customer.ListSettings{}, usagef("the store has %d customer lists (%s): name one with --list", len(lists), strings.Join(names, ", "))
 }
 
 // flagGiven reports whether the flag name was set on the command line.
@@ -71,7 +70,8 @@ func listFlag(ctx context.Context, fs *flag.FlagSet, store customer.Lists, list 
 	if flagGiven(fs, "list") {
 		return list, nil
 	}
-	return onlyList(ctx, store)
+	l, err := onlyList(ctx, store)
+	return l.ID, err
 }
 
 // findList returns the stored settings of list id, or a not-found error
@@ -141,10 +141,8 @@ func importListSettings(ctx context.Context, path string, store cliStore, dry bo
 			}
 		}
 	}
-	var report bytes.Buffer
-	rep.WriteJSON(&report, g.language())
 	out := map[string]any{"file": path, "dryRun": dry, "lists": len(lists), "deletesIgnored": deleted,
-		"applied": !dry && !rep.HasErrors(), "report": json.RawMessage(report.Bytes())}
+		"applied": !dry && !rep.HasErrors(), "report": g.reportJSON(&rep)}
 	g.reply(e, out, func(w io.Writer) {
 		verb := "imported"
 		switch {
@@ -157,9 +155,7 @@ func importListSettings(ctx context.Context, path string, store cliStore, dry bo
 		if deleted > 0 {
 			fmt.Fprintf(w, "  %d list deletions ignored: the store keeps its lists\n", deleted)
 		}
-		for is := range rep.All() {
-			fmt.Fprintf(w, "  %s: %s\n", is.Severity, is.Text(g.language()))
-		}
+		g.printIssues(w, &rep)
 	})
 	if rep.HasErrors() {
 		return &rejectedError{rep.Errors()}
@@ -178,6 +174,15 @@ func (res *imported) noteOtherLists(ctx context.Context, store cliStore, list st
 			n, listName(list), strings.Join(lists, ", ")))
 	}
 	return err
+}
+
+// holds turns a lookup's answer into whether a customer was found; an
+// error other than customer.ErrNotFound is the store's.
+func holds(_ *customer.Customer, err error) (bool, error) {
+	if errors.Is(err, customer.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // otherListHolders counts the customers the import created in list whose
@@ -201,11 +206,12 @@ func otherListHolders(ctx context.Context, store cliStore, res *impex.Result, li
 			if l.ID == list {
 				continue
 			}
-			_, errNo := store.ByNumber(ctx, l.ID, c.Number)
-			found := errNo == nil
-			if !found && c.Credentials.Login != "" {
-				_, errLogin := store.ByLogin(ctx, l.ID, c.Credentials.Login)
-				found = errLogin == nil
+			found, err := holds(store.ByNumber(ctx, l.ID, c.Number))
+			if err == nil && !found && c.Credentials.Login != "" {
+				found, err = holds(store.ByLogin(ctx, l.ID, c.Credentials.Login))
+			}
+			if err != nil {
+				return 0, nil, err
 			}
 			if found {
 				n++

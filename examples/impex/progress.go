@@ -108,7 +108,8 @@ func (b *progressBar) draw(parts ...string) {
 		line = next
 	}
 	if line == "" && len(parts) > 0 { // not even the first part fits
-		line = string([]rune(parts[0])[:max(0, min(width, utf8.RuneCountInString(parts[0])))])
+		first := []rune(parts[0])
+		line = string(first[:min(len(first), max(width, 0))])
 	}
 	fmt.Fprintf(b.e.stderr, "\r%s\x1b[K", line)
 	b.drawn = true

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -109,16 +108,15 @@ valid against the schemas. The filters are those of excel export.`,
 				// --list, or the store's only list.
 				var settings customer.ListSettings
 				if !customers {
-					id, err := listFlag(ctx, fs, store, f.list)
+					if flagGiven(fs, "list") {
+						settings, err = findList(ctx, store, f.list)
+					} else {
+						settings, err = onlyList(ctx, store)
+					}
 					if err != nil {
 						return err
 					}
-					settings, err = findList(ctx, store, id)
-					var unknown *codedError
-					if err != nil && (flagGiven(fs, "list") || !errors.As(err, &unknown)) {
-						return err // a store with no lists at all exports an empty default list
-					}
-					filter.Lists = []string{id}
+					filter.Lists = []string{settings.ID}
 					if listID != "" {
 						settings.ID = listID
 					} else if settings.ID == "" {
@@ -252,9 +250,11 @@ func importXML(ctx context.Context, path string, store cliStore, opts impex.Opti
 		return none, errListsDocument
 	case xmlio.DocCustomers, xmlio.DocActiveData:
 		if !listGiven {
-			if list, err = onlyList(ctx, store); err != nil {
+			l, err := onlyList(ctx, store)
+			if err != nil {
 				return none, err
 			}
+			list = l.ID
 		}
 	}
 	if doc == xmlio.DocActiveData {
@@ -322,15 +322,11 @@ func validateSlots(ctx context.Context, path string, store cliStore, g *globalFl
 	var rep validate.Report
 	rep.Add(slots.Issues...)
 	rep.Add(slots.DanglingIssues(known)...)
-	var report bytes.Buffer
-	rep.WriteJSON(&report, g.language())
 	out := map[string]any{"file": path, "configurations": len(slots.Configurations),
-		"campaignAssignments": len(slots.CampaignAssignments), "report": json.RawMessage(report.Bytes())}
+		"campaignAssignments": len(slots.CampaignAssignments), "report": g.reportJSON(&rep)}
 	g.reply(e, out, func(w io.Writer) {
 		fmt.Fprintf(w, "checked %s: %d slot configurations, %d campaign assignments\n", path, len(slots.Configurations), len(slots.CampaignAssignments))
-		for is := range rep.All() {
-			fmt.Fprintf(w, "  %s: %s\n", is.Severity, is.Text(g.language()))
-		}
+		g.printIssues(w, &rep)
 	})
 	if rep.HasErrors() {
 		return &rejectedError{rep.Errors()}
