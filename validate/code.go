@@ -121,6 +121,10 @@ const (
 	// CodePhoneLength: too few or too many digits for the country.
 	// Params: Country.
 	CodePhoneLength Code = "phone.length"
+	// CodePhoneRange: a length the country uses, but the digits begin no
+	// number range of its numbering plan (libphonenumber's metadata).
+	// Params: Country.
+	CodePhoneRange Code = "phone.range"
 )
 
 // Codes for country codes and locales.
@@ -369,6 +373,7 @@ var codeList = []codeDef{
 	{CodePhoneCountryCode, Error},
 	{CodePhoneRegion, Error},
 	{CodePhoneLength, Error},
+	{CodePhoneRange, Error},
 
 	{CodeInvalidCountry, Error},
 	{CodeInvalidLocale, Error},

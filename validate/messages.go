@@ -68,6 +68,7 @@ var (
 			CodePhoneCountryCode: "no country has the calling code that follows + or 00",
 			CodePhoneRegion:      "the country of a national number is not known: start the number with + and the country code, such as +358",
 			CodePhoneLength:      "too few or too many digits for a phone number ({country})",
+			CodePhoneRange:       "no such phone number in {country}: its digits fit no number range the country uses",
 
 			CodeInvalidCountry: "not an ISO 3166-1 country code: use two letters such as FI or SE",
 			CodeInvalidLocale:  "not a locale: use a language code with an optional country, such as fi_FI, en_US or sv",
@@ -176,6 +177,7 @@ var (
 			CodePhoneCountryCode: "+- tai 00-alun jälkeistä maatunnusta ei ole olemassa",
 			CodePhoneRegion:      "kotimaisen numeron maata ei tiedetä: aloita numero +-merkillä ja maatunnuksella, esimerkiksi +358",
 			CodePhoneLength:      "puhelinnumerossa on liian vähän tai liikaa numeroita ({country})",
+			CodePhoneRange:       "puhelinnumeroa ei ole ({country}): numero ei kuulu mihinkään maan käyttämään numeroalueeseen",
 
 			CodeInvalidCountry: "ei ole ISO 3166-1 -maakoodi: käytä kahta kirjainta, esimerkiksi FI tai SE",
 			CodeInvalidLocale:  "ei ole kieliasetus: käytä kielikoodia ja tarvittaessa maata, esimerkiksi fi_FI, en_US tai sv",
@@ -284,6 +286,7 @@ var (
 			CodePhoneCountryCode: "landsnumret efter + eller 00 finns inte",
 			CodePhoneRegion:      "landet för ett nationellt nummer är okänt: börja numret med + och landsnumret, till exempel +46",
 			CodePhoneLength:      "telefonnumret har för få eller för många siffror ({country})",
+			CodePhoneRange:       "telefonnumret finns inte ({country}): siffrorna hör inte till någon nummerserie som landet använder",
 
 			CodeInvalidCountry: "är inte en landskod enligt ISO 3166-1: använd två bokstäver, till exempel SE eller FI",
 			CodeInvalidLocale:  "är inte en språkinställning: använd en språkkod med land vid behov, till exempel sv_SE, en_US eller fi",

@@ -1,240 +1,499 @@
 package validate
 
 import (
-	"slices"
+	"regexp"
 	"strconv"
 	"strings"
+	"sync"
+
+	"github.com/nyaruka/phonenumbers"
 )
 
 // MaxE164Digits is the most digits an E.164 number has, country code
 // included.
 const MaxE164Digits = 15
 
-// phoneRegion describes how a region writes its national numbers.
-type phoneRegion struct {
-	region string // ISO 3166-1 alpha-2
-	cc     string // country calling code
-	trunk  string // national (trunk) prefix dropped in E.164, "" if none
-	// lengths is a bit set of the accepted lengths of the national
-	// significant number (bit n set: n digits).
-	lengths uint32
-}
-
-// lengths returns the bit set of the lengths ns.
-func lengths(ns ...int) uint32 {
-	var b uint32
-	for _, n := range ns {
-		b |= 1 << n
-	}
-	return b
-}
-
-// lengthRange returns the bit set of the lengths lo to hi.
-func lengthRange(lo, hi int) uint32 { return 1<<(hi+1) - 1<<lo }
-
-// fits reports whether a national significant number of n digits has a
-// length the region uses.
-func (r phoneRegion) fits(n int) bool { return r.lengths&(1<<min(n, 31)) != 0 }
-
-// phoneRegions are the regions whose national numbers Phone reads. The
-// lengths are those of the national significant number, the digits after
-// the country code. Regions sharing a calling code share its lengths, and
-// the first of them stands for the code.
-var phoneRegions = []phoneRegion{
-	{"FI", "358", "0", lengthRange(5, 12)},
-	{"AX", "358", "0", lengthRange(5, 12)},
-	{"SE", "46", "0", lengthRange(6, 13)},
-	{"NO", "47", "", lengths(5, 8, 12)},
-	{"SJ", "47", "", lengths(5, 8, 12)},
-	{"DK", "45", "", lengths(8)},
-	{"IS", "354", "", lengths(7, 9)},
-	{"FO", "298", "", lengths(6)},
-	{"GL", "299", "", lengths(6)},
-	{"EE", "372", "", lengthRange(7, 10)},
-	{"LV", "371", "", lengths(8)},
-	{"DE", "49", "0", lengthRange(4, 15)},
-	{"GB", "44", "0", lengthRange(7, 10)},
-	{"NL", "31", "0", lengthRange(7, 11)},
-	{"FR", "33", "0", lengths(9)},
-	{"PL", "48", "", lengths(9)},
-	{"US", "1", "1", lengths(10)},
-	{"CA", "1", "1", lengths(10)},
-}
-
-// callingCodes lists the assigned country calling codes. They form a
-// prefix code: no code is the start of another, so the digits after + or
-// 00 name at most one.
-const callingCodes = "1 7 20 27 30 31 32 33 34 36 39 40 41 43 44 45 46 47 48 49 " +
-	"51 52 53 54 55 56 57 58 60 61 62 63 64 65 66 81 82 84 86 90 91 92 93 94 95 98 " +
-	"211 212 213 216 218 220 221 222 223 224 225 226 227 228 229 230 231 232 233 234 " +
-	"235 236 237 238 239 240 241 242 243 244 245 246 247 248 249 250 251 252 253 254 " +
-	"255 256 257 258 260 261 262 263 264 265 266 267 268 269 290 291 297 298 299 " +
-	"350 351 352 353 354 355 356 357 358 359 370 371 372 373 374 375 376 377 378 379 " +
-	"380 381 382 383 385 386 387 389 420 421 423 " +
-	"500 501 502 503 504 505 506 507 508 509 590 591 592 593 594 595 596 597 598 599 " +
-	"670 672 673 674 675 676 677 678 679 680 681 682 683 685 686 687 688 689 690 691 692 " +
-	"800 808 850 852 853 855 856 870 878 880 881 882 883 886 888 " +
-	"960 961 962 963 964 965 966 967 968 970 971 972 973 974 975 976 977 979 " +
-	"992 993 994 995 996 998"
-
-// callingCode returns the calling code digits start with, or "".
-func callingCode(digits string) string {
-	for n := 1; n <= 3 && n <= len(digits); n++ {
-		v := 0
-		for i := 0; i < n; i++ {
-			v = v*10 + int(digits[i]-'0')
-		}
-		// Codes have no leading zero, so "1" and "01" cannot be confused.
-		if digits[0] != '0' && assignedCallingCodes[v] {
-			return digits[:n]
-		}
-	}
-	return ""
-}
-
-// assignedCallingCodes marks the assigned country calling codes, read once
-// from callingCodes; it is never written after.
-var assignedCallingCodes = func() (set [1000]bool) {
-	for rest := callingCodes; rest != ""; {
-		var f string
-		f, rest, _ = strings.Cut(rest, " ")
-		if n, err := strconv.Atoi(f); err == nil && n > 0 && n < 1000 {
-			set[n] = true
-		}
-	}
-	return set
-}()
-
-// findRegion returns the first of phoneRegions that match accepts.
-func findRegion(match func(phoneRegion) bool) (phoneRegion, bool) {
-	i := slices.IndexFunc(phoneRegions, match)
-	if i < 0 {
-		return phoneRegion{}, false
-	}
-	return phoneRegions[i], true
-}
+// maxNSN is the longest national significant number libphonenumber
+// parses; longer numbers are refused before any pattern is tried.
+const maxNSN = 17
 
 // Phone validates s as a phone number and returns it in E.164 form, such
 // as "+358401234567". A number already in that form comes back as a
 // substring of s.
 //
-// s may contain spaces, hyphens, dots, slashes and parentheses, and "(0)"
-// after the country code ("+358 (0)40 123 4567"); a region's trunk prefix
-// written after its country code without the parentheses ("+358 040 123
-// 4567", "+44 020 7946 0958") is dropped as well. A number that starts with
-// + or 00 is international: its country calling code must be assigned,
-// and the digits after it must have a length the country uses, or, for
-// countries this package has no table for, 7 to 15 digits in all. Any
-// other number is national and is read in defaultRegion (an ISO 3166-1
-// code: FI, AX, SE, NO, SJ, DK, IS, FO, GL, EE, LV, DE, GB, NL, FR, PL, US,
-// CA): the region's trunk prefix (0 in Finland and Sweden, none in Norway
-// and Denmark) is dropped and its calling code put in front. A national
-// number with an empty or unknown defaultRegion is CodePhoneRegion.
+// s may hold digits, a leading +, and spaces, hyphens, dots, slashes,
+// parentheses, tabs and no-break spaces between them; anything else
+// (letters, extensions, vanity numbers) is CodeInvalidPhone. Once those
+// separators are dropped, the number is read as libphonenumber
+// (github.com/nyaruka/phonenumbers) reads it and must be a valid number
+// there, so Phone accepts exactly what phonenumbers.Parse followed by
+// IsValidNumber accepts and returns what Format gives in E.164:
 //
-// This is a normaliser, not a number plan: it checks lengths, not which
-// number ranges are in service, and it keeps no carrier or type data.
-// Letters, extensions and vanity numbers are CodeInvalidPhone.
+//   - a number that starts with + or with defaultRegion's international
+//     prefix (00 in most of Europe) is international, and its country
+//     calling code must be assigned (CodePhoneCountryCode);
+//   - any other number is national and is read in defaultRegion (an
+//     ISO 3166-1 code, in either case); with an empty or unknown region it
+//     is CodePhoneRegion;
+//   - the region's national (trunk) prefix is dropped where its numbering
+//     plan says so, also when it is written after the country code
+//     ("+358 040 123 4567", "+44 (0)20 7946 0958"), and kept where it is
+//     part of the number (Italy);
+//   - a number whose length its country never uses is CodePhoneLength, and
+//     one of a possible length that is in no number range of the country
+//     is CodePhoneRange. E.164 numbers longer than MaxE164Digits are
+//     CodePhoneLength too.
+//
+// The usual numbers (international, or national in a region whose trunk
+// prefix is a plain digit) are checked against libphonenumber's metadata
+// with patterns compiled once per region, about twenty times faster than
+// phonenumbers.Parse; the rest go through Parse itself. A differential
+// fuzz test keeps the two equal.
 func Phone(s, defaultRegion string) (string, Code) {
 	e, code, _ := phone(s, defaultRegion)
 	return e, code
 }
 
 // phone is Phone, also returning the country the number was checked
-// against, for the message parameters.
+// against (a region code, or "+" and the calling code), for the message
+// parameters.
 func phone(s, defaultRegion string) (string, Code, string) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return "", CodeRequired, ""
 	}
-	if len(s) > 64 {
+	d, plus, separated, ok := phoneDigits(s)
+	if !ok {
 		return "", CodeInvalidPhone, ""
 	}
-	var buf [64]byte
-	digits := buf[:0]
-	plus := false
-	separated := false // anything but digits after a leading +
+	if plus {
+		return international(s, d, separated)
+	}
+	region := defaultRegion
+	if !isUpper(region) {
+		region = strings.ToUpper(region)
+	}
+	home := plans().region(region)
+	if home == nil {
+		return "", CodePhoneRegion, region
+	}
+	if rest, ok := home.afterIDD(d); ok {
+		return international("", rest, true)
+	}
+	if strings.HasPrefix(d, home.codeDigits) {
+		// The region's own calling code without a + may be the start of
+		// a national number as well: libphonenumber's rule for telling
+		// the two apart is left to it.
+		return parsePhone(d, region)
+	}
+	nsn, ok := home.significant(d)
+	if !ok {
+		return parsePhone(d, region)
+	}
+	return home.check(nsn)
+}
+
+func isUpper(s string) bool {
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
+		if s[i] >= 'a' && s[i] <= 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// international checks digits d written after a + or an international
+// prefix; s is the whole number when it is d after a +.
+func international(s, d string, separated bool) (string, Code, string) {
+	p := plans()
+	code, rest, ok := p.callingCode(d)
+	if !ok {
+		return "", CodePhoneCountryCode, ""
+	}
+	first := p.byCode[code][0]
+	if len(rest) <= 1 {
+		return "", CodePhoneLength, first.country()
+	}
+	nsn, ok := first.significant(rest)
+	if !ok {
+		return parsePhone("+"+d, "")
+	}
+	if !separated && len(nsn) == len(rest) {
+		// Already E.164: hand back s itself rather than a copy.
+		bad, country := first.verdict(nsn)
+		if bad != "" {
+			return "", bad, country
+		}
+		return s, "", country
+	}
+	return first.check(nsn)
+}
+
+// phoneDigits returns the digits of s and reports whether s began with +,
+// whether anything but digits followed it, and whether s holds only
+// digits and the separators Phone allows. Digits without separators are a
+// substring of s.
+func phoneDigits(s string) (digits string, plus, separated, ok bool) {
+	if len(s) > 64 {
+		return "", false, false, false
+	}
+	var arr [64]byte
+	buf := arr[:0]
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
 		case c >= '0' && c <= '9':
-			digits = append(digits, c)
+			buf = append(buf, c)
 		case c == '+' && i == 0:
 			plus = true
-		case c == '(' && strings.HasPrefix(s[i:], "(0)") && len(digits) > 0 && (plus || hasPrefix00(digits)):
-			i += 2
-			separated = true
 		case c == ' ' || c == '-' || c == '.' || c == '/' || c == '(' || c == ')' || c == '\t':
 			separated = true
 		case c == 0xc2 && i+1 < len(s) && s[i+1] == 0xa0: // no-break space
 			i++
 			separated = true
 		default:
-			return "", CodeInvalidPhone, ""
+			return "", false, false, false
 		}
 	}
-	if len(digits) == 0 {
-		return "", CodeInvalidPhone, ""
+	switch {
+	case len(buf) == 0:
+		return "", false, false, false
+	case separated:
+		return string(buf), plus, true, true
+	case plus:
+		return s[1:], true, false, true
 	}
-	d := string(digits)
-	if !plus && strings.HasPrefix(d, "00") {
-		plus = true
-		d = d[2:]
-		separated = true
-	}
-	if plus {
-		cc := callingCode(d)
-		if cc == "" {
+	return s, false, false, true
+}
+
+// parsePhone reads number (digits, or + and digits) with libphonenumber.
+func parsePhone(number, region string) (string, Code, string) {
+	n, err := phonenumbers.Parse(number, region)
+	if err != nil {
+		if err == phonenumbers.ErrInvalidCountryCode {
 			return "", CodePhoneCountryCode, ""
 		}
-		nsn := d[len(cc):]
-		country := "+" + cc
-		if r, ok := findRegion(func(r phoneRegion) bool { return r.cc == cc }); ok {
-			country = r.region
-			if r.trunk != "" && strings.HasPrefix(nsn, r.trunk) {
-				// "+358 040 ...": the national form after the country
-				// code, its trunk prefix dropped as in "(0)".
-				var ok bool
-				if nsn, ok = r.significant(nsn); !ok {
-					return "", CodeInvalidPhone, country
-				}
-				d, separated = cc+nsn, true
-			}
-			if !r.fits(len(nsn)) || len(d) > MaxE164Digits {
-				return "", CodePhoneLength, country
-			}
-		} else if len(d) < 7 || len(d) > MaxE164Digits {
-			return "", CodePhoneLength, country
-		}
-		if !separated {
-			return s, "", country
-		}
-		return "+" + d, "", country
+		return "", CodePhoneLength, region
 	}
-	r, ok := findRegion(func(r phoneRegion) bool { return strings.EqualFold(r.region, defaultRegion) })
-	if !ok {
-		return "", CodePhoneRegion, strings.ToUpper(defaultRegion)
+	p := plans()
+	regions := p.byCode[int(n.GetCountryCode())]
+	if len(regions) == 0 {
+		return "", CodePhoneCountryCode, ""
 	}
-	nsn, ok := r.significant(d)
-	if !ok {
-		return "", CodeInvalidPhone, r.region
-	}
-	if !r.fits(len(nsn)) || len(r.cc)+len(nsn) > MaxE164Digits {
-		return "", CodePhoneLength, r.region
-	}
-	return "+" + r.cc + nsn, "", r.region
+	return regions[0].check(phonenumbers.GetNationalSignificantNumber(n))
 }
 
-// significant returns the national significant number of digits, its
-// trunk prefix dropped. No national significant number of a region with a
-// trunk prefix begins with it, so digits that still do after one is
-// dropped are no number of the region (false); reading them anyway would
-// make Phone read its own output differently.
-func (r phoneRegion) significant(digits string) (string, bool) {
-	if r.trunk == "" {
-		return digits, true
-	}
-	nsn := strings.TrimPrefix(digits, r.trunk)
-	return nsn, !strings.HasPrefix(nsn, r.trunk)
+// numberPlans is libphonenumber's metadata indexed for Phone. It is built
+// once and only read after; each plan compiles its patterns on first use.
+type numberPlans struct {
+	byCode   map[int][]*numberPlan // regions sharing a calling code, main one first
+	byRegion map[string]*numberPlan
 }
 
-func hasPrefix00(d []byte) bool { return len(d) >= 2 && d[0] == '0' && d[1] == '0' }
+// plans returns the package's numberPlans, building them on first use.
+var plans = sync.OnceValue(func() *numberPlans {
+	p := &numberPlans{byCode: map[int][]*numberPlan{}, byRegion: map[string]*numberPlan{}}
+	coll, err := phonenumbers.MetadataCollection()
+	if err != nil {
+		// The metadata is embedded in phonenumbers, which checks it when
+		// the program starts.
+		panic("validate: phonenumbers metadata: " + err.Error())
+	}
+	nonGeo := map[int]*phonenumbers.PhoneMetadata{}
+	for _, m := range coll.GetMetadata() {
+		if m.GetId() == "001" {
+			nonGeo[int(m.GetCountryCode())] = m
+			continue
+		}
+		p.byRegion[m.GetId()] = &numberPlan{meta: m}
+	}
+	for code := range phonenumbers.GetSupportedCallingCodes() {
+		for _, r := range phonenumbers.GetRegionCodesForCountryCode(code) {
+			if np := p.byRegion[r]; np != nil {
+				p.byCode[code] = append(p.byCode[code], np)
+			} else if m := nonGeo[code]; m != nil && r == "001" {
+				p.byCode[code] = append(p.byCode[code], &numberPlan{meta: m})
+			}
+		}
+	}
+	for code, regions := range p.byCode {
+		for _, np := range regions {
+			np.code, np.codeDigits, np.shared = code, strconv.Itoa(code), regions
+		}
+	}
+	return p
+})
+
+// region returns the plan of region code r, or nil.
+func (p *numberPlans) region(r string) *numberPlan {
+	np := p.byRegion[r]
+	if np == nil || np.code == 0 {
+		return nil
+	}
+	return np
+}
+
+// callingCode splits d into the calling code it begins with and the rest.
+// Codes have one to three digits and none begins with 0.
+func (p *numberPlans) callingCode(d string) (int, string, bool) {
+	if d == "" || d[0] == '0' {
+		return 0, "", false
+	}
+	v := 0
+	for n := 1; n <= 3 && n <= len(d); n++ {
+		v = v*10 + int(d[n-1]-'0')
+		if len(p.byCode[v]) > 0 {
+			return v, d[n:], true
+		}
+	}
+	return 0, "", false
+}
+
+// numberPlan is one region's numbering plan: libphonenumber's metadata for
+// it, with the patterns Phone needs compiled on first use.
+type numberPlan struct {
+	meta       *phonenumbers.PhoneMetadata
+	code       int
+	codeDigits string
+	// shared are the regions of the calling code, this one among them,
+	// in libphonenumber's order: the main country first.
+	shared []*numberPlan
+
+	once     sync.Once
+	compiled planPatterns
+}
+
+// planPatterns are a plan's compiled patterns.
+type planPatterns struct {
+	general numberDesc
+	types   []numberDesc // the kinds of number the region has, mobile first
+	// leading picks the region among those sharing a calling code; nil
+	// means a number is the region's when it is valid there.
+	leading *regexp.Regexp
+	// trunk matches the national prefix at the start of a number; nil if
+	// the region has none. trunkDigits is the prefix when it is a plain
+	// string of digits. transform is set when libphonenumber rewrites what
+	// the prefix captures instead of dropping it.
+	trunk       *regexp.Regexp
+	trunkDigits string
+	transform   bool
+	// idd matches the international prefix dialled from the region.
+	idd *regexp.Regexp
+}
+
+// numberDesc is one kind of number: the lengths it may have and its
+// pattern.
+type numberDesc struct {
+	lengths lengthSet // 0: any length
+	local   lengthSet // lengths only dialled locally
+	re      *regexp.Regexp
+}
+
+// lengthSet is a set of lengths up to 63, bit n for length n.
+type lengthSet uint64
+
+func lengthsOf(ns []int32) lengthSet {
+	var s lengthSet
+	for _, n := range ns {
+		if n > 0 && n < 64 {
+			s |= 1 << n
+		} else {
+			s |= 1 // -1: no number of this kind exists
+		}
+	}
+	return s
+}
+
+func (s lengthSet) has(n int) bool { return n < 64 && s&(1<<n) != 0 }
+
+func (np *numberPlan) patterns() *planPatterns {
+	np.once.Do(func() {
+		m, c := np.meta, &np.compiled
+		c.general = describe(m.GetGeneralDesc())
+		for _, d := range []*phonenumbers.PhoneNumberDesc{
+			m.GetMobile(), m.GetFixedLine(), m.GetTollFree(), m.GetPremiumRate(), m.GetSharedCost(),
+			m.GetVoip(), m.GetPersonalNumber(), m.GetPager(), m.GetUan(), m.GetVoicemail(),
+		} {
+			if d.GetNationalNumberPattern() != "" {
+				c.types = append(c.types, describe(d))
+			}
+		}
+		if l := m.GetLeadingDigits(); l != "" {
+			c.leading = regexp.MustCompile("^(?:" + l + ")")
+		}
+		if t := m.GetNationalPrefixForParsing(); t != "" {
+			c.trunk = regexp.MustCompile("^(?:" + t + ")")
+			c.transform = m.GetNationalPrefixTransformRule() != ""
+			// LiteralPrefix sees no literal behind ^, so ask the bare
+			// pattern.
+			if lit, whole := regexp.MustCompile(t).LiteralPrefix(); whole && c.trunk.NumSubexp() == 0 && !c.transform {
+				c.trunkDigits = lit
+			}
+		}
+		c.idd = regexp.MustCompile("^(?:" + m.GetInternationalPrefix() + ")")
+	})
+	return &np.compiled
+}
+
+func describe(d *phonenumbers.PhoneNumberDesc) numberDesc {
+	return numberDesc{
+		lengths: lengthsOf(d.GetPossibleLength()),
+		local:   lengthsOf(d.GetPossibleLengthLocalOnly()),
+		re:      regexp.MustCompile("^(?:" + d.GetNationalNumberPattern() + ")$"),
+	}
+}
+
+// matches reports whether nsn is a number of this kind.
+func (d *numberDesc) matches(nsn string) bool {
+	return (d.lengths == 0 || d.lengths.has(len(nsn))) && d.re.MatchString(nsn)
+}
+
+// country names the plan in messages: its region code, or + and the
+// calling code for a number that belongs to no country.
+func (np *numberPlan) country() string {
+	if id := np.meta.GetId(); id != "001" {
+		return id
+	}
+	return "+" + np.codeDigits
+}
+
+// afterIDD returns what follows the international prefix dialled from the
+// region (00 in most of Europe) when digits d begin with one. As in
+// libphonenumber, a prefix followed by 0 is not one, since no calling
+// code begins with 0.
+func (np *numberPlan) afterIDD(d string) (string, bool) {
+	loc := np.patterns().idd.FindStringIndex(d)
+	if loc == nil || loc[1] < len(d) && d[loc[1]] == '0' {
+		return "", false
+	}
+	return d[loc[1]:], true
+}
+
+// significant drops the region's national prefix from digits d as
+// libphonenumber does: only when the rest still fits the region's general
+// pattern if d did, and only when the rest has a length the region uses.
+// It reports false when the prefix is rewritten rather than dropped, which
+// is left to phonenumbers.Parse.
+func (np *numberPlan) significant(d string) (string, bool) {
+	c := np.patterns()
+	if c.trunk == nil || d == "" {
+		return d, true
+	}
+	var end int
+	if c.trunkDigits != "" {
+		if !strings.HasPrefix(d, c.trunkDigits) {
+			return d, true
+		}
+		end = len(c.trunkDigits)
+	} else {
+		m := c.trunk.FindStringSubmatchIndex(d)
+		if m == nil {
+			return d, true
+		}
+		if c.transform && m[len(m)-2] >= 0 {
+			return "", false
+		}
+		end = m[1]
+	}
+	rest := d[end:]
+	if c.general.re.MatchString(d) && !c.general.re.MatchString(rest) {
+		return d, true
+	}
+	switch np.lengthFit(rest) {
+	case fitPossible, fitTooLong:
+		return rest, true
+	}
+	return d, true
+}
+
+type lengthFit int
+
+const (
+	fitPossible lengthFit = iota
+	fitTooShort
+	fitTooLong
+	fitInvalid
+	fitLocalOnly
+)
+
+// lengthFit is libphonenumber's length test of a national significant
+// number against the region's general lengths.
+func (np *numberPlan) lengthFit(nsn string) lengthFit {
+	g := np.patterns().general
+	n := len(nsn)
+	switch {
+	case g.lengths&1 != 0 || g.lengths == 0:
+		return fitInvalid
+	case g.local.has(n):
+		return fitLocalOnly
+	case g.lengths.has(n):
+		return fitPossible
+	case n < 64 && g.lengths&(1<<n-1) == 0:
+		return fitTooShort
+	case n >= 64 || g.lengths>>n == 0:
+		return fitTooLong
+	}
+	return fitInvalid
+}
+
+// check validates a national significant number of the plan's calling
+// code and returns it in E.164.
+func (np *numberPlan) check(nsn string) (string, Code, string) {
+	bad, country := np.verdict(nsn)
+	if bad != "" {
+		return "", bad, country
+	}
+	var buf [1 + MaxE164Digits]byte
+	return string(append(append(append(buf[:0], '+'), np.codeDigits...), nsn...)), "", country
+}
+
+// verdict is check without the E.164 form: the problem with nsn, if any,
+// and the country it was checked against.
+func (np *numberPlan) verdict(nsn string) (Code, string) {
+	main := np.shared[0]
+	if len(nsn) < 2 || len(nsn) > maxNSN || len(np.codeDigits)+len(nsn) > MaxE164Digits {
+		return CodePhoneLength, main.country()
+	}
+	owner := main.owner(nsn)
+	if owner != nil && owner.valid(nsn) {
+		return "", owner.country()
+	}
+	if owner == nil {
+		owner = main
+	}
+	if fit := owner.lengthFit(nsn); fit == fitPossible || fit == fitLocalOnly {
+		return CodePhoneRange, owner.country()
+	}
+	return CodePhoneLength, owner.country()
+}
+
+// owner returns the region among those sharing the calling code that nsn
+// belongs to, as libphonenumber decides it, or nil.
+func (np *numberPlan) owner(nsn string) *numberPlan {
+	if len(np.shared) == 1 {
+		return np
+	}
+	for _, r := range np.shared {
+		if l := r.patterns().leading; l != nil {
+			if l.MatchString(nsn) {
+				return r
+			}
+		} else if r.valid(nsn) {
+			return r
+		}
+	}
+	return nil
+}
+
+// valid reports whether nsn is a number of some kind in the region.
+func (np *numberPlan) valid(nsn string) bool {
+	c := np.patterns()
+	if !c.general.matches(nsn) {
+		return false
+	}
+	for i := range c.types {
+		if c.types[i].matches(nsn) {
+			return true
+		}
+	}
+	return false
+}
