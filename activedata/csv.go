@@ -162,7 +162,7 @@ func ImportCSV(ctx context.Context, repo customer.Repository, set *FeedSet, feed
 			return fail(fe)
 		}
 	}
-	return pipeline.Run(ctx, repo, file.items(repo, opts.List), po, file.rows)
+	return pipeline.Run(ctx, pipeline.NewLookups(repo), file.items(repo, opts.List), po, file.rows)
 }
 
 // where locates a cell: row as the file shows it, col 0-based.

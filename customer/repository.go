@@ -304,6 +304,52 @@ type Repository interface {
 	NextNumber(ctx context.Context, list string) (string, error)
 }
 
+// Lookup names one customer the way a lookup method of Repository does:
+// Key KeyID and the ID (Get); KeyNumber, KeyLogin or KeyEmail, the list and
+// the value (ByNumber, ByLogin, ByEmail); or an identifier type and its
+// value, without a list (ByIdentifier).
+type Lookup struct {
+	Key   Key
+	List  string
+	Value string
+}
+
+// Found is the answer to one Lookup: the customer, or the error the lookup
+// method gives for it (one wrapping ErrNotFound or ErrAmbiguous).
+type Found struct {
+	Customer *Customer
+	Err      error
+}
+
+// Finder is implemented by repositories that answer many lookups in one
+// call, such as a database a network round trip away. Imports declare the
+// lookups of a whole batch of rows and ask them at once before planning the
+// rows, instead of asking row by row.
+type Finder interface {
+	// Find answers each lookup as the Repository method it names would:
+	// found[i] holds lookups[i]'s customer, or its error wrapping
+	// ErrNotFound or ErrAmbiguous. Several lookups naming one customer
+	// may share one *Customer, which the caller must not change. The error
+	// return fails the whole call: the context's error, or the store's.
+	Find(ctx context.Context, lookups []Lookup) (found []Found, err error)
+}
+
+// Look answers l with the lookup method of repo it names. It returns what
+// that method returns.
+func Look(ctx context.Context, repo Repository, l Lookup) (*Customer, error) {
+	switch l.Key {
+	case KeyID:
+		return repo.Get(ctx, l.Value)
+	case KeyNumber:
+		return repo.ByNumber(ctx, l.List, l.Value)
+	case KeyLogin:
+		return repo.ByLogin(ctx, l.List, l.Value)
+	case KeyEmail:
+		return repo.ByEmail(ctx, l.List, l.Value)
+	}
+	return repo.ByIdentifier(ctx, Identifier{Type: IdentifierType(l.Key), Value: l.Value})
+}
+
 // Lists is implemented by repositories that keep customer lists as objects
 // of their own, as SFCC does: an import of a customer-list document hands
 // the list's header settings to PutList, and an export writes them back.

@@ -23,26 +23,15 @@ import (
 	"github.com/impexkit/impex/customer/memstore"
 	"github.com/impexkit/impex/excelio"
 	"github.com/impexkit/impex/groups"
+	"github.com/impexkit/impex/internal/benchdata"
 	"github.com/impexkit/impex/internal/sheet"
 )
 
-// benchHeader is a realistic person workbook of 30 columns.
-var benchHeader = []string{"id", "sequenceNumber", "email", "firstName", "lastName", "ssn", "gdprRestricted",
-	"customNote", "creditAllowed", "marketingSms", "marketingEmail", "externalId", "phone", "language",
-	"customerCard:1", "customerCard:2", "customerCard:3",
-	"address:1:id", "address:1:preferred", "address:1:firstName", "address:1:lastName", "address:1:companyName",
-	"address:1:address1", "address:1:address2", "address:1:postalCode", "address:1:city", "address:1:stateCode",
-	"address:1:countryCode", "address:1:phone", "group:vip"}
+// benchHeader and benchRow are the person workbook's; customer/pgstore's
+// import benchmark reads the same file.
+var benchHeader = benchdata.PersonHeader
 
-func benchRow(i int) []any {
-	born := time.Date(1930+(i/800)%70, time.Month(1+(i/56000)%12), 1+(i/672000)%28, 0, 0, 0, 0, time.UTC)
-	return []any{"", fmt.Sprint(100000 + i), fmt.Sprintf("person%d@example.fi", i), "Aino", fmt.Sprintf("Virtanen%d", i),
-		fiSSN(born, 2+i%800), i%7 == 0, "Asiakas soitti\nja kysyi tilauksesta", i%2 == 0, i%3 == 0, i%5 == 0,
-		fmt.Sprintf("ext-%d", i), fmt.Sprintf("+35840%07d", i), "fi_FI",
-		fmt.Sprintf("6001%08d", i), fmt.Sprintf("6002%08d", i), "",
-		"home", true, "Aino", fmt.Sprintf("Virtanen%d", i), "", fmt.Sprintf("Mannerheimintie %d", i%200), "",
-		fmt.Sprintf("%05d", i%99999), "Helsinki", "", "FI", "+358401234567", i%4 == 0}
-}
+func benchRow(i int) []any { return benchdata.PersonRow(i) }
 
 var (
 	benchFilesMu sync.Mutex
@@ -62,27 +51,9 @@ func personWorkbook(b *testing.B, n int) string {
 		b.Fatal(err)
 	}
 	path := filepath.Join(dir, fmt.Sprintf("person%d.xlsx", n))
-	x := excelize.NewFile()
-	sw, err := x.NewStreamWriter("Sheet1")
-	if err != nil {
+	if err := benchdata.WritePersonWorkbook(path, n); err != nil {
 		b.Fatal(err)
 	}
-	if err := sw.SetRow("A1", toAny(benchHeader)); err != nil {
-		b.Fatal(err)
-	}
-	for i := range n {
-		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		if err := sw.SetRow(cell, benchRow(i)); err != nil {
-			b.Fatal(err)
-		}
-	}
-	if err := sw.Flush(); err != nil {
-		b.Fatal(err)
-	}
-	if err := x.SaveAs(path); err != nil {
-		b.Fatal(err)
-	}
-	x.Close()
 	benchFiles[n] = path
 	return path
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"strconv"
 	"testing"
 	"time"
 
@@ -19,6 +18,7 @@ import (
 	"github.com/impexkit/impex/customer/memstore"
 	"github.com/impexkit/impex/excelio"
 	"github.com/impexkit/impex/groups"
+	"github.com/impexkit/impex/internal/benchdata"
 )
 
 var testNow = time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
@@ -37,16 +37,8 @@ func newStore() *memstore.Store {
 }
 
 // fiSSN returns a valid Finnish identity number for a birth date and an
-// individual number (002-899).
-func fiSSN(d time.Time, individual int) string {
-	sign := "-"
-	if d.Year() >= 2000 {
-		sign = "A"
-	}
-	datePart := d.Format("020106")
-	n, _ := strconv.Atoi(datePart + fmt.Sprintf("%03d", individual))
-	return datePart + sign + fmt.Sprintf("%03d", individual) + string("0123456789ABCDEFHJKLMNPRSTUVWXY"[n%31])
-}
+// individual number.
+func fiSSN(d time.Time, individual int) string { return benchdata.FinnishSSN(d, individual) }
 
 // generate fills store with n varied customers from a fixed seed: both
 // kinds, up to three cards, groups, SSN hashes, up to two addresses, notes

@@ -209,7 +209,7 @@ func Import(ctx context.Context, repo customer.Repository, r io.ReaderAt, size i
 		return res, err
 	}
 	defer im.close()
-	pres, err := pipeline.Run(ctx, repo, im.items(), im.pipelineOptions(), im.rows0)
+	pres, err := pipeline.Run(ctx, im.look, im.items(), im.pipelineOptions(), im.rows0)
 	res.Result = *pres
 	res.Rows = im.rows
 	res.rejected = im.rejected
@@ -227,6 +227,7 @@ type boundColumn struct {
 
 type importer struct {
 	repo   customer.Repository
+	look   *pipeline.Lookups // the store as planning sees it
 	groups groups.Store
 	opts   *ImportOptions
 	schema *Schema
@@ -309,7 +310,7 @@ func newImporter(ctx context.Context, r io.ReaderAt, size int64, repo customer.R
 		opts.MaxRows = DefaultMaxRows
 	}
 	opts.PhoneRegion = cmp.Or(opts.PhoneRegion, "FI")
-	im := &importer{repo: repo, opts: opts, idCol: -1, numberCol: -1, emailCol: -1,
+	im := &importer{repo: repo, look: pipeline.NewLookups(repo), opts: opts, idCol: -1, numberCol: -1, emailCol: -1,
 		now: opts.Now, newCards: map[string]bool{}, created: map[string]bool{}, pending: map[int][]sheet.Cell{}}
 	if im.now == nil {
 		im.now = time.Now
@@ -822,10 +823,49 @@ func (im *importer) item(number int, cells []sheet.Cell) pipeline.Item {
 			it.Keys = append(it.Keys, k)
 		}
 	}
+	if im.look.Batched() {
+		it.Lookups = im.lookups(r)
+	}
 	it.Plan = func(ctx context.Context) (pipeline.Plan, []validate.Issue, error) {
 		return im.plan(ctx, r)
 	}
 	return it
+}
+
+// lookups returns the lookups planning r will make: of the row's customer
+// and of the holders of its unique values.
+func (im *importer) lookups(r *row) []customer.Lookup {
+	var ls []customer.Lookup
+	for i := range im.cols {
+		b, c := &im.cols[i], &r.vals[i]
+		key, v := b.col.lookup, c.v
+		if c.checked {
+			v = c.out
+		}
+		if key == "" || v == "" || c.issue != nil {
+			continue
+		}
+		list := ""
+		switch key {
+		case customer.KeyEmail:
+			if !im.opts.MatchByEmail {
+				continue
+			}
+			v, list = strings.TrimSpace(v), im.opts.List
+		case customer.KeyNumber:
+			list = im.opts.List
+		case customer.Key(customer.IdentSSNHash):
+			if r.ssn != nil {
+				v = r.ssn.hash
+			}
+		case customer.Key(customer.IdentCard):
+			if cards.IsGenerate(v) {
+				continue
+			}
+		}
+		ls = append(ls, customer.Lookup{Key: key, List: list, Value: v})
+	}
+	return ls
 }
 
 // keyOf returns the in-file key a value of key column b makes, if any,
@@ -871,7 +911,7 @@ func (im *importer) resolve(ctx context.Context, r *row) (*customer.Customer, []
 		if strings.TrimSpace(email) == "" {
 			return nil, []validate.Issue{validate.New(validate.CodeRequired, cellWhere(where, b)).WithField("email")}, nil
 		}
-		c, err := im.repo.ByEmail(ctx, im.opts.List, strings.TrimSpace(email))
+		c, err := im.look.Find(ctx, customer.Lookup{Key: customer.KeyEmail, List: im.opts.List, Value: strings.TrimSpace(email)})
 		switch {
 		case errors.Is(err, customer.ErrNotFound):
 			return nil, nil, nil
@@ -889,7 +929,7 @@ func (im *importer) resolve(ctx context.Context, r *row) (*customer.Customer, []
 	if id == "" {
 		return im.resolveNumber(ctx, r)
 	}
-	c, err := im.repo.Get(ctx, id)
+	c, err := im.look.Find(ctx, customer.Lookup{Key: customer.KeyID, Value: id})
 	if errors.Is(err, customer.ErrNotFound) {
 		return nil, []validate.Issue{validate.New(validate.CodeUnknownCustomer, cellWhere(where, b)).WithField("id").WithValue(id)}, nil
 	}
@@ -903,7 +943,7 @@ func (im *importer) resolveNumber(ctx context.Context, r *row) (*customer.Custom
 	if im.numberCol < 0 || r.vals[im.numberCol].v == "" {
 		return nil, nil, nil
 	}
-	c, err := im.repo.ByNumber(ctx, im.opts.List, r.vals[im.numberCol].v)
+	c, err := im.look.Find(ctx, customer.Lookup{Key: customer.KeyNumber, List: im.opts.List, Value: r.vals[im.numberCol].v})
 	if errors.Is(err, customer.ErrNotFound) {
 		return nil, nil, nil
 	}
@@ -1208,7 +1248,7 @@ func (im *importer) cardTaken(ctx context.Context, n string) (bool, error) {
 	if im.newCards[n] || im.repeats.MayHold(pipeline.Key{Kind: "customerCard", Value: n}) {
 		return true, nil
 	}
-	h, err := holder(im.repo.ByIdentifier(ctx, customer.Identifier{Type: customer.IdentCard, Value: n}))
+	h, err := holder(im.look.Find(ctx, customer.Lookup{Key: customer.Key(customer.IdentCard), Value: n}))
 	return h != "", err
 }
 
@@ -1236,7 +1276,7 @@ func (im *importer) checkKeys(ctx context.Context, existing, next *customer.Cust
 		if card == "" {
 			continue
 		}
-		h, err := holder(im.repo.ByIdentifier(ctx, customer.Identifier{Type: customer.IdentCard, Value: card}))
+		h, err := holder(im.look.Find(ctx, customer.Lookup{Key: customer.Key(customer.IdentCard), Value: card}))
 		if err != nil {
 			return nil, err
 		}
@@ -1248,7 +1288,7 @@ func (im *importer) checkKeys(ctx context.Context, existing, next *customer.Cust
 		}
 	}
 	if p.Given(customer.FieldSSNHash) && next.Identifiers.SSNHash != "" {
-		h, err := holder(im.repo.ByIdentifier(ctx, customer.Identifier{Type: customer.IdentSSNHash, Value: next.Identifiers.SSNHash}))
+		h, err := holder(im.look.Find(ctx, customer.Lookup{Key: customer.Key(customer.IdentSSNHash), Value: next.Identifiers.SSNHash}))
 		if err != nil {
 			return nil, err
 		}
@@ -1258,7 +1298,7 @@ func (im *importer) checkKeys(ctx context.Context, existing, next *customer.Cust
 		}
 	}
 	if p.Given(customer.FieldNumber) && next.Number != "" {
-		h, err := holder(im.repo.ByNumber(ctx, next.List, next.Number))
+		h, err := holder(im.look.Find(ctx, customer.Lookup{Key: customer.KeyNumber, List: next.List, Value: next.Number}))
 		if err != nil {
 			return nil, err
 		}
@@ -1268,7 +1308,7 @@ func (im *importer) checkKeys(ctx context.Context, existing, next *customer.Cust
 		}
 	}
 	if p.Given(customer.FieldExternalID) && next.Identifiers.ExternalID != "" {
-		h, err := holder(im.repo.ByIdentifier(ctx, customer.Identifier{Type: customer.IdentExternal, Value: next.Identifiers.ExternalID}))
+		h, err := holder(im.look.Find(ctx, customer.Lookup{Key: customer.Key(customer.IdentExternal), Value: next.Identifiers.ExternalID}))
 		if err != nil {
 			return nil, err
 		}

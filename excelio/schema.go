@@ -86,6 +86,9 @@ type column struct {
 	// identity number's key, its hash, needs the import's options and is
 	// made by the import (roleSSN).
 	key func(v string) (pipeline.Key, bool)
+	// lookup is the store key a value names a customer by, which planning
+	// looks up; "" for none.
+	lookup customer.Key
 	// rule checks and normalises a non-empty cell.
 	rule validate.Rule
 	// The four cells of the column's row in DESIGN 6.2's table (and the
@@ -210,6 +213,13 @@ func textField(name string, field customer.Field, kind valueKind, rule validate.
 	}
 }
 
+// lookedUp makes c a column whose values planning looks up in the store
+// by key.
+func lookedUp(key customer.Key, c *column) *column {
+	c.lookup = key
+	return c
+}
+
 // required makes c a column every customer needs a value in: an empty cell
 // rejects any row, and a missing column a new customer's.
 func required(c *column) *column {
@@ -292,9 +302,9 @@ func newSchema(kind customer.Kind, opts *schemaOptions) *Schema {
 	nameRule := validate.Chain(validate.SingleLine, validate.MaxLen(validate.MaxXSDString))
 	cols := []*column{
 		// id and sequenceNumber are the row's keys; import handles them.
-		{name: "id", role: roleID, kind: idKind, unique: true, missingExisting: missingFileError, missingNew: missingFileError,
+		{name: "id", role: roleID, kind: idKind, unique: true, lookup: customer.KeyID, missingExisting: missingFileError, missingNew: missingFileError,
 			emptyExisting: emptyNewCustomer, emptyNew: emptyNewCustomer, get: func(c *customer.Customer) string { return c.ID }},
-		{name: "sequenceNumber", role: roleNumber, kind: idKind, unique: true, emptyExisting: emptyKeep, emptyNew: emptyDefault,
+		{name: "sequenceNumber", role: roleNumber, kind: idKind, unique: true, lookup: customer.KeyNumber, emptyExisting: emptyKeep, emptyNew: emptyDefault,
 			rule: validate.Chain(validate.NoEdgeSpace, validate.MaxLen(100)),
 			get:  func(c *customer.Customer) string { return c.Number },
 			set: func(p *rowPatch, v string) {
@@ -304,7 +314,7 @@ func newSchema(kind customer.Kind, opts *schemaOptions) *Schema {
 		{name: "email", role: roleEmail, key: func(v string) (pipeline.Key, bool) {
 			return pipeline.Key{Kind: "email", Value: customer.FoldEmail(v)}, true
 		},
-			kind: textKind, unique: true, missingNew: missingRowError, emptyExisting: emptyKeep, emptyNew: emptyDefault,
+			kind: textKind, unique: true, lookup: customer.KeyEmail, missingNew: missingRowError, emptyExisting: emptyKeep, emptyNew: emptyDefault,
 			rule: validate.EmailRule(),
 			get:  func(c *customer.Customer) string { return c.Profile.Email },
 			set: func(p *rowPatch, v string) {
@@ -318,7 +328,7 @@ func newSchema(kind customer.Kind, opts *schemaOptions) *Schema {
 				func(c *customer.Customer) *string { return &c.Profile.FirstName })),
 			required(textField("lastName", customer.FieldLastName, textKind, nameRule,
 				func(c *customer.Customer) *string { return &c.Profile.LastName })),
-			&column{name: "ssn", role: roleSSN, kind: idKind, secret: true, unique: true, emptyExisting: emptyClear, emptyNew: emptyDefault,
+			&column{name: "ssn", role: roleSSN, kind: idKind, secret: true, unique: true, lookup: customer.Key(customer.IdentSSNHash), emptyExisting: emptyClear, emptyNew: emptyDefault,
 				get: func(c *customer.Customer) string { return c.Identifiers.SSNHash },
 				set: func(p *rowPatch, v string) { p.Give(customer.FieldSSNHash); p.Set.Identifiers.SSNHash = v }},
 		)
@@ -336,8 +346,9 @@ func newSchema(kind customer.Kind, opts *schemaOptions) *Schema {
 		flag("creditAllowed", customer.FieldCreditAllowed, func(f *customer.Flags) *bool { return &f.CreditAllowed }),
 		flag("marketingSms", customer.FieldMarketingSMS, func(f *customer.Flags) *bool { return &f.MarketingSMS }),
 		flag("marketingEmail", customer.FieldMarketingEmail, func(f *customer.Flags) *bool { return &f.MarketingEmail }),
-		textField("externalId", customer.FieldExternalID, idKind, validate.Chain(validate.NoEdgeSpace, validate.MaxLen(validate.MaxXSDString)),
-			func(c *customer.Customer) *string { return &c.Identifiers.ExternalID }),
+		lookedUp(customer.Key(customer.IdentExternal), textField("externalId", customer.FieldExternalID, idKind,
+			validate.Chain(validate.NoEdgeSpace, validate.MaxLen(validate.MaxXSDString)),
+			func(c *customer.Customer) *string { return &c.Identifiers.ExternalID })),
 		textField("phone", customer.FieldPhoneMobile, idKind, validate.PhoneRule(opts.phoneRegion),
 			func(c *customer.Customer) *string { return &c.Profile.Phones.Mobile }),
 		textField("language", customer.FieldPreferredLocale, textKind, validate.Memo(validate.Func(validate.Locale), 256),
@@ -347,7 +358,7 @@ func newSchema(kind customer.Kind, opts *schemaOptions) *Schema {
 			key: func(v string) (pipeline.Key, bool) {
 				return pipeline.Key{Kind: "customerCard", Value: v}, !cards.IsGenerate(v)
 			},
-			pattern: true, kind: idKind, unique: true, emptyExisting: emptyClear, emptyNew: emptyDefault,
+			pattern: true, kind: idKind, unique: true, lookup: customer.Key(customer.IdentCard), emptyExisting: emptyClear, emptyNew: emptyDefault,
 			rule: validate.Chain(validate.NoEdgeSpace, validate.MaxLen(validate.MaxXSDString)),
 			bindParam: func(param string) (binding, error) {
 				n, err := positive(param)

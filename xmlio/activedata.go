@@ -422,7 +422,7 @@ func ImportActiveData(ctx context.Context, repo customer.Repository, r io.Reader
 			}
 		}
 	}
-	res, err = pipeline.Run(ctx, repo, items, po, 0)
+	res, err = pipeline.Run(ctx, pipeline.NewLookups(repo), items, po, 0)
 	res.Report.Add(d.Issues()...)
 	if err != nil {
 		return fail(err)

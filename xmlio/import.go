@@ -142,7 +142,7 @@ func Import(ctx context.Context, repo customer.Repository, r io.Reader, opts Imp
 	if err != nil {
 		return fail(err)
 	}
-	im := &importer{repo: repo, opts: opts, dec: d, res: res, list: opts.List, kinds: make(map[string]groups.Kind), given: given}
+	im := &importer{repo: repo, look: pipeline.NewLookups(repo), opts: opts, dec: d, res: res, list: opts.List, kinds: make(map[string]groups.Kind), given: given}
 	if im.opts.Kind == 0 {
 		im.opts.Kind = customer.KindPerson
 	}
@@ -159,7 +159,7 @@ func Import(ctx context.Context, repo customer.Repository, r io.Reader, opts Imp
 		im.groups, _ = repo.(groups.Store)
 	}
 	im.buyers, _ = repo.(customer.BuyerNumbers)
-	pres, err := pipeline.Run(ctx, repo, im.items(), opts.Options, 0)
+	pres, err := pipeline.Run(ctx, im.look, im.items(), opts.Options, 0)
 	res.Result = *pres
 	if res.Read == 0 && im.pending != nil {
 		// The document's group assignments are its content: it is not
@@ -245,6 +245,7 @@ func checkWhole(r io.Reader, opts DecodeOptions, begin func(*Decoder) error, eac
 
 type importer struct {
 	repo    customer.Repository
+	look    *pipeline.Lookups // the store as planning sees it
 	opts    ImportOptions
 	dec     *Decoder
 	res     *Result
@@ -358,6 +359,9 @@ func (im *importer) item(rec *CustomerRecord) pipeline.Item {
 	if p.Given(customer.FieldLogin) && p.Set.Credentials.Login != "" {
 		it.Keys = append(it.Keys, pipeline.Key{Kind: "login", Value: p.Set.Credentials.Login})
 	}
+	if k, ok := im.lookup(p); ok && im.look.Batched() {
+		it.Lookups = []customer.Lookup{k}
+	}
 	it.Plan = func(ctx context.Context) (pipeline.Plan, []validate.Issue, error) { return im.plan(ctx, rec) }
 	return it
 }
@@ -470,23 +474,30 @@ func keepVerified(next, stored *customer.Credentials, rec *CustomerRecord) {
 	}
 }
 
-// find looks up the customer a record names: by customer-no when it has
-// one, else by login. It returns nil when there is none.
+// find looks up the customer a record names (see lookup). It returns nil
+// when there is none.
 func (im *importer) find(ctx context.Context, p *customer.Patch) (*customer.Customer, error) {
-	var c *customer.Customer
-	var err error
-	switch {
-	case p.Given(customer.FieldNumber) && p.Set.Number != "":
-		c, err = im.repo.ByNumber(ctx, im.list, p.Set.Number)
-	case p.Given(customer.FieldLogin) && p.Set.Credentials.Login != "":
-		c, err = im.repo.ByLogin(ctx, im.list, p.Set.Credentials.Login)
-	default:
+	k, ok := im.lookup(p)
+	if !ok {
 		return nil, nil
 	}
+	c, err := im.look.Find(ctx, k)
 	if errors.Is(err, customer.ErrNotFound) {
 		return nil, nil
 	}
 	return c, err
+}
+
+// lookup returns how a record names its customer: by customer-no when it
+// has one, else by login; false when it has neither.
+func (im *importer) lookup(p *customer.Patch) (customer.Lookup, bool) {
+	switch {
+	case p.Given(customer.FieldNumber) && p.Set.Number != "":
+		return customer.Lookup{Key: customer.KeyNumber, List: im.list, Value: p.Set.Number}, true
+	case p.Given(customer.FieldLogin) && p.Set.Credentials.Login != "":
+		return customer.Lookup{Key: customer.KeyLogin, List: im.list, Value: p.Set.Credentials.Login}, true
+	}
+	return customer.Lookup{}, false
 }
 
 // create builds a new customer from a record: the patch applied to an

@@ -88,6 +88,7 @@ type Store struct {
 
 var (
 	_ customer.Repository   = (*Store)(nil)
+	_ customer.Finder       = (*Store)(nil)
 	_ customer.BuyerNumbers = (*Store)(nil)
 	_ groups.Store          = (*Store)(nil)
 )

@@ -257,3 +257,91 @@ func filterSQL(f customer.Filter) (where string, args []any, inGo, none bool) {
 	}
 	return b.String(), args, inGo, false
 }
+
+// Find answers many lookups with one query; see customer.Finder. Each
+// answer is what the lookup method it names would return: the customer, or
+// an error wrapping customer.ErrNotFound or, for an e-mail address several
+// customers share, customer.ErrAmbiguous. Lookups that find the same
+// customer share one *customer.Customer. The error return is the
+// context's or the database's.
+func (s *Store) Find(ctx context.Context, lookups []customer.Lookup) ([]customer.Found, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]customer.Found, len(lookups))
+	var at []int32
+	var keys, lists, values []string
+	for i, l := range lookups {
+		k := lookupKey(l)
+		out[i].Err = &notFoundError{k}
+		if storable(k.list) && storable(k.value) {
+			at = append(at, int32(i))
+			keys, lists, values = append(keys, string(k.key)), append(lists, k.list), append(values, k.value)
+		}
+	}
+	if len(at) == 0 {
+		return out, nil
+	}
+	// The first holder of each lookup in ID order, with the number of
+	// holders, so that a shared e-mail address can be told apart.
+	rows, err := s.pool.Query(ctx, `
+WITH q AS (
+	SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[]) AS q(i, key, list, value)
+), hits AS (
+	SELECT q.i, c.id FROM q JOIN customers c ON c.id = q.value WHERE q.key = 'id'
+	UNION ALL
+	SELECT q.i, k.customer_id FROM q JOIN customer_keys k
+		ON k.key = q.key AND k.list = q.list AND k.value = q.value WHERE q.key <> 'id'
+), first AS (
+	SELECT i, min(id) AS id, count(*) AS holders FROM hits GROUP BY i
+)
+SELECT f.i, f.holders, c.id, c.version, c.data FROM first f JOIN customers c ON c.id = f.id`,
+		at, keys, lists, values)
+	if err != nil {
+		return nil, s.readError(ctx, err)
+	}
+	defer rows.Close()
+	decoded := make(map[string]*customer.Customer)
+	for rows.Next() {
+		var i int32
+		var holders, version int64
+		var id string
+		var data []byte
+		if err := rows.Scan(&i, &holders, &id, &version, &data); err != nil {
+			return nil, s.readError(ctx, err)
+		}
+		if i < 0 || int(i) >= len(out) {
+			return nil, fmt.Errorf("pgstore: Find: the database answered lookup %d of %d", i, len(out))
+		}
+		if k := lookupKey(lookups[i]); holders > 1 && k.key == customer.KeyEmail {
+			out[i].Err = fmt.Errorf("%w: several customers have %s %q", customer.ErrAmbiguous, k.key, k.value)
+			continue
+		}
+		c := decoded[id]
+		if c == nil {
+			if c, err = decode(id, version, data); err != nil {
+				return nil, err
+			}
+			decoded[id] = c
+		}
+		out[i] = customer.Found{Customer: c}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.readError(ctx, err)
+	}
+	return out, nil
+}
+
+// lookupKey is the key l looks up, as its lookup method looks it up: an
+// e-mail address folded, an identifier in no list.
+func lookupKey(l customer.Lookup) indexKey {
+	switch l.Key {
+	case customer.KeyID:
+		return indexKey{l.Key, "", l.Value}
+	case customer.KeyNumber, customer.KeyLogin:
+		return indexKey{l.Key, l.List, l.Value}
+	case customer.KeyEmail:
+		return indexKey{l.Key, l.List, customer.FoldEmail(l.Value)}
+	}
+	return indexKey{l.Key, "", l.Value}
+}

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/impexkit/impex/customer"
 )
@@ -26,6 +28,7 @@ var repositoryClauses = []clause{
 	{name: "ByLogin finds a customer by login within its list and fails with ErrNotFound otherwise", run: byLogin},
 	{name: "ByEmail matches e-mail addresses ignoring case and fails with ErrNotFound or ErrAmbiguous", run: byEmail},
 	{name: "ByIdentifier finds customers by card, SSN hash, external ID and custom type", run: byIdentifier},
+	{name: "Find answers each lookup in order as the lookup method it names does", run: findAnswersLikeLookups},
 
 	// Writes.
 	{name: "Put with version 0 creates a customer with a new ID at version 1", run: putCreates},
@@ -173,6 +176,71 @@ func byEmail(t testing.TB, h *harness) {
 	wantErr(t, "ByEmail of an unknown address", err, customer.ErrNotFound)
 	_, err = h.repo.ByEmail(h.ctx, "nordic", "anna@example.com")
 	wantErr(t, "ByEmail in another list", err, customer.ErrNotFound)
+}
+
+// findAnswersLikeLookups compares a customer.Finder's answers with the
+// lookup methods' on hits, misses, other lists, an ambiguous e-mail, a
+// shared custom identifier and lookups asked twice in one call.
+func findAnswersLikeLookups(t testing.TB, h *harness) {
+	f, ok := h.repo.(customer.Finder)
+	if !ok {
+		t.Skip("the store does not implement customer.Finder")
+	}
+	a, b, c := sample(1), sample(2), bare(3)
+	c.List, c.Number = "nordic", a.Number
+	c.Credentials.Login = a.Credentials.Login
+	b.Profile.Email = strings.ToUpper(a.Profile.Email)
+	stored := h.create(t, a, b, c)
+	lookups := []customer.Lookup{
+		{Key: customer.KeyID, Value: stored[1].ID},
+		{Key: customer.KeyID, Value: "no-such-id"},
+		{Key: customer.KeyNumber, Value: a.Number},
+		{Key: customer.KeyNumber, List: "nordic", Value: a.Number},
+		{Key: customer.KeyNumber, List: "other", Value: a.Number},
+		{Key: customer.KeyLogin, Value: a.Credentials.Login},
+		{Key: customer.KeyLogin, List: "nordic", Value: a.Credentials.Login},
+		{Key: customer.KeyEmail, Value: strings.ToLower(a.Profile.Email)},
+		{Key: customer.KeyEmail, Value: "nobody@example.com"},
+		{Key: customer.Key(customer.IdentCard), Value: b.Identifiers.Cards[1]},
+		{Key: customer.Key(customer.IdentCard), Value: "no-such-card"},
+		{Key: customer.Key(customer.IdentSSNHash), Value: a.Identifiers.SSNHash},
+		{Key: customer.Key(customer.IdentExternal), Value: b.Identifiers.ExternalID},
+		{Key: loyaltyType, Value: a.Identifiers.Custom[loyaltyType]},
+		{Key: memberNoType, Value: "shared"},
+		{Key: customer.KeyNumber, Value: a.Number},
+	}
+	found, err := f.Find(h.ctx, lookups)
+	if err != nil {
+		t.Fatalf("Find: %v", err)
+	}
+	if len(found) != len(lookups) {
+		t.Fatalf("Find answered %d of %d lookups", len(found), len(lookups))
+	}
+	for i, l := range lookups {
+		want, wantErr := customer.Look(h.ctx, h.repo, l)
+		got := found[i]
+		switch {
+		case wantErr != nil:
+			for _, sentinel := range []error{customer.ErrNotFound, customer.ErrAmbiguous} {
+				if errors.Is(wantErr, sentinel) != errors.Is(got.Err, sentinel) || got.Customer != nil {
+					t.Fatalf("Find of %+v = %v, %v; the lookup method fails with %v", l, idOf(got.Customer), got.Err, wantErr)
+				}
+			}
+		case got.Err != nil || got.Customer == nil:
+			t.Fatalf("Find of %+v = %v, %v; the lookup method finds %s", l, idOf(got.Customer), got.Err, want.ID)
+		default:
+			if diff := cmp.Diff(want, got.Customer, cmpopts.EquateEmpty()); diff != "" {
+				t.Fatalf("Find of %+v differs from the lookup method's customer (-method +Find):\n%s", l, diff)
+			}
+		}
+	}
+	if found, err := f.Find(h.ctx, nil); err != nil || len(found) != 0 {
+		t.Fatalf("Find of no lookups = %v, %v; want none", found, err)
+	}
+	ctx, cancel := context.WithCancel(h.ctx)
+	cancel()
+	_, err = f.Find(ctx, lookups)
+	wantErr(t, "Find with a cancelled context", err, context.Canceled)
 }
 
 func byIdentifier(t testing.TB, h *harness) {

@@ -109,11 +109,11 @@ func TestADryRunPlansWhatTheRealRunDoes(t *testing.T) {
 		dryStore, realStore := newStore(t), newStore(t)
 		dryOpts := opts
 		dryOpts.DryRun = true
-		dry, err := pipeline.Run(ctx, dryStore, changes(dryStore, rows), dryOpts, 0)
+		dry, err := pipeline.Run(ctx, pipeline.NewLookups(dryStore), changes(dryStore, rows), dryOpts, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
-		done, err := pipeline.Run(ctx, realStore, changes(realStore, rows), opts, 0)
+		done, err := pipeline.Run(ctx, pipeline.NewLookups(realStore), changes(realStore, rows), opts, 0)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -37,6 +37,11 @@ type Item struct {
 	// Keys must be unique within the input; the second row holding one is
 	// rejected, naming the first.
 	Keys []Key
+	// Lookups are the stored customers Plan will look up through the
+	// run's Lookups, declared so that a repository that answers many at
+	// once is asked for a whole batch of items in one call. A lookup left
+	// out still works, one call at a time.
+	Lookups []customer.Lookup
 	// Plan finds the stored customer the row addresses and returns the
 	// operation to apply: a put, a delete, or none for an unchanged row,
 	// with any issues (an error among them rejects the row). An error
@@ -53,7 +58,8 @@ type Plan struct {
 	CustomerID string
 }
 
-// Run imports items into repo. total is the number of items, when the
+// Run imports items into the repository of look, through which the items'
+// Plan functions look customers up. total is the number of items, when the
 // format knows it before reading (Progress.Total), or 0.
 //
 // It returns the result and, when the import could not finish, a
@@ -61,8 +67,8 @@ type Plan struct {
 // also kept in the result's Err. Row-level problems are never errors: they
 // are issues in the result's report. A sequence error from items is fatal
 // too, unless it is a *impex.FileError, which is returned as it is.
-func Run(ctx context.Context, repo customer.Repository, items iter.Seq2[Item, error], opts impex.Options, total int) (*impex.Result, error) {
-	r := &runner{repo: repo, opts: opts, res: &impex.Result{DryRun: opts.DryRun}, total: total, seen: newKeySet()}
+func Run(ctx context.Context, look *Lookups, items iter.Seq2[Item, error], opts impex.Options, total int) (*impex.Result, error) {
+	r := &runner{repo: look.repo, look: look, opts: opts, res: &impex.Result{DryRun: opts.DryRun}, total: total, seen: newKeySet()}
 	if r.opts.BatchSize <= 0 {
 		r.opts.BatchSize = impex.DefaultBatchSize
 	}
@@ -77,6 +83,7 @@ func Run(ctx context.Context, repo customer.Repository, items iter.Seq2[Item, er
 
 type runner struct {
 	repo    customer.Repository
+	look    *Lookups
 	opts    impex.Options
 	res     *impex.Result
 	total   int
@@ -91,8 +98,17 @@ type pendingRow struct {
 }
 
 func (r *runner) run(ctx context.Context, items iter.Seq2[Item, error]) error {
+	// With a Finder, items wait in a window of a batch so that their
+	// lookups are asked at once; otherwise each is planned as it comes.
+	var window []Item
+	if r.look.finder != nil {
+		window = make([]Item, 0, r.opts.BatchSize)
+	}
 	for it, err := range items {
 		if err != nil {
+			if stop, err := r.window(ctx, window); stop || err != nil {
+				return err
+			}
 			var fe *impex.FileError
 			if errors.As(err, &fe) {
 				r.emitPending(false)
@@ -100,25 +116,70 @@ func (r *runner) run(ctx context.Context, items iter.Seq2[Item, error]) error {
 			}
 			return r.fatal(ctx, validate.Where{}, err)
 		}
-		if r.res.Read%64 == 0 {
-			if err := ctx.Err(); err != nil {
-				return r.fatal(ctx, it.Where, err)
-			}
-		}
-		r.res.Read++
-		if err := r.item(ctx, it); err != nil {
-			return err
-		}
-		if r.stop() {
-			r.res.Stopped = true
-			break
-		}
-		if r.opts.Policy != impex.AllOrNothing && len(r.pending) >= r.opts.BatchSize {
-			if err := r.flush(ctx); err != nil {
+		if window == nil {
+			if stop, err := r.next(ctx, it); stop || err != nil {
 				return err
 			}
+			continue
+		}
+		if window = append(window, it); len(window) < cap(window) {
+			continue
+		}
+		if stop, err := r.window(ctx, window); stop || err != nil {
+			return err
+		}
+		clear(window)
+		window = window[:0]
+	}
+	if stop, err := r.window(ctx, window); stop || err != nil {
+		return err
+	}
+	return r.end(ctx)
+}
+
+// window plans a window of items after asking their lookups at once.
+func (r *runner) window(ctx context.Context, items []Item) (stop bool, err error) {
+	if len(items) == 0 {
+		return false, nil
+	}
+	if err := r.look.prefetch(ctx, items); err != nil {
+		return true, r.fatal(ctx, items[0].Where, err)
+	}
+	for _, it := range items {
+		if stop, err := r.next(ctx, it); stop || err != nil {
+			return true, err
 		}
 	}
+	return false, nil
+}
+
+// next plans one item and writes the batch it fills. stop reports that the
+// import ends here: the error policy stopped it (err nil), or err.
+func (r *runner) next(ctx context.Context, it Item) (stop bool, err error) {
+	if r.res.Read%64 == 0 {
+		if err := ctx.Err(); err != nil {
+			return true, r.fatal(ctx, it.Where, err)
+		}
+	}
+	r.res.Read++
+	if err := r.item(ctx, it); err != nil {
+		return true, err
+	}
+	if r.stop() {
+		r.res.Stopped = true
+		return true, r.end(ctx)
+	}
+	if r.opts.Policy != impex.AllOrNothing && len(r.pending) >= r.opts.BatchSize {
+		if err := r.flush(ctx); err != nil {
+			return true, err
+		}
+	}
+	return false, nil
+}
+
+// end writes what is left once the items are planned or the policy
+// stopped the import.
+func (r *runner) end(ctx context.Context) error {
 	if r.opts.Policy == impex.AllOrNothing && r.res.Rejected > 0 {
 		// Nothing is applied; the rows keep their planned actions.
 		r.emitPending(false)
@@ -179,6 +240,7 @@ func (r *runner) item(ctx context.Context, it Item) error {
 // deleted meanwhile) is rejected with an issue and the batch retried
 // without it; any other failure is fatal.
 func (r *runner) flush(ctx context.Context) error {
+	r.look.forget()
 	if len(r.pending) == 0 {
 		return nil
 	}
@@ -224,7 +286,18 @@ func (r *runner) flush(ctx context.Context) error {
 // run's write would check them, and nothing is written.
 func (r *runner) try(ctx context.Context) error {
 	if r.trial == nil {
-		r.trial = newTrial(r.repo)
+		r.trial = newTrial(r.look)
+	}
+	if r.look.Batched() {
+		ops := make([]customer.Op, 0, len(r.pending))
+		for _, p := range r.pending {
+			if writes(p.out.Action) {
+				ops = append(ops, p.plan.Op)
+			}
+		}
+		if err := r.trial.prepare(ctx, ops); err != nil {
+			return r.fatal(ctx, r.pending[0].out.Where, err)
+		}
 	}
 	for i := range r.pending {
 		p := &r.pending[i]

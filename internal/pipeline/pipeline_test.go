@@ -95,7 +95,7 @@ func TestPlansAndCounts(t *testing.T) {
 	for _, dry := range []bool{true, false} {
 		t.Run(fmt.Sprintf("dry run %v", dry), func(t *testing.T) {
 			s := seeded(t, "1", "2", "3", "4")
-			res, err := pipeline.Run(ctx, s, items(s, rows), impex.Options{DryRun: dry, BatchSize: 2}, 0)
+			res, err := pipeline.Run(ctx, pipeline.NewLookups(s), items(s, rows), impex.Options{DryRun: dry, BatchSize: 2}, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -126,7 +126,7 @@ func TestPlansAndCounts(t *testing.T) {
 
 func TestDuplicatesInTheInputNameBothRows(t *testing.T) {
 	s := seeded(t)
-	res, err := pipeline.Run(context.Background(), s, items(s, []row{
+	res, err := pipeline.Run(context.Background(), pipeline.NewLookups(s), items(s, []row{
 		{number: "1", name: "a", email: "a@x"}, {number: "2", name: "b", email: "b@x"}, {number: "3", name: "c", email: "a@x"},
 	}), impex.Options{}, 0)
 	if err != nil {
@@ -158,7 +158,7 @@ func TestPolicies(t *testing.T) {
 	} {
 		t.Run(tc.opts.Policy.String(), func(t *testing.T) {
 			s := seeded(t)
-			res, err := pipeline.Run(context.Background(), s, items(s, rows), tc.opts, 0)
+			res, err := pipeline.Run(context.Background(), pipeline.NewLookups(s), items(s, rows), tc.opts, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -171,7 +171,7 @@ func TestPolicies(t *testing.T) {
 	t.Run("all-or-nothing applies a clean input in one write", func(t *testing.T) {
 		s := seeded(t)
 		w := &countingRepo{Repository: s}
-		res, err := pipeline.Run(context.Background(), w, items(s, []row{{number: "1", name: "a"}, {number: "2", name: "b"}, {number: "3", name: "c"}}),
+		res, err := pipeline.Run(context.Background(), pipeline.NewLookups(w), items(s, []row{{number: "1", name: "a"}, {number: "2", name: "b"}, {number: "3", name: "c"}}),
 			impex.Options{Policy: impex.AllOrNothing, BatchSize: 1}, 0)
 		if err != nil || res.Created != 3 || w.writes != 1 {
 			t.Fatalf("err %v created %d writes %d; want 3 creates in 1 write", err, res.Created, w.writes)
@@ -181,11 +181,11 @@ func TestPolicies(t *testing.T) {
 
 func TestEmptyAndAllInvalidInputsAreReported(t *testing.T) {
 	s := seeded(t)
-	res, _ := pipeline.Run(context.Background(), s, items(s, nil), impex.Options{}, 0)
+	res, _ := pipeline.Run(context.Background(), pipeline.NewLookups(s), items(s, nil), impex.Options{}, 0)
 	if res.Report.ByCode()[validate.CodeNoRows] != 1 {
 		t.Fatalf("an empty input gave %v, want %s", res.Report.Issues(), validate.CodeNoRows)
 	}
-	res, _ = pipeline.Run(context.Background(), s, items(s, []row{{bad: true}, {bad: true}}), impex.Options{}, 0)
+	res, _ = pipeline.Run(context.Background(), pipeline.NewLookups(s), items(s, []row{{bad: true}, {bad: true}}), impex.Options{}, 0)
 	if res.Report.ByCode()[validate.CodeNoValidRows] != 1 {
 		t.Fatalf("an all-invalid input gave %v, want %s", res.Report.Issues(), validate.CodeNoValidRows)
 	}
@@ -213,7 +213,7 @@ func TestAFailedBatchLeavesTheEarlierOnesAndARerunCompletes(t *testing.T) {
 	}
 	s := seeded(t)
 	failing := &countingRepo{Repository: s, failOn: 3}
-	res, err := pipeline.Run(context.Background(), failing, items(s, rows), impex.Options{BatchSize: 3}, 0)
+	res, err := pipeline.Run(context.Background(), pipeline.NewLookups(failing), items(s, rows), impex.Options{BatchSize: 3}, 0)
 	var fe *impex.FatalError
 	if !errors.As(err, &fe) || fe.Where.Row != 8 {
 		t.Fatalf("error %v: want a FatalError at row 8, the first of the third batch", err)
@@ -226,7 +226,7 @@ func TestAFailedBatchLeavesTheEarlierOnesAndARerunCompletes(t *testing.T) {
 			t.Errorf("row %d Applied = %v", r.Where.Row, r.Applied)
 		}
 	}
-	again, err := pipeline.Run(context.Background(), s, items(s, rows), impex.Options{BatchSize: 3}, 0)
+	again, err := pipeline.Run(context.Background(), pipeline.NewLookups(s), items(s, rows), impex.Options{BatchSize: 3}, 0)
 	if err != nil || again.Created != 4 || again.Unchanged != 6 || s.Len() != 10 {
 		t.Fatalf("rerun: err %v created %d unchanged %d stored %d; want 4, 6 and 10", err, again.Created, again.Unchanged, s.Len())
 	}
@@ -236,7 +236,7 @@ func TestARowTheStoreRefusesIsRejectedAndTheRestWritten(t *testing.T) {
 	s := memstore.New(memstore.Options{Constraints: customer.Constraints{UniqueEmail: true}})
 	ctx := context.Background()
 	s.Write(ctx, []customer.Op{customer.Put(&customer.Customer{Kind: customer.KindPerson, Number: "0", Profile: customer.Profile{Email: "taken@x"}})})
-	res, err := pipeline.Run(ctx, s, items(s, []row{{number: "1", name: "a"}, {number: "2", name: "b", email: "taken@x"}, {number: "3", name: "c"}}), impex.Options{}, 0)
+	res, err := pipeline.Run(ctx, pipeline.NewLookups(s), items(s, []row{{number: "1", name: "a"}, {number: "2", name: "b", email: "taken@x"}, {number: "3", name: "c"}}), impex.Options{}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,7 +255,7 @@ func TestCancellationStopsBetweenRows(t *testing.T) {
 	s := seeded(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := pipeline.Run(ctx, s, items(s, []row{{number: "1", name: "a"}}), impex.Options{}, 0)
+	_, err := pipeline.Run(ctx, pipeline.NewLookups(s), items(s, []row{{number: "1", name: "a"}}), impex.Options{}, 0)
 	if !errors.Is(err, context.Canceled) || s.Len() != 0 {
 		t.Fatalf("err %v stored %d; want context.Canceled and nothing stored", err, s.Len())
 	}
@@ -265,7 +265,7 @@ func TestOnRowStreamsOutcomesInOrder(t *testing.T) {
 	s := seeded(t, "2")
 	var got []string
 	var progress []int
-	res, err := pipeline.Run(context.Background(), s, items(s, []row{{number: "1", name: "a"}, {number: "2", name: "old"}, {number: "3", bad: true}}),
+	res, err := pipeline.Run(context.Background(), pipeline.NewLookups(s), items(s, []row{{number: "1", name: "a"}, {number: "2", name: "old"}, {number: "3", bad: true}}),
 		impex.Options{BatchSize: 1, OnRow: func(r impex.RowOutcome) { got = append(got, fmt.Sprintf("%d:%s", r.Where.Row, r.Action)) },
 			Progress: func(p impex.Progress) { progress = append(progress, p.Read) }}, 0)
 	if err != nil {
@@ -285,7 +285,7 @@ func TestAllOrNothingAppliesNothingWhenTheStoreRefusesARow(t *testing.T) {
 	if _, err := s.Write(ctx, []customer.Op{customer.Put(&customer.Customer{Kind: customer.KindPerson, Number: "0", Profile: customer.Profile{Email: "taken@x"}})}); err != nil {
 		t.Fatal(err)
 	}
-	res, err := pipeline.Run(ctx, s, items(s, []row{{number: "1", name: "a"}, {number: "2", name: "b", email: "taken@x"}, {number: "3", name: "c"}}),
+	res, err := pipeline.Run(ctx, pipeline.NewLookups(s), items(s, []row{{number: "1", name: "a"}, {number: "2", name: "b", email: "taken@x"}, {number: "3", name: "c"}}),
 		impex.Options{Policy: impex.AllOrNothing}, 0)
 	if err != nil {
 		t.Fatal(err)

@@ -99,7 +99,7 @@ func TestDuplicatesAreFoundAlikeWithAFirstPassRecord(t *testing.T) {
 				}
 			}
 		}
-		res, err := pipeline.Run(context.Background(), s, in, impex.Options{}, 0)
+		res, err := pipeline.Run(context.Background(), pipeline.NewLookups(s), in, impex.Options{}, 0)
 		if err != nil {
 			t.Fatal(err)
 		}

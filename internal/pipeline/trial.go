@@ -18,7 +18,7 @@ import (
 // what the run would have changed since in its own maps. Version conflicts are left out: they come
 // from other writers, whom a dry run cannot foresee.
 type trial struct {
-	repo customer.Repository
+	look *Lookups
 	cons customer.Constraints
 	// held maps each key the run has touched to its holder as the run
 	// leaves it: a customer ID, a created row's stand-in ID, or "" for a
@@ -37,12 +37,34 @@ type constrained interface {
 	Constraints() customer.Constraints
 }
 
-func newTrial(repo customer.Repository) *trial {
-	t := &trial{repo: repo, held: map[customer.IndexKey]string{}, current: map[string]*customer.Customer{}}
-	if c, ok := repo.(constrained); ok {
+func newTrial(look *Lookups) *trial {
+	t := &trial{look: look, held: map[customer.IndexKey]string{}, current: map[string]*customer.Customer{}}
+	if c, ok := look.repo.(constrained); ok {
 		t.cons = c.Constraints()
 	}
 	return t
+}
+
+// prepare asks, at once when the store answers many lookups in one call,
+// what checking ops will look up in the store.
+func (t *trial) prepare(ctx context.Context, ops []customer.Op) error {
+	return t.look.ask(ctx, func(add func(customer.Lookup)) {
+		for _, op := range ops {
+			if op.Kind == customer.OpDelete {
+				add(customer.Lookup{Key: customer.KeyID, Value: op.ID})
+				continue
+			}
+			if op.Customer == nil {
+				continue
+			}
+			if op.Customer.ID != "" {
+				add(customer.Lookup{Key: customer.KeyID, Value: op.Customer.ID})
+			}
+			for _, k := range t.cons.Keys(op.Customer) {
+				add(customer.Lookup{Key: k.Key, List: k.List, Value: k.Value})
+			}
+		}
+	})
 }
 
 // check returns the error the store would give op after the ops checked
@@ -122,7 +144,7 @@ func (t *trial) stored(ctx context.Context, id string) (*customer.Customer, erro
 		}
 		return c, nil
 	}
-	return t.repo.Get(ctx, id)
+	return t.look.Find(ctx, customer.Lookup{Key: customer.KeyID, Value: id})
 }
 
 // release frees the keys c holds.
@@ -140,18 +162,7 @@ func (t *trial) holder(ctx context.Context, k customer.IndexKey) (string, error)
 	if h, ok := t.held[k]; ok {
 		return h, nil
 	}
-	var c *customer.Customer
-	var err error
-	switch k.Key {
-	case customer.KeyNumber:
-		c, err = t.repo.ByNumber(ctx, k.List, k.Value)
-	case customer.KeyLogin:
-		c, err = t.repo.ByLogin(ctx, k.List, k.Value)
-	case customer.KeyEmail:
-		c, err = t.repo.ByEmail(ctx, k.List, k.Value)
-	default:
-		c, err = t.repo.ByIdentifier(ctx, customer.Identifier{Type: customer.IdentifierType(k.Key), Value: k.Value})
-	}
+	c, err := t.look.Find(ctx, customer.Lookup{Key: k.Key, List: k.List, Value: k.Value})
 	switch {
 	case errors.Is(err, customer.ErrNotFound):
 		return "", nil

@@ -1,0 +1,114 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+
+	"github.com/impexkit/impex/customer"
+)
+
+// Lookups is the repository as the planning of rows sees it. A codec makes
+// one with NewLookups, looks customers up through it while planning, and
+// hands it to Run, which writes through its repository.
+//
+// When the repository is a customer.Finder, Run asks it, before planning a
+// batch of items, every lookup the items declared (Item.Lookups) in one
+// call, and Find answers from those answers until the batch is written. A
+// lookup nobody declared goes to the repository, as every lookup does when
+// the repository is no Finder. The answers are those of the store before
+// the batch, which is what planning sees without them too: a batch is
+// written only after all of its rows are planned.
+type Lookups struct {
+	repo   customer.Repository
+	finder customer.Finder
+	found  map[customer.Lookup]customer.Found
+	// handed holds the prefetched customers given out, so that the next
+	// caller asking for one, by the same lookup or another, gets a copy of
+	// its own.
+	handed map[*customer.Customer]bool
+}
+
+// NewLookups returns the Lookups of repo.
+func NewLookups(repo customer.Repository) *Lookups {
+	l := &Lookups{repo: repo}
+	l.finder, _ = repo.(customer.Finder)
+	return l
+}
+
+// Batched reports whether the repository answers declared lookups in
+// batches; without that, codecs need not declare them.
+func (l *Lookups) Batched() bool { return l.finder != nil }
+
+// Repository returns the repository l looks up in.
+func (l *Lookups) Repository() customer.Repository { return l.repo }
+
+// Find answers lookup k as customer.Look does: the customer, or an error
+// wrapping customer.ErrNotFound, customer.ErrAmbiguous, or the store's
+// failure. The customer is the caller's to change.
+func (l *Lookups) Find(ctx context.Context, k customer.Lookup) (*customer.Customer, error) {
+	a, ok := l.found[k]
+	if !ok {
+		return customer.Look(ctx, l.repo, k)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	switch {
+	case a.Err != nil:
+		return nil, a.Err
+	case a.Customer == nil:
+		return nil, errors.New("pipeline: the repository's Find gave neither a customer nor an error")
+	case l.handed[a.Customer]:
+		return a.Customer.Clone(), nil
+	}
+	l.handed[a.Customer] = true
+	return a.Customer, nil
+}
+
+// prefetch asks the Finder every lookup the items declare, replacing the
+// answers of the batch before. Without a Finder it does nothing.
+func (l *Lookups) prefetch(ctx context.Context, items []Item) error {
+	return l.ask(ctx, func(add func(customer.Lookup)) {
+		for i := range items {
+			for _, k := range items[i].Lookups {
+				add(k)
+			}
+		}
+	})
+}
+
+// ask asks the Finder the lookups each gives, once each, replacing the
+// answers held. Without a Finder it only forgets them.
+func (l *Lookups) ask(ctx context.Context, each func(add func(customer.Lookup))) error {
+	l.forget()
+	if l.finder == nil {
+		return nil
+	}
+	var ks []customer.Lookup
+	seen := make(map[customer.Lookup]bool)
+	each(func(k customer.Lookup) {
+		if !seen[k] {
+			seen[k] = true
+			ks = append(ks, k)
+		}
+	})
+	if len(ks) == 0 {
+		return nil
+	}
+	found, err := l.finder.Find(ctx, ks)
+	if err != nil {
+		return err
+	}
+	if len(found) != len(ks) {
+		return errors.New("pipeline: the repository's Find answered a different number of lookups than it was asked")
+	}
+	l.found = make(map[customer.Lookup]customer.Found, len(ks))
+	for i, k := range ks {
+		l.found[k] = found[i]
+	}
+	l.handed = make(map[*customer.Customer]bool)
+	return nil
+}
+
+// forget drops the answers, which a write makes stale.
+func (l *Lookups) forget() { l.found, l.handed = nil, nil }

@@ -1,0 +1,65 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/impexkit/impex/customer"
+	"github.com/impexkit/impex/customer/memstore"
+)
+
+// sharingFinder answers every lookup with one shared customer, as a Finder
+// may when lookups name the same one, or with fewer answers than asked.
+type sharingFinder struct {
+	*memstore.Store
+	c     *customer.Customer
+	short bool
+}
+
+func (f sharingFinder) Find(_ context.Context, ls []customer.Lookup) ([]customer.Found, error) {
+	out := make([]customer.Found, len(ls))
+	for i := range out {
+		out[i].Customer = f.c
+	}
+	if f.short {
+		out = out[1:]
+	}
+	return out, nil
+}
+
+func TestLookupsGiveEachCallerACustomerOfItsOwn(t *testing.T) {
+	ctx := context.Background()
+	shared := &customer.Customer{ID: "c1", Kind: customer.KindPerson, Number: "1"}
+	l := NewLookups(sharingFinder{Store: memstore.New(memstore.Options{}), c: shared})
+	byID := customer.Lookup{Key: customer.KeyID, Value: "c1"}
+	byNumber := customer.Lookup{Key: customer.KeyNumber, Value: "1"}
+	if err := l.prefetch(ctx, []Item{{Lookups: []customer.Lookup{byID}}, {Lookups: []customer.Lookup{byNumber, byID}}}); err != nil {
+		t.Fatal(err)
+	}
+	first, err1 := l.Find(ctx, byID)
+	second, err2 := l.Find(ctx, byNumber)
+	third, err3 := l.Find(ctx, byID)
+	if err := errors.Join(err1, err2, err3); err != nil {
+		t.Fatal(err)
+	}
+	if first != shared || second == shared || third == shared || second == third {
+		t.Fatalf("the three answers share customers: %p %p %p (shared %p)", first, second, third, shared)
+	}
+	second.Profile.FirstName = "changed"
+	if shared.Profile.FirstName != "" {
+		t.Fatal("changing a later answer changed the Finder's customer")
+	}
+	l.forget()
+	if _, err := l.Find(ctx, byID); !errors.Is(err, customer.ErrNotFound) {
+		t.Fatalf("after forget, Find went to the store and got %v; want its ErrNotFound", err)
+	}
+}
+
+func TestLookupsRefuseAFinderThatAnswersTooFew(t *testing.T) {
+	l := NewLookups(sharingFinder{Store: memstore.New(memstore.Options{}), c: &customer.Customer{ID: "c1"}, short: true})
+	err := l.prefetch(context.Background(), []Item{{Lookups: []customer.Lookup{{Key: customer.KeyID, Value: "a"}, {Key: customer.KeyID, Value: "b"}}}})
+	if err == nil {
+		t.Fatal("a Finder answering one of two lookups was taken at its word")
+	}
+}
