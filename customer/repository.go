@@ -87,6 +87,12 @@ type Op struct {
 	// deletes whatever version is stored.
 	ID      string
 	Version int64
+	// Owned says the caller hands Customer over with the operation and
+	// will not change it, or anything it refers to, again, so that the
+	// repository may keep what it refers to instead of a deep copy. The
+	// repository still leaves Customer itself as it was, since a batch that
+	// fails may be sent again. Build such an operation with PutOwned.
+	Owned bool
 }
 
 // Put returns an operation that stores c.
@@ -96,6 +102,11 @@ type Op struct {
 // A c.Version above 0 replaces the stored customer c.ID, which must exist
 // (ErrNotFound) and still be at that version (ErrConflict).
 func Put(c *Customer) Op { return Op{Kind: OpPut, Customer: c} }
+
+// PutOwned is Put for a customer the caller hands over (see Op.Owned):
+// imports, which build a new record for every row, use it to spare the
+// store a copy.
+func PutOwned(c *Customer) Op { return Op{Kind: OpPut, Customer: c, Owned: true} }
 
 // Delete returns an operation that deletes customer id. A version above 0
 // must match the stored version (ErrConflict); 0 deletes any version.

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/impexkit/impex"
@@ -239,6 +240,9 @@ type importer struct {
 	missingForNew []string
 	fullAddresses []int
 	scratch       rowPatch // the patch of the row being planned
+	// spare holds rows already planned, whose buffers the next rows
+	// reuse: rows are read on one goroutine and planned on another.
+	spare sync.Pool
 	reader        sheet.Reader
 	sheet         string
 	now           func() time.Time
@@ -792,7 +796,7 @@ type cellText struct {
 // item prepares a row: its values and in-file keys now, the rest when
 // planned.
 func (im *importer) item(number int, cells []sheet.Cell) pipeline.Item {
-	r := &row{where: validate.Where{Sheet: im.sheet, Row: number}, vals: make([]cellText, len(im.cols))}
+	r := im.newRow(validate.Where{Sheet: im.sheet, Row: number})
 	it := pipeline.Item{Where: r.where}
 	for i := range im.cols {
 		b := &im.cols[i]
@@ -827,9 +831,22 @@ func (im *importer) item(number int, cells []sheet.Cell) pipeline.Item {
 		it.Lookups = im.lookups(r)
 	}
 	it.Plan = func(ctx context.Context) (pipeline.Plan, []validate.Issue, error) {
+		defer im.spare.Put(r) // planning is the row's last use
 		return im.plan(ctx, r)
 	}
 	return it
+}
+
+// newRow returns an empty row at where, reusing a planned row's buffer
+// when there is one.
+func (im *importer) newRow(where validate.Where) *row {
+	r, _ := im.spare.Get().(*row)
+	if r == nil {
+		return &row{where: where, vals: make([]cellText, len(im.cols))}
+	}
+	clear(r.vals)
+	*r = row{where: where, vals: r.vals}
+	return r
 }
 
 // lookups returns the lookups planning r will make: of the row's customer
@@ -1026,12 +1043,12 @@ func (im *importer) plan(ctx context.Context, r *row) (pipeline.Plan, []validate
 				return pipeline.Plan{}, nil, err
 			}
 		}
-		return pipeline.Plan{Action: impex.ActionCreate, Op: customer.Put(next)}, issues, nil
+		return pipeline.Plan{Action: impex.ActionCreate, Op: customer.PutOwned(next)}, issues, nil
 	}
 	if customer.Equal(existing, next) {
 		return pipeline.Plan{Action: impex.ActionUnchanged, CustomerID: existing.ID}, issues, nil
 	}
-	return pipeline.Plan{Action: impex.ActionUpdate, Op: customer.Put(next), CustomerID: existing.ID}, issues, nil
+	return pipeline.Plan{Action: impex.ActionUpdate, Op: customer.PutOwned(next), CustomerID: existing.ID}, issues, nil
 }
 
 // emptyAddresses returns the address numbers whose every column is in the

@@ -408,7 +408,7 @@ func (s *Store) apply(op customer.Op, now time.Time, log *undoLog) (customer.Wri
 		return customer.Written{}, err
 	}
 	if op.Kind == customer.OpPut {
-		return s.put(op.Customer, now, log)
+		return s.put(op.Customer, op.Owned, now, log)
 	}
 	old := s.byID[op.ID] // a delete
 	if old == nil {
@@ -422,8 +422,18 @@ func (s *Store) apply(op customer.Op, now time.Time, log *undoLog) (customer.Wri
 	return customer.Written{ID: op.ID}, nil
 }
 
-func (s *Store) put(c *customer.Customer, now time.Time, log *undoLog) (customer.Written, error) {
-	nc := c.Clone()
+// put stores c, or a copy of it: one that shares what c refers to when the
+// caller handed c over (owned), a deep copy otherwise. c itself is left as
+// it was, for a batch sent again after a failure.
+func (s *Store) put(c *customer.Customer, owned bool, now time.Time, log *undoLog) (customer.Written, error) {
+	var nc *customer.Customer
+	if owned {
+		shallow := *c
+		nc = &shallow
+		nc.Groups = slices.Clone(nc.Groups)
+	} else {
+		nc = c.Clone()
+	}
 	slices.Sort(nc.Groups)
 	nc.Groups = slices.Compact(nc.Groups)
 	if c.Version == 0 {

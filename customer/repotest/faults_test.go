@@ -302,6 +302,19 @@ func (s missingFinder) Find(ctx context.Context, ls []customer.Lookup) ([]custom
 	return found, err
 }
 
+// ownedInPlace stamps an owned put's customer with its new version, as a
+// store keeping the given customer itself would.
+type ownedInPlace struct{ Store }
+
+func (s ownedInPlace) Write(ctx context.Context, ops []customer.Op) ([]customer.Written, error) {
+	for _, op := range ops {
+		if op.Owned && op.Customer != nil {
+			op.Customer.Version++
+		}
+	}
+	return s.Store.Write(ctx, ops)
+}
+
 func TestFaultyStoresFailTheClauseTheyBreak(t *testing.T) {
 	for _, tc := range []struct {
 		fault  string
@@ -341,6 +354,8 @@ func TestFaultyStoresFailTheClauseTheyBreak(t *testing.T) {
 			"A duplicate is always reported for the same key, in key order"},
 		{"a custom type named like a built-in one always unique", func(e Env) Store { return builtInNamesUnique{newMem(e)} },
 			"A custom identifier type named like a built-in one follows the Constraints"},
+		{"an owned put kept and stamped in place", func(e Env) Store { return ownedInPlace{newMem(e)} },
+			"An owned put stores the customer as given and leaves it unchanged, so a failed batch can be sent again"},
 		{"a Find that ignores the list", func(e Env) Store { return listBlindFinder{finding{newMem(e)}} },
 			"Find answers each lookup in order as the lookup method it names does"},
 		{"a Find that finds nobody", func(e Env) Store { return missingFinder{finding{newMem(e)}} },

@@ -42,6 +42,7 @@ var repositoryClauses = []clause{
 	{name: "A batch with one failing operation changes nothing and names that operation", run: batchAtomic},
 	{name: "A batch returns each operation's ID and version in order, and later operations see earlier ones", run: batchResults},
 	{name: "Write with a cancelled context writes nothing", run: writeCancelled},
+	{name: "An owned put stores the customer as given and leaves it unchanged, so a failed batch can be sent again", run: ownedPut},
 
 	// Uniqueness.
 	{name: "Customer numbers are unique within a list and may repeat across lists", run: uniqueNumber},
@@ -386,6 +387,33 @@ func deleteErrors(t testing.TB, h *harness) {
 	h.write(t, customer.Delete(old.ID, 0))
 	_, err = h.repo.Get(h.ctx, old.ID)
 	wantErr(t, "Get after a delete at version 0", err, customer.ErrNotFound)
+}
+
+func ownedPut(t testing.TB, h *harness) {
+	stored := h.create(t, sample(1))
+	upd := stored[0].Clone()
+	upd.Profile.FirstName, upd.Groups = "Updated", []string{"b", "a", "b"}
+	fresh := sample(2)
+	dup := sample(3)
+	dup.Number = stored[0].Number
+	ops := []customer.Op{customer.PutOwned(upd), customer.PutOwned(fresh), customer.PutOwned(dup)}
+	before := []*customer.Customer{upd.Clone(), fresh.Clone()}
+	_, err := h.repo.Write(h.ctx, ops)
+	wantBatchError(t, "owned batch whose third customer takes a number", err, 2, customer.ErrDuplicate)
+	if diff := cmp.Diff(before, []*customer.Customer{upd, fresh}, cmpopts.SortSlices(func(a, b string) bool { return a < b })); diff != "" {
+		t.Fatalf("a failed write changed the owned customers it was given (-before +after):\n%s", diff)
+	}
+	w := h.write(t, ops[:2]...)
+	want := []*customer.Customer{before[0], before[1]}
+	want[0].Groups = []string{"a", "b"}
+	for i, got := range []*customer.Customer{h.get(t, w[0].ID), h.get(t, w[1].ID)} {
+		if diff := cmp.Diff(want[i], got, dataOpts); diff != "" {
+			t.Fatalf("owned put %d, sent again, stored (-given +stored):\n%s", i, diff)
+		}
+	}
+	if w[0].Version != stored[0].Version+1 || w[1].Version != 1 {
+		t.Fatalf("owned puts sent again were written at versions %d and %d; want %d and 1", w[0].Version, w[1].Version, stored[0].Version+1)
+	}
 }
 
 func batchAtomic(t testing.TB, h *harness) {
