@@ -242,19 +242,19 @@ type importer struct {
 	scratch       rowPatch // the patch of the row being planned
 	// spare holds rows already planned, whose buffers the next rows
 	// reuse: rows are read on one goroutine and planned on another.
-	spare sync.Pool
-	reader        sheet.Reader
-	sheet         string
-	now           func() time.Time
-	cardGen       cards.Generator
-	newCards      map[string]bool      // cards generated in this file
-	created       map[string]bool      // groups this import created
-	pending       map[int][]sheet.Cell // cells of rows not yet decided
-	rejected      []rejectedRow
-	rows          []impex.RowOutcome // kept for the result when the caller set no OnRow
-	rows0         int                // data rows counted by the first pass
-	repeats       *pipeline.Repeats  // the first pass's record of the keys
-	userRow       func(impex.RowOutcome)
+	spare    sync.Pool
+	reader   sheet.Reader
+	sheet    string
+	now      func() time.Time
+	cardGen  cards.Generator
+	newCards map[string]bool      // cards generated in this file
+	created  map[string]bool      // groups this import created
+	pending  map[int][]sheet.Cell // cells of rows not yet decided
+	rejected []rejectedRow
+	rows     []impex.RowOutcome // kept for the result when the caller set no OnRow
+	rows0    int                // data rows counted by the first pass
+	repeats  *pipeline.Repeats  // the first pass's record of the keys
+	userRow  func(impex.RowOutcome)
 }
 
 // openError maps a reader error to the file-level issue that explains it.
