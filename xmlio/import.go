@@ -434,7 +434,10 @@ func (im *importer) plan(ctx context.Context, rec *CustomerRecord) (pipeline.Pla
 			issues = append(issues, more...)
 			c.Groups = add
 		}
-		return pipeline.Plan{Action: impex.ActionCreate, Op: customer.Put(c)}, issues, nil
+		// The store may keep what the record's customer refers to, but not
+		// the record, which holds the plain secrets it was read with.
+		owned := *c
+		return pipeline.Plan{Action: impex.ActionCreate, Op: customer.PutOwned(&owned)}, issues, nil
 	}
 	next := cur.Clone()
 	if im.opts.Mode == impex.ModeReplace {
@@ -458,7 +461,7 @@ func (im *importer) plan(ctx context.Context, rec *CustomerRecord) (pipeline.Pla
 	if customer.Equal(cur, next) {
 		return pipeline.Plan{Action: impex.ActionUnchanged, CustomerID: cur.ID}, issues, nil
 	}
-	return pipeline.Plan{Action: impex.ActionUpdate, Op: customer.Put(next), CustomerID: cur.ID}, issues, nil
+	return pipeline.Plan{Action: impex.ActionUpdate, Op: customer.PutOwned(next), CustomerID: cur.ID}, issues, nil
 }
 
 // keepVerified keeps the stored password and answer where the record gave
