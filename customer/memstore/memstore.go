@@ -158,6 +158,16 @@ func (s *Store) keys(c *customer.Customer, buf []customer.IndexKey) []customer.I
 // checked every rule.
 func (s *Store) set(id string, c *customer.Customer) {
 	var buf [8]customer.IndexKey
+	var keys []customer.IndexKey
+	if c != nil {
+		keys = s.keys(c, buf[:])
+	}
+	s.setKeyed(id, c, keys)
+}
+
+// setKeyed is set for a customer whose index entries the caller derived.
+func (s *Store) setKeyed(id string, c *customer.Customer, keys []customer.IndexKey) {
+	var buf [8]customer.IndexKey
 	if old := s.byID[id]; old != nil {
 		for _, key := range s.keys(old, buf[:]) {
 			k := indexKey{key.Key, key.List, key.Value}
@@ -195,7 +205,7 @@ func (s *Store) set(id string, c *customer.Customer) {
 	if !present {
 		s.ids = slices.Insert(s.ids, i, id)
 	}
-	for _, key := range s.keys(c, buf[:]) {
+	for _, key := range keys {
 		k := indexKey{key.Key, key.List, key.Value}
 		ix := s.indexFor(k)
 		if key.Unique {
@@ -209,11 +219,11 @@ func (s *Store) set(id string, c *customer.Customer) {
 	}
 }
 
-// checkUnique returns a *customer.DuplicateError when c, stored as id, would
-// share a unique key with another customer or carry one key twice.
-func (s *Store) checkUnique(id string, c *customer.Customer) error {
-	var buf [8]customer.IndexKey
-	return customer.FirstDuplicate(id, s.keys(c, buf[:]), func(k customer.IndexKey) (string, bool) {
+// checkUnique returns a *customer.DuplicateError when a customer with the
+// index entries keys, stored as id, would share a unique key with another
+// customer or carry one key twice.
+func (s *Store) checkUnique(id string, keys []customer.IndexKey) error {
+	return customer.FirstDuplicate(id, keys, func(k customer.IndexKey) (string, bool) {
 		return s.holder(indexKey{k.Key, k.List, k.Value})
 	})
 }
@@ -459,11 +469,13 @@ func (s *Store) put(c *customer.Customer, owned bool, now time.Time, log *undoLo
 		nc.Version, nc.CreatedAt = old.Version+1, old.CreatedAt
 	}
 	nc.UpdatedAt = now
-	if err := s.checkUnique(nc.ID, nc); err != nil {
+	var buf [8]customer.IndexKey
+	keys := s.keys(nc, buf[:])
+	if err := s.checkUnique(nc.ID, keys); err != nil {
 		return customer.Written{}, err
 	}
 	log.customer(s, nc.ID)
-	s.set(nc.ID, nc)
+	s.setKeyed(nc.ID, nc, keys)
 	return customer.Written{ID: nc.ID, Version: nc.Version}, nil
 }
 
@@ -505,30 +517,41 @@ func (s *Store) IsBuyerNumber(ctx context.Context, number string) (bool, error) 
 	return s.buyers[number], nil
 }
 
-// undoLog records what a batch changed so a failure can restore it.
-type undoLog []func(*Store)
+// undoLog records what a batch changed so a failure can restore it: the
+// state of each customer and group before its change, in order.
+type undoLog []undo
+
+// undo is one entry of an undoLog: customer id as it was (nil: absent),
+// or, when group is set, group id as it was.
+type undo struct {
+	id       string
+	customer *customer.Customer
+	group    *groups.Group
+	isGroup  bool
+	hadGroup bool
+}
 
 // customer records the current state of customer id before a change.
 func (l *undoLog) customer(s *Store, id string) {
-	prev := s.byID[id]
-	*l = append(*l, func(s *Store) { s.set(id, prev) })
+	*l = append(*l, undo{id: id, customer: s.byID[id]})
 }
 
 // group records the current state of group id before a change.
 func (l *undoLog) group(s *Store, id string) {
 	prev, had := s.groups[id]
-	*l = append(*l, func(s *Store) {
-		if had {
-			s.groups[id] = prev
-		} else {
-			delete(s.groups, id)
-		}
-	})
+	*l = append(*l, undo{id: id, group: prev, isGroup: true, hadGroup: had})
 }
 
 func (l undoLog) rollback(s *Store) {
 	for i := len(l) - 1; i >= 0; i-- {
-		l[i](s)
+		switch u := l[i]; {
+		case !u.isGroup:
+			s.set(u.id, u.customer)
+		case u.hadGroup:
+			s.groups[u.id] = u.group
+		default:
+			delete(s.groups, u.id)
+		}
 	}
 }
 

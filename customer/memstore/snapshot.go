@@ -60,7 +60,8 @@ func Restore(opts Options, snap *Snapshot) (*Store, error) {
 		if s.byID[c.ID] != nil {
 			return nil, fmt.Errorf("memstore: snapshot customer %q appears twice", c.ID)
 		}
-		if err := s.checkUnique(c.ID, c); err != nil {
+		var buf [8]customer.IndexKey
+		if err := s.checkUnique(c.ID, s.keys(c, buf[:])); err != nil {
 			return nil, fmt.Errorf("memstore: snapshot customer %q: %w", c.ID, err)
 		}
 		s.set(c.ID, c.Clone())
