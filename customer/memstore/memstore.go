@@ -432,20 +432,28 @@ func (s *Store) apply(op customer.Op, now time.Time, log *undoLog) (customer.Wri
 	return customer.Written{ID: op.ID}, nil
 }
 
-// put stores c, or a copy of it: one that shares what c refers to when the
-// caller handed c over (owned), a deep copy otherwise. c itself is left as
-// it was, for a batch sent again after a failure.
-func (s *Store) put(c *customer.Customer, owned bool, now time.Time, log *undoLog) (customer.Written, error) {
-	var nc *customer.Customer
+// put stores c itself when the caller handed it over (owned), and a deep
+// copy otherwise. An owned c is stamped with its ID, version and times in
+// place; when the put or its batch fails, c is given back as it was, for a
+// batch sent again.
+func (s *Store) put(c *customer.Customer, owned bool, now time.Time, log *undoLog) (w customer.Written, err error) {
+	nc := c
 	if owned {
-		shallow := *c
-		nc = &shallow
-		nc.Groups = slices.Clone(nc.Groups)
+		was := stampOf(c)
+		defer func() {
+			if err != nil {
+				was.restore(c)
+			}
+		}()
+		log.given(c, was)
+		if !sortedSet(c.Groups) {
+			c.Groups = slices.Compact(slices.Sorted(slices.Values(c.Groups)))
+		}
 	} else {
 		nc = c.Clone()
+		slices.Sort(nc.Groups)
+		nc.Groups = slices.Compact(nc.Groups)
 	}
-	slices.Sort(nc.Groups)
-	nc.Groups = slices.Compact(nc.Groups)
 	if c.Version == 0 {
 		if nc.ID == "" {
 			s.nextID++
@@ -463,8 +471,8 @@ func (s *Store) put(c *customer.Customer, owned bool, now time.Time, log *undoLo
 		if old == nil {
 			return customer.Written{}, fmt.Errorf("%w: id %q", customer.ErrNotFound, nc.ID)
 		}
-		if old.Version != c.Version {
-			return customer.Written{}, fmt.Errorf("%w: put of %q at version %d, stored version is %d", customer.ErrConflict, nc.ID, c.Version, old.Version)
+		if old.Version != nc.Version {
+			return customer.Written{}, fmt.Errorf("%w: put of %q at version %d, stored version is %d", customer.ErrConflict, nc.ID, nc.Version, old.Version)
 		}
 		nc.Version, nc.CreatedAt = old.Version+1, old.CreatedAt
 	}
@@ -477,6 +485,17 @@ func (s *Store) put(c *customer.Customer, owned bool, now time.Time, log *undoLo
 	log.customer(s, nc.ID)
 	s.setKeyed(nc.ID, nc, keys)
 	return customer.Written{ID: nc.ID, Version: nc.Version}, nil
+}
+
+// sortedSet reports whether ss is sorted without repeats, the form the
+// store keeps group IDs in.
+func sortedSet(ss []string) bool {
+	for i := 1; i < len(ss); i++ {
+		if ss[i-1] >= ss[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // formatID returns the n-th generated customer ID: "c" and n in ten or
@@ -521,14 +540,38 @@ func (s *Store) IsBuyerNumber(ctx context.Context, number string) (bool, error) 
 // state of each customer and group before its change, in order.
 type undoLog []undo
 
-// undo is one entry of an undoLog: customer id as it was (nil: absent),
-// or, when group is set, group id as it was.
+// undo is one entry of an undoLog: customer id as it was (nil: absent);
+// when isGroup is set, group id as it was; when given is set, what the
+// store stamped on a customer a caller handed over, as it was.
 type undo struct {
 	id       string
 	customer *customer.Customer
 	group    *groups.Group
 	isGroup  bool
 	hadGroup bool
+	given    *customer.Customer
+	was      stamp
+}
+
+// stamp is what a put writes on an owned customer.
+type stamp struct {
+	id                   string
+	version              int64
+	createdAt, updatedAt time.Time
+	groups               []string
+}
+
+func stampOf(c *customer.Customer) stamp {
+	return stamp{c.ID, c.Version, c.CreatedAt, c.UpdatedAt, c.Groups}
+}
+
+func (s stamp) restore(c *customer.Customer) {
+	c.ID, c.Version, c.CreatedAt, c.UpdatedAt, c.Groups = s.id, s.version, s.createdAt, s.updatedAt, s.groups
+}
+
+// given records an owned customer's stamp as it was handed over.
+func (l *undoLog) given(c *customer.Customer, was stamp) {
+	*l = append(*l, undo{given: c, was: was})
 }
 
 // customer records the current state of customer id before a change.
@@ -544,7 +587,9 @@ func (l *undoLog) group(s *Store, id string) {
 
 func (l undoLog) rollback(s *Store) {
 	for i := len(l) - 1; i >= 0; i-- {
-		switch u := l[i]; {
+		switch u := &l[i]; {
+		case u.given != nil:
+			u.was.restore(u.given)
 		case !u.isGroup:
 			s.set(u.id, u.customer)
 		case u.hadGroup:
