@@ -114,7 +114,51 @@ type index struct {
 	key    customer.Key
 	list   string
 	unique map[string]string
-	shared map[string][]string
+	shared map[string]holders
+}
+
+// holders are the customers sharing a value, in ID order. The usual value
+// has one, kept without a slice.
+type holders struct {
+	first string
+	more  []string
+}
+
+func (h holders) len() int {
+	if h.first == "" {
+		return 0
+	}
+	return 1 + len(h.more)
+}
+
+// with returns h with id added.
+func (h holders) with(id string) holders {
+	switch {
+	case h.first == "":
+		h.first = id
+	case id < h.first:
+		h.more = slices.Insert(h.more, 0, h.first)
+		h.first = id
+	case id > h.first:
+		if j, found := slices.BinarySearch(h.more, id); !found {
+			h.more = slices.Insert(h.more, j, id)
+		}
+	}
+	return h
+}
+
+// without returns h with id removed.
+func (h holders) without(id string) holders {
+	switch {
+	case id == h.first && len(h.more) == 0:
+		return holders{}
+	case id == h.first:
+		return holders{first: h.more[0], more: h.more[1:]}
+	}
+	if j, found := slices.BinarySearch(h.more, id); found {
+		h.more = slices.Delete(slices.Clip(h.more), j, j+1)
+	}
+	return h
 }
 
 // indexOf returns the index of k's key and list, nil if none was made.
@@ -133,7 +177,7 @@ func (s *Store) indexFor(k indexKey) *index {
 	if ix := s.indexOf(k); ix != nil {
 		return ix
 	}
-	ix := &index{key: k.key, list: k.list, unique: map[string]string{}, shared: map[string][]string{}}
+	ix := &index{key: k.key, list: k.list, unique: map[string]string{}, shared: map[string]holders{}}
 	s.index = append(s.index, ix)
 	return ix
 }
@@ -176,14 +220,10 @@ func (s *Store) setKeyed(id string, c *customer.Customer, keys []customer.IndexK
 				delete(ix.unique, k.value)
 				continue
 			}
-			holders := ix.shared[k.value]
-			if i, ok := slices.BinarySearch(holders, id); ok {
-				holders = slices.Delete(holders, i, i+1)
-			}
-			if len(holders) == 0 {
+			if h := ix.shared[k.value].without(id); h.len() == 0 {
 				delete(ix.shared, k.value)
 			} else {
-				ix.shared[k.value] = holders
+				ix.shared[k.value] = h
 			}
 		}
 	}
@@ -212,10 +252,7 @@ func (s *Store) setKeyed(id string, c *customer.Customer, keys []customer.IndexK
 			ix.unique[k.value] = id
 			continue
 		}
-		holders := ix.shared[k.value]
-		if j, ok := slices.BinarySearch(holders, id); !ok {
-			ix.shared[k.value] = slices.Insert(holders, j, id)
-		}
+		ix.shared[k.value] = ix.shared[k.value].with(id)
 	}
 }
 
@@ -261,16 +298,16 @@ func (s *Store) lookup(ctx context.Context, k indexKey, ambiguous bool) (*custom
 	if id, ok := ix.unique[k.value]; ok {
 		return s.get(id)
 	}
-	holders := ix.shared[k.value]
+	h := ix.shared[k.value]
 	switch {
-	case len(holders) == 0:
+	case h.len() == 0:
 		// Imports look up many keys that are free; a plain value keeps the
 		// miss cheap, and the message is only built when printed.
 		return nil, &notFoundError{k}
-	case len(holders) > 1 && ambiguous:
-		return nil, fmt.Errorf("%w: %d customers have %s %q", customer.ErrAmbiguous, len(holders), k.key, k.value)
+	case h.len() > 1 && ambiguous:
+		return nil, fmt.Errorf("%w: %d customers have %s %q", customer.ErrAmbiguous, h.len(), k.key, k.value)
 	}
-	return s.get(holders[0])
+	return s.get(h.first)
 }
 
 // notFoundError reports a key no customer holds. It matches
