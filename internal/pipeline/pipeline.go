@@ -68,7 +68,7 @@ type Plan struct {
 // are issues in the result's report. A sequence error from items is fatal
 // too, unless it is a *impex.FileError, which is returned as it is.
 func Run(ctx context.Context, look *Lookups, items iter.Seq2[Item, error], opts impex.Options, total int) (*impex.Result, error) {
-	r := &runner{repo: look.repo, look: look, opts: opts, res: &impex.Result{DryRun: opts.DryRun}, total: total, seen: newKeySet()}
+	r := &runner{look: look, opts: opts, res: &impex.Result{DryRun: opts.DryRun}, total: total, seen: newKeySet()}
 	if r.opts.BatchSize <= 0 {
 		r.opts.BatchSize = impex.DefaultBatchSize
 	}
@@ -82,8 +82,7 @@ func Run(ctx context.Context, look *Lookups, items iter.Seq2[Item, error], opts 
 }
 
 type runner struct {
-	repo    customer.Repository
-	look    *Lookups
+	look    *Lookups // the repository, as planning sees it
 	opts    impex.Options
 	res     *impex.Result
 	total   int
@@ -259,7 +258,7 @@ func (r *runner) flush(ctx context.Context) error {
 		var written []customer.Written
 		var err error
 		if len(ops) > 0 {
-			written, err = r.repo.Write(ctx, ops)
+			written, err = r.look.repo.Write(ctx, ops)
 		}
 		var be *customer.BatchError
 		switch {
