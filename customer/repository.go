@@ -277,8 +277,12 @@ type Constraints struct {
 // Repository stores customers. Implementations must be safe for concurrent
 // use and must pass the conformance suite in customer/repotest.
 //
-// Lookups return a copy the caller owns. Keys are matched exactly, except
-// e-mail addresses, which are matched case-insensitively.
+// Records are never shared the other way: lookups and listings return
+// copies the caller owns, so changing one never changes the store, and
+// Write keeps a copy of what it is given, unless the operation hands the
+// customer over (Op.Owned), which lets an import spare the copy. Keys are
+// matched exactly, except e-mail addresses, which are matched
+// case-insensitively.
 type Repository interface {
 	// Get returns the customer with the given ID, or ErrNotFound.
 	Get(ctx context.Context, id string) (*Customer, error)
