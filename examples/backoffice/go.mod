@@ -7,7 +7,10 @@ replace (
 	github.com/impexkit/impex/customer/pgstore => ../../customer/pgstore
 )
 
-require github.com/impexkit/impex v0.0.0-00010101000000-000000000000
+require (
+	github.com/impexkit/impex v0.0.0-00010101000000-000000000000
+	github.com/xuri/excelize/v2 v2.11.0
+)
 
 require (
 	github.com/richardlehane/mscfb v1.0.7 // indirect
@@ -15,7 +18,6 @@ require (
 	github.com/stretchr/testify v1.12.1 // indirect
 	github.com/tiendc/go-deepcopy v1.7.2 // indirect
 	github.com/xuri/efp v0.0.1 // indirect
-	github.com/xuri/excelize/v2 v2.11.0 // indirect
 	github.com/xuri/nfp v0.0.2-0.20250530014748-2ddeb826f9a9 // indirect
 	go.etcd.io/bbolt v1.5.0 // indirect
 	golang.org/x/crypto v0.55.0 // indirect

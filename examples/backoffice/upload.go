@@ -59,7 +59,11 @@ func (a *app) upload(w http.ResponseWriter, r *http.Request, ri reqInfo) {
 	var ue *uploadError
 	if errors.As(err, &ue) {
 		a.logger.Info("upload refused", "user", ri.User, "why", ue.key, "status", ue.status)
-		a.fail(w, ri, ue.status, ue.key, a.cfg.MaxUpload>>20)
+		var args []any
+		if ue == errTooLarge {
+			args = append(args, a.cfg.MaxUpload>>20)
+		}
+		a.fail(w, ri, ue.status, ue.key, args...)
 		return
 	}
 	if err != nil {
@@ -179,6 +183,9 @@ func (a *app) receiveFile(rc *received, part *multipart.Part) error {
 	}
 	if n > a.cfg.MaxUpload {
 		return errTooLarge
+	}
+	if n == 0 {
+		return errNoFile
 	}
 	f, err := os.Open(rc.path)
 	if err != nil {
