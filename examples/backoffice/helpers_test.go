@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/base64"
 	"context"
 	"fmt"
 	"io"
@@ -300,4 +301,14 @@ func sampleRows(n int) []personRow {
 		rows[i] = personRow{Number: fmt.Sprint(90001 + i), First: "Test", Last: fmt.Sprintf("Person%d", i), Email: fmt.Sprintf("test%d@example.org", i)}
 	}
 	return rows
+}
+
+// base64Reader decodes a base64 body with line breaks.
+func base64Reader(b []byte) io.Reader {
+	return base64.NewDecoder(base64.StdEncoding, bytes.NewReader(bytes.Map(func(r rune) rune {
+		if r == '\r' || r == '\n' {
+			return -1
+		}
+		return r
+	}, b)))
 }
