@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -87,11 +88,11 @@ type customerRow struct {
 
 type customersData struct {
 	Q          filterQuery
-	Query      string // the filter as a query string, for the export link
+	Export     template.URL // the export of this filter
 	Groups     []*groups.Group
 	Customers  []customerRow
 	Page       int
-	Prev, Next string
+	Prev, Next template.URL // the neighbouring pages of this filter, when there are some
 }
 
 // customersPage lists a page of the customers that pass the filter. The
@@ -99,7 +100,9 @@ type customersData struct {
 // the earlier pages' (the repository has no offset or cursor).
 func (a *app) customersPage(w http.ResponseWriter, r *http.Request, ri reqInfo) {
 	q := parseFilterQuery(r.URL.Query())
-	d := customersData{Q: q, Query: q.values().Encode(), Page: 1}
+	// The links are built from url.Values, whose encoding is safe in an
+	// href; html/template would otherwise escape the query's = and &.
+	d := customersData{Q: q, Export: template.URL("/customers/export?" + q.values().Encode()), Page: 1}
 	if p, err := strconv.Atoi(r.URL.Query().Get("page")); err == nil && p > 1 && p < 1e6 {
 		d.Page = p
 	}
@@ -132,10 +135,10 @@ func (a *app) customersPage(w http.ResponseWriter, r *http.Request, ri reqInfo) 
 		d.Customers = append(d.Customers, customerRow{Number: c.Number, Name: c.DisplayName(), Email: c.Profile.Email,
 			Updated: c.UpdatedAt.Local().Format("2006-01-02 15:04"), Company: c.Kind == customer.KindCompany, Credit: c.Flags.CreditAllowed})
 	}
-	link := func(page int) string {
+	link := func(page int) template.URL {
 		v := q.values()
 		v.Set("page", strconv.Itoa(page))
-		return v.Encode()
+		return template.URL("/customers?" + v.Encode())
 	}
 	if d.Page > 1 {
 		d.Prev = link(d.Page - 1)

@@ -3,9 +3,11 @@ package main
 import (
 	"archive/zip"
 	"bytes"
+	"html"
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -309,6 +311,27 @@ func TestPages(t *testing.T) {
 		}
 		if n := strings.Count(p3, "<tr><td>"); n != 120-2*pageSize || strings.Contains(p3, `id="next"`) {
 			t.Errorf("page 3 has %d rows", n)
+		}
+	})
+	t.Run("the page's export and next links keep the filter", func(t *testing.T) {
+		_, body := c.get("/customers?kind=person&q=example.fi")
+		href := func(id string) string {
+			m := regexp.MustCompile(`id="` + id + `" href="([^"]+)"|href="([^"]+)" id="` + id + `"`).FindStringSubmatch(body)
+			if m == nil {
+				t.Fatalf("no #%s link", id)
+			}
+			return html.UnescapeString(m[1] + m[2])
+		}
+		resp, zipBody := c.get(href("export"))
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("export link: %d", resp.StatusCode)
+		}
+		if persons, companies := zipRows(t, []byte(zipBody)); persons != 90 || companies != 0 {
+			t.Errorf("the export link exported %d persons and %d companies, want 90 and 0", persons, companies)
+		}
+		_, next := c.get(href("next"))
+		if n := strings.Count(next, "<tr><td>"); n != 90-pageSize {
+			t.Errorf("the next page of persons has %d rows, want %d", n, 90-pageSize)
 		}
 	})
 	t.Run("a bad filter is 400", func(t *testing.T) {
