@@ -3,12 +3,12 @@ package main
 import (
 	"context"
 	"embed"
-	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/impexkit/impex/customer"
@@ -217,6 +217,8 @@ type Config struct {
 	// Passwords hashes users' passwords; the zero value is the library's
 	// production scrypt cost.
 	Passwords customer.PasswordHasher
+	// Instance names this process in job records; "" means host:pid.
+	Instance string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Logger logs; nil means slog's default.
@@ -235,6 +237,10 @@ func (c Config) withDefaults() Config {
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
+	if c.Instance == "" {
+		host, _ := os.Hostname()
+		c.Instance = fmt.Sprintf("%s:%d", host, os.Getpid())
+	}
 	if c.MaxUpload == 0 {
 		c.MaxUpload = defaultMaxUpload
 	}
@@ -248,13 +254,6 @@ func (c Config) withDefaults() Config {
 		c.BaseURL = "http://" + c.Addr
 	}
 	return c
-}
-
-// errConfig is a configuration that cannot work.
-var errConfig = errors.New("configuration")
-
-func configErr(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", errConfig, fmt.Sprintf(format, args...))
 }
 
 // serve runs the HTTP server on ln's address until ctx ends, then shuts it

@@ -52,7 +52,8 @@ type Job struct {
 	Size     int64             `json:"size"`
 
 	State    State     `json:"state"`
-	Attempts int       `json:"attempts"` // how many times a runner started it
+	Attempts int       `json:"attempts"`        // how many times a runner started it
+	RanOn    string    `json:"ranOn,omitempty"` // the instance that ran it last
 	Created  time.Time `json:"created"`
 	Started  time.Time `json:"started,omitzero"`
 	Finished time.Time `json:"finished,omitzero"`

@@ -67,7 +67,7 @@ func newInstance(cfg Config, be *backend, sessionKey []byte, ssn *customer.SSNHa
 	if cfg.SMTP != "" {
 		mailer = smtpMailer{addr: cfg.SMTP}
 	}
-	w := &worker{jobs: be.jobs, now: cfg.Now, logger: cfg.Logger,
+	w := &worker{jobs: be.jobs, now: cfg.Now, logger: cfg.Logger, instance: cfg.Instance,
 		im:   &importer{store: be.store, ssn: ssn, passwords: customer.PasswordHasher{LogN: 14}, now: cfg.Now, batchSize: cfg.BatchSize},
 		mail: &notifier{mailer: mailer, from: cfg.MailFrom, baseURL: cfg.BaseURL, now: cfg.Now}}
 	q, err := be.queue(w.work)

@@ -26,6 +26,9 @@ type worker struct {
 	mail   *notifier
 	now    func() time.Time
 	logger *slog.Logger
+	// instance names this process in job records, to tell which of
+	// several instances ran a job.
+	instance string
 }
 
 // work runs job id to its end and sends its e-mail. It is idempotent: a
@@ -55,7 +58,7 @@ func (w *worker) work(ctx context.Context, id string) error {
 
 // run imports the job's upload and records the outcome.
 func (w *worker) run(ctx context.Context, j *Job) error {
-	j.State, j.Attempts, j.Started = StateRunning, j.Attempts+1, w.now()
+	j.State, j.Attempts, j.Started, j.RanOn = StateRunning, j.Attempts+1, w.now(), w.instance
 	if j.Attempts > maxAttempts {
 		return w.finish(ctx, j, nil, fmt.Errorf("gave up after %d attempts", maxAttempts))
 	}
