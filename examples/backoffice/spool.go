@@ -71,7 +71,10 @@ func (s *spool) Create(ctx context.Context, j *Job, uploadPath string) error {
 	}
 	// The record goes last: a directory without one is an upload that was
 	// never acknowledged, and List ignores it.
-	return s.Update(ctx, j)
+	if err := s.Update(ctx, j); err != nil {
+		return err
+	}
+	return syncFile(s.dir) // the job's directory entry
 }
 
 func (s *spool) Get(_ context.Context, id string) (*Job, error) {
