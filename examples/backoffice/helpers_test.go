@@ -104,9 +104,12 @@ type client struct {
 	hc   *http.Client
 }
 
-func (e *testEnv) client() *client {
+func (e *testEnv) client() *client { return e.clientFor(e.srv.URL) }
+
+// clientFor returns a client of the server at base.
+func (e *testEnv) clientFor(base string) *client {
 	jar, _ := cookiejar.New(nil)
-	return &client{t: e.t, base: e.srv.URL, hc: &http.Client{Jar: jar, Timeout: 30 * time.Second,
+	return &client{t: e.t, base: base, hc: &http.Client{Jar: jar, Timeout: 30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 

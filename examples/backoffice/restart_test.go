@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/http/cookiejar"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,8 +14,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"net/http"
 
 	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/customer/boltstore"
@@ -111,9 +108,7 @@ func TestAnImportKilledPartWayCompletesAfterARestart(t *testing.T) {
 	}
 	args := []string{"--addr", "127.0.0.1:0", "--data", data, "--demo=false", "--batch-size", "10", "--password-cost", "8"}
 	first := startServer(t, args...)
-	jar, _ := cookiejar.New(nil)
-	c := &client{t: t, base: first.url, hc: &http.Client{Jar: jar, Timeout: 30 * time.Second,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	c := (&testEnv{t: t}).clientFor(first.url)
 	c.signIn(alice)
 	resp, _ := c.upload(c.csrf("/import"), "Person Customers.xlsx", personWorkbook(t, sampleRows(rows)), nil)
 	id := jobIDOf(t, resp)
