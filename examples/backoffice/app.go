@@ -100,7 +100,10 @@ func (a *app) fail(w http.ResponseWriter, ri reqInfo, status int, key string, ar
 func (a *app) routes() http.Handler {
 	mux := http.NewServeMux()
 	static, _ := fs.Sub(staticFS, "static")
-	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	files := http.StripPrefix("/static/", http.FileServerFS(static))
+	mux.HandleFunc("GET /static/{file}", func(w http.ResponseWriter, r *http.Request) {
+		files.ServeHTTP(w, r) // one file by name: no directory listing
+	})
 	mux.HandleFunc("GET /signin", a.signinPage)
 	mux.HandleFunc("POST /signin", a.signin)
 	mux.HandleFunc("POST /signout", a.action(a.signout))

@@ -17,7 +17,7 @@ import (
 // English.
 func TestEveryTextIsTranslated(t *testing.T) {
 	keyRefs := []*regexp.Regexp{
-		regexp.MustCompile(`\bt \S+ "([a-zA-Z.]+)"`),     // templates: {{t $l "key"}}
+		regexp.MustCompile(`\bt \S+ "([a-zA-Z.]+)"`),           // templates: {{t $l "key"}}
 		regexp.MustCompile(`\bT\([^,()]+, "([a-zA-Z.]+)"[,)]`), // code: T(lang, "key", ...)
 		regexp.MustCompile(`&uploadError\{[^,]+, "([a-zA-Z.]+)"\}`),
 		regexp.MustCompile(`"(j\.(?:queued|running|done|failed))"`),

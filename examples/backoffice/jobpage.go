@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"io"
@@ -68,7 +69,7 @@ func (a *app) jobPage(w http.ResponseWriter, r *http.Request, ri reqInfo) {
 	}
 	d := jobData{Job: j, RowsText: rowsText(ri.Lang, j.Progress), RateText: a.rateText(ri.Lang, j)}
 	for _, is := range j.Issues {
-		sheet := cmpOr(is.Sheet, is.Document)
+		sheet := cmp.Or(is.Sheet, is.Document)
 		msg := is.Message(ri.Lang)
 		if is.Header != "" {
 			msg = is.Header + ": " + msg

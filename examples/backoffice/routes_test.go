@@ -282,6 +282,14 @@ func TestPages(t *testing.T) {
 			t.Errorf("headers %v", resp.Header)
 		}
 	})
+	t.Run("static files, but no directory listing", func(t *testing.T) {
+		if resp, body := c.get("/static/job.js"); resp.StatusCode != http.StatusOK || !strings.Contains(body, "fetch(") {
+			t.Errorf("job.js: %d", resp.StatusCode)
+		}
+		if resp, _ := c.get("/static/"); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("/static/: %d, want 404", resp.StatusCode)
+		}
+	})
 	t.Run("no inline script on any page", func(t *testing.T) {
 		for _, p := range []string{"/customers", "/import", "/groups", "/groups/big-spenders", "/signin"} {
 			_, body := c.get(p)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -63,7 +64,7 @@ func newInstance(cfg Config, be *backend, sessionKey []byte, ssn *customer.SSNHa
 	if err != nil {
 		return nil, err
 	}
-	var mailer Mailer = outboxMailer{dir: cmpOr(cfg.Outbox, filepath.Join(cfg.DataDir, "outbox"))}
+	var mailer Mailer = outboxMailer{dir: cmp.Or(cfg.Outbox, filepath.Join(cfg.DataDir, "outbox"))}
 	if cfg.SMTP != "" {
 		mailer = smtpMailer{addr: cfg.SMTP}
 	}
@@ -87,7 +88,7 @@ func serveMain(ctx context.Context, fl *serveFlags, stdout io.Writer) error {
 	if err := ensureDir(cfg.DataDir); err != nil {
 		return err
 	}
-	sessionKey, err := loadKey(cmpOr(fl.sessionKeyFile, filepath.Join(cfg.DataDir, "session.key")), os.Getenv("IMPEX_SESSION_KEY"))
+	sessionKey, err := loadKey(cmp.Or(fl.sessionKeyFile, filepath.Join(cfg.DataDir, "session.key")), os.Getenv("IMPEX_SESSION_KEY"))
 	if err != nil {
 		return fmt.Errorf("session key: %w", err)
 	}
@@ -95,7 +96,7 @@ func serveMain(ctx context.Context, fl *serveFlags, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("SSN key: %w", err)
 	}
-	ssn, err := customer.NewSSNHasher(customer.SSNKey{ID: cmpOr(os.Getenv("IMPEX_SSN_KEY_ID"), "k1"), Secret: ssnSecret})
+	ssn, err := customer.NewSSNHasher(customer.SSNKey{ID: cmp.Or(os.Getenv("IMPEX_SSN_KEY_ID"), "k1"), Secret: ssnSecret})
 	if err != nil {
 		return err
 	}
@@ -145,7 +146,7 @@ func (in *instance) serve(ctx context.Context, ln net.Listener) error {
 			in.app.logger.Error("queue stopped", "err", err)
 		}
 	}()
-	srv := &http.Server{Handler: in.app.routes(), ReadHeaderTimeout: 10 * time.Second, ErrorLog: nil}
+	srv := &http.Server{Handler: in.app.routes(), ReadHeaderTimeout: 10 * time.Second}
 	err := serve(ctx, srv, func() error { return srv.Serve(ln) })
 	cancel()
 	wg.Wait()

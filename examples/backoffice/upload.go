@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -72,11 +73,11 @@ func (a *app) upload(w http.ResponseWriter, r *http.Request, ri reqInfo) {
 	}
 	j := &Job{ID: newJobID(), Owner: ri.User, FileName: rc.name, Format: rc.format, Lang: ri.Lang, Size: rc.size,
 		State: StateQueued, Created: a.now(), DryRun: rc.fields["dryrun"] != ""}
-	if j.Mode, err = impex.ParseMode(cmpOr(rc.fields["mode"], "merge")); err != nil {
+	if j.Mode, err = impex.ParseMode(cmp.Or(rc.fields["mode"], "merge")); err != nil {
 		a.fail(w, ri, errOption.status, errOption.key)
 		return
 	}
-	if j.Policy, err = impex.ParsePolicy(cmpOr(rc.fields["policy"], "skip")); err != nil || j.Policy == impex.StopAfter {
+	if j.Policy, err = impex.ParsePolicy(cmp.Or(rc.fields["policy"], "skip")); err != nil || j.Policy == impex.StopAfter {
 		a.fail(w, ri, errOption.status, errOption.key)
 		return
 	}
@@ -269,11 +270,4 @@ func newJobID() string {
 	b := make([]byte, 16)
 	rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
