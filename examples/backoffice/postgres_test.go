@@ -69,12 +69,18 @@ type pgInstance struct {
 	inst *instance
 	srv  *httptest.Server
 	pool *pgxpool.Pool
+	stop func() // stops the server and the queue, as SIGTERM does
 }
 
 func startPGInstance(t *testing.T, url, schema, name, users string) *pgInstance {
 	t.Helper()
+	return startPGInstanceBatch(t, url, schema, name, users, 20)
+}
+
+func startPGInstanceBatch(t *testing.T, url, schema, name, users string, batch int) *pgInstance {
+	t.Helper()
 	pool := schemaPool(t, url, schema)
-	cfg := Config{DataDir: t.TempDir(), Postgres: url, UsersFile: users, Instance: name, BatchSize: 20,
+	cfg := Config{DataDir: t.TempDir(), Postgres: url, UsersFile: users, Instance: name, BatchSize: batch,
 		Passwords: customer.PasswordHasher{LogN: 8}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	be, err := postgresBackend(context.Background(), cfg.withDefaults(), pool)
 	if err != nil {
@@ -92,8 +98,11 @@ func startPGInstance(t *testing.T, url, schema, name, users string) *pgInstance 
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); inst.queue.Run(ctx) }()
-	t.Cleanup(func() { srv.Close(); cancel(); <-done; pool.Close() })
-	return &pgInstance{inst: inst, srv: srv, pool: pool}
+	var once sync.Once
+	p := &pgInstance{inst: inst, srv: srv, pool: pool}
+	p.stop = func() { once.Do(func() { srv.Close(); cancel(); <-done }) }
+	t.Cleanup(func() { p.stop(); pool.Close() })
+	return p
 }
 
 // With --postgres two instances share one database: a burst of ten
@@ -211,5 +220,78 @@ func TestTwoInstancesShareTheWorkThroughRiver(t *testing.T) {
 	c.signIn(alice)
 	if resp, body := c.get("/jobs/" + ids[0]); resp.StatusCode != 200 || !strings.Contains(body, "burst-0.xlsx") {
 		t.Errorf("instance b's page of a job uploaded to a: %d", resp.StatusCode)
+	}
+}
+
+// An instance stopped part-way through a job (SIGTERM: River cancels the
+// work between batches) leaves it to River, which retries it on the other
+// instance; the import completes there, each customer stored once.
+func TestAJobCutShortOnOneInstanceCompletesOnTheOther(t *testing.T) {
+	url, schema := testSchema(t)
+	users := filepath.Join(t.TempDir(), "users.json")
+	u := &userFile{path: users, hasher: customer.PasswordHasher{LogN: 8}}
+	if err := u.set(alice, "", testPassword); err != nil {
+		t.Fatal(err)
+	}
+	a := startPGInstanceBatch(t, url, schema, "instance-a", users, 5)
+	const rows = 4000
+	env := &testEnv{t: t, srv: a.srv}
+	c := env.client()
+	c.signIn(alice)
+	resp, _ := c.upload(c.csrf("/import"), "Person Customers.xlsx", personWorkbook(t, sampleRows(rows)), nil)
+	id := jobIDOf(t, resp)
+	ctx := context.Background()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		j, err := a.inst.app.jobs.Get(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if j.State == StateRunning && j.Progress.Created > 0 {
+			break
+		}
+		if j.Ended() || time.Now().After(deadline) {
+			t.Fatalf("never saw the job part-way: %+v", j.Progress)
+		}
+	}
+	a.stop()
+	j, err := a.inst.app.jobs.Get(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j.Ended() || j.Progress.Read >= rows {
+		t.Fatalf("the job ended before the instance stopped: %+v", j.Progress)
+	}
+	t.Logf("stopped at %d of %d rows", j.Progress.Read, rows)
+
+	b := startPGInstanceBatch(t, url, schema, "instance-b", users, 500)
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if j, err = b.inst.app.jobs.Get(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+		if j.Ended() && j.Mailed {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the job did not complete on the other instance: %+v", j)
+		}
+	}
+	if j.State != StateDone || j.RanOn != "instance-b" || j.Attempts != 2 || j.Progress.Rejected != 0 ||
+		j.Progress.Created+j.Progress.Unchanged != rows || j.Progress.Unchanged == 0 {
+		t.Errorf("job %+v", j)
+	}
+	seen := map[string]int{}
+	for c, err := range b.inst.app.store.List(ctx, customer.Filter{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen[c.Number]++
+	}
+	if len(seen) != rows {
+		t.Errorf("the store holds %d customers, want %d", len(seen), rows)
+	}
+	for n, k := range seen {
+		if k != 1 {
+			t.Errorf("customer %s stored %d times", n, k)
+		}
 	}
 }
