@@ -329,6 +329,20 @@ type Lookup struct {
 	Value string
 }
 
+// IndexKey returns the index entry l reads, as the lookup method it names
+// reads it: an e-mail address folded by FoldEmail, and a list only for
+// numbers, logins and e-mail addresses. A lookup by ID reads no index; its
+// IndexKey holds the ID as its value.
+func (l Lookup) IndexKey() IndexKey {
+	switch l.Key {
+	case KeyNumber, KeyLogin:
+		return IndexKey{Key: l.Key, List: l.List, Value: l.Value}
+	case KeyEmail:
+		return IndexKey{Key: l.Key, List: l.List, Value: FoldEmail(l.Value)}
+	}
+	return IndexKey{Key: l.Key, Value: l.Value}
+}
+
 // Found is the answer to one Lookup: the customer, or the error the lookup
 // method gives for it (one wrapping ErrNotFound or ErrAmbiguous).
 type Found struct {

@@ -57,6 +57,7 @@ type Store struct {
 
 var (
 	_ customer.Repository   = (*Store)(nil)
+	_ customer.Finder       = (*Store)(nil)
 	_ customer.BuyerNumbers = (*Store)(nil)
 	_ customer.Lists        = (*Store)(nil)
 	_ groups.Store          = (*Store)(nil)

@@ -3,6 +3,7 @@ package boltstore
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 
@@ -60,22 +61,60 @@ func (s *Store) lookup(ctx context.Context, k customer.IndexKey, ambiguous bool)
 	}
 	var c *customer.Customer
 	err := s.db.View(func(tx *bolt.Tx) error {
-		hs := holders(tx.Bucket(bucketKeys).Cursor(), appendKey(nil, k), 2)
-		switch {
-		case len(hs) == 0:
-			where := ""
-			if k.List != "" {
-				where = fmt.Sprintf(" in list %q", k.List)
-			}
-			return fmt.Errorf("%w: %s %q%s", customer.ErrNotFound, k.Key, k.Value, where)
-		case len(hs) > 1 && ambiguous:
-			return fmt.Errorf("%w: %d or more customers have %s %q", customer.ErrAmbiguous, len(hs), k.Key, k.Value)
-		}
 		var err error
-		c, err = getTx(tx, hs[0])
+		c, err = lookupTx(tx, tx.Bucket(bucketKeys).Cursor(), k, ambiguous)
 		return err
 	})
 	return c, err
+}
+
+// lookupTx is lookup in transaction tx, with a cursor over its keys.
+func lookupTx(tx *bolt.Tx, keys *bolt.Cursor, k customer.IndexKey, ambiguous bool) (*customer.Customer, error) {
+	hs := holders(keys, appendKey(nil, k), 2)
+	switch {
+	case len(hs) == 0:
+		where := ""
+		if k.List != "" {
+			where = fmt.Sprintf(" in list %q", k.List)
+		}
+		return nil, fmt.Errorf("%w: %s %q%s", customer.ErrNotFound, k.Key, k.Value, where)
+	case len(hs) > 1 && ambiguous:
+		return nil, fmt.Errorf("%w: %d or more customers have %s %q", customer.ErrAmbiguous, len(hs), k.Key, k.Value)
+	}
+	return getTx(tx, hs[0])
+}
+
+// Find answers many lookups in one read transaction; see customer.Finder.
+// Each answer is what the lookup method it names would return: the
+// customer, or an error wrapping customer.ErrNotFound or, for an e-mail
+// address several customers share, customer.ErrAmbiguous. The error return
+// is the context's, or a record that cannot be decoded.
+func (s *Store) Find(ctx context.Context, lookups []customer.Lookup) ([]customer.Found, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]customer.Found, len(lookups))
+	err := s.db.View(func(tx *bolt.Tx) error {
+		keys := tx.Bucket(bucketKeys).Cursor()
+		for i, l := range lookups {
+			var c *customer.Customer
+			var err error
+			if l.Key == customer.KeyID {
+				c, err = getTx(tx, l.Value)
+			} else {
+				c, err = lookupTx(tx, keys, l.IndexKey(), l.Key == customer.KeyEmail)
+			}
+			if err != nil && !errors.Is(err, customer.ErrNotFound) && !errors.Is(err, customer.ErrAmbiguous) {
+				return err
+			}
+			out[i] = customer.Found{Customer: c, Err: err}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // listPage is how many records List reads per transaction.

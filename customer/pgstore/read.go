@@ -332,16 +332,8 @@ SELECT f.i, f.holders, c.id, c.version, c.data FROM first f JOIN customers c ON 
 	return out, nil
 }
 
-// lookupKey is the key l looks up, as its lookup method looks it up: an
-// e-mail address folded, an identifier in no list.
+// lookupKey is the key l looks up, as its lookup method looks it up.
 func lookupKey(l customer.Lookup) indexKey {
-	switch l.Key {
-	case customer.KeyID:
-		return indexKey{l.Key, "", l.Value}
-	case customer.KeyNumber, customer.KeyLogin:
-		return indexKey{l.Key, l.List, l.Value}
-	case customer.KeyEmail:
-		return indexKey{l.Key, l.List, customer.FoldEmail(l.Value)}
-	}
-	return indexKey{l.Key, "", l.Value}
+	k := l.IndexKey()
+	return indexKey{k.Key, k.List, k.Value}
 }
