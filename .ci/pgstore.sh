@@ -27,15 +27,6 @@ step "postgresql"
 source .ci/pgserver.sh
 export IMPEX_REQUIRE_POSTGRES=1
 
-cd customer/pgstore
-step "gofmt"
-unformatted=$(gofmt -l .)
-if [ -n "$unformatted" ]; then
-  echo "gofmt would change:"; echo "$unformatted"; exit 1
-fi
-step "go vet"
-go vet ./...
-step "staticcheck $STATICCHECK_VERSION"
-go run "honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION" ./...
-step "go test -race"
-go test -race -count=1 ./...
+# shellcheck source=module.sh
+source .ci/module.sh
+check_module customer/pgstore
