@@ -482,7 +482,7 @@ func (s *Store) put(c *customer.Customer, owned bool, now time.Time, log *undoLo
 				was.restore(c)
 			}
 		}()
-		log.given(c, was)
+		log.owned(c, was)
 		if !sortedSet(c.Groups) {
 			c.Groups = slices.Compact(slices.Sorted(slices.Values(c.Groups)))
 		}
@@ -574,20 +574,27 @@ func (s *Store) IsBuyerNumber(ctx context.Context, number string) (bool, error) 
 }
 
 // undoLog records what a batch changed so a failure can restore it: the
-// state of each customer and group before its change, in order.
-type undoLog []undo
+// state of each customer and group before its change, in order, and what
+// the store stamped on the customers callers handed over.
+type undoLog struct {
+	steps []undo
+	given []given
+}
 
-// undo is one entry of an undoLog: customer id as it was (nil: absent);
-// when isGroup is set, group id as it was; when given is set, what the
-// store stamped on a customer a caller handed over, as it was.
+// undo is one step of an undoLog: customer id as it was (nil: absent) or,
+// when isGroup is set, group id as it was.
 type undo struct {
 	id       string
 	customer *customer.Customer
 	group    *groups.Group
 	isGroup  bool
 	hadGroup bool
-	given    *customer.Customer
-	was      stamp
+}
+
+// given is an owned customer with its stamp as it was handed over.
+type given struct {
+	c   *customer.Customer
+	was stamp
 }
 
 // stamp is what a put writes on an owned customer.
@@ -606,27 +613,25 @@ func (s stamp) restore(c *customer.Customer) {
 	c.ID, c.Version, c.CreatedAt, c.UpdatedAt, c.Groups = s.id, s.version, s.createdAt, s.updatedAt, s.groups
 }
 
-// given records an owned customer's stamp as it was handed over.
-func (l *undoLog) given(c *customer.Customer, was stamp) {
-	*l = append(*l, undo{given: c, was: was})
-}
-
 // customer records the current state of customer id before a change.
 func (l *undoLog) customer(s *Store, id string) {
-	*l = append(*l, undo{id: id, customer: s.byID[id]})
+	l.steps = append(l.steps, undo{id: id, customer: s.byID[id]})
 }
 
 // group records the current state of group id before a change.
 func (l *undoLog) group(s *Store, id string) {
 	prev, had := s.groups[id]
-	*l = append(*l, undo{id: id, group: prev, isGroup: true, hadGroup: had})
+	l.steps = append(l.steps, undo{id: id, group: prev, isGroup: true, hadGroup: had})
 }
 
-func (l undoLog) rollback(s *Store) {
-	for i := len(l) - 1; i >= 0; i-- {
-		switch u := &l[i]; {
-		case u.given != nil:
-			u.was.restore(u.given)
+// owned records an owned customer's stamp as it was handed over.
+func (l *undoLog) owned(c *customer.Customer, was stamp) {
+	l.given = append(l.given, given{c, was})
+}
+
+func (l *undoLog) rollback(s *Store) {
+	for i := len(l.steps) - 1; i >= 0; i-- {
+		switch u := &l.steps[i]; {
 		case !u.isGroup:
 			s.set(u.id, u.customer)
 		case u.hadGroup:
@@ -634,6 +639,9 @@ func (l undoLog) rollback(s *Store) {
 		default:
 			delete(s.groups, u.id)
 		}
+	}
+	for _, g := range l.given {
+		g.was.restore(g.c)
 	}
 }
 
