@@ -142,7 +142,7 @@ DELETE FROM customer_keys WHERE ctid = ANY(ARRAY(
 // customerColumns are the columns of customers, in the order of
 // record.values.
 var customerColumns = []string{"id", "version", "list", "kind", "credit_allowed",
-	"created_at", "created_nsec", "updated_at", "updated_nsec", "groups", "search", "keys", "data"}
+	"created_at", "created_nsec", "updated_at", "updated_nsec", "groups", "search", "keys", "data", "facts"}
 
 // values returns the record, whose JSON is data, as a row of customers.
 func (r *record) values(data []byte) []any {
@@ -153,7 +153,7 @@ func (r *record) values(data []byte) []any {
 		groups = []string{} // the column is NOT NULL
 	}
 	return []any{r.c.ID, r.c.Version, r.c.List, int16(r.c.Kind), r.c.Flags.CreditAllowed,
-		cat, cns, at, ns, groups, r.search(), keysColumn(r.keys), data}
+		cat, cns, at, ns, groups, r.search(), keysColumn(r.keys), data, r.facts}
 }
 
 // copyRecords copies recs, whose JSON is data, into table with COPY, each
@@ -204,7 +204,7 @@ func updateCustomers(ctx context.Context, tx pgx.Tx, recs []record, data [][]byt
 	tag, err := tx.Exec(ctx, `
 UPDATE customers AS c SET version = u.version, list = u.list, kind = u.kind, credit_allowed = u.credit_allowed,
 	created_at = u.created_at, created_nsec = u.created_nsec, updated_at = u.updated_at, updated_nsec = u.updated_nsec,
-	groups = u.groups, search = u.search, keys = u.keys, data = u.data
+	groups = u.groups, search = u.search, keys = u.keys, data = u.data, facts = u.facts
 FROM pg_temp.pgstore_updates AS u
 WHERE c.id = u.id AND c.version = u.stored_version`)
 	if err != nil {
@@ -220,8 +220,8 @@ func updateEach(ctx context.Context, tx pgx.Tx, recs []record, data [][]byte, st
 	for i := range recs {
 		q.Queue(`
 UPDATE customers SET version = $2, list = $3, kind = $4, credit_allowed = $5, created_at = $6, created_nsec = $7,
-	updated_at = $8, updated_nsec = $9, groups = $10, search = $11, keys = $12, data = $13
-WHERE id = $1 AND version = $14`, append(recs[i].values(data[i]), stored[i])...)
+	updated_at = $8, updated_nsec = $9, groups = $10, search = $11, keys = $12, data = $13, facts = $14
+WHERE id = $1 AND version = $15`, append(recs[i].values(data[i]), stored[i])...)
 	}
 	br := tx.SendBatch(ctx, q)
 	defer br.Close()
