@@ -19,7 +19,7 @@ func (s *Store) RuleIDs(ctx context.Context, q groups.RuleQuery) ([]string, erro
 	if err != nil || none {
 		return nil, err
 	}
-	rows, err := s.pool.Query(ctx, `SELECT id FROM customers WHERE id > $1`+where.filter+` AND `+where.rule+` ORDER BY id`, args...)
+	rows, err := s.pool.Query(ctx, `SELECT f.id `+where.from+` AND `+where.rule+` ORDER BY f.id`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -40,7 +40,7 @@ func (s *Store) RuleMatrix(ctx context.Context, qs []groups.RuleQuery) ([][]stri
 		}
 		cols += ", " + rule
 	}
-	rows, err := s.pool.Query(ctx, `SELECT id`+cols+` FROM customers ORDER BY id`, args...)
+	rows, err := s.pool.Query(ctx, `SELECT id`+cols+` FROM customer_facts ORDER BY id`, args...)
 	if err != nil {
 		return nil, err
 	}

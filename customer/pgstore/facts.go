@@ -13,8 +13,8 @@ import (
 	"github.com/impexkit/impex/validate"
 )
 
-// The facts column (schema version 4) holds what group rules read of a
-// customer, already in the form the SQL of a rule compares (see rules.go),
+// The facts of a customer (customer_facts, schema version 4) are what group
+// rules read of it, already in the form the SQL of a rule compares (see rules.go),
 // so that a rule is decided by PostgreSQL without parsing the record's JSON,
 // which costs more than the rest of a scan together. Everything that could
 // be read in more than one way is read here, in Go, the way the rule engine
@@ -38,6 +38,7 @@ import (
 //	    lastOrderDate, omitted when zero
 //	bd  the birthday's day number, bmd its month*100+day
 //	g   the gender code, when set
+//	gr  the IDs of the static groups the customer is an explicit member of
 //	pc, ac, dc  custom attributes of the profile, the preferred address and
 //	    the active data, by ID (see customFacts)
 type facts struct {
@@ -48,6 +49,7 @@ type facts struct {
 	BD  *int64                  `json:"bd,omitempty"`
 	BMD int                     `json:"bmd,omitempty"`
 	G   *float64                `json:"g,omitempty"`
+	GR  []string                `json:"gr,omitempty"`
 	PC  map[string]*customFacts `json:"pc,omitempty"`
 	AC  map[string]*customFacts `json:"ac,omitempty"`
 	DC  map[string]*customFacts `json:"dc,omitempty"`
@@ -97,6 +99,7 @@ func factsOf(c *customer.Customer) ([]byte, error) {
 		g := float64(c.Profile.Gender.Code)
 		f.G = &g
 	}
+	f.GR = c.Groups
 	f.PC = customs(c.Attributes)
 	if a := c.PreferredAddress(); a != nil {
 		f.A = texts("firstName", a.FirstName, "lastName", a.LastName, "companyName", a.CompanyName,

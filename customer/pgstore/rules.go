@@ -42,8 +42,7 @@ func (s *Store) PreviewRule(ctx context.Context, q groups.RuleQuery, limit int) 
 	}
 	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
 	var scanned, matched int64
-	err = tx.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE `+where.rule+`) FROM customers WHERE id > $1`+where.filter,
-		args...).Scan(&scanned, &matched)
+	err = tx.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE `+where.rule+`) `+where.from, args...).Scan(&scanned, &matched)
 	if err != nil {
 		return res, s.readError(ctx, err)
 	}
@@ -55,7 +54,7 @@ func (s *Store) PreviewRule(ctx context.Context, q groups.RuleQuery, limit int) 
 	// member otherwise; the planner walks the primary key instead when the
 	// members are many.
 	rows, err := tx.Query(ctx, `SELECT id, version, data FROM customers WHERE id IN (
-	SELECT id FROM customers WHERE id > $1`+where.filter+` AND `+where.rule+` ORDER BY id LIMIT `+strconv.Itoa(min(limit, int(matched)))+`
+	SELECT f.id `+where.from+` AND `+where.rule+` ORDER BY f.id LIMIT `+strconv.Itoa(min(limit, int(matched)))+`
 ) ORDER BY id`, args...)
 	if err != nil {
 		return res, s.readError(ctx, err)
@@ -92,7 +91,8 @@ func (s *Store) RuleMembers(ctx context.Context, q groups.RuleQuery) (iter.Seq2[
 	if none {
 		return func(func(*customer.Customer, error) bool) {}, nil
 	}
-	return s.list(ctx, where.filter+" AND "+where.rule, args, false, customer.Filter{}), nil
+	return s.list(ctx, where.filter+" AND EXISTS (SELECT 1 FROM customer_facts f WHERE f.id = customers.id AND "+where.rule+")",
+		args, false, customer.Filter{}), nil
 }
 
 // maxRuleSQL bounds the text of a rule's SQL, which a set of rules that
@@ -101,8 +101,11 @@ func (s *Store) RuleMembers(ctx context.Context, q groups.RuleQuery) (iter.Seq2[
 const maxRuleSQL = 1 << 20
 
 // ruleSQL is the SQL of a rule query: conditions on customers for the
-// filter, each starting with " AND ", and the rule as one condition.
-type ruleSQL struct{ filter, rule string }
+// filter, each starting with " AND "; the rule as one condition on the
+// customer's facts (f.facts); and the FROM and WHERE clauses that select
+// the facts (f) of the customers that pass the filter and follow $1. Only a
+// filter that needs the customers' columns joins them.
+type ruleSQL struct{ filter, rule, from string }
 
 // ruleWhere translates q. args[0] is left for the keyset bound of List;
 // none is true when the filter admits no customer.
@@ -126,7 +129,11 @@ func ruleWhere(q groups.RuleQuery) (where ruleSQL, args []any, none bool, err er
 	if err != nil {
 		return where, nil, false, err
 	}
-	return ruleSQL{filter, rule}, args, false, nil
+	from := `FROM customer_facts f WHERE f.id > $1`
+	if filter != "" {
+		from = `FROM customer_facts f JOIN customers c ON c.id = f.id WHERE f.id > $1` + filter
+	}
+	return ruleSQL{filter, rule, from}, args, false, nil
 }
 
 // translate returns q's rule as an SQL condition whose arguments follow
@@ -647,7 +654,7 @@ func (t *translator) inGroup(id string) (string, error) {
 	}
 	explicit := "false" // no stored customer holds a group ID PostgreSQL cannot hold
 	if storable(id) {
-		explicit = "(" + t.arg(id, "text") + " = ANY(groups))"
+		explicit = "coalesce(facts->'gr' ? " + t.arg(id, "text") + ", false)"
 	}
 	r, ok := t.q.Dynamic[id]
 	if !ok || r == nil {
