@@ -488,3 +488,118 @@ func TestRulesTheDatabaseCannotDecideFallBackToGo(t *testing.T) {
 		}
 	})
 }
+
+// factRules are rules over the fields the writes of TestFactsFollowEveryWrite
+// change.
+func factRules(at time.Time) []pendingRule {
+	var out []pendingRule
+	for _, c := range []groups.Condition{
+		{Path: "customer.activeData.orderValueMonth", Operator: groups.IsGreaterThan, Value: groups.ValueNumbers(groups.NumberOf(200))},
+		{Path: "customer.activeData.orders", Operator: groups.Exists},
+		{Path: "customer.profile.firstName", Operator: groups.Contains, Value: groups.ValueStrings("changed")},
+		{Path: "customer.profile.nextBirthday", Operator: groups.IsInTheNextXDays, Value: groups.ValueDays(10)},
+		{Path: "customer.profile.custom.loyalty", Operator: groups.IsEqual, Value: groups.ValueStrings("gold")},
+		{Path: "customer.customerGroups", Operator: groups.IsEqual, Value: groups.ValueStrings("assigned")},
+		{Path: "customer.customerGroups", Operator: groups.IsNotEqual, Value: groups.ValueStrings("newsletter")},
+		{Path: "customer.registered", Operator: groups.IsFalse},
+	} {
+		r := oneCondition(c.Path, c.Operator, c.Value)
+		compiled, err := groups.Compile(r, groups.Options{})
+		if err != nil {
+			panic(err)
+		}
+		out = append(out, pendingRule{c.String(), groups.RuleQuery{Rule: r, At: at}, compiled})
+	}
+	return out
+}
+
+func listAll(t *testing.T, s *pgstore.Store) []*customer.Customer {
+	t.Helper()
+	var cs []*customer.Customer
+	for c, err := range s.List(context.Background(), customer.Filter{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		cs = append(cs, c)
+	}
+	return cs
+}
+
+// TestFactsFollowEveryWrite changes customers every way the store writes
+// them, a few updates at a time and many, deletes, static group
+// assignments, and checks after each that rules decided in PostgreSQL
+// still select what Go selects.
+func TestFactsFollowEveryWrite(t *testing.T) {
+	s := newStore(t, pgstore.Options{})
+	ctx := context.Background()
+	at := time.Date(2024, 2, 29, 12, 0, 0, 0, time.UTC)
+	writeAll(t, s, rulePopulation(t, 300))
+	check := func(step string) {
+		t.Helper()
+		stored := listAll(t, s)
+		rules := factRules(at)
+		for i := range rules {
+			rules[i].name = step + ": " + rules[i].name
+		}
+		compareRules(t, s, rules, stored)
+	}
+	check("written")
+	change := func(n int) {
+		t.Helper()
+		var ops []customer.Op
+		for i, c := range listAll(t, s)[:n] {
+			c.Profile.FirstName = fmt.Sprint("changed ", i)
+			c.Profile.Birthday = date(1990, 3, 5)
+			c.Attributes = []customer.Attribute{{ID: "loyalty", Values: []string{"GOLD"}}}
+			if i%2 == 0 {
+				c.ActiveData = nil
+			} else {
+				c.ActiveData = &customer.ActiveData{OrderValueMonth: 300}
+			}
+			ops = append(ops, customer.Put(c))
+		}
+		if _, err := s.Write(ctx, ops); err != nil {
+			t.Fatal(err)
+		}
+	}
+	change(10)
+	check("a few updated")
+	change(250)
+	check("many updated")
+	var ops []customer.Op
+	for _, c := range listAll(t, s)[:40] {
+		ops = append(ops, customer.Delete(c.ID, c.Version))
+	}
+	if _, err := s.Write(ctx, ops); err != nil {
+		t.Fatal(err)
+	}
+	check("deleted")
+	gops := []groups.Op{groups.Create(&groups.Group{ID: "assigned", Kind: groups.Static})}
+	for _, c := range listAll(t, s)[:30] {
+		gops = append(gops, groups.Assign("assigned", c.ID), groups.Unassign("newsletter", c.ID))
+	}
+	if err := s.WriteGroups(ctx, gops); err != nil {
+		t.Fatal(err)
+	}
+	check("assigned")
+}
+
+// TestMigrationFourDerivesTheFactsOfStoredCustomers fills a version 2
+// schema as version 2 did and migrates it: the facts of every customer are
+// derived, and rules decided in PostgreSQL select what Go selects.
+func TestMigrationFourDerivesTheFactsOfStoredCustomers(t *testing.T) {
+	s := newStoreAt(t, 2)
+	ctx := context.Background()
+	for i, c := range rulePopulation(t, 120) {
+		c.ID, c.Version = fmt.Sprintf("c%03d", i), 1
+		insertAsVersion2(t, s, c, customer.Constraints{}.Keys(c))
+	}
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	stored := listAll(t, s)
+	if len(stored) != 120 {
+		t.Fatalf("%d customers after the migration, want 120", len(stored))
+	}
+	compareRules(t, s, factRules(time.Date(2024, 2, 29, 12, 0, 0, 0, time.UTC)), stored)
+}
