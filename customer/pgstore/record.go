@@ -91,14 +91,18 @@ func (b *jsonBuffer) check(c *customer.Customer) error {
 func encodeRecords(recs []record) ([][]byte, error) {
 	var js jsonBuffer
 	data := make([][]byte, len(recs))
+	// The facts of the batch share a buffer, as the records do.
+	facts := make([]byte, 0, 256*len(recs))
 	for i := range recs {
 		var err error
 		if data[i], err = js.marshal(recs[i].c); err != nil {
 			return nil, err
 		}
-		if recs[i].facts, err = factsOf(recs[i].c); err != nil {
+		start := len(facts)
+		if facts, err = appendFacts(facts, recs[i].c); err != nil {
 			return nil, fmt.Errorf("%w: the record's facts cannot be stored as JSON: %v", customer.ErrInvalid, err)
 		}
+		recs[i].facts = facts[start:len(facts):len(facts)]
 		if i == 0 {
 			// The records of a batch are much alike: make room for the
 			// others at once rather than grow the buffer again and again.

@@ -248,7 +248,7 @@ func (t *translator) attribute(path string, typ groups.AttrType) (attr, error) {
 		return attr{}, notEvaluable(fmt.Sprintf("it reads %s, which a repository does not hold", path))
 	}
 	if path == "customer.registered" {
-		return attr{present: "true", boolean: "(facts->'p' ? 'login')"}, nil
+		return attr{present: "true", boolean: "coalesce(facts->'p' ? 'login', false)"}, nil
 	}
 	for _, sc := range []struct{ prefix, key string }{{profilePrefix, "pc"}, {addressPrefix, "ac"}, {activePrefix, "dc"}} {
 		if id, ok := strings.CutPrefix(path, sc.prefix+customInfix); ok {
@@ -648,9 +648,9 @@ func (t *translator) inGroup(id string) (string, error) {
 	case groups.Everyone:
 		return "true", nil
 	case groups.Registered:
-		return "(facts->'p' ? 'login')", nil
+		return "coalesce(facts->'p' ? 'login', false)", nil
 	case groups.Unregistered:
-		return "NOT (facts->'p' ? 'login')", nil
+		return "NOT coalesce(facts->'p' ? 'login', false)", nil
 	}
 	explicit := "false" // no stored customer holds a group ID PostgreSQL cannot hold
 	if storable(id) {

@@ -30,11 +30,12 @@ func zone(t testing.TB, name string) *time.Location {
 
 // Texts with the edges of case-insensitive comparison: mixed case, letters
 // whose folding orbit has more than two members (k, K and the Kelvin sign;
-// s, S and the long s; the three sigmas), dotted and dotless i, and texts
-// that are empty or blank.
+// s, S and the long s; the three sigmas), dotted and dotless i, texts that
+// are empty or blank, and texts JSON escapes.
 var ruleTexts = []string{"", " ", "Aino", "AINO", "aino", "aino.virtanen@eshopworld.com", "Åsa", "åSA", "ÅSA",
 	"straße", "STRASSE", "\u212Aalle", "kalle", "KALLE", "ſara", "Sara", "ΣΟΦΙΑ", "σοφιας", "σοφιαΣ",
-	"İda", "ida", "ıda", "Helsinki", "helsinki ", "00100", "FI", "fi", "en_US", "日本", "shoes", "SHOES", "Hats"}
+	"İda", "ida", "ıda", "Helsinki", "helsinki ", "00100", "FI", "fi", "en_US", "日本", "shoes", "SHOES", "Hats",
+	`quote " and \ back`, "tab\tnew\nline\x01", "\u2028"}
 
 var ruleNumbers = []float64{0, 1, 2, 7, 199.99, 200, 200.0000001, 250.5, -5, 0.1, 1e21, 5e-324, 1000}
 
