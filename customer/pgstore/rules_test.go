@@ -423,17 +423,23 @@ func TestRulesTheDatabaseCannotDecideFallBackToGo(t *testing.T) {
 		rule *groups.Rule
 		opts groups.PreviewOptions
 		why  string
+		loc  *time.Location
 	}{
-		"a session attribute": {oneCondition("session.currency", groups.IsEqual, groups.ValueStrings("eur")), session, "session.currency"},
+		// At 00:01 on 7 November 2010 Goose Bay set its clocks back to 23:01
+		// on the 6th: the 7th began twice.
+		"a day the zone begins twice": {oneCondition("customer.profile.creationDate", groups.IsOn, groups.ValueDate(groups.Date{Year: 2010, Month: 11, Day: 7})),
+			groups.PreviewOptions{Limit: 500}, "moves its clocks back across midnight", zone(t, "America/Goose_Bay")},
+		"a session attribute": {oneCondition("session.currency", groups.IsEqual, groups.ValueStrings("eur")), session, "session.currency", nil},
 		"a request geolocation": {&groups.Rule{Included: []groups.ConditionGroup{{Mode: groups.MatchAll, Conditions: []groups.Condition{
 			{Path: "customer.registered", Operator: groups.IsTrue},
-			{Path: "request.geolocation.countryCode", Operator: groups.IsEqual, Value: groups.ValueStrings("fi")}}}}}, session, "request.geolocation.countryCode"},
-		"a value with invalid UTF-8": {oneCondition("customer.profile.firstName", groups.Contains, groups.ValueStrings("\xff")), groups.PreviewOptions{Limit: 500}, "cannot be held"},
+			{Path: "request.geolocation.countryCode", Operator: groups.IsEqual, Value: groups.ValueStrings("fi")}}}}}, session, "request.geolocation.countryCode", nil},
+		"a value with invalid UTF-8": {oneCondition("customer.profile.firstName", groups.Contains, groups.ValueStrings("\xff")), groups.PreviewOptions{Limit: 500}, "cannot be held", nil},
 		"a free-text filter with the separator": {oneCondition("customer.registered", groups.IsTrue, groups.Value{}),
-			groups.PreviewOptions{Limit: 500, Filter: customer.Filter{Search: "a\x1fb"}}, "free-text"},
+			groups.PreviewOptions{Limit: 500, Filter: customer.Filter{Search: "a\x1fb"}}, "free-text", nil},
 	} {
 		t.Run(name, func(t *testing.T) {
-			compiled, err := groups.Compile(tc.rule, groups.Options{Now: func() time.Time { return now }})
+			opts := groups.Options{Now: func() time.Time { return now }, Location: tc.loc}
+			compiled, err := groups.Compile(tc.rule, opts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -444,7 +450,7 @@ func TestRulesTheDatabaseCannotDecideFallBackToGo(t *testing.T) {
 			if got.InRepository || !strings.Contains(got.Fallback, tc.why) {
 				t.Fatalf("InRepository %v, Fallback %q; want a fallback naming %q", got.InRepository, got.Fallback, tc.why)
 			}
-			_, err = s.PreviewRule(ctx, groups.RuleQuery{Rule: tc.rule, At: now, Filter: tc.opts.Filter}, 1)
+			_, err = s.PreviewRule(ctx, groups.RuleQuery{Rule: tc.rule, Options: opts, At: now, Filter: tc.opts.Filter}, 1)
 			if !errors.Is(err, groups.ErrNotEvaluable) {
 				t.Fatalf("PreviewRule: %v, want ErrNotEvaluable", err)
 			}
