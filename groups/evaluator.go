@@ -78,10 +78,11 @@ func evaluatorQuery(repo customer.Repository, id string, r *Rule, dynamic map[st
 }
 
 // setQuery returns the rule and dependencies a RuleEvaluator decides group
-// id of s with. A static or system group's membership is the rule
-// "customer.customerGroups is-equal id", which tests exactly what Set.Member
-// tests for it.
-func (s *Set) setQuery(id string) (*Rule, map[string]*Rule) {
+// id of s with, and false when there is none. A static or system group's
+// membership is the rule "customer.customerGroups is-equal id", which tests
+// exactly what Set.Member tests for it, unless the ID is no valid string
+// value (a blank one), which leaves the group to the Go evaluator.
+func (s *Set) setQuery(id string) (*Rule, map[string]*Rule, bool) {
 	var r *Rule
 	var deps []int
 	if i, ok := s.index[id]; ok {
@@ -89,6 +90,9 @@ func (s *Set) setQuery(id string) (*Rule, map[string]*Rule) {
 	} else {
 		r = &Rule{Included: []ConditionGroup{{Mode: MatchAll, Conditions: []Condition{
 			{Path: "customer.customerGroups", Operator: IsEqual, Value: ValueStrings(id)}}}}}
+		if _, err := Compile(r, s.opts); err != nil {
+			return nil, nil, false
+		}
 	}
 	var dynamic map[string]*Rule
 	for _, j := range deps {
@@ -97,5 +101,5 @@ func (s *Set) setQuery(id string) (*Rule, map[string]*Rule) {
 		}
 		dynamic[s.order[j].group] = s.order[j].rule.Clone()
 	}
-	return r, dynamic
+	return r, dynamic, true
 }

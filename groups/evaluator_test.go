@@ -134,6 +134,14 @@ func TestPreviewAsksARepositoryThatEvaluatesRules(t *testing.T) {
 			{Group: "newsletter", Rule: dyn("", inGroups("newsletter")).Rule, At: now},
 			{Group: groups.Registered, Rule: dyn("", inGroups(groups.Registered)).Rule, At: now},
 		}
+		// A blank ID is no string value of a rule: the group is left to Go.
+		blank, err := groups.NewSet([]*groups.Group{{ID: " ", Kind: groups.Static}}, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res, err := blank.Preview(ctx, store, " ", groups.PreviewOptions{}); err != nil || res.InRepository || res.Scanned != 1000 {
+			t.Fatalf("Preview of a blank static group = %+v, %v; want it in Go", res, err)
+		}
 		for i := range store.queries {
 			store.queries[i].Options = groups.Options{}
 		}

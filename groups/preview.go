@@ -88,8 +88,9 @@ func (s *Set) Preview(ctx context.Context, repo customer.Repository, id string, 
 	var q RuleQuery
 	ok := false
 	if _, is := repo.(RuleEvaluator); is {
-		r, dynamic := s.setQuery(id)
-		ev, q, ok = evaluatorQuery(repo, id, r, dynamic, s.opts, now, opts.Filter)
+		if r, dynamic, has := s.setQuery(id); has {
+			ev, q, ok = evaluatorQuery(repo, id, r, dynamic, s.opts, now, opts.Filter)
+		}
 	}
 	return preview(ctx, repo, opts, now, func(sub *Subject, now time.Time) bool {
 		return s.MemberAt(sub, id, now)
@@ -109,8 +110,9 @@ func (s *Set) MembersOf(ctx context.Context, repo customer.Repository, id string
 	var q RuleQuery
 	ok := false
 	if _, is := repo.(RuleEvaluator); is {
-		r, dynamic := s.setQuery(id)
-		ev, q, ok = evaluatorQuery(repo, id, r, dynamic, s.opts, now, opts.Filter)
+		if r, dynamic, has := s.setQuery(id); has {
+			ev, q, ok = evaluatorQuery(repo, id, r, dynamic, s.opts, now, opts.Filter)
+		}
 	}
 	return members(ctx, repo, opts, now, func(sub *Subject, now time.Time) bool {
 		return s.MemberAt(sub, id, now)
