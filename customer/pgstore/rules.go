@@ -25,8 +25,10 @@ var _ groups.RuleEvaluator = (*Store)(nil)
 // (invalid UTF-8, NUL), a day boundary the zone of q.Options crosses twice,
 // a free-text filter List applies in Go, and a rule whose SQL would exceed
 // 1 MiB are reported with an error wrapping groups.ErrNotEvaluable, so that
-// groups evaluates them in Go. A rule Compile refuses is its *RuleError;
-// other errors come from the database or the context.
+// groups evaluates them in Go. A rule Compile refuses (q.Rule or one of
+// q.Dynamic) is its *RuleError, dependencies in q.Dynamic that form a cycle
+// an error wrapping groups.ErrCycle; other errors come from the database or
+// the context.
 func (s *Store) PreviewRule(ctx context.Context, q groups.RuleQuery, limit int) (groups.PreviewResult, error) {
 	res := groups.PreviewResult{At: q.At, InRepository: true}
 	if err := ctx.Err(); err != nil {
