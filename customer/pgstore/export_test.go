@@ -59,3 +59,12 @@ func (s *Store) RuleMatrix(ctx context.Context, qs []groups.RuleQuery) ([][]stri
 	}
 	return out, rows.Err()
 }
+
+// SetFewMembers changes how many members PreviewRule collects in one scan,
+// so that a test can take either path, and returns a function that
+// restores it.
+func SetFewMembers(n int) (restore func()) {
+	old := fewMembers
+	fewMembers = n
+	return func() { fewMembers = old }
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -52,14 +53,35 @@ func (s *Store) PreviewRule(ctx context.Context, q groups.RuleQuery, limit int) 
 	if limit <= 0 || matched == 0 {
 		return res, nil
 	}
-	// The IDs are sorted without the records, which would be read for every
-	// member otherwise; the planner walks the primary key instead when the
-	// members are many.
-	rows, err := tx.Query(ctx, `SELECT id, version, data FROM customers WHERE id IN (
-	SELECT f.id `+where.from+` AND `+where.rule+` ORDER BY f.id LIMIT `+strconv.Itoa(min(limit, int(matched)))+`
+	n := min(limit, int(matched))
+	var rows pgx.Rows
+	if int(matched) <= max(fewMembers, n) {
+		// Few members: one scan collects their IDs and Go sorts them (byte
+		// order, the order of the "C" collation), where a walk of the
+		// primary key in order would read most of the table to find them.
+		idRows, err := tx.Query(ctx, `SELECT f.id `+where.from+` AND `+where.rule, args...)
+		if err != nil {
+			return res, s.readError(ctx, err)
+		}
+		ids, err := pgx.CollectRows(idRows, pgx.RowTo[string])
+		if err != nil {
+			return res, s.readError(ctx, err)
+		}
+		slices.Sort(ids)
+		rows, err = tx.Query(ctx, `SELECT id, version, data FROM customers WHERE id = ANY($1::text[]) ORDER BY id`, ids[:min(n, len(ids))])
+		if err != nil {
+			return res, s.readError(ctx, err)
+		}
+	} else {
+		// Many members: the first are near the start of the primary key,
+		// which the planner walks. The IDs are sorted without the records,
+		// which would be read for every member otherwise.
+		rows, err = tx.Query(ctx, `SELECT id, version, data FROM customers WHERE id IN (
+	SELECT f.id `+where.from+` AND `+where.rule+` ORDER BY f.id LIMIT `+strconv.Itoa(n)+`
 ) ORDER BY id`, args...)
-	if err != nil {
-		return res, s.readError(ctx, err)
+		if err != nil {
+			return res, s.readError(ctx, err)
+		}
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -96,6 +118,10 @@ func (s *Store) RuleMembers(ctx context.Context, q groups.RuleQuery) (iter.Seq2[
 	return s.list(ctx, where.filter+" AND EXISTS (SELECT 1 FROM customer_facts f WHERE f.id = customers.id AND "+where.rule+")",
 		args, false, customer.Filter{}), nil
 }
+
+// fewMembers is how many members PreviewRule collects with one scan to find
+// the first page of them; above it, it walks the primary key in order.
+var fewMembers = 10_000
 
 // maxRuleSQL bounds the text of a rule's SQL, which a set of rules that
 // build on each other could make large: each dependency is written out
