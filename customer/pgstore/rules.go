@@ -20,8 +20,8 @@ var _ groups.RuleEvaluator = (*Store)(nil)
 
 // PreviewRule decides q's rule in PostgreSQL (groups.RuleEvaluator): one
 // query counts the customers that pass q.Filter and the members among them,
-// a second reads the first limit members in ID order, the order of List,
-// both in one read-only snapshot. A rule that reads the session or the
+// and the first limit members are read in ID order, the order of List, in
+// the same read-only snapshot. A rule that reads the session or the
 // request, a string value or custom attribute ID PostgreSQL cannot hold
 // (invalid UTF-8, NUL), a day boundary the zone of q.Options crosses twice,
 // a free-text filter List applies in Go, and a rule whose SQL would exceed
