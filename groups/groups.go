@@ -51,7 +51,10 @@
 // names (rejecting cycles with a *CycleError), and answers which groups a
 // subject belongs to, static and system groups included. Explain reports
 // which condition groups and conditions decided; Preview streams a
-// customer.Repository and counts or lists a group's members.
+// customer.Repository and counts or lists a group's members, or, when the
+// repository is a RuleEvaluator (a database), has it decide the rule where
+// the customers are, falling back to the Go evaluator for what it cannot
+// decide exactly.
 //
 // NormalizeImported applies SFCC's conversion of session custom attribute
 // conditions on import, and ConvertLegacy reads the typed conditions of the

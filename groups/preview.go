@@ -2,6 +2,7 @@ package groups
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"time"
@@ -34,6 +35,15 @@ type PreviewResult struct {
 	// At is the moment the clock was read: every customer was evaluated
 	// as of it, so a long preview is consistent.
 	At time.Time
+	// InRepository is true when the repository decided the rule itself
+	// (see RuleEvaluator) rather than handing every customer to the Go
+	// evaluator.
+	InRepository bool
+	// Fallback says why a repository that implements RuleEvaluator did not
+	// decide the rule, which was then evaluated in Go: the message of its
+	// ErrNotEvaluable error. It is empty when the repository decided the
+	// rule and when it does not implement RuleEvaluator.
+	Fallback string
 }
 
 // matcher is a compiled rule or a set's group, evaluated as of a moment.
@@ -43,27 +53,48 @@ type matcher func(sub *Subject, now time.Time) bool
 // keeping the first opts.Limit of them. It stops with ctx's error when ctx
 // is done and with the listing's error when the listing fails; the result
 // then holds what was found so far.
+//
+// When repo is a RuleEvaluator, it decides the rule itself and the result
+// says so (InRepository); when it reports ErrNotEvaluable the rule is
+// evaluated here and Fallback says why. Its other errors are returned as
+// they are.
 func (c *Compiled) Preview(ctx context.Context, repo customer.Repository, opts PreviewOptions) (PreviewResult, error) {
-	return preview(ctx, repo, opts, c.opts.now(), c.MatchAt)
+	now := c.opts.now()
+	ev, q, ok := evaluatorQuery(repo, c.group, c.rule.Clone(), nil, c.opts, now, opts.Filter)
+	return preview(ctx, repo, opts, now, c.MatchAt, ev, q, ok)
 }
 
 // Members yields the customers of repo that the rule admits, with the clock
 // read once at the start. Iteration stops at the first error, yielded with a
-// nil customer: ctx's error when ctx is done, or the listing's.
+// nil customer: ctx's error when ctx is done, or the listing's. A repository
+// that is a RuleEvaluator decides the rule itself unless it reports
+// ErrNotEvaluable, as with Preview.
 func (c *Compiled) Members(ctx context.Context, repo customer.Repository, opts PreviewOptions) iter.Seq2[*customer.Customer, error] {
-	return members(ctx, repo, opts, c.opts.now(), c.MatchAt)
+	now := c.opts.now()
+	ev, q, ok := evaluatorQuery(repo, c.group, c.rule.Clone(), nil, c.opts, now, opts.Filter)
+	return members(ctx, repo, opts, now, c.MatchAt, ev, q, ok)
 }
 
 // Preview is Compiled.Preview for group id of the set, which may be of any
-// kind; a dynamic group's dependencies are evaluated per customer. An ID the
+// kind; a dynamic group's dependencies are evaluated per customer, or, by a
+// RuleEvaluator, handed to it with the rule (RuleQuery.Dynamic). An ID the
 // set does not hold is an error wrapping ErrNotFound.
 func (s *Set) Preview(ctx context.Context, repo customer.Repository, id string, opts PreviewOptions) (PreviewResult, error) {
 	if _, ok := s.kinds[id]; !ok {
 		return PreviewResult{}, fmt.Errorf("%w: %q", ErrNotFound, id)
 	}
-	return preview(ctx, repo, opts, s.opts.now(), func(sub *Subject, now time.Time) bool {
+	now := s.opts.now()
+	var ev RuleEvaluator
+	var q RuleQuery
+	ok := false
+	if _, is := repo.(RuleEvaluator); is {
+		if r, dynamic, has := s.setQuery(id); has {
+			ev, q, ok = evaluatorQuery(repo, id, r, dynamic, s.opts, now, opts.Filter)
+		}
+	}
+	return preview(ctx, repo, opts, now, func(sub *Subject, now time.Time) bool {
 		return s.MemberAt(sub, id, now)
-	})
+	}, ev, q, ok)
 }
 
 // MembersOf is Compiled.Members for group id of the set; an ID the set does
@@ -74,13 +105,34 @@ func (s *Set) MembersOf(ctx context.Context, repo customer.Repository, id string
 			yield(nil, fmt.Errorf("%w: %q", ErrNotFound, id))
 		}
 	}
-	return members(ctx, repo, opts, s.opts.now(), func(sub *Subject, now time.Time) bool {
+	now := s.opts.now()
+	var ev RuleEvaluator
+	var q RuleQuery
+	ok := false
+	if _, is := repo.(RuleEvaluator); is {
+		if r, dynamic, has := s.setQuery(id); has {
+			ev, q, ok = evaluatorQuery(repo, id, r, dynamic, s.opts, now, opts.Filter)
+		}
+	}
+	return members(ctx, repo, opts, now, func(sub *Subject, now time.Time) bool {
 		return s.MemberAt(sub, id, now)
-	})
+	}, ev, q, ok)
 }
 
-func preview(ctx context.Context, repo customer.Repository, opts PreviewOptions, now time.Time, match matcher) (PreviewResult, error) {
-	res := PreviewResult{At: now}
+// preview counts the members, asking ev when useEv is set and evaluating
+// match in Go otherwise or when ev reports ErrNotEvaluable.
+func preview(ctx context.Context, repo customer.Repository, opts PreviewOptions, now time.Time, match matcher,
+	ev RuleEvaluator, q RuleQuery, useEv bool) (PreviewResult, error) {
+	fallback := ""
+	if useEv {
+		res, err := ev.PreviewRule(ctx, q, max(opts.Limit, 0))
+		if !errors.Is(err, ErrNotEvaluable) {
+			res.At, res.InRepository = now, err == nil
+			return res, err
+		}
+		fallback = err.Error()
+	}
+	res := PreviewResult{At: now, Fallback: fallback}
 	n, err := scan(ctx, repo, opts, now, match, func(cu *customer.Customer, member bool) bool {
 		if member {
 			res.Matched++
@@ -97,8 +149,24 @@ func preview(ctx context.Context, repo customer.Repository, opts PreviewOptions,
 	return res, ctx.Err()
 }
 
-func members(ctx context.Context, repo customer.Repository, opts PreviewOptions, now time.Time, match matcher) iter.Seq2[*customer.Customer, error] {
+func members(ctx context.Context, repo customer.Repository, opts PreviewOptions, now time.Time, match matcher,
+	ev RuleEvaluator, q RuleQuery, useEv bool) iter.Seq2[*customer.Customer, error] {
 	return func(yield func(*customer.Customer, error) bool) {
+		if useEv {
+			seq, err := ev.RuleMembers(ctx, q)
+			switch {
+			case err == nil:
+				for cu, err := range seq {
+					if !yield(cu, err) || err != nil {
+						return
+					}
+				}
+				return
+			case !errors.Is(err, ErrNotEvaluable):
+				yield(nil, err)
+				return
+			}
+		}
 		_, err := scan(ctx, repo, opts, now, match, func(cu *customer.Customer, member bool) bool {
 			return !member || yield(cu, nil)
 		})

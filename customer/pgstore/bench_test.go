@@ -46,7 +46,7 @@ func BenchmarkWrite50kInBatchesOf1000(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		b.StopTimer()
-		if _, err := s.Pool().Exec(ctx, `TRUNCATE customers, customer_keys`); err != nil {
+		if _, err := s.Pool().Exec(ctx, `TRUNCATE customers, customer_keys, customer_facts`); err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()
@@ -176,7 +176,7 @@ func copyBaseline(b *testing.B, batch int) {
 	b.ResetTimer()
 	for range b.N {
 		b.StopTimer()
-		if _, err := s.Pool().Exec(ctx, `TRUNCATE customers, customer_keys`); err != nil {
+		if _, err := s.Pool().Exec(ctx, `TRUNCATE customers, customer_keys, customer_facts`); err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()

@@ -105,7 +105,20 @@ func (ch *changes) write(ctx context.Context, tx pgx.Tx) error {
 	if data, err = inserts.wait(); err != nil {
 		return err
 	}
-	return copyRecords(ctx, tx, pgx.Identifier{"customers"}, customerColumns, ch.inserts, data, nil)
+	if err := copyRecords(ctx, tx, pgx.Identifier{"customers"}, customerColumns, ch.inserts, data, nil); err != nil {
+		return err
+	}
+	return copyFacts(ctx, tx, ch.inserts)
+}
+
+// copyFacts copies the facts of new customers into customer_facts.
+func copyFacts(ctx context.Context, tx pgx.Tx, recs []record) error {
+	if len(recs) == 0 {
+		return nil
+	}
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{"customer_facts"}, []string{"id", "facts"},
+		pgx.CopyFromSlice(len(recs), func(i int) ([]any, error) { return []any{recs[i].c.ID, recs[i].facts}, nil }))
+	return err
 }
 
 // delete removes the deleted customers and the removed key rows in one
@@ -115,6 +128,7 @@ func (ch *changes) delete(ctx context.Context, tx pgx.Tx) error {
 	q := &pgx.Batch{}
 	if len(ch.deleted) > 0 {
 		q.Queue(`DELETE FROM customers WHERE id = ANY($1::text[])`, ch.deleted)
+		q.Queue(`DELETE FROM customer_facts WHERE id = ANY($1::text[])`, ch.deleted)
 	}
 	if len(ch.removed) > 0 {
 		keys := make([]customer.IndexKey, len(ch.removed))
@@ -158,7 +172,7 @@ func (r *record) values(data []byte) []any {
 
 // copyRecords copies recs, whose JSON is data, into table with COPY, each
 // row the record's values and, when stored is not nil, the stored version
-// at its index.
+// at its index and the record's facts.
 func copyRecords(ctx context.Context, tx pgx.Tx, table pgx.Identifier, columns []string, recs []record, data [][]byte, stored []int64) error {
 	if len(recs) == 0 {
 		return nil
@@ -166,7 +180,7 @@ func copyRecords(ctx context.Context, tx pgx.Tx, table pgx.Identifier, columns [
 	_, err := tx.CopyFrom(ctx, table, columns, pgx.CopyFromSlice(len(recs), func(i int) ([]any, error) {
 		row := recs[i].values(data[i])
 		if stored != nil {
-			row = append(row, stored[i])
+			row = append(row, stored[i], recs[i].facts)
 		}
 		return row, nil
 	}))
@@ -194,10 +208,10 @@ func updateCustomers(ctx context.Context, tx pgx.Tx, recs []record, data [][]byt
 	case len(recs) < copiedUpdates:
 		return updateEach(ctx, tx, recs, data, stored)
 	}
-	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE pgstore_updates (LIKE customers, stored_version bigint) ON COMMIT DROP`); err != nil {
+	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE pgstore_updates (LIKE customers, stored_version bigint, facts jsonb) ON COMMIT DROP`); err != nil {
 		return err
 	}
-	err := copyRecords(ctx, tx, pgx.Identifier{"pg_temp", "pgstore_updates"}, append(slices.Clip(customerColumns), "stored_version"), recs, data, stored)
+	err := copyRecords(ctx, tx, pgx.Identifier{"pg_temp", "pgstore_updates"}, append(slices.Clip(customerColumns), "stored_version", "facts"), recs, data, stored)
 	if err != nil {
 		return err
 	}
@@ -210,7 +224,11 @@ WHERE c.id = u.id AND c.version = u.stored_version`)
 	if err != nil {
 		return err
 	}
-	return checkUpdated(tag.RowsAffected(), len(recs))
+	if err := checkUpdated(tag.RowsAffected(), len(recs)); err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `UPDATE customer_facts AS f SET facts = u.facts FROM pg_temp.pgstore_updates AS u WHERE f.id = u.id`)
+	return err
 }
 
 // updateEach overwrites stored customers as updateCustomers does, with one
@@ -222,6 +240,7 @@ func updateEach(ctx context.Context, tx pgx.Tx, recs []record, data [][]byte, st
 UPDATE customers SET version = $2, list = $3, kind = $4, credit_allowed = $5, created_at = $6, created_nsec = $7,
 	updated_at = $8, updated_nsec = $9, groups = $10, search = $11, keys = $12, data = $13
 WHERE id = $1 AND version = $14`, append(recs[i].values(data[i]), stored[i])...)
+		q.Queue(`UPDATE customer_facts SET facts = $2 WHERE id = $1`, recs[i].c.ID, recs[i].facts)
 	}
 	br := tx.SendBatch(ctx, q)
 	defer br.Close()
@@ -232,6 +251,9 @@ WHERE id = $1 AND version = $14`, append(recs[i].values(data[i]), stored[i])...)
 			return err
 		}
 		updated += tag.RowsAffected()
+		if _, err := br.Exec(); err != nil {
+			return err
+		}
 	}
 	if err := checkUpdated(updated, len(recs)); err != nil {
 		return err

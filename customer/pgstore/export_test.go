@@ -1,7 +1,70 @@
 package pgstore
 
-import "context"
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/impexkit/impex/groups"
+)
 
 // MigrateTo brings the schema to an older version than Migrate does, so that
 // a test can fill it as that version did and then migrate it.
 func (s *Store) MigrateTo(ctx context.Context, version int) error { return s.migrate(ctx, version) }
+
+// RuleIDs returns the IDs of the customers q's rule admits, decided by
+// PostgreSQL as PreviewRule decides them, in ID order.
+func (s *Store) RuleIDs(ctx context.Context, q groups.RuleQuery) ([]string, error) {
+	where, args, none, err := ruleWhere(q)
+	if err != nil || none {
+		return nil, err
+	}
+	rows, err := s.pool.Query(ctx, `SELECT f.id `+where.from+` AND `+where.rule+` ORDER BY f.id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
+}
+
+// RuleMatrix returns, for each of qs, whose filters are ignored, the IDs of
+// the customers its rule admits, decided by PostgreSQL in one query for
+// all.
+func (s *Store) RuleMatrix(ctx context.Context, qs []groups.RuleQuery) ([][]string, error) {
+	var args []any
+	cols := ""
+	for _, q := range qs {
+		var rule string
+		var err error
+		if rule, args, err = translate(q, args); err != nil {
+			return nil, err
+		}
+		cols += ", " + rule
+	}
+	rows, err := s.pool.Query(ctx, `SELECT id`+cols+` FROM customer_facts ORDER BY id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make([][]string, len(qs))
+	for rows.Next() {
+		vals, err := rows.Values()
+		if err != nil {
+			return nil, err
+		}
+		for i := range qs {
+			if vals[i+1].(bool) {
+				out[i] = append(out[i], vals[0].(string))
+			}
+		}
+	}
+	return out, rows.Err()
+}
+
+// SetFewMembers changes how many members PreviewRule collects in one scan,
+// so that a test can take either path, and returns a function that
+// restores it.
+func SetFewMembers(n int) (restore func()) {
+	old := fewMembers
+	fewMembers = n
+	return func() { fewMembers = old }
+}

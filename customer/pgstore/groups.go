@@ -297,7 +297,7 @@ func (s *Store) storeGroups(ctx context.Context, tx pgx.Tx, gs map[string]*group
 		if !m.changed {
 			continue
 		}
-		updates, stored = append(updates, record{m.c, m.keys}), append(stored, m.storedVer)
+		updates, stored = append(updates, record{c: m.c, keys: m.keys}), append(stored, m.storedVer)
 	}
 	data, err := encodeRecords(updates)
 	if err != nil {

@@ -19,7 +19,12 @@
 //     every key it claims looked up, to report what memstore reports;
 //   - listings page through the customers by ID (keyset pagination), one
 //     short query per page and no transaction left open while the caller's
-//     loop body runs.
+//     loop body runs;
+//   - group rules are decided by PostgreSQL (the Store is a
+//     groups.RuleEvaluator) over customer_facts, a narrow table of what
+//     rules read of each customer, prepared in Go at every write so that the
+//     SQL selects exactly what the Go evaluator selects; rules that read the
+//     session or the request fall back to Go (see PreviewRule).
 //
 // # Use
 //

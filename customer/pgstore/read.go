@@ -148,11 +148,19 @@ const ListPageSize = 500
 // with a nil customer: the context's error when ctx is done, or a database
 // error.
 func (s *Store) List(ctx context.Context, f customer.Filter) iter.Seq2[*customer.Customer, error] {
+	where, args, inGo, none := filterSQL(f)
+	if none {
+		return func(func(*customer.Customer, error) bool) {}
+	}
+	return s.list(ctx, where, args, inGo, f)
+}
+
+// list is List of the customers that pass where, conditions each starting
+// with " AND " whose arguments are args from args[1] on, and f.Match when
+// inGo is set.
+func (s *Store) list(ctx context.Context, where string, args []any, inGo bool, f customer.Filter) iter.Seq2[*customer.Customer, error] {
 	return func(yield func(*customer.Customer, error) bool) {
-		where, args, inGo, none := filterSQL(f)
-		if none {
-			return
-		}
+		args := slices.Clone(args)
 		query := `SELECT id, version, data FROM customers WHERE id > $1` + where +
 			` ORDER BY id LIMIT ` + strconv.Itoa(ListPageSize)
 		after := ""

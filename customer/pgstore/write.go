@@ -406,7 +406,7 @@ func (b *batch) put(c *customer.Customer, keys, rows []customer.IndexKey) (custo
 	}
 	b.setKeys(nc.ID, st, keys)
 	st.present, st.changed = true, true
-	st.version, st.createdAt, st.rec = nc.Version, nc.CreatedAt, record{nc, rows}
+	st.version, st.createdAt, st.rec = nc.Version, nc.CreatedAt, record{c: nc, keys: rows}
 	return customer.Written{ID: nc.ID, Version: nc.Version}, nil
 }
 
