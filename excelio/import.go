@@ -242,19 +242,23 @@ type importer struct {
 	scratch       rowPatch // the patch of the row being planned
 	// spare holds rows already planned, whose buffers the next rows
 	// reuse: rows are read on one goroutine and planned on another.
-	spare    sync.Pool
-	reader   sheet.Reader
-	sheet    string
-	now      func() time.Time
-	cardGen  cards.Generator
-	newCards map[string]bool      // cards generated in this file
-	created  map[string]bool      // groups this import created
-	pending  map[int][]sheet.Cell // cells of rows not yet decided
-	rejected []rejectedRow
-	rows     []impex.RowOutcome // kept for the result when the caller set no OnRow
-	rows0    int                // data rows counted by the first pass
-	repeats  *pipeline.Repeats  // the first pass's record of the keys
-	userRow  func(impex.RowOutcome)
+	spare sync.Pool
+	// freeCells holds the cell slices of rows decided and not rejected,
+	// for the rows read next; a rejected row's cells go to the rejected
+	// workbook.
+	freeCells chan []sheet.Cell
+	reader    sheet.Reader
+	sheet     string
+	now       func() time.Time
+	cardGen   cards.Generator
+	newCards  map[string]bool      // cards generated in this file
+	created   map[string]bool      // groups this import created
+	pending   map[int][]sheet.Cell // cells of rows not yet decided
+	rejected  []rejectedRow
+	rows      []impex.RowOutcome // kept for the result when the caller set no OnRow
+	rows0     int                // data rows counted by the first pass
+	repeats   *pipeline.Repeats  // the first pass's record of the keys
+	userRow   func(impex.RowOutcome)
 }
 
 // openError maps a reader error to the file-level issue that explains it.
@@ -314,7 +318,7 @@ func newImporter(ctx context.Context, r io.ReaderAt, size int64, repo customer.R
 		opts.MaxRows = DefaultMaxRows
 	}
 	opts.PhoneRegion = cmp.Or(opts.PhoneRegion, "FI")
-	im := &importer{repo: repo, look: pipeline.NewLookups(repo), opts: opts, idCol: -1, numberCol: -1, emailCol: -1,
+	im := &importer{repo: repo, look: pipeline.NewLookups(repo), freeCells: make(chan []sheet.Cell, 1024), opts: opts, idCol: -1, numberCol: -1, emailCol: -1,
 		now: opts.Now, newCards: map[string]bool{}, created: map[string]bool{}, pending: map[int][]sheet.Cell{}}
 	if im.now == nil {
 		im.now = time.Now
@@ -611,10 +615,27 @@ func (im *importer) onRow(out impex.RowOutcome) {
 	if out.Action == impex.ActionReject {
 		im.rejected = append(im.rejected, rejectedRow{number: out.Where.Row, cells: cells})
 	}
+	if out.Action != impex.ActionReject && cells != nil {
+		select {
+		case im.freeCells <- cells:
+		default:
+		}
+	}
 	if im.userRow != nil {
 		im.userRow(out)
 	} else {
 		im.rows = append(im.rows, out)
+	}
+}
+
+// keepCells copies a row's cells, which the reader reuses, into a slice of
+// a decided row when there is one.
+func (im *importer) keepCells(cs []sheet.Cell) []sheet.Cell {
+	select {
+	case buf := <-im.freeCells:
+		return append(buf[:0], cs...)
+	default:
+		return slices.Clone(cs)
 	}
 }
 
@@ -680,7 +701,7 @@ func (im *importer) readAhead(chunks chan<- rowChunk, stop <-chan struct{}) {
 		if rowEmpty(row) {
 			continue
 		}
-		cells := slices.Clone(row.Cells)
+		cells := im.keepCells(row.Cells)
 		chunk = append(chunk, readRow{number: row.Number, cells: cells, item: im.item(row.Number, cells)})
 		if len(chunk) == chunkRows {
 			if !send(rowChunk{rows: chunk}) {
