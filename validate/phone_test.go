@@ -27,9 +27,13 @@ func reference(s, region string) (e164 string, valid, ok bool) {
 		return "", false, true
 	}
 	e164 = phonenumbers.Format(n, phonenumbers.E164)
-	// E.164 caps numbers at 15 digits; libphonenumber's patterns allow a
-	// few longer ones, which Phone refuses.
-	return e164, len(e164)-1 <= MaxE164Digits, true
+	if len(e164)-1 > MaxE164Digits {
+		// E.164 caps numbers at 15 digits; libphonenumber's patterns
+		// allow a few longer ones (German ones among them), which Phone
+		// refuses.
+		return "", false, true
+	}
+	return e164, true, true
 }
 
 // agree fails t unless Phone and libphonenumber agree on s in region.

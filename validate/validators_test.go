@@ -110,6 +110,7 @@ func TestPhone(t *testing.T) {
 		{name: "reports a Danish number of seven digits", in: "+45 2012345", region: "", code: CodePhoneLength},
 		{name: "reports a Norwegian number of nine digits", in: "412 34 5678", region: "NO", code: CodePhoneLength},
 		{name: "reports more than 15 digits", in: "+81 1234 5678 9012 34", region: "", code: CodePhoneLength},
+		{name: "reports a German number libphonenumber accepts but E.164 is too short for", in: "+49 201 00000000000", region: "", code: CodePhoneLength},
 		{name: "reports too few digits", in: "+81 12", region: "", code: CodePhoneLength},
 		{name: "reports a very long value", in: strings.Repeat("1", 65), region: "FI", code: CodeInvalidPhone},
 	}
