@@ -88,10 +88,11 @@ type Op struct {
 	ID      string
 	Version int64
 	// Owned says the caller hands Customer over with the operation and
-	// will not change it, or anything it refers to, again, so that the
-	// repository may keep what it refers to instead of a deep copy. The
-	// repository still leaves Customer itself as it was, since a batch that
-	// fails may be sent again. Build such an operation with PutOwned.
+	// will neither read nor change it, or anything it refers to, once the
+	// write succeeds, so that the repository may keep it instead of a deep
+	// copy, and stamp its ID, version and times on it. When the write
+	// fails, the repository gives Customer back as it was, since a failed
+	// batch may be sent again. Build such an operation with PutOwned.
 	Owned bool
 }
 

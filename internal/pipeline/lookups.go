@@ -22,10 +22,6 @@ type Lookups struct {
 	repo   customer.Repository
 	finder customer.Finder
 	found  map[customer.Lookup]customer.Found
-	// handed holds the prefetched customers given out, so that the next
-	// caller asking for one, by the same lookup or another, gets a copy of
-	// its own.
-	handed map[*customer.Customer]bool
 }
 
 // NewLookups returns the Lookups of repo.
@@ -44,7 +40,8 @@ func (l *Lookups) Repository() customer.Repository { return l.repo }
 
 // Find answers lookup k as customer.Look does: the customer, or an error
 // wrapping customer.ErrNotFound, customer.ErrAmbiguous, or the store's
-// failure. The customer is the caller's to change.
+// failure. The customer is the caller's own to change: a prefetched answer,
+// which other lookups may share, is copied.
 func (l *Lookups) Find(ctx context.Context, k customer.Lookup) (*customer.Customer, error) {
 	a, ok := l.found[k]
 	if !ok {
@@ -58,11 +55,8 @@ func (l *Lookups) Find(ctx context.Context, k customer.Lookup) (*customer.Custom
 		return nil, a.Err
 	case a.Customer == nil:
 		return nil, errors.New("pipeline: the repository's Find gave neither a customer nor an error")
-	case l.handed[a.Customer]:
-		return a.Customer.Clone(), nil
 	}
-	l.handed[a.Customer] = true
-	return a.Customer, nil
+	return a.Customer.Clone(), nil
 }
 
 // prefetch asks the Finder every lookup the items declare, replacing the
@@ -106,9 +100,8 @@ func (l *Lookups) ask(ctx context.Context, each func(add func(customer.Lookup)))
 	for i, k := range ks {
 		l.found[k] = found[i]
 	}
-	l.handed = make(map[*customer.Customer]bool)
 	return nil
 }
 
 // forget drops the answers, which a write makes stale.
-func (l *Lookups) forget() { l.found, l.handed = nil, nil }
+func (l *Lookups) forget() { l.found = nil }
