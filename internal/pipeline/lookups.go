@@ -35,9 +35,6 @@ func NewLookups(repo customer.Repository) *Lookups {
 // batches; without that, codecs need not declare them.
 func (l *Lookups) Batched() bool { return l.finder != nil }
 
-// Repository returns the repository l looks up in.
-func (l *Lookups) Repository() customer.Repository { return l.repo }
-
 // Find answers lookup k as customer.Look does: the customer, or an error
 // wrapping customer.ErrNotFound, customer.ErrAmbiguous, or the store's
 // failure. The customer is the caller's own to change: a prefetched answer,
