@@ -77,6 +77,20 @@ func evaluatorQuery(repo customer.Repository, id string, r *Rule, dynamic map[st
 	return ev, RuleQuery{Group: id, Rule: r, Dynamic: dynamic, Options: opts, At: now, Filter: f}, true
 }
 
+// evaluatorQuery is the package's evaluatorQuery for group id of s: repo
+// and the query it is to decide, when repo is a RuleEvaluator and the
+// group has a rule it can be handed.
+func (s *Set) evaluatorQuery(repo customer.Repository, id string, now time.Time, f customer.Filter) (RuleEvaluator, RuleQuery, bool) {
+	if _, is := repo.(RuleEvaluator); !is {
+		return nil, RuleQuery{}, false
+	}
+	r, dynamic, has := s.setQuery(id)
+	if !has {
+		return nil, RuleQuery{}, false
+	}
+	return evaluatorQuery(repo, id, r, dynamic, s.opts, now, f)
+}
+
 // setQuery returns the rule and dependencies a RuleEvaluator decides group
 // id of s with, and false when there is none. A static or system group's
 // membership is the rule "customer.customerGroups is-equal id", which tests

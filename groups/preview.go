@@ -84,14 +84,7 @@ func (s *Set) Preview(ctx context.Context, repo customer.Repository, id string, 
 		return PreviewResult{}, fmt.Errorf("%w: %q", ErrNotFound, id)
 	}
 	now := s.opts.now()
-	var ev RuleEvaluator
-	var q RuleQuery
-	ok := false
-	if _, is := repo.(RuleEvaluator); is {
-		if r, dynamic, has := s.setQuery(id); has {
-			ev, q, ok = evaluatorQuery(repo, id, r, dynamic, s.opts, now, opts.Filter)
-		}
-	}
+	ev, q, ok := s.evaluatorQuery(repo, id, now, opts.Filter)
 	return preview(ctx, repo, opts, now, func(sub *Subject, now time.Time) bool {
 		return s.MemberAt(sub, id, now)
 	}, ev, q, ok)
@@ -106,14 +99,7 @@ func (s *Set) MembersOf(ctx context.Context, repo customer.Repository, id string
 		}
 	}
 	now := s.opts.now()
-	var ev RuleEvaluator
-	var q RuleQuery
-	ok := false
-	if _, is := repo.(RuleEvaluator); is {
-		if r, dynamic, has := s.setQuery(id); has {
-			ev, q, ok = evaluatorQuery(repo, id, r, dynamic, s.opts, now, opts.Filter)
-		}
-	}
+	ev, q, ok := s.evaluatorQuery(repo, id, now, opts.Filter)
 	return members(ctx, repo, opts, now, func(sub *Subject, now time.Time) bool {
 		return s.MemberAt(sub, id, now)
 	}, ev, q, ok)
