@@ -67,28 +67,28 @@ type RuleQuery struct {
 	Filter customer.Filter
 }
 
-// evaluatorQuery returns the query a RuleEvaluator is asked for rule r of
-// group id, and whether repo is one.
-func evaluatorQuery(repo customer.Repository, id string, r *Rule, dynamic map[string]*Rule, opts Options, now time.Time, f customer.Filter) (RuleEvaluator, RuleQuery, bool) {
+// evaluatorQuery returns repo as a RuleEvaluator and the query it is
+// asked for c, or a nil evaluator when repo is none.
+func (c *Compiled) evaluatorQuery(repo customer.Repository, now time.Time, f customer.Filter) (RuleEvaluator, RuleQuery) {
 	ev, ok := repo.(RuleEvaluator)
 	if !ok {
-		return nil, RuleQuery{}, false
+		return nil, RuleQuery{}
 	}
-	return ev, RuleQuery{Group: id, Rule: r, Dynamic: dynamic, Options: opts, At: now, Filter: f}, true
+	return ev, RuleQuery{Group: c.group, Rule: c.rule.Clone(), Options: c.opts, At: now, Filter: f}
 }
 
-// evaluatorQuery is the package's evaluatorQuery for group id of s: repo
-// and the query it is to decide, when repo is a RuleEvaluator and the
-// group has a rule it can be handed.
-func (s *Set) evaluatorQuery(repo customer.Repository, id string, now time.Time, f customer.Filter) (RuleEvaluator, RuleQuery, bool) {
-	if _, is := repo.(RuleEvaluator); !is {
-		return nil, RuleQuery{}, false
+// evaluatorQuery is Compiled.evaluatorQuery for group id of s; the
+// evaluator is nil too when the group has no rule it can be handed.
+func (s *Set) evaluatorQuery(repo customer.Repository, id string, now time.Time, f customer.Filter) (RuleEvaluator, RuleQuery) {
+	ev, ok := repo.(RuleEvaluator)
+	if !ok {
+		return nil, RuleQuery{}
 	}
 	r, dynamic, has := s.setQuery(id)
 	if !has {
-		return nil, RuleQuery{}, false
+		return nil, RuleQuery{}
 	}
-	return evaluatorQuery(repo, id, r, dynamic, s.opts, now, f)
+	return ev, RuleQuery{Group: id, Rule: r, Dynamic: dynamic, Options: s.opts, At: now, Filter: f}
 }
 
 // setQuery returns the rule and dependencies a RuleEvaluator decides group

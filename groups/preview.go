@@ -60,8 +60,8 @@ type matcher func(sub *Subject, now time.Time) bool
 // they are.
 func (c *Compiled) Preview(ctx context.Context, repo customer.Repository, opts PreviewOptions) (PreviewResult, error) {
 	now := c.opts.now()
-	ev, q, ok := evaluatorQuery(repo, c.group, c.rule.Clone(), nil, c.opts, now, opts.Filter)
-	return preview(ctx, repo, opts, now, c.MatchAt, ev, q, ok)
+	ev, q := c.evaluatorQuery(repo, now, opts.Filter)
+	return preview(ctx, repo, opts, now, c.MatchAt, ev, q)
 }
 
 // Members yields the customers of repo that the rule admits, with the clock
@@ -71,8 +71,8 @@ func (c *Compiled) Preview(ctx context.Context, repo customer.Repository, opts P
 // ErrNotEvaluable, as with Preview.
 func (c *Compiled) Members(ctx context.Context, repo customer.Repository, opts PreviewOptions) iter.Seq2[*customer.Customer, error] {
 	now := c.opts.now()
-	ev, q, ok := evaluatorQuery(repo, c.group, c.rule.Clone(), nil, c.opts, now, opts.Filter)
-	return members(ctx, repo, opts, now, c.MatchAt, ev, q, ok)
+	ev, q := c.evaluatorQuery(repo, now, opts.Filter)
+	return members(ctx, repo, opts, now, c.MatchAt, ev, q)
 }
 
 // Preview is Compiled.Preview for group id of the set, which may be of any
@@ -84,10 +84,10 @@ func (s *Set) Preview(ctx context.Context, repo customer.Repository, id string, 
 		return PreviewResult{}, fmt.Errorf("%w: %q", ErrNotFound, id)
 	}
 	now := s.opts.now()
-	ev, q, ok := s.evaluatorQuery(repo, id, now, opts.Filter)
+	ev, q := s.evaluatorQuery(repo, id, now, opts.Filter)
 	return preview(ctx, repo, opts, now, func(sub *Subject, now time.Time) bool {
 		return s.MemberAt(sub, id, now)
-	}, ev, q, ok)
+	}, ev, q)
 }
 
 // MembersOf is Compiled.Members for group id of the set; an ID the set does
@@ -99,18 +99,18 @@ func (s *Set) MembersOf(ctx context.Context, repo customer.Repository, id string
 		}
 	}
 	now := s.opts.now()
-	ev, q, ok := s.evaluatorQuery(repo, id, now, opts.Filter)
+	ev, q := s.evaluatorQuery(repo, id, now, opts.Filter)
 	return members(ctx, repo, opts, now, func(sub *Subject, now time.Time) bool {
 		return s.MemberAt(sub, id, now)
-	}, ev, q, ok)
+	}, ev, q)
 }
 
-// preview counts the members, asking ev when useEv is set and evaluating
+// preview counts the members, asking ev when there is one and evaluating
 // match in Go otherwise or when ev reports ErrNotEvaluable.
 func preview(ctx context.Context, repo customer.Repository, opts PreviewOptions, now time.Time, match matcher,
-	ev RuleEvaluator, q RuleQuery, useEv bool) (PreviewResult, error) {
+	ev RuleEvaluator, q RuleQuery) (PreviewResult, error) {
 	fallback := ""
-	if useEv {
+	if ev != nil {
 		res, err := ev.PreviewRule(ctx, q, max(opts.Limit, 0))
 		if !errors.Is(err, ErrNotEvaluable) {
 			res.At, res.InRepository = now, err == nil
@@ -136,9 +136,9 @@ func preview(ctx context.Context, repo customer.Repository, opts PreviewOptions,
 }
 
 func members(ctx context.Context, repo customer.Repository, opts PreviewOptions, now time.Time, match matcher,
-	ev RuleEvaluator, q RuleQuery, useEv bool) iter.Seq2[*customer.Customer, error] {
+	ev RuleEvaluator, q RuleQuery) iter.Seq2[*customer.Customer, error] {
 	return func(yield func(*customer.Customer, error) bool) {
-		if useEv {
+		if ev != nil {
 			seq, err := ev.RuleMembers(ctx, q)
 			switch {
 			case err == nil:
