@@ -883,15 +883,14 @@ func (im *importer) lookups(r *row) []customer.Lookup {
 		if key == "" || v == "" || c.issue != nil {
 			continue
 		}
-		list := ""
+		// The list is ignored for the keys that have none (see
+		// customer.Lookup.IndexKey), as the lookups themselves are.
 		switch key {
 		case customer.KeyEmail:
 			if !im.opts.MatchByEmail {
 				continue
 			}
-			v, list = strings.TrimSpace(v), im.opts.List
-		case customer.KeyNumber:
-			list = im.opts.List
+			v = strings.TrimSpace(v)
 		case customer.Key(customer.IdentSSNHash):
 			if r.ssn != nil {
 				v = r.ssn.hash
@@ -901,7 +900,7 @@ func (im *importer) lookups(r *row) []customer.Lookup {
 				continue
 			}
 		}
-		ls = append(ls, customer.Lookup{Key: key, List: list, Value: v})
+		ls = append(ls, customer.Lookup{Key: key, List: im.opts.List, Value: v})
 	}
 	return ls
 }

@@ -21,7 +21,12 @@ import (
 type Lookups struct {
 	repo   customer.Repository
 	finder customer.Finder
-	found  map[customer.Lookup]customer.Found
+	// answers holds the Finder's answers of the batch, and at the place
+	// of each in it by the index entry its lookup reads, so that two
+	// lookups reading one entry (an identifier given with a list and
+	// without) share an answer.
+	answers []customer.Found
+	at      map[customer.IndexKey]int
 }
 
 // NewLookups returns the Lookups of repo.
@@ -40,10 +45,11 @@ func (l *Lookups) Batched() bool { return l.finder != nil }
 // failure. The customer is the caller's own to change: a prefetched answer,
 // which other lookups may share, is copied.
 func (l *Lookups) Find(ctx context.Context, k customer.Lookup) (*customer.Customer, error) {
-	a, ok := l.found[k]
+	i, ok := l.at[k.IndexKey()]
 	if !ok {
 		return customer.Look(ctx, l.repo, k)
 	}
+	a := l.answers[i]
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -76,10 +82,11 @@ func (l *Lookups) ask(ctx context.Context, each func(add func(customer.Lookup)))
 		return nil
 	}
 	var ks []customer.Lookup
-	seen := make(map[customer.Lookup]bool)
+	at := make(map[customer.IndexKey]int)
 	each(func(k customer.Lookup) {
-		if !seen[k] {
-			seen[k] = true
+		ik := k.IndexKey()
+		if _, dup := at[ik]; !dup {
+			at[ik] = len(ks)
 			ks = append(ks, k)
 		}
 	})
@@ -93,12 +100,9 @@ func (l *Lookups) ask(ctx context.Context, each func(add func(customer.Lookup)))
 	if len(found) != len(ks) {
 		return errors.New("pipeline: the repository's Find answered a different number of lookups than it was asked")
 	}
-	l.found = make(map[customer.Lookup]customer.Found, len(ks))
-	for i, k := range ks {
-		l.found[k] = found[i]
-	}
+	l.answers, l.at = found, at
 	return nil
 }
 
 // forget drops the answers, which a write makes stale.
-func (l *Lookups) forget() { l.found = nil }
+func (l *Lookups) forget() { l.answers, l.at = nil, nil }
