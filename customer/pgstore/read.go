@@ -105,7 +105,7 @@ LIMIT `+strconv.Itoa(limit), string(k.key), k.list, k.value)
 	case len(found) == 0:
 		return nil, &notFoundError{k}
 	case len(found) > 1:
-		return nil, fmt.Errorf("%w: several customers have %s %q", customer.ErrAmbiguous, k.key, k.value)
+		return nil, ambiguousError(k)
 	}
 	return found[0], nil
 }
@@ -277,18 +277,19 @@ func (s *Store) Find(ctx context.Context, lookups []customer.Lookup) ([]customer
 		return nil, err
 	}
 	out := make([]customer.Found, len(lookups))
+	ks := make([]indexKey, len(lookups))
 	var at []int32
 	var keys, lists, values []string
 	for i, l := range lookups {
-		k := lookupKey(l)
-		out[i].Err = &notFoundError{k}
-		if storable(k.list) && storable(k.value) {
+		k := l.IndexKey()
+		ks[i] = indexKey{k.Key, k.List, k.Value}
+		if storable(k.List) && storable(k.Value) {
 			at = append(at, int32(i))
-			keys, lists, values = append(keys, string(k.key)), append(lists, k.list), append(values, k.value)
+			keys, lists, values = append(keys, string(k.Key)), append(lists, k.List), append(values, k.Value)
 		}
 	}
 	if len(at) == 0 {
-		return out, nil
+		return notFound(out, ks), nil
 	}
 	// The first holder of each lookup in ID order, with the number of
 	// holders, so that a shared e-mail address can be told apart.
@@ -321,8 +322,8 @@ SELECT f.i, f.holders, c.id, c.version, c.data FROM first f JOIN customers c ON 
 		if i < 0 || int(i) >= len(out) {
 			return nil, fmt.Errorf("pgstore: Find: the database answered lookup %d of %d", i, len(out))
 		}
-		if k := lookupKey(lookups[i]); holders > 1 && k.key == customer.KeyEmail {
-			out[i].Err = fmt.Errorf("%w: several customers have %s %q", customer.ErrAmbiguous, k.key, k.value)
+		if holders > 1 && ks[i].key == customer.KeyEmail {
+			out[i].Err = ambiguousError(ks[i])
 			continue
 		}
 		c := decoded[id]
@@ -337,11 +338,21 @@ SELECT f.i, f.holders, c.id, c.version, c.data FROM first f JOIN customers c ON 
 	if err := rows.Err(); err != nil {
 		return nil, s.readError(ctx, err)
 	}
-	return out, nil
+	return notFound(out, ks), nil
 }
 
-// lookupKey is the key l looks up, as its lookup method looks it up.
-func lookupKey(l customer.Lookup) indexKey {
-	k := l.IndexKey()
-	return indexKey{k.Key, k.List, k.Value}
+// notFound gives each lookup of out the query found nothing for the error
+// of key ks[i], which no customer holds, and returns out.
+func notFound(out []customer.Found, ks []indexKey) []customer.Found {
+	for i := range out {
+		if out[i].Customer == nil && out[i].Err == nil {
+			out[i].Err = &notFoundError{ks[i]}
+		}
+	}
+	return out
+}
+
+// ambiguousError reports an e-mail address several customers share.
+func ambiguousError(k indexKey) error {
+	return fmt.Errorf("%w: several customers have %s %q", customer.ErrAmbiguous, k.key, k.value)
 }
