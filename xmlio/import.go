@@ -359,8 +359,10 @@ func (im *importer) item(rec *CustomerRecord) pipeline.Item {
 	if p.Given(customer.FieldLogin) && p.Set.Credentials.Login != "" {
 		it.Keys = append(it.Keys, pipeline.Key{Kind: "login", Value: p.Set.Credentials.Login})
 	}
-	if k, ok := im.lookup(p); ok && im.look.Batched() {
-		it.Lookups = []customer.Lookup{k}
+	if im.look.Batched() {
+		if k, ok := im.lookup(p); ok {
+			it.Lookups = []customer.Lookup{k}
+		}
 	}
 	it.Plan = func(ctx context.Context) (pipeline.Plan, []validate.Issue, error) { return im.plan(ctx, rec) }
 	return it
