@@ -71,54 +71,78 @@ func (b *batch) changes() *changes {
 
 // write stores the changes. The deletes come first, of customers and of key
 // rows, so that a key moving between customers of the batch never meets
-// itself in the unique index. Then the new key rows and the new customers
-// are copied in with one COPY each, the cheapest way into PostgreSQL, and
-// the updated customers are written (see updateCustomers). The customers'
-// records are encoded meanwhile, so that the encoding overlaps the server's
-// work on the deletes and the key rows.
+// itself in the unique index. Then the new key rows, the updated customers
+// and the new customers and their facts are copied in, with a COPY each,
+// the cheapest way into PostgreSQL. Each customer's record is encoded as
+// its row is sent, so that the encoding overlaps the server's inserts.
 func (ch *changes) write(ctx context.Context, tx pgx.Tx) error {
-	updates, inserts := encodeAsync(ch.updates), encodeAsync(ch.inserts)
-	// The encoding reads the caller's customers: it is over before Write
-	// returns.
-	defer updates.wait()
-	defer inserts.wait()
 	if err := ch.delete(ctx, tx); err != nil {
 		return err
 	}
-	if len(ch.added) > 0 {
-		_, err := tx.CopyFrom(ctx, pgx.Identifier{"customer_keys"}, []string{"key", "list", "value", "customer_id", "uniq"},
-			pgx.CopyFromSlice(len(ch.added), func(i int) ([]any, error) {
-				r := &ch.added[i]
-				return []any{string(r.k.Key), r.k.List, r.k.Value, r.id, r.k.Unique}, nil
-			}))
-		if err != nil {
-			return err
-		}
-	}
-	data, err := updates.wait()
-	if err != nil {
+	if err := copyKeys(ctx, tx, ch.added); err != nil {
 		return err
 	}
-	if err := updateCustomers(ctx, tx, ch.updates, data, ch.stored); err != nil {
+	if err := updateCustomers(ctx, tx, ch.updates, ch.stored); err != nil {
 		return err
 	}
-	if data, err = inserts.wait(); err != nil {
-		return err
-	}
-	if err := copyRecords(ctx, tx, pgx.Identifier{"customers"}, customerColumns, ch.inserts, data, nil); err != nil {
-		return err
-	}
-	return copyFacts(ctx, tx, ch.inserts)
+	return insertCustomers(ctx, tx, ch.inserts)
 }
 
-// copyFacts copies the facts of new customers into customer_facts.
-func copyFacts(ctx context.Context, tx pgx.Tx, recs []record) error {
+// copyKeys copies rows into customer_keys.
+func copyKeys(ctx context.Context, tx pgx.Tx, rows []keyRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	i := 0
+	return newCopyRows(func(w *copyRows) (bool, error) {
+		if i == len(rows) {
+			return false, nil
+		}
+		r := &rows[i]
+		i++
+		w.row(5)
+		w.text(string(r.k.Key))
+		w.text(r.k.List)
+		w.text(r.k.Value)
+		w.text(r.id)
+		w.bool(r.k.Unique)
+		return true, nil
+	}).send(ctx, tx, `COPY customer_keys (key, list, value, customer_id, uniq) FROM STDIN (FORMAT binary)`)
+}
+
+// factsSize is room enough for the facts of a customer without custom
+// attributes, as a row of customer_facts.
+const factsSize = 320
+
+// insertCustomers copies new customers into customers and their facts into
+// customer_facts. A record that cannot be encoded ends the COPY with its
+// error, wrapping customer.ErrInvalid.
+func insertCustomers(ctx context.Context, tx pgx.Tx, recs []record) error {
 	if len(recs) == 0 {
 		return nil
 	}
-	_, err := tx.CopyFrom(ctx, pgx.Identifier{"customer_facts"}, []string{"id", "facts"},
-		pgx.CopyFromSlice(len(recs), func(i int) ([]any, error) { return []any{recs[i].c.ID, recs[i].facts}, nil }))
-	return err
+	facts := newCopyRows(nil)
+	facts.buf = slices.Grow(facts.buf, factsSize*len(recs)) // the facts of most customers fit
+	var js jsonBuffer
+	i := 0
+	err := newCopyRows(func(w *copyRows) (bool, error) {
+		if i == len(recs) {
+			return false, nil
+		}
+		r := &recs[i]
+		i++
+		if err := w.customer(r, &js, 0); err != nil {
+			return false, err
+		}
+		facts.row(2)
+		facts.text(r.c.ID)
+		return true, facts.facts(r.c)
+	}).send(ctx, tx, `COPY customers (`+customerColumns+`) FROM STDIN (FORMAT binary)`)
+	if err != nil {
+		return err
+	}
+	facts.finish()
+	return facts.send(ctx, tx, `COPY customer_facts (id, facts) FROM STDIN (FORMAT binary)`)
 }
 
 // delete removes the deleted customers and the removed key rows in one
@@ -154,9 +178,12 @@ DELETE FROM customer_keys WHERE ctid = ANY(ARRAY(
 }
 
 // customerColumns are the columns of customers, in the order of
-// record.values.
-var customerColumns = []string{"id", "version", "list", "kind", "credit_allowed",
-	"created_at", "created_nsec", "updated_at", "updated_nsec", "groups", "search", "keys", "data"}
+// record.values and copyRows.customer.
+const customerColumns = "id, version, list, kind, credit_allowed, created_at, created_nsec, " +
+	"updated_at, updated_nsec, groups, search, keys, data"
+
+// customerFields is how many columns customerColumns names.
+const customerFields = 13
 
 // values returns the record, whose JSON is data, as a row of customers.
 func (r *record) values(data []byte) []any {
@@ -170,20 +197,54 @@ func (r *record) values(data []byte) []any {
 		cat, cns, at, ns, groups, r.search(), keysColumn(r.keys), data}
 }
 
-// copyRecords copies recs, whose JSON is data, into table with COPY, each
-// row the record's values and, when stored is not nil, the stored version
-// at its index and the record's facts.
-func copyRecords(ctx context.Context, tx pgx.Tx, table pgx.Identifier, columns []string, recs []record, data [][]byte, stored []int64) error {
-	if len(recs) == 0 {
-		return nil
+// customer writes r as a row of customers, its record encoded as JSON by
+// js, and extra more fields, which the caller writes next.
+func (w *copyRows) customer(r *record, js *jsonBuffer, extra int) error {
+	data, err := js.marshal(r.c)
+	if err != nil {
+		return err
 	}
-	_, err := tx.CopyFrom(ctx, table, columns, pgx.CopyFromSlice(len(recs), func(i int) ([]any, error) {
-		row := recs[i].values(data[i])
-		if stored != nil {
-			row = append(row, stored[i], recs[i].facts)
-		}
-		return row, nil
-	}))
+	c := r.c
+	cat, cns := splitTime(c.CreatedAt)
+	at, ns := splitTime(c.UpdatedAt)
+	w.row(customerFields + extra)
+	w.text(c.ID)
+	w.int8(c.Version)
+	w.text(c.List)
+	w.int2(int16(c.Kind))
+	w.bool(c.Flags.CreditAllowed)
+	w.timestamptz(cat)
+	w.int4(cns)
+	w.timestamptz(at)
+	w.int4(ns)
+	start := w.textArray(len(c.Groups))
+	for _, g := range c.Groups {
+		w.text(g)
+	}
+	w.end(start)
+	start = w.begin()
+	w.buf = r.appendSearch(w.buf)
+	w.end(start)
+	start = w.textArray(4 * len(r.keys))
+	for _, k := range r.keys {
+		w.text(string(k.Key))
+		w.text(k.List)
+		w.text(k.Value)
+		w.text(uniqueFlag(k.Unique))
+	}
+	w.end(start)
+	w.bytes(data)
+	js.reset()
+	return nil
+}
+
+// facts writes the facts of c as a jsonb field.
+func (w *copyRows) facts(c *customer.Customer) error {
+	start := w.begin()
+	w.buf = append(w.buf, jsonbVersion)
+	var err error
+	w.buf, err = appendRecordFacts(w.buf, c)
+	w.end(start)
 	return err
 }
 
@@ -194,24 +255,40 @@ func copyRecords(ctx context.Context, tx pgx.Tx, table pgx.Identifier, columns [
 // BenchmarkUpdate50kInBatchesOf1000 either way).
 const copiedUpdates = 100
 
-// updateCustomers overwrites stored customers with recs, whose JSON is
-// data, each only if its row is still at the version stored holds at the
-// same index. Few are updated each with a statement of its own, all sent
-// at once; more are copied into a temporary table, dropped at commit, and
-// applied with one UPDATE. The rows are locked, so an update that changes
-// no row means it was changed outside the store, which is reported as a
-// conflict.
-func updateCustomers(ctx context.Context, tx pgx.Tx, recs []record, data [][]byte, stored []int64) error {
+// updateCustomers overwrites stored customers with recs, each only if its
+// row is still at the version stored holds at the same index. Few are
+// updated each with a statement of its own, all sent at once; more are
+// copied into a temporary table, dropped at commit, and applied with one
+// UPDATE. The rows are locked, so an update that changes no row means it
+// was changed outside the store, which is reported as a conflict.
+func updateCustomers(ctx context.Context, tx pgx.Tx, recs []record, stored []int64) error {
 	switch {
 	case len(recs) == 0:
 		return nil
 	case len(recs) < copiedUpdates:
+		data, err := encodeRecords(recs)
+		if err != nil {
+			return err
+		}
 		return updateEach(ctx, tx, recs, data, stored)
 	}
 	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE pgstore_updates (LIKE customers, stored_version bigint, facts jsonb) ON COMMIT DROP`); err != nil {
 		return err
 	}
-	err := copyRecords(ctx, tx, pgx.Identifier{"pg_temp", "pgstore_updates"}, append(slices.Clip(customerColumns), "stored_version", "facts"), recs, data, stored)
+	var js jsonBuffer
+	i := 0
+	err := newCopyRows(func(w *copyRows) (bool, error) {
+		if i == len(recs) {
+			return false, nil
+		}
+		r := &recs[i]
+		if err := w.customer(r, &js, 2); err != nil {
+			return false, err
+		}
+		w.int8(stored[i])
+		i++
+		return true, w.facts(r.c)
+	}).send(ctx, tx, `COPY pg_temp.pgstore_updates (`+customerColumns+`, stored_version, facts) FROM STDIN (FORMAT binary)`)
 	if err != nil {
 		return err
 	}

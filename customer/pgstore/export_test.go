@@ -5,6 +5,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/groups"
 )
 
@@ -68,3 +69,6 @@ func SetFewMembers(n int) (restore func()) {
 	fewMembers = n
 	return func() { fewMembers = old }
 }
+
+// Facts returns c's row of customer_facts, as a write stores it.
+func Facts(c *customer.Customer) ([]byte, error) { return appendFacts(nil, c) }

@@ -299,11 +299,7 @@ func (s *Store) storeGroups(ctx context.Context, tx pgx.Tx, gs map[string]*group
 		}
 		updates, stored = append(updates, record{c: m.c, keys: m.keys}), append(stored, m.storedVer)
 	}
-	data, err := encodeRecords(updates)
-	if err != nil {
-		return err
-	}
-	return updateCustomers(ctx, tx, updates, data, stored)
+	return updateCustomers(ctx, tx, updates, stored)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -187,7 +187,13 @@ func (s *Store) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 }
 
 func (s *Store) tryTx(ctx context.Context, fn func(tx pgx.Tx) error) (err error) {
-	tx, err := s.pool.Begin(ctx)
+	// A batch's queries look rows up by the arrays they are given. Planned
+	// for the arrays at hand and the tables as they are, they use the
+	// indexes; a generic plan, which the server may keep for a prepared
+	// statement, is made without either, and one made while the tables were
+	// small reads them whole once they are not. The setting is sent with
+	// BEGIN, sparing a round trip.
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{BeginQuery: `BEGIN; SET LOCAL plan_cache_mode = force_custom_plan`})
 	if err != nil {
 		return fmt.Errorf("pgstore: begin: %w", err)
 	}
@@ -196,14 +202,6 @@ func (s *Store) tryTx(ctx context.Context, fn func(tx pgx.Tx) error) (err error)
 			_ = tx.Rollback(context.WithoutCancel(ctx))
 		}
 	}()
-	// A batch's queries look rows up by the arrays they are given. Planned
-	// for the arrays at hand and the tables as they are, they use the
-	// indexes; a generic plan, which the server may keep for a prepared
-	// statement, is made without either, and one made while the tables were
-	// small reads them whole once they are not.
-	if _, err := tx.Exec(ctx, `SET LOCAL plan_cache_mode = force_custom_plan`); err != nil {
-		return err
-	}
 	if err := fn(tx); err != nil {
 		return asRace(err)
 	}

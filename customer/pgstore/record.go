@@ -39,22 +39,44 @@ const searchSep = "\x1f"
 
 // search returns the text of the search column: the lower-cased search
 // texts, joined by searchSep.
-func (r *record) search() string {
-	var b strings.Builder
+func (r *record) search() string { return string(r.appendSearch(nil)) }
+
+// appendSearch appends the text of the search column to b.
+func (r *record) appendSearch(b []byte) []byte {
+	start := len(b)
 	for _, f := range customer.SearchFields(r.c) {
-		if f != "" {
-			if b.Len() > 0 {
-				b.WriteString(searchSep)
-			}
-			b.WriteString(strings.ToLower(f))
+		if f == "" {
+			continue
+		}
+		if len(b) > start {
+			b = append(b, searchSep...)
+		}
+		b = appendLower(b, f)
+	}
+	return b
+}
+
+// appendLower appends strings.ToLower(s) to b, without making it a string
+// of its own when s is ASCII.
+func appendLower(b []byte, s string) []byte {
+	for i := range len(s) {
+		if s[i] >= utf8.RuneSelf {
+			return append(b, strings.ToLower(s)...)
 		}
 	}
-	return b.String()
+	for i := range len(s) {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return b
 }
 
 // jsonBuffer encodes customers as JSON one after the other into one buffer,
 // which grows under what marshal returned: each customer's JSON stays as it
-// was written.
+// was written until reset.
 type jsonBuffer struct {
 	buf bytes.Buffer
 	enc *json.Encoder
@@ -78,6 +100,9 @@ func (b *jsonBuffer) marshal(c *customer.Customer) ([]byte, error) {
 	return data, nil
 }
 
+// reset drops what the buffer holds, keeping its memory.
+func (b *jsonBuffer) reset() { b.buf.Reset() }
+
 // check returns the error marshal would return for c, keeping nothing.
 func (b *jsonBuffer) check(c *customer.Customer) error {
 	start := b.buf.Len()
@@ -99,8 +124,8 @@ func encodeRecords(recs []record) ([][]byte, error) {
 			return nil, err
 		}
 		start := len(facts)
-		if facts, err = appendFacts(facts, recs[i].c); err != nil {
-			return nil, fmt.Errorf("%w: the record's facts cannot be stored as JSON: %v", customer.ErrInvalid, err)
+		if facts, err = appendRecordFacts(facts, recs[i].c); err != nil {
+			return nil, err
 		}
 		recs[i].facts = facts[start:len(facts):len(facts)]
 		if i == 0 {
@@ -112,28 +137,14 @@ func encodeRecords(recs []record) ([][]byte, error) {
 	return data, nil
 }
 
-// encoding is encodeRecords run by a goroutine of its own, so that it
-// overlaps the statements a batch sends meanwhile.
-type encoding struct {
-	done chan struct{}
-	data [][]byte
-	err  error
-}
-
-// encodeAsync starts encoding recs.
-func encodeAsync(recs []record) *encoding {
-	e := &encoding{done: make(chan struct{})}
-	go func() {
-		defer close(e.done)
-		e.data, e.err = encodeRecords(recs)
-	}()
-	return e
-}
-
-// wait returns what encodeRecords returned.
-func (e *encoding) wait() ([][]byte, error) {
-	<-e.done
-	return e.data, e.err
+// appendRecordFacts appends the facts of c to b as appendFacts does, with
+// an error wrapping customer.ErrInvalid for facts JSON cannot hold.
+func appendRecordFacts(b []byte, c *customer.Customer) ([]byte, error) {
+	b, err := appendFacts(b, c)
+	if err != nil {
+		return b, fmt.Errorf("%w: the record's facts cannot be stored as JSON: %v", customer.ErrInvalid, err)
+	}
+	return b, nil
 }
 
 // checkJSONText reports text that PostgreSQL or encoding/json would not keep
@@ -151,17 +162,22 @@ func checkJSONText(b []byte, invalid error) error {
 }
 
 // keysColumn returns keys as the column customers.keys holds them: four
-// elements a key, its name, list, value, and "t" for a unique key or "f".
+// elements a key, its name, list, value, and uniqueFlag.
 func keysColumn(keys []customer.IndexKey) []string {
 	col := make([]string, 0, 4*len(keys))
 	for _, k := range keys {
-		unique := "f"
-		if k.Unique {
-			unique = "t"
-		}
-		col = append(col, string(k.Key), k.List, k.Value, unique)
+		col = append(col, string(k.Key), k.List, k.Value, uniqueFlag(k.Unique))
 	}
 	return col
+}
+
+// uniqueFlag is the last element of a key in the keys column: "t" for a
+// unique key, "f" for a shared one.
+func uniqueFlag(unique bool) string {
+	if unique {
+		return "t"
+	}
+	return "f"
 }
 
 // parseKeys reverses keysColumn.

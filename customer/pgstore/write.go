@@ -167,12 +167,17 @@ type state struct {
 
 // batch is one attempt at a Write.
 type batch struct {
-	req     *request
-	now     time.Time
-	states  map[string]*state
-	holders map[customer.IndexKey]string // holder of each unique key the batch meets
-	fresh   []string                     // generated IDs not yet handed out
-	js      jsonBuffer                   // for a careful check's encoding
+	req    *request
+	now    time.Time
+	states map[string]*state
+	// holders holds the holder of each unique key the batch meets. It is
+	// nil while the batch is written fast and none of its customers is
+	// stored: the unique index then checks every key the batch claims, as
+	// it checks them against every other stored customer, and a batch it
+	// refuses is written again carefully.
+	holders map[customer.IndexKey]string
+	fresh   []string   // generated IDs not yet handed out
+	js      jsonBuffer // for a careful check's encoding
 }
 
 var (
@@ -211,8 +216,10 @@ func failsCheck(err error) bool {
 }
 
 func (s *Store) writeAttempt(ctx context.Context, tx pgx.Tx, req *request, newIDs int) ([]customer.Written, error) {
-	b := &batch{req: req, now: s.now(), states: make(map[string]*state, len(req.ids)+newIDs),
-		holders: make(map[customer.IndexKey]string, req.nkeys)}
+	b := &batch{req: req, now: s.now(), states: make(map[string]*state, len(req.ids)+newIDs)}
+	if req.careful {
+		b.holders = make(map[customer.IndexKey]string, req.nkeys)
+	}
 	if err := req.reserveIDs(ctx, tx, newIDs); err != nil {
 		return nil, err
 	}
@@ -311,6 +318,9 @@ CROSS JOIN LATERAL (
 		}
 		st.stored, st.storedVer, st.storedKeys = true, version, stored
 		st.present, st.version, st.createdAt, st.keys = true, version, joinTime(created, nsec), stored
+		if b.holders == nil {
+			b.holders = make(map[customer.IndexKey]string, b.req.nkeys)
+		}
 		for _, k := range stored {
 			if k.Unique {
 				b.holders[k] = id
@@ -433,6 +443,10 @@ func (b *batch) checkUnique(id string, keys []customer.IndexKey) error {
 // setKeys moves the customer id's unique keys in the batch's view from the
 // ones it holds now to keys.
 func (b *batch) setKeys(id string, st *state, keys []customer.IndexKey) {
+	if b.holders == nil {
+		st.keys = keys
+		return
+	}
 	for _, k := range st.keys {
 		if k.Unique && b.holders[k] == id {
 			delete(b.holders, k)
