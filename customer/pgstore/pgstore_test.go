@@ -327,3 +327,41 @@ func TestMigrationThreeKeepsEveryKey(t *testing.T) {
 		t.Errorf("the deleted customer keeps %d key rows (%v); want none", left, err)
 	}
 }
+
+// The time columns, which pgstore sends in COPY's binary form, hold the
+// clock's time to the nanosecond on either side of the epochs the binary
+// form counts from (1970 in Go, 2000 in PostgreSQL), and filter by it.
+func TestTimeColumnsHoldTheClocksTimeAcrossEpochs(t *testing.T) {
+	for _, at := range []time.Time{
+		time.Date(1969, 12, 31, 23, 59, 59, 999999999, time.UTC),
+		time.Date(1999, 12, 31, 23, 59, 59, 1, time.UTC),
+		time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(1900, 2, 28, 12, 0, 0, 500, time.FixedZone("", -5*3600)),
+		time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC),
+	} {
+		s := newStore(t, pgstore.Options{Now: func() time.Time { return at }})
+		ctx := context.Background()
+		w, err := s.Write(ctx, []customer.Op{customer.Put(&customer.Customer{Kind: customer.KindPerson})})
+		if err != nil {
+			t.Fatalf("%v: %v", at, err)
+		}
+		var col time.Time
+		var nsec int32
+		if err := s.Pool().QueryRow(ctx, `SELECT updated_at, updated_nsec FROM customers WHERE id = $1`, w[0].ID).Scan(&col, &nsec); err != nil {
+			t.Fatal(err)
+		}
+		if got := col.Add(time.Duration(nsec)); !got.Equal(at) {
+			t.Errorf("the columns hold %v for %v", got, at)
+		}
+		n := 0
+		for _, err := range s.List(ctx, customer.Filter{UpdatedFrom: at, UpdatedTo: at.Add(1)}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			n++
+		}
+		if n != 1 {
+			t.Errorf("a one-nanosecond window at %v selects %d customers", at, n)
+		}
+	}
+}
