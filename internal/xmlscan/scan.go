@@ -533,6 +533,20 @@ func (s *Scanner) markup() (int, step) {
 }
 
 func (s *Scanner) endTag(b []byte) (int, step) {
+	// Almost every end tag is </name> closing the open element by the name
+	// it was opened with, which was checked then: compare, and leave the
+	// checks to the path below for any other end tag.
+	if n := len(s.offs); n > 0 {
+		top := s.names[s.offs[n-1]:]
+		if j := 2 + len(top); j < len(b) && b[j] == '>' && bytes.Equal(b[2:j], top) {
+			s.pop()
+			name := b[2:j]
+			s.kind, s.name = EndElement, name
+			s.prefix, s.local = splitName(name)
+			s.attrs = s.attrs[:0]
+			return j + 1, stepToken
+		}
+	}
 	j := nameEnd(b, 2)
 	if j == len(b) {
 		return 0, s.short("in end tag")
