@@ -20,23 +20,9 @@ var nameByte = func() (t [utf8.RuneSelf]bool) {
 	return t
 }()
 
-// quickName reports whether n, a name run, is an ASCII name: a run holds
-// only name bytes and bytes from 0x80 up, so only its first byte and the
-// absence of high bytes need checking.
-func quickName(n []byte) bool {
-	if len(n) == 0 {
-		return false
-	}
-	c := n[0]
-	if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == ':') {
-		return false
-	}
-	for _, c := range n[1:] {
-		if c >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
+// nameStart reports whether c, an ASCII byte, may start a name.
+func nameStart(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == ':'
 }
 
 // validName reports whether n is a name as encoding/xml reads names: valid
@@ -48,7 +34,7 @@ func validName(n []byte) bool {
 	for i := 0; i < len(n); {
 		c := n[i]
 		if c < utf8.RuneSelf {
-			if i == 0 && !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == ':') {
+			if i == 0 && !nameStart(c) {
 				return false
 			}
 			if !nameByte[c] {

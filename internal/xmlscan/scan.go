@@ -454,15 +454,6 @@ func layout(b []byte) bool {
 	return true
 }
 
-// nameEnd returns the end of the name run starting at i: ASCII name bytes
-// and any non-ASCII byte (checked afterwards by validName).
-func nameEnd(b []byte, i int) int {
-	for i < len(b) && (b[i] >= utf8.RuneSelf || nameByte[b[i]]) {
-		i++
-	}
-	return i
-}
-
 func skipSpace(b []byte, i int) int {
 	for i < len(b) {
 		switch b[i] {
@@ -475,18 +466,50 @@ func skipSpace(b []byte, i int) int {
 	return i
 }
 
-// qname checks a name run and splits it at its colon. A name with more than
-// one colon is refused, as encoding/xml refuses it.
-func (s *Scanner) qname(n []byte) (prefix, local []byte, ok bool) {
+// nameRun is a name run read by readName: where it ends, the offset in it
+// of its first colon (-1 for none), and whether it is all ASCII.
+type nameRun struct {
+	end, colon int
+	ascii      bool
+}
+
+// readName reads the name run starting at i: ASCII name bytes and any
+// byte from 0x80 up, which validName checks afterwards. It notes the first
+// colon and whether a high byte came, so that qname need not look at an
+// ASCII name again.
+func readName(b []byte, i int) nameRun {
+	r := nameRun{colon: -1, ascii: true}
+	start := i
+	for ; i < len(b); i++ {
+		c := b[i]
+		if c >= utf8.RuneSelf {
+			r.ascii = false
+			continue
+		}
+		if !nameByte[c] {
+			break
+		}
+		if c == ':' && r.colon < 0 {
+			r.colon = i - start
+		}
+	}
+	r.end = i
+	return r
+}
+
+// qname checks the name run n, read by readName as r, and splits it at its
+// colon. A name with more than one colon is refused, as encoding/xml
+// refuses it.
+func (s *Scanner) qname(n []byte, r nameRun) (prefix, local []byte, ok bool) {
 	if len(n) > s.lim.MaxNameLen {
 		s.failLimit("MaxNameLen", s.lim.MaxNameLen, fmt.Sprintf("a name longer than %d bytes", s.lim.MaxNameLen))
 		return nil, nil, false
 	}
-	if !quickName(n) && !validName(n) {
+	if !(r.ascii && nameStart(n[0])) && !validName(n) {
 		s.fail(ErrSyntax, fmt.Sprintf("invalid XML name %q", n))
 		return nil, nil, false
 	}
-	c := bytes.IndexByte(n, ':')
+	c := r.colon
 	if c < 0 {
 		return nil, n, true
 	}
@@ -494,8 +517,10 @@ func (s *Scanner) qname(n []byte) (prefix, local []byte, ok bool) {
 		s.fail(ErrSyntax, fmt.Sprintf("name %q has more than one colon", n))
 		return nil, nil, false
 	}
-	prefix, local = splitName(n)
-	return prefix, local, true
+	if c > 0 && c < len(n)-1 {
+		return n[:c], n[c+1:], true
+	}
+	return nil, n, true
 }
 
 // splitName splits a checked name at its colon. A colon at either end
@@ -547,7 +572,8 @@ func (s *Scanner) endTag(b []byte) (int, step) {
 			return j + 1, stepToken
 		}
 	}
-	j := nameEnd(b, 2)
+	run := readName(b, 2)
+	j := run.end
 	if j == len(b) {
 		return 0, s.short("in end tag")
 	}
@@ -555,7 +581,7 @@ func (s *Scanner) endTag(b []byte) (int, step) {
 		return 0, s.bad("expected element name after </")
 	}
 	name := b[2:j]
-	prefix, local, ok := s.qname(name)
+	prefix, local, ok := s.qname(name, run)
 	if !ok {
 		return 0, stepFail
 	}
@@ -586,7 +612,7 @@ func (s *Scanner) pop() {
 }
 
 func (s *Scanner) procInst(b []byte) (int, step) {
-	j := nameEnd(b, 2)
+	j := readName(b, 2).end
 	if j == len(b) {
 		return 0, s.short("in processing instruction")
 	}
@@ -748,7 +774,8 @@ func (s *Scanner) directive(b []byte) (int, step) {
 }
 
 func (s *Scanner) startTag(b []byte) (int, step) {
-	j := nameEnd(b, 1)
+	run := readName(b, 1)
+	j := run.end
 	if j == len(b) {
 		return 0, s.short("in start tag")
 	}
@@ -756,7 +783,7 @@ func (s *Scanner) startTag(b []byte) (int, step) {
 		return 0, s.bad("expected element name after <")
 	}
 	name := b[1:j]
-	prefix, local, ok := s.qname(name)
+	prefix, local, ok := s.qname(name, run)
 	if !ok {
 		return 0, stepFail
 	}
@@ -784,7 +811,8 @@ func (s *Scanner) startTag(b []byte) (int, step) {
 			j++
 			break
 		}
-		k := nameEnd(b, j)
+		arun := readName(b, j)
+		k := arun.end
 		if k == len(b) {
 			return 0, s.short("in start tag")
 		}
@@ -792,7 +820,7 @@ func (s *Scanner) startTag(b []byte) (int, step) {
 			return 0, s.bad("expected attribute name in element")
 		}
 		an := b[j:k]
-		ap, al, ok := s.qname(an)
+		ap, al, ok := s.qname(an, arun)
 		if !ok {
 			return 0, stepFail
 		}
