@@ -1,12 +1,14 @@
 package xmlio
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
 	"iter"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/impexkit/impex"
 	"github.com/impexkit/impex/customer"
@@ -215,6 +217,9 @@ func numberKey(n string) pipeline.Key { return pipeline.Key{Kind: "customer-no",
 // nil, sees every child of the root at its start tag. A reader that
 // cannot seek back (a pipe) is left alone; the import then reads it once,
 // and a document error may come after records were applied.
+//
+// A large document that can also be read at any offset (an *os.File, a
+// *bytes.Reader) is checked in two halves at once (see checkHalves).
 func checkWhole(r io.Reader, opts DecodeOptions, begin func(*Decoder) error, each func(*Decoder)) error {
 	rs, ok := r.(io.ReadSeeker)
 	if !ok {
@@ -224,23 +229,181 @@ func checkWhole(r io.Reader, opts DecodeOptions, begin func(*Decoder) error, eac
 	if err != nil {
 		return nil // an *os.File on a pipe
 	}
-	d := NewDecoder(rs, opts)
-	err = begin(d)
-	if err == nil {
-		for nextChild(d) {
-			if each != nil {
-				each(d)
-			}
-			d.skip()
-		}
-		if d.err != io.EOF {
-			err = d.err
-		}
+	ra, ok := r.(io.ReaderAt)
+	var end int64
+	if ok {
+		end, err = rs.Seek(0, io.SeekEnd)
+	}
+	if ok && err == nil && end-start >= splitSize {
+		err = checkHalves(ra, start, end, opts, begin, each)
+	} else {
+		err = checkPart(rs, start, opts, begin, each)
 	}
 	if _, serr := rs.Seek(start, io.SeekStart); serr != nil && err == nil {
 		err = docError(opts.Document, serr)
 	}
 	return err
+}
+
+// checkPart checks the document r holds from start, alone.
+func checkPart(rs io.ReadSeeker, start int64, opts DecodeOptions, begin func(*Decoder) error, each func(*Decoder)) error {
+	if _, err := rs.Seek(start, io.SeekStart); err != nil {
+		return docError(opts.Document, err)
+	}
+	d := NewDecoder(rs, opts)
+	if err := begin(d); err != nil {
+		return err
+	}
+	return checkChildren(d, -1, each)
+}
+
+// checkChildren reads the rest of the root's children with d, giving each
+// to each at its start tag, until the root's end or, when stop is not
+// negative, the first child whose start tag is at stop or after it, which
+// it leaves unread and reports as reached: at stop exactly or not.
+func checkChildren(d *Decoder, stop int64, each func(*Decoder)) error {
+	for nextChild(d) {
+		if stop >= 0 && d.sc.Offset() >= stop {
+			if d.sc.Offset() == stop {
+				return errAtStop
+			}
+			return errPastStop
+		}
+		if each != nil {
+			each(d)
+		}
+		d.skip()
+	}
+	return d.checked()
+}
+
+// checked returns the error that ended d's reading, nil for the end of
+// the document.
+func (d *Decoder) checked() error {
+	if d.err != io.EOF {
+		return d.err
+	}
+	return nil
+}
+
+var (
+	errAtStop   = errors.New("xmlio: the check reached its stop")
+	errPastStop = errors.New("xmlio: the check went past its stop")
+)
+
+// splitSize is the size from which checkHalves checks a document in two
+// halves.
+const splitSize = 4 << 20
+
+// checkHalves checks the document ra holds from start to end as checkWhole
+// does, in two halves read at once, each on a core of its own when there
+// are two: the first from the start, the second from a child of the root
+// after the middle, read as inside the root (xmlscan.Scanner.Enter). The
+// split is a guess: the first start tag after the middle that names the
+// root's first child. It holds when the first half's reading of the
+// document meets a child's start tag exactly there; otherwise (the name
+// was in a comment, or a deeper element's) the first half reads on to the
+// end alone. When the second half finds an error, the first half reads
+// the second half again, so that the error is reported as a reading of the
+// whole document reports it, with its line. each is called under a lock,
+// and may see children of the second half that a failed guess read out of
+// a comment: an import's numbers only err towards "maybe given" that way.
+func checkHalves(ra io.ReaderAt, start, end int64, opts DecodeOptions, begin func(*Decoder) error, each func(*Decoder)) error {
+	d := NewDecoder(io.NewSectionReader(ra, start, end-start), opts)
+	if err := begin(d); err != nil {
+		return err
+	}
+	if !nextChild(d) {
+		return d.checked() // the root's end, or an error
+	}
+	split := findStartTag(ra, start+(end-start)/2, end, d.sc.Name())
+	if split < 0 {
+		return checkSeen(d, -1, each)
+	}
+	root := slices.Clone(d.sc.Root())
+	doc, rootName := d.doc, d.root
+	var mu sync.Mutex
+	locked := each
+	if each != nil {
+		locked = func(d *Decoder) {
+			mu.Lock()
+			defer mu.Unlock()
+			each(d)
+		}
+	}
+	var stopped atomic.Bool
+	second := make(chan error, 1)
+	go func() {
+		p := NewDecoder(io.NewSectionReader(ra, split, end-split), opts)
+		p.sc.Enter(root)
+		p.begun, p.doc, p.root = true, doc, rootName
+		second <- checkChildren(p, -1, func(p *Decoder) {
+			if stopped.Load() {
+				p.err = errPastStop // the guess failed: stop reading
+				return
+			}
+			if locked != nil {
+				locked(p)
+			}
+		})
+	}()
+	err := checkSeen(d, split-start, locked)
+	if err == errAtStop {
+		if err = <-second; err == nil {
+			return nil
+		}
+		// Report the second half's error as the whole document's reading
+		// does.
+		return checkSeen(d, -1, each)
+	}
+	stopped.Store(true)
+	<-second
+	if err == errPastStop {
+		return checkSeen(d, -1, each)
+	}
+	return err
+}
+
+// checkSeen is checkChildren for a decoder whose current token is a
+// child's start tag, not yet given to each.
+func checkSeen(d *Decoder, stop int64, each func(*Decoder)) error {
+	if stop >= 0 && d.sc.Offset() >= stop {
+		if d.sc.Offset() == stop {
+			return errAtStop
+		}
+		return errPastStop
+	}
+	if each != nil {
+		each(d)
+	}
+	d.skip()
+	return checkChildren(d, stop, each)
+}
+
+// findStartTag returns the offset of the first start tag of an element
+// named name in ra from from to end, looking no further than a window of
+// 64 KiB, or -1.
+func findStartTag(ra io.ReaderAt, from, end int64, name []byte) int64 {
+	buf := make([]byte, min(64<<10, end-from))
+	n, err := ra.ReadAt(buf, from)
+	if err != nil && err != io.EOF {
+		return -1
+	}
+	buf = buf[:n]
+	open := append([]byte{'<'}, name...)
+	for i := 0; ; {
+		j := bytes.Index(buf[i:], open)
+		if j < 0 {
+			return -1
+		}
+		i += j + len(open)
+		if i < len(buf) {
+			switch buf[i] {
+			case ' ', '\t', '\n', '\r', '>', '/':
+				return from + int64(i-len(open))
+			}
+		}
+	}
 }
 
 type importer struct {

@@ -155,9 +155,10 @@ type Scanner struct {
 	rerr error // sticky read error (not io.EOF)
 	err  error // sticky scan error
 
-	line     int // line of buf[lineAt]
-	lineAt   int // buffer index up to which newlines are counted into line
-	tokStart int // buffer index of the current token's first byte
+	consumed int64 // input bytes dropped from the front of buf
+	line     int   // line of buf[lineAt]
+	lineAt   int   // buffer index up to which newlines are counted into line
+	tokStart int   // buffer index of the current token's first byte
 
 	kind    Kind
 	name    []byte
@@ -263,6 +264,31 @@ func (s *Scanner) Line() int {
 	return s.line
 }
 
+// Offset returns the input offset of the current token's first byte.
+func (s *Scanner) Offset() int64 { return s.consumed + int64(s.tokStart) }
+
+// Root returns the raw name of the outermost element open, nil when none
+// is.
+func (s *Scanner) Root() []byte {
+	switch len(s.offs) {
+	case 0:
+		return nil
+	case 1:
+		return s.names
+	}
+	return s.names[:s.offs[1]]
+}
+
+// Enter makes the scanner read its input as the content of an element
+// named name that is already open, for reading part of a document, from a
+// token's start inside its root, on its own: the input must then close the
+// element, as it would in the whole document. Lines are counted from the
+// part's start.
+func (s *Scanner) Enter(name []byte) {
+	s.offs = append(s.offs, len(s.names))
+	s.names = append(s.names, name...)
+}
+
 // Depth returns the number of elements open after the current token: 1
 // after the root's start tag, 0 after its end tag.
 func (s *Scanner) Depth() int { return len(s.offs) }
@@ -343,6 +369,7 @@ func (s *Scanner) fill() bool {
 		return false
 	}
 	if s.pos > 0 {
+		s.consumed += int64(s.pos)
 		s.line += bytes.Count(s.buf[s.lineAt:s.pos], nl)
 		s.lineAt = 0
 		s.end = copy(s.buf, s.buf[s.pos:s.end])

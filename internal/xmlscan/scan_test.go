@@ -424,3 +424,90 @@ func TestSkipLayoutKeepsContent(t *testing.T) {
 		t.Fatalf("got  %s\nwant %s", strings.Join(got, " "), want)
 	}
 }
+
+// Offset names each token's first byte, across buffer refills and a
+// reader that hands over one byte at a time.
+func TestOffsetIsTheTokensFirstByte(t *testing.T) {
+	doc := []byte(`<?xml version="1.0"?>` + "\n<root a='1'>\n  <x>text</x><y/>" + strings.Repeat("<z>pad</z>", 20000) + "<!-- c --><w>&amp;</w>\n</root>")
+	for name, r := range map[string]io.Reader{"whole": bytes.NewReader(doc), "bytewise": iotest.OneByteReader(bytes.NewReader(doc))} {
+		s := New(r, Limits{})
+		s.SkipLayout(true)
+		for {
+			k, err := s.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(name, err)
+			}
+			off := s.Offset()
+			if off < 0 || off >= int64(len(doc)) {
+				t.Fatalf("%s: offset %d outside the document", name, off)
+			}
+			switch k {
+			case StartElement:
+				if want := "<" + string(s.Name()); !bytes.HasPrefix(doc[off:], []byte(want)) {
+					t.Fatalf("%s: a start tag %s at offset %d, where the document has %.20q", name, s.Name(), off, doc[off:])
+				}
+			case CharData:
+				if s.Text()[0] != doc[off] {
+					t.Fatalf("%s: text %.10q at offset %d, where the document has %.10q", name, s.Text(), off, doc[off:])
+				}
+			}
+		}
+	}
+}
+
+func render(s *Scanner, k Kind) string {
+	if k == CharData {
+		return fmt.Sprintf("text %s", s.Text())
+	}
+	return fmt.Sprintf("%v %s %d", k, s.Name(), s.Depth())
+}
+
+// A part of a document read from inside its root, entered by name, reads
+// as the rest of the whole document does, and must close the root.
+func TestEnterReadsAPartAsTheWholeReadsIt(t *testing.T) {
+	doc := `<root><a x="1">one</a><b>two<c/></b></root>`
+	split := strings.Index(doc, "<b>")
+	whole := New(strings.NewReader(doc), Limits{})
+	var want []string
+	for {
+		k, err := whole.Next()
+		if err != nil {
+			break
+		}
+		if whole.Offset() >= int64(split) {
+			want = append(want, render(whole, k))
+		}
+	}
+	part := New(strings.NewReader(doc[split:]), Limits{})
+	part.Enter([]byte("root"))
+	if got := string(part.Root()); got != "root" {
+		t.Fatalf("Root() = %q", got)
+	}
+	var got []string
+	for {
+		k, err := part.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, render(part, k))
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("the part reads\n%v\nthe whole reads\n%v", got, want)
+	}
+	unclosed := New(strings.NewReader(`<b>two</b>`), Limits{})
+	unclosed.Enter([]byte("root"))
+	for {
+		if _, err := unclosed.Next(); err != nil {
+			if err == io.EOF {
+				t.Fatal("a part that leaves the root open reads to io.EOF")
+			}
+			break
+		}
+	}
+}
