@@ -646,8 +646,9 @@ func (im *importer) keepCells(cs []sheet.Cell) []sheet.Cell {
 func (im *importer) items() iter.Seq2[pipeline.Item, error] {
 	return func(yield func(pipeline.Item, error) bool) {
 		chunks := make(chan rowChunk, 4)
+		free := make(chan []readRow, 8) // chunks read, for the reader to fill again
 		stop := make(chan struct{})
-		go im.readAhead(chunks, stop)
+		go im.readAhead(chunks, free, stop)
 		defer func() {
 			close(stop)
 			for range chunks { // wait for the reader to let go of the sheet
@@ -663,6 +664,11 @@ func (im *importer) items() iter.Seq2[pipeline.Item, error] {
 			if c.err != nil {
 				yield(pipeline.Item{}, c.err)
 				return
+			}
+			clear(c.rows) // the pipeline holds copies of the items
+			select {
+			case free <- c.rows[:0]:
+			default:
 			}
 		}
 	}
@@ -684,8 +690,9 @@ type (
 
 const chunkRows = 128
 
-// readAhead reads the sheet into chunks until the end, an error, or stop.
-func (im *importer) readAhead(chunks chan<- rowChunk, stop <-chan struct{}) {
+// readAhead reads the sheet into chunks until the end, an error, or stop,
+// filling the chunks free hands back before it makes new ones.
+func (im *importer) readAhead(chunks chan<- rowChunk, free <-chan []readRow, stop <-chan struct{}) {
 	defer close(chunks)
 	send := func(c rowChunk) bool {
 		select {
@@ -695,7 +702,15 @@ func (im *importer) readAhead(chunks chan<- rowChunk, stop <-chan struct{}) {
 			return false
 		}
 	}
-	chunk := make([]readRow, 0, chunkRows)
+	newChunk := func() []readRow {
+		select {
+		case c := <-free:
+			return c
+		default:
+			return make([]readRow, 0, chunkRows)
+		}
+	}
+	chunk := newChunk()
 	for im.reader.Next() {
 		row := im.reader.Row()
 		if rowEmpty(row) {
@@ -707,7 +722,7 @@ func (im *importer) readAhead(chunks chan<- rowChunk, stop <-chan struct{}) {
 			if !send(rowChunk{rows: chunk}) {
 				return
 			}
-			chunk = make([]readRow, 0, chunkRows)
+			chunk = newChunk()
 		}
 	}
 	var err error

@@ -63,9 +63,10 @@ func (s *Store) WriteGroups(ctx context.Context, ops []groups.Op) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
-	var log undoLog
+	log := s.log.begin()
+	defer log.end()
 	for i, op := range ops {
-		if err := s.applyGroup(op, now, &log); err != nil {
+		if err := s.applyGroup(op, now, log); err != nil {
 			log.rollback(s)
 			return &groups.BatchError{Index: i, Op: op, Err: err}
 		}

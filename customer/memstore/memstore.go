@@ -56,6 +56,9 @@ type Store struct {
 	nextID uint64
 	groups map[string]*groups.Group
 	lists  map[string]customer.ListSettings // every list known; see Lists
+	// log is the undo log of the batch being written, kept from batch to
+	// batch so that its memory is reused; only a writer holding mu uses it.
+	log undoLog
 }
 
 var (
@@ -404,10 +407,11 @@ func (s *Store) Write(ctx context.Context, ops []customer.Op) ([]customer.Writte
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
-	var log undoLog
+	log := s.log.begin()
+	defer log.end()
 	out := make([]customer.Written, len(ops))
 	for i, op := range ops {
-		w, err := s.apply(op, now, &log)
+		w, err := s.apply(op, now, log)
 		if err != nil {
 			log.rollback(s)
 			return nil, &customer.BatchError{Index: i, Op: op, Err: err}
@@ -627,6 +631,19 @@ func (l *undoLog) group(s *Store, id string) {
 // owned records an owned customer's stamp as it was handed over.
 func (l *undoLog) owned(c *customer.Customer, was stamp) {
 	l.given = append(l.given, given{c, was})
+}
+
+// begin returns the log emptied for a batch.
+func (l *undoLog) begin() *undoLog {
+	l.steps, l.given = l.steps[:0], l.given[:0]
+	return l
+}
+
+// end forgets the batch's customers, which the log would otherwise keep
+// alive until the next batch.
+func (l *undoLog) end() {
+	clear(l.steps)
+	clear(l.given)
 }
 
 func (l *undoLog) rollback(s *Store) {
