@@ -178,12 +178,6 @@ func (w *copyRows) textArray(n int) int {
 	return start
 }
 
-// jsonbVersion is the first byte of jsonb's binary form, before the text.
+// jsonbVersion is the first byte of jsonb's binary form, before the text
+// (see copyRows.facts).
 const jsonbVersion = 1
-
-// jsonb writes a jsonb field whose text is b.
-func (w *copyRows) jsonb(b []byte) {
-	w.length(len(b) + 1)
-	w.buf = append(w.buf, jsonbVersion)
-	w.buf = append(w.buf, b...)
-}
