@@ -2,16 +2,26 @@ package xmlio
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/impexkit/impex"
 )
 
+// verdicts are what checkBoth returns: the verdicts of one reading and of
+// the halves, and the customer numbers each saw, sorted.
+type verdicts struct {
+	one, halves       error
+	oneSaw, halvesSaw []string
+}
+
 // checkBoth checks doc whole as one reading (checkPart) and in two halves
-// (checkHalves, whatever its size), and returns both verdicts and the
-// customer numbers each saw.
-func checkBoth(doc []byte) (one, halves error, oneSaw, halvesSaw []string) {
+// (checkHalves, whatever its size).
+func checkBoth(doc []byte) (v verdicts) {
 	begin := func(d *Decoder) error { _, err := d.Document(); return err }
 	saw := func(into *[]string) func(*Decoder) {
 		return func(d *Decoder) {
@@ -20,11 +30,11 @@ func checkBoth(doc []byte) (one, halves error, oneSaw, halvesSaw []string) {
 			}
 		}
 	}
-	one = checkPart(bytes.NewReader(doc), 0, DecodeOptions{}, begin, saw(&oneSaw))
-	halves = checkHalves(bytes.NewReader(doc), 0, int64(len(doc)), DecodeOptions{}, begin, saw(&halvesSaw))
-	slices.Sort(oneSaw)
-	slices.Sort(halvesSaw)
-	return one, halves, oneSaw, halvesSaw
+	v.one = checkPart(bytes.NewReader(doc), 0, DecodeOptions{}, begin, saw(&v.oneSaw))
+	v.halves = checkHalves(bytes.NewReader(doc), 0, int64(len(doc)), DecodeOptions{}, begin, saw(&v.halvesSaw))
+	slices.Sort(v.oneSaw)
+	slices.Sort(v.halvesSaw)
+	return v
 }
 
 // insertAt returns doc with text inserted at i.
@@ -63,30 +73,30 @@ func TestCheckingInHalvesAgreesWithOneReading(t *testing.T) {
 	}
 	for name, doc := range cases {
 		t.Run(name, func(t *testing.T) {
-			one, halves, oneSaw, halvesSaw := checkBoth(doc)
-			if fmt.Sprint(one) != fmt.Sprint(halves) {
-				t.Fatalf("one reading: %v\nin halves:   %v", one, halves)
+			v := checkBoth(doc)
+			if fmt.Sprint(v.one) != fmt.Sprint(v.halves) {
+				t.Fatalf("one reading: %v\nin halves:   %v", v.one, v.halves)
 			}
-			if one != nil {
+			if v.one != nil {
 				return
 			}
-			for _, no := range oneSaw {
-				if _, ok := slices.BinarySearch(halvesSaw, no); !ok {
+			for _, no := range v.oneSaw {
+				if _, ok := slices.BinarySearch(v.halvesSaw, no); !ok {
 					t.Fatalf("the halves never saw customer %s", no)
 				}
 			}
-			if !strings.Contains(name, "comment") && !strings.Contains(name, "CDATA") && !slices.Equal(oneSaw, halvesSaw) {
-				t.Fatalf("the halves saw %d numbers, one reading %d", len(halvesSaw), len(oneSaw))
+			if !strings.Contains(name, "comment") && !strings.Contains(name, "CDATA") && !slices.Equal(v.oneSaw, v.halvesSaw) {
+				t.Fatalf("the halves saw %d numbers, one reading %d", len(v.halvesSaw), len(v.oneSaw))
 			}
 		})
 	}
-	if one, _, _, _ := checkBoth(cases["bad byte in the second half"]); one == nil || !strings.Contains(one.Error(), "line") {
-		t.Fatalf("the error %v names no line", one)
+	if v := checkBoth(cases["bad byte in the second half"]); v.one == nil || !strings.Contains(v.one.Error(), "line") {
+		t.Fatalf("the error %v names no line", v.one)
 	}
 }
 
-// A large document read from a *bytes.Reader is checked in halves by an
-// import, and a damaged second half stops it before anything is stored.
+// Whatever the document and wherever the halves split, the halves give the
+// verdict of one reading.
 func FuzzCheckingInHalvesAgreesWithOneReading(f *testing.F) {
 	doc := genDocument(f, DocCustomerList, 8, false)
 	f.Add(doc, uint16(len(doc)/2), "")
@@ -97,9 +107,36 @@ func FuzzCheckingInHalvesAgreesWithOneReading(f *testing.F) {
 		if int(at) <= len(doc) {
 			doc = insertAt(doc, int(at), text)
 		}
-		one, halves, _, _ := checkBoth(doc)
-		if fmt.Sprint(one) != fmt.Sprint(halves) {
-			t.Fatalf("one reading: %v\nin halves:   %v", one, halves)
+		v := checkBoth(doc)
+		if fmt.Sprint(v.one) != fmt.Sprint(v.halves) {
+			t.Fatalf("one reading: %v\nin halves:   %v", v.one, v.halves)
 		}
 	})
+}
+
+// An import of a document large enough to be checked in halves, damaged in
+// its second half, stores nothing and names the line one reading names.
+func TestALargeDamagedDocumentAppliesNothing(t *testing.T) {
+	doc := genDocument(t, DocCustomers, 100, false)
+	per := len(doc) / 100
+	doc = genDocument(t, DocCustomers, splitSize/per*5/4, false)
+	if len(doc) < splitSize {
+		t.Fatalf("the document has %d bytes, fewer than the %d a split needs", len(doc), splitSize)
+	}
+	at := len(doc) * 3 / 4
+	at += bytes.Index(doc[at:], []byte("<first-name>")) + len("<first-name>")
+	bad := insertAt(doc, at, "\xff")
+	want := checkBoth(bad).one
+	st := newGenStore(t)
+	res, err := Import(context.Background(), st, bytes.NewReader(bad), ImportOptions{Hasher: cheapHasher})
+	var fe *impex.FileError
+	if !errors.As(err, &fe) || !errors.Is(err, impex.ErrDamaged) {
+		t.Fatalf("error %v, want a *impex.FileError wrapping impex.ErrDamaged", err)
+	}
+	if st.Len() != 0 || res.Applied() != 0 {
+		t.Fatalf("a damaged document stored %d customers", st.Len())
+	}
+	if want == nil || fmt.Sprint(err) != fmt.Sprint(want) {
+		t.Fatalf("the import says %v, one reading %v", err, want)
+	}
 }
