@@ -254,15 +254,18 @@ func checkPart(rs io.ReadSeeker, start int64, opts DecodeOptions, begin func(*De
 	if err := begin(d); err != nil {
 		return err
 	}
-	return checkChildren(d, -1, each)
+	return checkChildren(d, false, -1, each)
 }
 
 // checkChildren reads the rest of the root's children with d, giving each
 // to each at its start tag, until the root's end or, when stop is not
 // negative, the first child whose start tag is at stop or after it, which
-// it leaves unread and reports as reached: at stop exactly or not.
-func checkChildren(d *Decoder, stop int64, each func(*Decoder)) error {
-	for nextChild(d) {
+// it leaves unread and reports as reached: at stop exactly or not. With
+// seen set, d's current token is a child's start tag not yet given to
+// each.
+func checkChildren(d *Decoder, seen bool, stop int64, each func(*Decoder)) error {
+	for seen || nextChild(d) {
+		seen = false
 		if stop >= 0 && d.sc.Offset() >= stop {
 			if d.sc.Offset() == stop {
 				return errAtStop
@@ -318,7 +321,7 @@ func checkHalves(ra io.ReaderAt, start, end int64, opts DecodeOptions, begin fun
 	}
 	split := findStartTag(ra, start+(end-start)/2, end, d.sc.Name())
 	if split < 0 {
-		return checkSeen(d, -1, each)
+		return checkChildren(d, true, -1, each)
 	}
 	root := slices.Clone(d.sc.Root())
 	doc, rootName := d.doc, d.root
@@ -337,7 +340,7 @@ func checkHalves(ra io.ReaderAt, start, end int64, opts DecodeOptions, begin fun
 		p := NewDecoder(io.NewSectionReader(ra, split, end-split), opts)
 		p.sc.Enter(root)
 		p.begun, p.doc, p.root = true, doc, rootName
-		second <- checkChildren(p, -1, func(p *Decoder) {
+		second <- checkChildren(p, false, -1, func(p *Decoder) {
 			if stopped.Load() {
 				p.err = errPastStop // the guess failed: stop reading
 				return
@@ -347,37 +350,21 @@ func checkHalves(ra io.ReaderAt, start, end int64, opts DecodeOptions, begin fun
 			}
 		})
 	}()
-	err := checkSeen(d, split-start, locked)
+	err := checkChildren(d, true, split-start, locked)
 	if err == errAtStop {
 		if err = <-second; err == nil {
 			return nil
 		}
 		// Report the second half's error as the whole document's reading
 		// does.
-		return checkSeen(d, -1, each)
+		return checkChildren(d, true, -1, each)
 	}
 	stopped.Store(true)
 	<-second
 	if err == errPastStop {
-		return checkSeen(d, -1, each)
+		return checkChildren(d, true, -1, each)
 	}
 	return err
-}
-
-// checkSeen is checkChildren for a decoder whose current token is a
-// child's start tag, not yet given to each.
-func checkSeen(d *Decoder, stop int64, each func(*Decoder)) error {
-	if stop >= 0 && d.sc.Offset() >= stop {
-		if d.sc.Offset() == stop {
-			return errAtStop
-		}
-		return errPastStop
-	}
-	if each != nil {
-		each(d)
-	}
-	d.skip()
-	return checkChildren(d, stop, each)
 }
 
 // findStartTag returns the offset of the first start tag of an element

@@ -123,21 +123,12 @@ func insertCustomers(ctx context.Context, tx pgx.Tx, recs []record) error {
 	}
 	facts := newCopyRows(nil)
 	facts.buf = slices.Grow(facts.buf, factsSize*len(recs)) // the facts of most customers fit
-	var js jsonBuffer
-	i := 0
-	err := newCopyRows(func(w *copyRows) (bool, error) {
-		if i == len(recs) {
-			return false, nil
-		}
-		r := &recs[i]
-		i++
-		if err := w.customer(r, &js, 0); err != nil {
-			return false, err
-		}
-		facts.row(2)
-		facts.text(r.c.ID)
-		return true, facts.facts(r.c)
-	}).send(ctx, tx, `COPY customers (`+customerColumns+`) FROM STDIN (FORMAT binary)`)
+	err := copyCustomers(ctx, tx, `COPY customers (`+customerColumns+`) FROM STDIN (FORMAT binary)`, recs, 0,
+		func(_ *copyRows, r *record, _ int) error {
+			facts.row(2)
+			facts.text(r.c.ID)
+			return facts.facts(r.c)
+		})
 	if err != nil {
 		return err
 	}
@@ -195,6 +186,26 @@ func (r *record) values(data []byte) []any {
 	}
 	return []any{r.c.ID, r.c.Version, r.c.List, int16(r.c.Kind), r.c.Flags.CreditAllowed,
 		cat, cns, at, ns, groups, r.search(), keysColumn(r.keys), data}
+}
+
+// copyCustomers copies recs with sql, each row the record's columns of
+// customers, its record encoded as the row is sent, and extra more fields
+// that more writes for the record at index i.
+func copyCustomers(ctx context.Context, tx pgx.Tx, sql string, recs []record, extra int, more func(w *copyRows, r *record, i int) error) error {
+	var js jsonBuffer
+	i := 0
+	return newCopyRows(func(w *copyRows) (bool, error) {
+		if i == len(recs) {
+			return false, nil
+		}
+		r := &recs[i]
+		if err := w.customer(r, &js, extra); err != nil {
+			return false, err
+		}
+		err := more(w, r, i)
+		i++
+		return true, err
+	}).send(ctx, tx, sql)
 }
 
 // customer writes r as a row of customers, its record encoded as JSON by
@@ -275,20 +286,11 @@ func updateCustomers(ctx context.Context, tx pgx.Tx, recs []record, stored []int
 	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE pgstore_updates (LIKE customers, stored_version bigint, facts jsonb) ON COMMIT DROP`); err != nil {
 		return err
 	}
-	var js jsonBuffer
-	i := 0
-	err := newCopyRows(func(w *copyRows) (bool, error) {
-		if i == len(recs) {
-			return false, nil
-		}
-		r := &recs[i]
-		if err := w.customer(r, &js, 2); err != nil {
-			return false, err
-		}
-		w.int8(stored[i])
-		i++
-		return true, w.facts(r.c)
-	}).send(ctx, tx, `COPY pg_temp.pgstore_updates (`+customerColumns+`, stored_version, facts) FROM STDIN (FORMAT binary)`)
+	err := copyCustomers(ctx, tx, `COPY pg_temp.pgstore_updates (`+customerColumns+`, stored_version, facts) FROM STDIN (FORMAT binary)`, recs, 2,
+		func(w *copyRows, r *record, i int) error {
+			w.int8(stored[i])
+			return w.facts(r.c)
+		})
 	if err != nil {
 		return err
 	}
