@@ -13,10 +13,12 @@ import (
 )
 
 // verdicts are what checkBoth returns: the verdicts of one reading and of
-// the halves, and the customer numbers each saw, sorted.
+// the halves, the customer numbers each saw, sorted, and how many decoders
+// the halves read children with (2 when the split held).
 type verdicts struct {
 	one, halves       error
 	oneSaw, halvesSaw []string
+	decoders          int
 }
 
 // checkBoth checks doc whole as one reading (checkPart) and in two halves
@@ -31,7 +33,13 @@ func checkBoth(doc []byte) (v verdicts) {
 		}
 	}
 	v.one = checkPart(bytes.NewReader(doc), 0, DecodeOptions{}, begin, saw(&v.oneSaw))
-	v.halves = checkHalves(bytes.NewReader(doc), 0, int64(len(doc)), DecodeOptions{}, begin, saw(&v.halvesSaw))
+	decoders := map[*Decoder]bool{}
+	halves := saw(&v.halvesSaw)
+	v.halves = checkHalves(bytes.NewReader(doc), 0, int64(len(doc)), DecodeOptions{}, begin, func(d *Decoder) {
+		decoders[d] = true // called under the halves' lock
+		halves(d)
+	})
+	v.decoders = len(decoders)
 	slices.Sort(v.oneSaw)
 	slices.Sort(v.halvesSaw)
 	return v
@@ -50,7 +58,11 @@ func TestCheckingInHalvesAgreesWithOneReading(t *testing.T) {
 	mid := len(doc) / 2
 	afterMid := mid + bytes.Index(doc[mid:], []byte("<customer "))
 	nextRec := afterMid + 1 + bytes.Index(doc[afterMid+1:], []byte("<customer "))
+	root := bytes.Index(doc, []byte("<customer-list"))
+	root += bytes.IndexByte(doc[root:], '>') + 1
+	withHeader := insertAt(doc, root, "\n<header><description>a list</description></header>")
 	cases := map[string][]byte{
+		"good with a header":               withHeader,
 		"good":                             doc,
 		"cut in the first half":            doc[:len(doc)/4],
 		"cut in the second half":           doc[:len(doc)*3/4],
@@ -76,6 +88,9 @@ func TestCheckingInHalvesAgreesWithOneReading(t *testing.T) {
 			v := checkBoth(doc)
 			if fmt.Sprint(v.one) != fmt.Sprint(v.halves) {
 				t.Fatalf("one reading: %v\nin halves:   %v", v.one, v.halves)
+			}
+			if strings.HasPrefix(name, "good") && v.decoders != 2 {
+				t.Fatalf("the children were read by %d decoders, not one a half", v.decoders)
 			}
 			if v.one != nil {
 				return

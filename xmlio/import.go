@@ -303,7 +303,8 @@ const splitSize = 4 << 20
 // are two: the first from the start, the second from a child of the root
 // after the middle, read as inside the root (xmlscan.Scanner.Enter). The
 // split is a guess: the first start tag after the middle that names the
-// root's first child. It holds when the first half's reading of the
+// root's repeated child (the first child named as the one before it). It
+// holds when the first half's reading of the
 // document meets a child's start tag exactly there; otherwise (the name
 // was in a comment, or a deeper element's) the first half reads on to the
 // end alone. When the second half finds an error, the first half reads
@@ -316,10 +317,27 @@ func checkHalves(ra io.ReaderAt, start, end int64, opts DecodeOptions, begin fun
 	if err := begin(d); err != nil {
 		return err
 	}
-	if !nextChild(d) {
-		return d.checked() // the root's end, or an error
+	// The name to look for is the root's repeated child's: the first named
+	// as the child before it (a customer list's header comes first).
+	mid := (end - start) / 2
+	var prev []byte
+	for {
+		if !nextChild(d) {
+			return d.checked() // the root's end, or an error
+		}
+		if bytes.Equal(prev, d.sc.Name()) || d.sc.Offset() >= mid {
+			break
+		}
+		prev = append(prev[:0], d.sc.Name()...)
+		if each != nil {
+			each(d)
+		}
+		d.skip()
 	}
-	split := findStartTag(ra, start+(end-start)/2, end, d.sc.Name())
+	split := int64(-1)
+	if d.sc.Offset() < mid {
+		split = findStartTag(ra, start+mid, end, d.sc.Name())
+	}
 	if split < 0 {
 		return checkChildren(d, true, -1, each)
 	}
