@@ -238,10 +238,9 @@ func (w *copyRows) customer(r *record, js *jsonBuffer, extra int) error {
 	w.end(start)
 	start = w.textArray(4 * len(r.keys))
 	for _, k := range r.keys {
-		w.text(string(k.Key))
-		w.text(k.List)
-		w.text(k.Value)
-		w.text(uniqueFlag(k.Unique))
+		for _, e := range keyElems(k) {
+			w.text(e)
+		}
 	}
 	w.end(start)
 	w.bytes(data)

@@ -161,23 +161,25 @@ func checkJSONText(b []byte, invalid error) error {
 	return nil
 }
 
-// keysColumn returns keys as the column customers.keys holds them: four
-// elements a key, its name, list, value, and uniqueFlag.
+// keysColumn returns keys as the column customers.keys holds them: the
+// elements of each key (keyElems) one after the other.
 func keysColumn(keys []customer.IndexKey) []string {
 	col := make([]string, 0, 4*len(keys))
 	for _, k := range keys {
-		col = append(col, string(k.Key), k.List, k.Value, uniqueFlag(k.Unique))
+		e := keyElems(k)
+		col = append(col, e[:]...)
 	}
 	return col
 }
 
-// uniqueFlag is the last element of a key in the keys column: "t" for a
-// unique key, "f" for a shared one.
-func uniqueFlag(unique bool) string {
-	if unique {
-		return "t"
+// keyElems returns k as the four elements the keys column holds for it:
+// its name, list and value, and "t" for a unique key or "f".
+func keyElems(k customer.IndexKey) [4]string {
+	unique := "f"
+	if k.Unique {
+		unique = "t"
 	}
-	return "f"
+	return [4]string{string(k.Key), k.List, k.Value, unique}
 }
 
 // parseKeys reverses keysColumn.
