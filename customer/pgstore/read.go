@@ -291,21 +291,32 @@ func (s *Store) Find(ctx context.Context, lookups []customer.Lookup) ([]customer
 	if len(at) == 0 {
 		return notFound(out, ks), nil
 	}
-	// The first holder of each lookup in ID order, with the number of
-	// holders, so that a shared e-mail address can be told apart.
+	// The first holder of each lookup in ID order, and whether there is a
+	// second, so that a shared e-mail address can be told apart. Each
+	// lookup probes the index on its own (LATERAL, LIMIT): joined, the
+	// planner read the key table whole whenever its statistics were behind
+	// it, as they are during an import, and a Find of 3,000 lookups took
+	// 20 to 50 ms instead of 10. The query is planned for the arrays at
+	// hand each time (an unnamed statement, its description cached), not
+	// once for whatever size the tables had then.
 	rows, err := s.pool.Query(ctx, `
 WITH q AS (
 	SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[]) AS q(i, key, list, value)
 ), hits AS (
-	SELECT q.i, c.id FROM q JOIN customers c ON c.id = q.value WHERE q.key = 'id'
+	SELECT q.i, h.id FROM q CROSS JOIN LATERAL (
+		SELECT c.id FROM customers c WHERE c.id = q.value LIMIT 1
+	) AS h WHERE q.key = 'id'
 	UNION ALL
-	SELECT q.i, k.customer_id FROM q JOIN customer_keys k
-		ON k.key = q.key AND k.list = q.list AND k.value = q.value WHERE q.key <> 'id'
+	SELECT q.i, h.customer_id FROM q CROSS JOIN LATERAL (
+		SELECT k.customer_id FROM customer_keys k
+		WHERE k.key = q.key AND k.list = q.list AND k.value = q.value
+		ORDER BY k.customer_id LIMIT 2
+	) AS h WHERE q.key <> 'id'
 ), first AS (
 	SELECT i, min(id) AS id, count(*) AS holders FROM hits GROUP BY i
 )
 SELECT f.i, f.holders, c.id, c.version, c.data FROM first f JOIN customers c ON c.id = f.id`,
-		at, keys, lists, values)
+		pgx.QueryExecModeCacheDescribe, at, keys, lists, values)
 	if err != nil {
 		return nil, s.readError(ctx, err)
 	}
