@@ -35,6 +35,19 @@ func (s *Store) Get(ctx context.Context, id string) (*customer.Customer, error) 
 	return decode(id, version, data)
 }
 
+// scanCustomer reads the current row of rows, whose columns are a
+// customer's id, version and data, and decodes the customer. A failed scan
+// is returned as readError makes it.
+func (s *Store) scanCustomer(ctx context.Context, rows pgx.Rows) (*customer.Customer, error) {
+	var id string
+	var version int64
+	var data []byte
+	if err := rows.Scan(&id, &version, &data); err != nil {
+		return nil, s.readError(ctx, err)
+	}
+	return decode(id, version, data)
+}
+
 // readError returns the context's error when it ended the query, and the
 // database error otherwise.
 func (s *Store) readError(ctx context.Context, err error) error {
@@ -84,14 +97,7 @@ LIMIT `+strconv.Itoa(limit), string(k.key), k.list, k.value)
 	}
 	var found []*customer.Customer
 	for rows.Next() {
-		var id string
-		var version int64
-		var data []byte
-		if err := rows.Scan(&id, &version, &data); err != nil {
-			rows.Close()
-			return nil, s.readError(ctx, err)
-		}
-		c, err := decode(id, version, data)
+		c, err := s.scanCustomer(ctx, rows)
 		if err != nil {
 			rows.Close()
 			return nil, err
@@ -179,19 +185,12 @@ func (s *Store) list(ctx context.Context, where string, args []any, inGo bool, f
 				return
 			}
 			for rows.Next() {
-				var id string
-				var version int64
-				var data []byte
-				if err = rows.Scan(&id, &version, &data); err != nil {
-					err = s.readError(ctx, err)
+				var c *customer.Customer
+				if c, err = s.scanCustomer(ctx, rows); err != nil {
 					break
 				}
 				fetched++
-				after = id
-				var c *customer.Customer
-				if c, err = decode(id, version, data); err != nil {
-					break
-				}
+				after = c.ID
 				if !inGo || f.Match(c) {
 					page = append(page, c)
 				}

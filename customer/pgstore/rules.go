@@ -85,13 +85,7 @@ func (s *Store) PreviewRule(ctx context.Context, q groups.RuleQuery, limit int) 
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var id string
-		var version int64
-		var data []byte
-		if err := rows.Scan(&id, &version, &data); err != nil {
-			return res, s.readError(ctx, err)
-		}
-		c, err := decode(id, version, data)
+		c, err := s.scanCustomer(ctx, rows)
 		if err != nil {
 			return res, err
 		}
