@@ -7,6 +7,7 @@ import (
 
 	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/groups"
+	"github.com/impexkit/impex/internal/custjson"
 	"github.com/impexkit/impex/internal/jsontext"
 )
 
@@ -38,6 +39,15 @@ func encode(e envelope, invalid error) ([]byte, error) {
 		return nil, fmt.Errorf("%w: text is not valid UTF-8", invalid)
 	}
 	return compact(data), nil
+}
+
+// appendCustomerRecord appends the record of c, its envelope around the
+// customer's JSON as custjson writes it: exactly the bytes encode writes
+// for envelope{Customer: c} (TestCustomerEncodingMatchesReference), about
+// ten times faster, since every write of a batch encodes a record.
+func appendCustomerRecord(b []byte, c *customer.Customer) ([]byte, error) {
+	b, err := custjson.Append(append(b, `{"format":1,"customer":`...), c)
+	return append(b, '}'), err
 }
 
 // decode reads a record.

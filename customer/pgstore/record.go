@@ -1,14 +1,15 @@
 package pgstore
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/impexkit/impex/customer"
+	"github.com/impexkit/impex/internal/custjson"
 	"github.com/impexkit/impex/internal/jsontext"
 )
 
@@ -74,40 +75,40 @@ func appendLower(b []byte, s string) []byte {
 	return b
 }
 
-// jsonBuffer encodes customers as JSON one after the other into one buffer,
-// which grows under what marshal returned: each customer's JSON stays as it
-// was written until reset.
+// jsonBuffer encodes customers as JSON (custjson: encoding/json's fields
+// without the zero ones, as boltstore keeps them) one after the other into
+// one buffer, which grows under what marshal returned: each customer's
+// JSON stays as it was written until reset.
 type jsonBuffer struct {
-	buf bytes.Buffer
-	enc *json.Encoder
+	buf []byte
 }
 
-// marshal returns c as JSON, as json.Marshal does. It refuses what JSON
-// would not give back unchanged with an error wrapping customer.ErrInvalid.
+// marshal returns c as JSON. It refuses what JSON would not give back
+// unchanged, and text PostgreSQL cannot store, with an error wrapping
+// customer.ErrInvalid.
 func (b *jsonBuffer) marshal(c *customer.Customer) ([]byte, error) {
-	if b.enc == nil {
-		b.enc = json.NewEncoder(&b.buf)
+	start := len(b.buf)
+	buf, err := custjson.Append(b.buf, c)
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: the record cannot be stored as JSON: %w", err)
 	}
-	start := b.buf.Len()
-	if err := b.enc.Encode(c); err != nil {
-		return nil, fmt.Errorf("%w: the record cannot be stored as JSON: %v", customer.ErrInvalid, err)
-	}
-	end := b.buf.Len() - 1 // Encode ends the value with a newline
-	data := b.buf.Bytes()[start:end:end]
+	b.buf = buf
+	data := buf[start:len(buf):len(buf)]
 	if err := checkJSONText(data, customer.ErrInvalid); err != nil {
+		b.buf = buf[:start]
 		return nil, err
 	}
 	return data, nil
 }
 
 // reset drops what the buffer holds, keeping its memory.
-func (b *jsonBuffer) reset() { b.buf.Reset() }
+func (b *jsonBuffer) reset() { b.buf = b.buf[:0] }
 
 // check returns the error marshal would return for c, keeping nothing.
 func (b *jsonBuffer) check(c *customer.Customer) error {
-	start := b.buf.Len()
+	start := len(b.buf)
 	_, err := b.marshal(c)
-	b.buf.Truncate(start)
+	b.buf = b.buf[:start]
 	return err
 }
 
@@ -131,7 +132,7 @@ func encodeRecords(recs []record) ([][]byte, error) {
 		if i == 0 {
 			// The records of a batch are much alike: make room for the
 			// others at once rather than grow the buffer again and again.
-			js.buf.Grow(len(data[0]) * (len(recs) - 1) * 5 / 4)
+			js.buf = slices.Grow(js.buf, len(data[0])*(len(recs)-1)*5/4)
 		}
 	}
 	return data, nil
