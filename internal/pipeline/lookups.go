@@ -17,14 +17,21 @@ import (
 // lookup nobody declared goes to the repository, as every lookup does when
 // the repository is no Finder. The answers are those of the store before
 // the batch, which is what planning sees without them too: a batch is
-// written only after all of its rows are planned.
+// written only after all of its rows are planned. Run asks a batch's
+// lookups while the batch before it is written, and asks again those the
+// write may have changed (see runner.window).
 type Lookups struct {
 	repo   customer.Repository
 	finder customer.Finder
-	// answers holds the Finder's answers of the batch, and at the place
-	// of each in it by the index entry its lookup reads, so that two
-	// lookups reading one entry (an identifier given with a list and
-	// without) share an answer.
+	set    *answerSet // the batch's answers, nil without them
+}
+
+// answerSet is the Finder's answers to one batch's lookups, and at the
+// place of each in them by the index entry its lookup reads, so that two
+// lookups reading one entry (an identifier given with a list and without)
+// share an answer.
+type answerSet struct {
+	lookups []customer.Lookup
 	answers []customer.Found
 	at      map[customer.IndexKey]int
 }
@@ -45,11 +52,14 @@ func (l *Lookups) Batched() bool { return l.finder != nil }
 // failure. The customer is the caller's own to change: a prefetched answer,
 // which other lookups may share, is copied.
 func (l *Lookups) Find(ctx context.Context, k customer.Lookup) (*customer.Customer, error) {
-	i, ok := l.at[k.IndexKey()]
+	if l.set == nil {
+		return customer.Look(ctx, l.repo, k)
+	}
+	i, ok := l.set.at[k.IndexKey()]
 	if !ok {
 		return customer.Look(ctx, l.repo, k)
 	}
-	a := l.answers[i]
+	a := l.set.answers[i]
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -65,44 +75,148 @@ func (l *Lookups) Find(ctx context.Context, k customer.Lookup) (*customer.Custom
 // prefetch asks the Finder every lookup the items declare, replacing the
 // answers of the batch before. Without a Finder it does nothing.
 func (l *Lookups) prefetch(ctx context.Context, items []Item) error {
-	return l.ask(ctx, func(add func(customer.Lookup)) {
+	return l.load(ctx, declared(items))
+}
+
+// load asks the Finder the lookups each gives, replacing the answers held.
+// Without a Finder it only forgets them.
+func (l *Lookups) load(ctx context.Context, each func(add func(customer.Lookup))) error {
+	l.forget()
+	set, err := l.fetch(ctx, each)
+	l.set = set
+	return err
+}
+
+// declared gives the lookups the items declare.
+func declared(items []Item) func(add func(customer.Lookup)) {
+	return func(add func(customer.Lookup)) {
 		for i := range items {
 			for _, k := range items[i].Lookups {
 				add(k)
 			}
 		}
-	})
+	}
 }
 
-// ask asks the Finder the lookups each gives, once each, replacing the
-// answers held. Without a Finder it only forgets them.
-func (l *Lookups) ask(ctx context.Context, each func(add func(customer.Lookup))) error {
-	l.forget()
+// fetch asks the Finder the lookups each gives, once each, and returns the
+// answers: nil without a Finder or lookups. It leaves the answers held
+// alone, so that it may run while the batch before is written.
+func (l *Lookups) fetch(ctx context.Context, each func(add func(customer.Lookup))) (*answerSet, error) {
 	if l.finder == nil {
-		return nil
+		return nil, nil
 	}
-	var ks []customer.Lookup
-	at := make(map[customer.IndexKey]int)
+	set := &answerSet{at: make(map[customer.IndexKey]int)}
 	each(func(k customer.Lookup) {
 		ik := k.IndexKey()
-		if _, dup := at[ik]; !dup {
-			at[ik] = len(ks)
-			ks = append(ks, k)
+		if _, dup := set.at[ik]; !dup {
+			set.at[ik] = len(set.lookups)
+			set.lookups = append(set.lookups, k)
 		}
 	})
-	if len(ks) == 0 {
-		return nil
+	if len(set.lookups) == 0 {
+		return nil, nil
 	}
+	found, err := l.ask(ctx, set.lookups)
+	if err != nil {
+		return nil, err
+	}
+	set.answers = found
+	return set, nil
+}
+
+// ask asks the Finder the lookups.
+func (l *Lookups) ask(ctx context.Context, ks []customer.Lookup) ([]customer.Found, error) {
 	found, err := l.finder.Find(ctx, ks)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if len(found) != len(ks) {
-		return errors.New("pipeline: the repository's Find answered a different number of lookups than it was asked")
+		return nil, errors.New("pipeline: the repository's Find answered a different number of lookups than it was asked")
 	}
-	l.answers, l.at = found, at
+	return found, nil
+}
+
+// use makes set, fetched before a write, the batch's answers, asking again
+// the lookups whose answers the write may have changed (see changes.stale).
+func (l *Lookups) use(ctx context.Context, set *answerSet, ch *changes) error {
+	l.forget()
+	if set == nil {
+		return nil
+	}
+	var again []int
+	for i, k := range set.lookups {
+		if ch.stale(k.IndexKey(), set.answers[i]) {
+			again = append(again, i)
+		}
+	}
+	if len(again) > 0 {
+		ks := make([]customer.Lookup, len(again))
+		for j, i := range again {
+			ks[j] = set.lookups[i]
+		}
+		found, err := l.ask(ctx, ks)
+		if err != nil {
+			return err
+		}
+		for j, i := range again {
+			set.answers[i] = found[j]
+		}
+	}
+	l.set = set
 	return nil
 }
 
 // forget drops the answers, which a write makes stale.
-func (l *Lookups) forget() { l.answers, l.at = nil, nil }
+func (l *Lookups) forget() { l.set = nil }
+
+// changes is what a write changed that lookups may read: the keys of the
+// customers it put, the IDs of the customers it put, created or deleted,
+// and whether it removed keys (an update or a delete), which can leave a
+// shared key with one holder.
+type changes struct {
+	keys    map[customer.IndexKey]bool // with Unique false, as lookups read them
+	ids     map[string]bool
+	removed bool
+}
+
+func newChanges() *changes {
+	return &changes{keys: make(map[customer.IndexKey]bool), ids: make(map[string]bool)}
+}
+
+// op records what op will change. It reads op's customer, so it is called
+// before the write, which may take the customer over.
+func (ch *changes) op(op customer.Op, update bool) {
+	switch op.Kind {
+	case customer.OpDelete:
+		ch.ids[op.ID] = true
+		ch.removed = true
+	case customer.OpPut:
+		c := op.Customer
+		if c.ID != "" {
+			ch.ids[c.ID] = true
+		}
+		ch.removed = ch.removed || update
+		var keys [8]customer.IndexKey
+		for _, k := range (customer.Constraints{}).AppendKeys(keys[:0], c) {
+			k.Unique = false
+			ch.keys[k] = true
+		}
+	}
+}
+
+// created records the ID the write gave a new customer.
+func (ch *changes) created(id string) { ch.ids[id] = true }
+
+// stale reports whether the answer a, to the lookup reading index entry k,
+// was asked before the write and may have changed with it.
+func (ch *changes) stale(k customer.IndexKey, a customer.Found) bool {
+	switch {
+	case ch.keys[k], k.Key == customer.KeyID && ch.ids[k.Value]:
+		return true
+	case a.Customer != nil:
+		return ch.ids[a.Customer.ID]
+	case a.Err != nil && !errors.Is(a.Err, customer.ErrNotFound):
+		return ch.removed // an ambiguous key may have lost a holder
+	}
+	return false
+}

@@ -72,6 +72,7 @@ func Run(ctx context.Context, look *Lookups, items iter.Seq2[Item, error], opts 
 	if r.opts.BatchSize <= 0 {
 		r.opts.BatchSize = impex.DefaultBatchSize
 	}
+	r.overlap = look.finder != nil && !opts.DryRun && opts.Policy != impex.AllOrNothing
 	err := r.run(ctx, items)
 	if err == nil && !r.res.Stopped {
 		r.finish()
@@ -89,6 +90,9 @@ type runner struct {
 	seen    *keySet
 	pending []pendingRow
 	trial   *trial // a dry run's stand-in for the store's checks
+	// overlap says to write each window's rows while the next window's
+	// lookups are asked (see window).
+	overlap bool
 }
 
 type pendingRow struct {
@@ -137,11 +141,39 @@ func (r *runner) run(ctx context.Context, items iter.Seq2[Item, error]) error {
 }
 
 // window plans a window of items after asking their lookups at once.
+//
+// With overlap, the rows of the window before, planned and waiting, are
+// written meanwhile: a store a network round trip away answers the
+// lookups on one connection while it writes on another. The answers are
+// then those of the store before the write, so the lookups whose answers
+// the write may have changed (changes.stale: a key it put, a customer it
+// changed) are asked again before any row is planned. Planning sees the
+// store as it does without overlap.
 func (r *runner) window(ctx context.Context, items []Item) (stop bool, err error) {
 	if len(items) == 0 {
 		return false, nil
 	}
-	if err := r.look.prefetch(ctx, items); err != nil {
+	if r.overlap && len(r.pending) > 0 {
+		ch := r.changes()
+		var set *answerSet
+		var ferr error
+		fetched := make(chan struct{})
+		go func() {
+			defer close(fetched)
+			set, ferr = r.look.fetch(ctx, declared(items))
+		}()
+		werr := r.flush(ctx, ch)
+		<-fetched
+		if werr != nil {
+			return true, werr
+		}
+		if ferr == nil {
+			ferr = r.look.use(ctx, set, ch)
+		}
+		if ferr != nil {
+			return true, r.fatal(ctx, items[0].Where, ferr)
+		}
+	} else if err := r.look.prefetch(ctx, items); err != nil {
 		return true, r.fatal(ctx, items[0].Where, err)
 	}
 	for _, it := range items {
@@ -168,8 +200,8 @@ func (r *runner) next(ctx context.Context, it Item) (stop bool, err error) {
 		r.res.Stopped = true
 		return true, r.end(ctx)
 	}
-	if r.opts.Policy != impex.AllOrNothing && len(r.pending) >= r.opts.BatchSize {
-		if err := r.flush(ctx); err != nil {
+	if r.opts.Policy != impex.AllOrNothing && !r.overlap && len(r.pending) >= r.opts.BatchSize {
+		if err := r.flush(ctx, nil); err != nil {
 			return true, err
 		}
 	}
@@ -184,7 +216,19 @@ func (r *runner) end(ctx context.Context) error {
 		r.emitPending(false)
 		return nil
 	}
-	return r.flush(ctx)
+	return r.flush(ctx, nil)
+}
+
+// changes returns what writing the queued rows will change that lookups
+// read.
+func (r *runner) changes() *changes {
+	ch := newChanges()
+	for _, p := range r.pending {
+		if writes(p.out.Action) {
+			ch.op(p.plan.Op, p.out.Action != impex.ActionCreate)
+		}
+	}
+	return ch
 }
 
 func (r *runner) stop() bool {
@@ -237,8 +281,9 @@ func (r *runner) item(ctx context.Context, it Item) error {
 // flush writes the queued rows' operations as one atomic batch. A row whose
 // operation the repository refuses (a duplicate, a conflict, a customer
 // deleted meanwhile) is rejected with an issue and the batch retried
-// without it; any other failure is fatal.
-func (r *runner) flush(ctx context.Context) error {
+// without it; any other failure is fatal. ch, if not nil, is told the IDs
+// of the customers created.
+func (r *runner) flush(ctx context.Context, ch *changes) error {
 	r.look.forget()
 	if len(r.pending) == 0 {
 		return nil
@@ -266,6 +311,9 @@ func (r *runner) flush(ctx context.Context) error {
 			for j, w := range written {
 				if r.pending[idx[j]].out.Action == impex.ActionCreate {
 					r.pending[idx[j]].out.CustomerID = w.ID
+					if ch != nil {
+						ch.created(w.ID)
+					}
 				}
 			}
 			r.emitPending(true)

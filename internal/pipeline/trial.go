@@ -48,7 +48,7 @@ func newTrial(look *Lookups) *trial {
 // prepare asks, at once when the store answers many lookups in one call,
 // what checking ops will look up in the store.
 func (t *trial) prepare(ctx context.Context, ops []customer.Op) error {
-	return t.look.ask(ctx, func(add func(customer.Lookup)) {
+	return t.look.load(ctx, func(add func(customer.Lookup)) {
 		for _, op := range ops {
 			if op.Kind == customer.OpDelete {
 				add(customer.Lookup{Key: customer.KeyID, Value: op.ID})
