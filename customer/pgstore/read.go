@@ -295,7 +295,7 @@ func (s *Store) Find(ctx context.Context, lookups []customer.Lookup) ([]customer
 	// lookup probes the index on its own (LATERAL, LIMIT): joined, the
 	// planner read the key table whole whenever its statistics were behind
 	// it, as they are during an import, and a Find of 3,000 lookups took
-	// 20 to 50 ms instead of 10. The query is planned for the arrays at
+	// up to 45 ms instead of 10. The query is planned for the arrays at
 	// hand each time (an unnamed statement, its description cached), not
 	// once for whatever size the tables had then.
 	rows, err := s.pool.Query(ctx, `
