@@ -377,6 +377,18 @@ func (c *Customer) PreferredAddress() *Address {
 	return nil
 }
 
+// SortedGroups returns groups in the form Customer.Groups holds them,
+// sorted and without duplicates: groups itself when it is in that form
+// already, a sorted copy otherwise. Stores keep a customer's groups so.
+func SortedGroups(groups []string) []string {
+	for i := 1; i < len(groups); i++ {
+		if groups[i-1] >= groups[i] {
+			return slices.Compact(slices.Sorted(slices.Values(groups)))
+		}
+	}
+	return groups
+}
+
 // InGroup reports whether the customer is an explicit member of the static
 // group id.
 func (c *Customer) InGroup(id string) bool {

@@ -2,6 +2,7 @@ package customer_test
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -277,5 +278,23 @@ func TestListSettingsCloneSharesNothing(t *testing.T) {
 	}
 	if !reflect.DeepEqual(s, c) {
 		t.Errorf("Clone changed a value: %+v, %+v", s, c)
+	}
+}
+
+func TestSortedGroupsSortsAndDropsRepeatsCopyingOnlyWhenNeeded(t *testing.T) {
+	sorted := []string{"a", "b", "c"}
+	if got := customer.SortedGroups(sorted); &got[0] != &sorted[0] {
+		t.Error("groups already sorted were copied")
+	}
+	given := []string{"c", "a", "c", "b", "a"}
+	got := customer.SortedGroups(given)
+	if !slices.Equal(got, []string{"a", "b", "c"}) {
+		t.Errorf("SortedGroups(%q) = %q", given, got)
+	}
+	if !slices.Equal(given, []string{"c", "a", "c", "b", "a"}) {
+		t.Errorf("the caller's slice changed to %q", given)
+	}
+	if got := customer.SortedGroups(nil); got != nil {
+		t.Errorf("SortedGroups(nil) = %q", got)
 	}
 }

@@ -417,9 +417,7 @@ func (s *Store) put(tx *txn, c *customer.Customer, now time.Time) (customer.Writ
 	// A shallow copy will do: the record is encoded from it and nothing
 	// of it is kept, and only the groups may need a new slice.
 	nc := *c
-	if !isSet(nc.Groups) {
-		nc.Groups = slices.Compact(slices.Sorted(slices.Values(nc.Groups)))
-	}
+	nc.Groups = customer.SortedGroups(nc.Groups)
 	var old *customer.Customer
 	if c.Version == 0 {
 		if nc.ID == "" {
@@ -463,16 +461,6 @@ func (s *Store) put(tx *txn, c *customer.Customer, now time.Time) (customer.Writ
 		return customer.Written{}, err
 	}
 	return customer.Written{ID: nc.ID, Version: nc.Version}, s.set(tx, nc.ID, old, &nc, keys...)
-}
-
-// isSet reports whether ids are sorted and without duplicates.
-func isSet(ids []string) bool {
-	for i := 1; i < len(ids); i++ {
-		if ids[i-1] >= ids[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // newID draws the next generated customer ID that no customer has.

@@ -487,14 +487,10 @@ func (s *Store) put(c *customer.Customer, owned bool, now time.Time, log *undoLo
 			}
 		}()
 		log.owned(c, was)
-		if !sortedSet(c.Groups) {
-			c.Groups = slices.Compact(slices.Sorted(slices.Values(c.Groups)))
-		}
 	} else {
 		nc = c.Clone()
-		slices.Sort(nc.Groups)
-		nc.Groups = slices.Compact(nc.Groups)
 	}
+	nc.Groups = customer.SortedGroups(nc.Groups)
 	if c.Version == 0 {
 		if nc.ID == "" {
 			s.nextID++
@@ -526,17 +522,6 @@ func (s *Store) put(c *customer.Customer, owned bool, now time.Time, log *undoLo
 	log.customer(s, nc.ID)
 	s.setKeyed(nc.ID, nc, keys)
 	return customer.Written{ID: nc.ID, Version: nc.Version}, nil
-}
-
-// sortedSet reports whether ss is sorted without repeats, the form the
-// store keeps group IDs in.
-func sortedSet(ss []string) bool {
-	for i := 1; i < len(ss); i++ {
-		if ss[i-1] >= ss[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // formatID returns the n-th generated customer ID: "c" and n in ten or

@@ -376,7 +376,7 @@ func (b *batch) put(c *customer.Customer, keys, rows []customer.IndexKey) (custo
 	// Write runs.
 	nc := new(customer.Customer)
 	*nc = *c
-	nc.Groups = storedGroups(c.Groups)
+	nc.Groups = customer.SortedGroups(c.Groups)
 	var st *state
 	if c.Version == 0 {
 		if nc.ID == "" {
@@ -418,17 +418,6 @@ func (b *batch) put(c *customer.Customer, keys, rows []customer.IndexKey) (custo
 	st.present, st.changed = true, true
 	st.version, st.createdAt, st.rec = nc.Version, nc.CreatedAt, record{c: nc, keys: rows}
 	return customer.Written{ID: nc.ID, Version: nc.Version}, nil
-}
-
-// storedGroups returns groups sorted and without repeats, as stores keep
-// them, copying them only when they are not already.
-func storedGroups(groups []string) []string {
-	for i := 1; i < len(groups); i++ {
-		if groups[i-1] >= groups[i] {
-			return slices.Compact(slices.Sorted(slices.Values(groups)))
-		}
-	}
-	return groups
 }
 
 // checkUnique returns a *customer.DuplicateError when keys, held by id, would
