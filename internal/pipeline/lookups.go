@@ -36,6 +36,19 @@ type answerSet struct {
 	at      map[customer.IndexKey]int
 }
 
+// answer returns the answer to k, and false when s, which may be nil, has
+// none.
+func (s *answerSet) answer(k customer.Lookup) (customer.Found, bool) {
+	if s == nil {
+		return customer.Found{}, false
+	}
+	i, ok := s.at[k.IndexKey()]
+	if !ok {
+		return customer.Found{}, false
+	}
+	return s.answers[i], true
+}
+
 // NewLookups returns the Lookups of repo.
 func NewLookups(repo customer.Repository) *Lookups {
 	l := &Lookups{repo: repo}
@@ -52,14 +65,10 @@ func (l *Lookups) Batched() bool { return l.finder != nil }
 // failure. The customer is the caller's own to change: a prefetched answer,
 // which other lookups may share, is copied.
 func (l *Lookups) Find(ctx context.Context, k customer.Lookup) (*customer.Customer, error) {
-	if l.set == nil {
-		return customer.Look(ctx, l.repo, k)
-	}
-	i, ok := l.set.at[k.IndexKey()]
+	a, ok := l.set.answer(k)
 	if !ok {
 		return customer.Look(ctx, l.repo, k)
 	}
-	a := l.set.answers[i]
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
