@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -174,7 +175,7 @@ const customerColumns = "id, version, list, kind, credit_allowed, created_at, cr
 	"updated_at, updated_nsec, groups, search, keys, data"
 
 // customerFields is how many columns customerColumns names.
-const customerFields = 13
+var customerFields = strings.Count(customerColumns, ",") + 1
 
 // values returns the record, whose JSON is data, as a row of customers.
 func (r *record) values(data []byte) []any {
