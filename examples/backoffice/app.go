@@ -203,7 +203,9 @@ type Config struct {
 	MailFrom string
 	// Outbox is the directory of .eml files; "" means DataDir/outbox.
 	Outbox string
-	// BaseURL is where users reach the back office, for links in e-mails.
+	// BaseURL is where users reach the back office, for links in e-mails;
+	// empty, e-mails carry no link. The command line's default is the
+	// address it listens on.
 	BaseURL string
 	// UsersFile holds the users; "" means DataDir/users.json.
 	UsersFile string
@@ -252,9 +254,6 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MailFrom == "" {
 		c.MailFrom = "Back office <backoffice@localhost>"
-	}
-	if c.BaseURL == "" && c.Addr != "" {
-		c.BaseURL = "http://" + c.Addr
 	}
 	return c
 }

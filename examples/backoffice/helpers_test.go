@@ -82,8 +82,6 @@ func newTestEnv(t *testing.T, opts envOptions) *testEnv {
 		}
 	}
 	srv := httptest.NewServer(inst.app.routes())
-	inst.app.cfg.BaseURL = srv.URL
-	inst.app.cfg.Addr = srv.Listener.Addr().String()
 	qctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { defer close(done); inst.queue.Run(qctx) }()

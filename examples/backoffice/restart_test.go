@@ -188,8 +188,17 @@ func TestAnImportKilledPartWayCompletesAfterARestart(t *testing.T) {
 	if j.Attempts != 2 || !j.Mailed {
 		t.Errorf("job record: %d attempts, mailed %v; want 2 attempts and mailed", j.Attempts, j.Mailed)
 	}
-	if msgs, _ := filepath.Glob(filepath.Join(data, "outbox", "*.eml")); len(msgs) != 1 {
-		t.Errorf("%d e-mails, want 1", len(msgs))
+	msgs, _ := filepath.Glob(filepath.Join(data, "outbox", "*.eml"))
+	if len(msgs) != 1 {
+		t.Fatalf("%d e-mails, want 1", len(msgs))
+	}
+	raw, err := os.ReadFile(msgs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Listening on port 0, the server links to the port it was given.
+	if link := second.url + "/jobs/" + id; !strings.Contains(parseMessage(t, raw).text, link) {
+		t.Errorf("the e-mail does not link to %s:\n%s", link, raw)
 	}
 }
 

@@ -110,17 +110,18 @@ func serveMain(ctx context.Context, fl *serveFlags, stdout io.Writer) error {
 		return err
 	}
 	defer be.close()
-	inst, err := newInstance(cfg, be, sessionKey, ssn)
-	if err != nil {
-		return err
-	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
 	}
 	url := "http://" + ln.Addr().String()
-	if fl.cfg.BaseURL == "" {
-		inst.app.cfg.BaseURL = url
+	// The links in e-mails point at the address listened on, port 0
+	// resolved, unless the users reach the back office elsewhere.
+	cfg.BaseURL = cmp.Or(cfg.BaseURL, url)
+	inst, err := newInstance(cfg, be, sessionKey, ssn)
+	if err != nil {
+		ln.Close()
+		return err
 	}
 	fmt.Fprintf(stdout, "back office on %s\n", url)
 	if fl.demo {
