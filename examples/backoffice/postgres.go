@@ -63,17 +63,22 @@ func postgresBackend(ctx context.Context, cfg Config, pool *pgxpool.Pool) (*back
 			Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 1}},
 			Workers: workers,
 			Logger:  cfg.Logger,
-			// An import takes as long as its file needs; a job whose
-			// instance died is given to another after RescueStuckJobsAfter.
-			JobTimeout:           -1,
-			RescueStuckJobsAfter: 10 * time.Minute,
+			// River rescues no job whose time is unlimited, so an import
+			// is given importTimeout, and a job whose instance died is
+			// given to another once RescueStuckJobsAfter has passed since
+			// it started, which River wants longer than the timeout.
+			JobTimeout:           importTimeout,
+			RescueStuckJobsAfter: importTimeout + 10*time.Minute,
 			FetchPollInterval:    500 * time.Millisecond,
 		})
 		if err != nil {
 			return nil, err
 		}
 		jobs.insert = func(ctx context.Context, tx pgx.Tx, id string) error {
-			_, err := client.InsertTx(ctx, tx, importArgs{JobID: id}, &river.InsertOpts{MaxAttempts: maxAttempts})
+			// The worker counts the starts and gives up on the one after
+			// maxAttempts, recording and mailing the failure: River must
+			// start the job that once more.
+			_, err := client.InsertTx(ctx, tx, importArgs{JobID: id}, &river.InsertOpts{MaxAttempts: maxAttempts + 1})
 			return err
 		}
 		return &riverQueue{client: client}, nil

@@ -14,6 +14,11 @@ import (
 // that keeps crashing its process must not keep the queue from moving.
 const maxAttempts = 5
 
+// importTimeout is the longest a queued import may run before its context
+// is cancelled and the job retried: far longer than the largest upload
+// takes (a 1,000,000-row workbook imports in about a minute).
+const importTimeout = time.Hour
+
 // progressEvery is how often a running import's counts are written to its
 // record, where job pages read them.
 const progressEvery = 250 * time.Millisecond
