@@ -37,7 +37,7 @@ var binary = sync.OnceValues(func() (string, error) {
 type process struct {
 	cmd *exec.Cmd
 	url string
-	log *strings.Builder
+	log *syncBuffer // its standard error, written as the test reads it
 }
 
 // startServer runs the built command with args and waits for the line
@@ -53,8 +53,8 @@ func startServer(t *testing.T, args ...string) *process {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &process{cmd: cmd, log: &strings.Builder{}}
-	cmd.Stderr = &lockedWriter{w: p.log}
+	p := &process{cmd: cmd, log: &syncBuffer{}}
+	cmd.Stderr = p.log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -75,17 +75,6 @@ func startServer(t *testing.T, args ...string) *process {
 		t.Fatalf("the server did not start:\n%s", p.log)
 	}
 	return p
-}
-
-type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (l *lockedWriter) Write(b []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(b)
 }
 
 // The restart test: the server is killed with SIGKILL part-way through an
