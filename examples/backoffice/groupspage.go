@@ -62,7 +62,6 @@ const previewLimit = 10
 
 type groupData struct {
 	Group       groupRow
-	Rule        []string
 	Preview     groups.PreviewResult
 	Number      string
 	Explanation string
@@ -95,7 +94,7 @@ func (a *app) groupPage(w http.ResponseWriter, r *http.Request, ri reqInfo) {
 		a.internal(w, ri, err)
 		return
 	}
-	d := groupData{Group: rowOf(g), Rule: ruleLines(g.Rule), Number: strings.TrimSpace(r.URL.Query().Get("customer"))}
+	d := groupData{Group: rowOf(g), Number: strings.TrimSpace(r.URL.Query().Get("customer"))}
 	pd := pageData{reqInfo: ri, Title: g.Name, Nav: "groups", Data: &d}
 	if d.Preview, err = set.Preview(ctx, a.store, id, groups.PreviewOptions{Limit: previewLimit}); err != nil {
 		a.internal(w, ri, err)

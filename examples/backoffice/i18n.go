@@ -10,7 +10,7 @@ import (
 
 // The page languages: the library's message languages, so a page and the
 // issues on it speak the same one.
-var pageLanguages = []validate.Language{validate.English, validate.Finnish, validate.Swedish}
+var pageLanguages = validate.Languages()
 
 // catalog holds the pages' and e-mails' texts per language, by key. A key
 // missing in a language falls back to English; one missing in English

@@ -54,7 +54,6 @@ func openLocal(cfg Config) (*backend, error) {
 type instance struct {
 	app   *app
 	queue Queue
-	be    *backend
 }
 
 // newInstance builds the app of cfg on the backend.
@@ -79,7 +78,7 @@ func newInstance(cfg Config, be *backend, sessionKey []byte, ssn *customer.SSNHa
 		logger: cfg.Logger, now: cfg.Now,
 		users: &userFile{path: usersPath(cfg), hasher: cfg.Passwords},
 		sess:  &sessions{key: sessionKey, ttl: cfg.SessionTTL, now: cfg.Now, secure: cfg.SecureCookies}}
-	return &instance{app: a, queue: q, be: be}, nil
+	return &instance{app: a, queue: q}, nil
 }
 
 // serveMain runs the server of the command line until ctx ends.
