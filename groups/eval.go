@@ -154,16 +154,6 @@ func (e *env) group(g *cgroup) bool {
 	return !g.any
 }
 
-// negated reports whether op is the negation of a positive operator: it
-// matches a present attribute none of whose values match the positive one.
-func negated(op Operator) bool {
-	switch op {
-	case IsNotEqual, DoesNotContain, IsNotInRange, IsNotInTheLastXDays, IsNotInTheNextXDays:
-		return true
-	}
-	return false
-}
-
 func (e *env) cond(k *cond) bool {
 	if k.mode == cmpGroups {
 		return e.groupsCond(k)
@@ -193,7 +183,7 @@ func (e *env) cond(k *cond) bool {
 		}
 		return ok && b == (k.op == IsTrue)
 	}
-	if negated(k.op) {
+	if k.op.Negated() {
 		return !pos
 	}
 	return pos

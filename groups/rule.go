@@ -184,6 +184,18 @@ var operatorNames = [...]string{
 	IsFalse:              "is-false",
 }
 
+// Negated reports whether op is the negation of a positive operator
+// (is-not-equal of is-equal, does-not-contain of contains, and the other
+// "not" forms): it matches a present attribute none of whose values
+// matches the positive one.
+func (op Operator) Negated() bool {
+	switch op {
+	case IsNotEqual, DoesNotContain, IsNotInRange, IsNotInTheLastXDays, IsNotInTheNextXDays:
+		return true
+	}
+	return false
+}
+
 // Operators returns the 29 operators in the order of the XSD enumeration.
 func Operators() []Operator {
 	out := make([]Operator, 0, lastOperator)

@@ -3,6 +3,7 @@ package groups_test
 import (
 	"os"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 	_ "time/tzdata" // Europe/Helsinki on machines without a zone database
@@ -434,6 +435,18 @@ func TestEveryXSDOperatorIsCovered(t *testing.T) {
 		}
 		if !outcomes[op][true] || !outcomes[op][false] {
 			t.Errorf("the table has no case where %q matches and one where it does not", text)
+		}
+	}
+}
+
+// The negated operators are the "not" forms of an operator over values;
+// does-not-exist negates exists, which reads no value, and is not one.
+func TestNegatedOperatorsAreTheNotFormsOfValueOperators(t *testing.T) {
+	for _, op := range groups.Operators() {
+		s := op.String()
+		want := (strings.HasPrefix(s, "is-not-") || strings.HasPrefix(s, "does-not-")) && op != groups.DoesNotExist
+		if op.Negated() != want {
+			t.Errorf("%s: Negated() = %v", s, op.Negated())
 		}
 	}
 }

@@ -353,16 +353,6 @@ func customAttr(x string, typ groups.AttrType) attr {
 		days: "(" + x + "->'dd')", boolean: "(" + x + "->'ab')::boolean"}
 }
 
-// negated reports the operators that match a present attribute none of
-// whose values matches the positive form.
-func negated(op groups.Operator) bool {
-	switch op {
-	case groups.IsNotEqual, groups.DoesNotContain, groups.IsNotInRange, groups.IsNotInTheLastXDays, groups.IsNotInTheNextXDays:
-		return true
-	}
-	return false
-}
-
 func (t *translator) cond(c groups.Condition) (string, error) {
 	typ, _ := groups.PathType(c.Path, t.q.Options.CustomTypes)
 	if typ == groups.TypeGroups {
@@ -391,7 +381,7 @@ func (t *translator) cond(c groups.Condition) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if negated(c.Operator) {
+	if c.Operator.Negated() {
 		return "(coalesce(" + a.present + ", false) AND NOT coalesce(" + pos + ", false))", nil
 	}
 	return "(coalesce(" + a.present + ", false) AND coalesce(" + pos + ", false))", nil
