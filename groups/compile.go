@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/impexkit/impex/internal/days"
 )
 
 // Options configure compilation and evaluation. The zero value is usable:
@@ -402,10 +404,10 @@ func compileCondition(src Condition, opts *Options) (cond, *problem) {
 		k.mode = cmpDate
 		switch v.Kind {
 		case DateKind:
-			k.dlo = dayNumber(v.Date.Year, v.Date.Month, v.Date.Day)
+			k.dlo = days.Number(v.Date.Year, v.Date.Month, v.Date.Day)
 		case DateRangeKind:
-			k.dlo = dayNumber(v.DateRange.From.Year, v.DateRange.From.Month, v.DateRange.From.Day)
-			k.dhi = dayNumber(v.DateRange.To.Year, v.DateRange.To.Month, v.DateRange.To.Day)
+			k.dlo = days.Number(v.DateRange.From.Year, v.DateRange.From.Month, v.DateRange.From.Day)
+			k.dhi = days.Number(v.DateRange.To.Year, v.DateRange.To.Month, v.DateRange.To.Day)
 		case DaysKind:
 			k.days = int64(v.Days)
 		case PeriodKind:
@@ -524,7 +526,7 @@ func checkValue(v Value) *problem {
 		if !r.From.Valid() || !r.To.Valid() {
 			return probf(ErrBadValue, "date range %s..%s has a day that does not exist", r.From, r.To)
 		}
-		if dayNumber(r.From.Year, r.From.Month, r.From.Day) > dayNumber(r.To.Year, r.To.Month, r.To.Day) {
+		if days.Number(r.From.Year, r.From.Month, r.From.Day) > days.Number(r.To.Year, r.To.Month, r.To.Day) {
 			return probf(ErrBadValue, "date range %s..%s runs backwards", r.From, r.To)
 		}
 	case DaysKind:

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/impexkit/impex/customer"
+	"github.com/impexkit/impex/internal/days"
 	"github.com/impexkit/impex/validate"
 )
 
@@ -115,9 +116,9 @@ func (c *Compiled) MatchAt(s *Subject, now time.Time) bool {
 func (c *Compiled) env(s *Subject, now time.Time, clock bool) env {
 	e := env{s: s, c: s.Customer, opts: &c.opts}
 	if clock {
-		e.today = instantDay(now, c.opts.location())
+		e.today = days.InZone(now, c.opts.location())
 	} else if c.needClock {
-		e.today = instantDay(c.opts.now(), c.opts.location())
+		e.today = days.InZone(c.opts.now(), c.opts.location())
 	}
 	return e
 }
@@ -282,7 +283,7 @@ func (e *env) dateCond(k *cond, v *val) bool {
 		return e.dateMatch(k, v.day)
 	}
 	for _, t := range v.texts {
-		if d, ok := parseDatePrefix(t, false); ok && e.dateMatch(k, dayNumber(d.Year, d.Month, d.Day)) {
+		if d, ok := parseDatePrefix(t, false); ok && e.dateMatch(k, days.Number(d.Year, d.Month, d.Day)) {
 			return true
 		}
 	}
@@ -327,9 +328,9 @@ func (e *env) shift(t int64, p TimePeriod, dir int) int64 {
 	case Week:
 		return t + int64(7*dir)
 	case Month:
-		return addMonths(t, dir)
+		return days.AddMonths(t, dir)
 	default:
-		return addMonths(t, 12*dir)
+		return days.AddMonths(t, 12*dir)
 	}
 }
 
@@ -338,18 +339,11 @@ func (e *env) shift(t int64, p TimePeriod, dir int) int64 {
 func (e *env) current(t int64, p TimePeriod) (int64, int64) {
 	switch p {
 	case Week:
-		start := time.Monday
-		if e.opts.WeekStartsSunday {
-			start = time.Sunday
-		}
-		back := (int64(weekday(t)) - int64(start) + 7) % 7
-		return t - back, t - back + 6
+		return days.Week(t, e.opts.WeekStartsSunday)
 	case Month:
-		y, m, _ := civil(t)
-		return dayNumber(y, m, 1), dayNumber(y, m, daysIn(y, m))
+		return days.Month(t)
 	default:
-		y, _, _ := civil(t)
-		return dayNumber(y, time.January, 1), dayNumber(y, time.December, 31)
+		return days.Year(t)
 	}
 }
 
@@ -412,7 +406,7 @@ func instant(t time.Time, loc *time.Location) val {
 	if t.IsZero() {
 		return val{}
 	}
-	return val{ok: true, day: instantDay(t, loc)}
+	return val{ok: true, day: days.InZone(t, loc)}
 }
 
 func boolean(b bool) val { return val{ok: true, b: b} }
@@ -465,7 +459,7 @@ func typedText(t string, typ AttrType, loc *time.Location) val {
 			}
 		}
 		if d, ok := parseDatePrefix(t, false); ok {
-			return val{ok: true, day: dayNumber(d.Year, d.Month, d.Day)}
+			return val{ok: true, day: days.Number(d.Year, d.Month, d.Day)}
 		}
 	}
 	return val{}
@@ -566,12 +560,12 @@ func (e *env) get(k *cond) val {
 		if p.Birthday.IsZero() {
 			return val{}
 		}
-		return val{ok: true, day: calendarDay(p.Birthday)}
+		return val{ok: true, day: days.Calendar(p.Birthday)}
 	case aNextBirthday:
 		if p.Birthday.IsZero() {
 			return val{}
 		}
-		return val{ok: true, day: nextBirthday(calendarDay(p.Birthday), e.today, e.opts.LeapDayBirthdayOnMarch1)}
+		return val{ok: true, day: days.NextBirthday(days.Calendar(p.Birthday), e.today, e.opts.LeapDayBirthdayOnMarch1)}
 	case aGender:
 		return num(float64(p.Gender.Code), p.Gender.Valid)
 	case aCreationDate:

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/impexkit/impex/internal/days"
 )
 
 // Explanation tells why a subject is or is not a member of a group: every
@@ -117,7 +119,7 @@ func (e *env) describe(k *cond) (bool, string) {
 	case TypeBool:
 		return true, strconv.FormatBool(v.b)
 	case TypeDate, TypeDateTime:
-		y, m, d := civil(v.day)
+		y, m, d := days.Civil(v.day)
 		return true, Date{y, m, d}.String()
 	}
 	q := make([]string, len(v.texts))

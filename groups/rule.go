@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/impexkit/impex/internal/days"
 	"github.com/impexkit/impex/validate"
 )
 
@@ -533,7 +534,7 @@ func atoiDigits(s string) (int, bool) {
 // Valid reports whether d names a day that exists, in years 1 to 9999.
 func (d Date) Valid() bool {
 	return d.Year >= 1 && d.Year <= 9999 && d.Month >= time.January && d.Month <= time.December &&
-		d.Day >= 1 && d.Day <= daysIn(d.Year, d.Month)
+		d.Day >= 1 && d.Day <= days.DaysIn(d.Year, d.Month)
 }
 
 // String returns the xsd:date text, "2024-02-29".

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/impexkit/impex/internal/days"
 )
 
 // Set is a compiled collection of groups that answers which groups a
@@ -186,9 +188,9 @@ func (s *Set) Rule(id string) *Compiled {
 func (s *Set) env(sub *Subject, now time.Time, clock bool) env {
 	e := env{s: sub, c: sub.Customer, opts: &s.opts, set: s}
 	if clock {
-		e.today = instantDay(now, s.opts.location())
+		e.today = days.InZone(now, s.opts.location())
 	} else if s.needClock {
-		e.today = instantDay(s.opts.now(), s.opts.location())
+		e.today = days.InZone(s.opts.now(), s.opts.location())
 	}
 	return e
 }

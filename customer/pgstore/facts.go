@@ -12,6 +12,7 @@ import (
 
 	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/groups"
+	"github.com/impexkit/impex/internal/days"
 	"github.com/impexkit/impex/validate"
 )
 
@@ -107,7 +108,7 @@ func appendFacts(b []byte, c *customer.Customer) ([]byte, error) {
 	w.close()
 	if bd := p.Birthday; !bd.IsZero() {
 		y, m, d := bd.UTC().Date()
-		w.int("bd", dayNumber(y, m, d))
+		w.int("bd", days.Number(y, m, d))
 		w.int("bmd", int64(m)*100+int64(d))
 	}
 	if p.Gender.Valid {
@@ -320,7 +321,7 @@ func customs(attrs []customer.Attribute) map[string]*customFacts {
 func readCustom(values []string) *customFacts {
 	cf := &customFacts{S: foldAll(values)}
 	nums := make([]*float64, len(values))
-	days := make([]*int64, len(values))
+	dayOf := make([]*int64, len(values))
 	anyNum, anyDay := false, false
 	for i, t := range values {
 		if ok, _ := validate.NumberForm(t); ok {
@@ -330,8 +331,8 @@ func readCustom(values []string) *customFacts {
 		}
 		if len(t) >= 10 {
 			if d, err := groups.ParseDate(t[:10]); err == nil {
-				n := dayNumber(d.Year, d.Month, d.Day)
-				days[i], anyDay = &n, true
+				n := days.Number(d.Year, d.Month, d.Day)
+				dayOf[i], anyDay = &n, true
 			}
 		}
 		if b, ok := readBool(t); ok {
@@ -347,7 +348,7 @@ func readCustom(values []string) *customFacts {
 		cf.N = nums
 	}
 	if anyDay {
-		cf.DD = days
+		cf.DD = dayOf
 	}
 	if t := values[0]; len(t) > len("2006-01-02") {
 		if at, err := time.Parse(time.RFC3339Nano, t); err == nil {
@@ -422,17 +423,4 @@ func foldRune(r rune) rune {
 		least = min(least, f)
 	}
 	return least
-}
-
-// dayNumber returns the number of days from 1970-01-01 to y-m-d.
-func dayNumber(y int, m time.Month, d int) int64 {
-	return floorDiv(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix(), 86400)
-}
-
-func floorDiv(a, b int64) int64 {
-	q := a / b
-	if a%b != 0 && (a < 0) != (b < 0) {
-		q--
-	}
-	return q
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/groups"
+	"github.com/impexkit/impex/internal/days"
 )
 
 var _ groups.RuleEvaluator = (*Store)(nil)
@@ -167,7 +168,7 @@ func translate(q groups.RuleQuery, args []any) (string, []any, error) {
 	}
 	t := &translator{q: &q, loc: loc, args: args, visiting: make(map[string]bool)}
 	y, m, d := q.At.In(loc).Date()
-	t.today = dayNumber(y, m, d)
+	t.today = days.Number(y, m, d)
 	rule, err := t.rule(q.Rule)
 	if err != nil {
 		return "", nil, err
@@ -470,6 +471,8 @@ type span struct {
 
 func between(lo, hi int64) span { return span{lo, hi, true, true} }
 
+func dateDay(d groups.Date) int64 { return days.Number(d.Year, d.Month, d.Day) }
+
 // daySpan returns the days the positive form of a date operator admits, as
 // the engine's dateMatch counts them.
 func (t *translator) daySpan(op groups.Operator, v groups.Value) span {
@@ -500,19 +503,25 @@ func (t *translator) daySpan(op groups.Operator, v groups.Value) span {
 		return between(today, shift(today, v.Period, 1))
 	}
 	// is-in-the-current
-	y, m, _ := civil(today)
 	switch v.Period {
 	case groups.Week:
-		start := time.Monday
-		if t.q.Options.WeekStartsSunday {
-			start = time.Sunday
-		}
-		back := (int64(weekday(today)) - int64(start) + 7) % 7
-		return between(today-back, today-back+6)
+		return between(days.Week(today, t.q.Options.WeekStartsSunday))
 	case groups.Month:
-		return between(dayNumber(y, m, 1), dayNumber(y, m, daysIn(y, m)))
+		return between(days.Month(today))
 	}
-	return between(dayNumber(y, time.January, 1), dayNumber(y, time.December, 31))
+	return between(days.Year(today))
+}
+
+// shift moves day n by one period forwards (dir 1) or backwards (dir -1),
+// as the engine does.
+func shift(n int64, p groups.TimePeriod, dir int) int64 {
+	switch p {
+	case groups.Week:
+		return n + int64(7*dir)
+	case groups.Month:
+		return days.AddMonths(n, dir)
+	}
+	return days.AddMonths(n, 12*dir)
 }
 
 func (t *translator) dateCond(op groups.Operator, v groups.Value, a attr) (string, error) {
@@ -566,24 +575,10 @@ func (t *translator) dateCond(op groups.Operator, v groups.Value, a attr) (strin
 // occurrence on or after today falls in sp, as the engine's nextBirthday
 // counts it.
 func (t *translator) birthdaysIn(sp span) []int32 {
-	ty, _, _ := civil(t.today)
-	march1 := t.q.Options.LeapDayBirthdayOnMarch1
-	at := func(y int, m time.Month, d int) int64 {
-		if m == time.February && d == 29 && !isLeap(y) {
-			if march1 {
-				return dayNumber(y, time.March, 1)
-			}
-			return dayNumber(y, time.February, 28)
-		}
-		return dayNumber(y, m, d)
-	}
 	var out []int32
 	for m := time.January; m <= time.December; m++ {
-		for d := 1; d <= daysIn(2024, m); d++ {
-			n := at(ty, m, d)
-			if n < t.today {
-				n = at(ty+1, m, d)
-			}
+		for d := 1; d <= days.DaysIn(2024, m); d++ {
+			n := days.NextBirthday(days.Number(2024, m, d), t.today, t.q.Options.LeapDayBirthdayOnMarch1)
 			if (!sp.hasLo || n >= sp.lo) && (!sp.hasHi || n <= sp.hi) {
 				out = append(out, int32(int(m)*100+d))
 			}
@@ -597,12 +592,12 @@ func (t *translator) birthdaysIn(sp span) []int32 {
 // and every one from it on d or later, unless the zone moves its clocks
 // back across midnight near it; such a boundary is not evaluable.
 func (t *translator) boundary(d int64) (int64, error) {
-	y, m, dd := civil(d)
+	y, m, dd := days.Civil(d)
 	guess := time.Date(y, m, dd, 0, 0, 0, 0, t.loc).Unix()
 	lo, hi := guess-2*86400, guess+2*86400
 	dayAt := func(s int64) int64 {
 		y, m, d := time.Unix(s, 0).In(t.loc).Date()
-		return dayNumber(y, m, d)
+		return days.Number(y, m, d)
 	}
 	if dayAt(lo) >= d || dayAt(hi) < d {
 		return 0, notEvaluable(fmt.Sprintf("the day %04d-%02d-%02d does not begin within two days of its midnight in %s", y, m, dd, t.loc))
@@ -682,34 +677,4 @@ func (t *translator) inGroup(id string) (string, error) {
 		return "", err
 	}
 	return "(" + explicit + " OR " + s + ")", nil
-}
-
-// Whole-day arithmetic on day numbers (days since 1970-01-01), through the
-// time package in UTC, where every day has 86,400 seconds.
-
-func civil(n int64) (int, time.Month, int) { return time.Unix(n*86400, 0).UTC().Date() }
-
-func dateDay(d groups.Date) int64 { return dayNumber(d.Year, d.Month, d.Day) }
-
-func weekday(n int64) time.Weekday { return time.Unix(n*86400, 0).UTC().Weekday() }
-
-func isLeap(y int) bool { return y%4 == 0 && (y%100 != 0 || y%400 == 0) }
-
-func daysIn(y int, m time.Month) int { return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day() }
-
-// shift moves day n by one period forwards (dir 1) or backwards (dir -1);
-// a month or year later or earlier keeps the day of the month or, when the
-// month is shorter, takes its last day.
-func shift(n int64, p groups.TimePeriod, dir int) int64 {
-	if p == groups.Week {
-		return n + int64(7*dir)
-	}
-	months := dir
-	if p == groups.Year {
-		months = 12 * dir
-	}
-	y, m, d := civil(n)
-	first := time.Date(y, m+time.Month(months), 1, 0, 0, 0, 0, time.UTC)
-	ny, nm, _ := first.Date()
-	return dayNumber(ny, nm, min(d, daysIn(ny, nm)))
 }
