@@ -8,6 +8,7 @@ import (
 
 	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/customer/memstore"
+	"github.com/impexkit/impex/customer/repotest"
 	"github.com/impexkit/impex/groups"
 )
 
@@ -134,7 +135,7 @@ func BenchmarkSetMembers(b *testing.B) {
 func BenchmarkPreview1M(b *testing.B) {
 	const total = 1_000_000
 	store := memstore.New(memstore.Options{})
-	fillStore(b, store, total, 10_000, spender)
+	fillStore(b, store, total, 10_000, repotest.SpenderCustomer)
 	compiled, err := groups.CompileGroup(bigSpenders(), groups.Options{})
 	if err != nil {
 		b.Fatal(err)

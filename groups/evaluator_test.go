@@ -12,6 +12,7 @@ import (
 
 	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/customer/memstore"
+	"github.com/impexkit/impex/customer/repotest"
 	"github.com/impexkit/impex/groups"
 )
 
@@ -44,7 +45,7 @@ func (s *evaluatingStore) RuleMembers(ctx context.Context, q groups.RuleQuery) (
 func TestPreviewAsksARepositoryThatEvaluatesRules(t *testing.T) {
 	ctx := context.Background()
 	store := &evaluatingStore{Store: memstore.New(memstore.Options{})}
-	fillStore(t, store.Store, 1000, 250, spender)
+	fillStore(t, store.Store, 1000, 250, repotest.SpenderCustomer)
 	opts := groups.Options{Location: helsinki, Now: func() time.Time { return now }}
 	compiled, err := groups.CompileGroup(bigSpenders(), opts)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/customer/memstore"
+	"github.com/impexkit/impex/customer/repotest"
 	"github.com/impexkit/impex/groups"
 )
 
@@ -268,20 +269,9 @@ func fillStore(tb testing.TB, s *memstore.Store, n, batch int, build func(i int)
 	}
 }
 
-// spender i spends i%500 this month and is registered when i is even.
-func spender(i int) *customer.Customer {
-	c := &customer.Customer{Kind: customer.KindPerson, Number: fmt.Sprint(100000 + i),
-		Profile:    customer.Profile{FirstName: "Aino", LastName: fmt.Sprint("Virtanen", i), Email: fmt.Sprintf("aino%d@example.com", i)},
-		ActiveData: &customer.ActiveData{Orders: i % 7, OrderValueMonth: float64(i % 500)}}
-	if i%2 == 0 {
-		c.Credentials.Login = c.Profile.Email
-	}
-	return c
-}
-
 func TestPreview(t *testing.T) {
 	store := memstore.New(memstore.Options{})
-	fillStore(t, store, 1000, 250, spender)
+	fillStore(t, store, 1000, 250, repotest.SpenderCustomer)
 	compiled, err := groups.CompileGroup(bigSpenders(), groups.Options{Now: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)

@@ -2,26 +2,14 @@ package pgstore_test
 
 import (
 	"context"
-	"fmt"
 	"testing"
 
 	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/customer/memstore"
 	"github.com/impexkit/impex/customer/pgstore"
+	"github.com/impexkit/impex/customer/repotest"
 	"github.com/impexkit/impex/groups"
 )
-
-// spender i spends i%500 this month, has i%7 orders and is registered when
-// i is even: groups' BenchmarkPreview1M customer.
-func spender(i int) *customer.Customer {
-	c := &customer.Customer{Kind: customer.KindPerson, Number: fmt.Sprint(100000 + i),
-		Profile:    customer.Profile{FirstName: "Aino", LastName: fmt.Sprint("Virtanen", i), Email: fmt.Sprintf("aino%d@example.com", i)},
-		ActiveData: &customer.ActiveData{Orders: i % 7, OrderValueMonth: float64(i % 500)}}
-	if i%2 == 0 {
-		c.Credentials.Login = c.Profile.Email
-	}
-	return c
-}
 
 // BenchmarkPreview1M previews "Big Spenders"-style groups, with many members
 // and with few, over 1,000,000 customers, 100 members kept, in memstore (every customer through the Go
@@ -37,7 +25,7 @@ func BenchmarkPreview1M(b *testing.B) {
 	for i := 0; i < total; i += batch {
 		ops = ops[:0]
 		for j := i; j < i+batch; j++ {
-			ops = append(ops, customer.Put(spender(j)))
+			ops = append(ops, customer.Put(repotest.SpenderCustomer(j)))
 		}
 		if _, err := pg.Write(ctx, ops); err != nil {
 			b.Fatal(err)

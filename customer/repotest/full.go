@@ -73,3 +73,17 @@ func BenchCustomer(i int) *customer.Customer {
 		Identifiers: customer.Identifiers{Cards: []string{fmt.Sprintf("6001%08d", i), fmt.Sprintf("6002%08d", i)}},
 	}
 }
+
+// SpenderCustomer returns the customer of the group previews' benchmarks
+// and tests: i spends i%500 this month, has i%7 orders and is registered
+// (a login) when i is even, so that "Big Spenders"-style rules over order
+// values, order counts and registration select a known share.
+func SpenderCustomer(i int) *customer.Customer {
+	c := &customer.Customer{Kind: customer.KindPerson, Number: fmt.Sprint(100000 + i),
+		Profile:    customer.Profile{FirstName: "Aino", LastName: fmt.Sprint("Virtanen", i), Email: fmt.Sprintf("aino%d@example.com", i)},
+		ActiveData: &customer.ActiveData{Orders: i % 7, OrderValueMonth: float64(i % 500)}}
+	if i%2 == 0 {
+		c.Credentials.Login = c.Profile.Email
+	}
+	return c
+}
