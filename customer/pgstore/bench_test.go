@@ -41,14 +41,11 @@ func BenchmarkWrite50kInBatchesOf1000(b *testing.B) {
 	for i := range cs {
 		cs[i] = repotest.BenchCustomer(i)
 	}
-	ctx := context.Background()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
 		b.StopTimer()
-		if _, err := s.Pool().Exec(ctx, `TRUNCATE customers, customer_keys, customer_facts`); err != nil {
-			b.Fatal(err)
-		}
+		emptyTables(b, s)
 		b.StartTimer()
 		writeAll(b, s, cs)
 	}
@@ -182,9 +179,7 @@ func copyBaseline(b *testing.B, batch int) {
 	b.ResetTimer()
 	for range b.N {
 		b.StopTimer()
-		if _, err := s.Pool().Exec(ctx, `TRUNCATE customers, customer_keys, customer_facts`); err != nil {
-			b.Fatal(err)
-		}
+		emptyTables(b, s)
 		b.StartTimer()
 		for i := 0; i < benchTotal; i += batch {
 			end := min(i+batch, benchTotal)

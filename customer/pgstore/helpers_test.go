@@ -104,3 +104,13 @@ func newStore(t testing.TB, opts pgstore.Options, buyers ...string) *pgstore.Sto
 	}
 	return s
 }
+
+// emptyTables empties the store's tables of customers, keys, facts, groups
+// and number sequences, as a benchmark does before each write of the same
+// customers.
+func emptyTables(tb testing.TB, s *pgstore.Store) {
+	tb.Helper()
+	if _, err := s.Pool().Exec(context.Background(), `TRUNCATE customers, customer_keys, customer_facts, customer_groups, number_sequences`); err != nil {
+		tb.Fatal(err)
+	}
+}
