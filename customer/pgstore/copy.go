@@ -277,11 +277,7 @@ func updateCustomers(ctx context.Context, tx pgx.Tx, recs []record, stored []int
 	case len(recs) == 0:
 		return nil
 	case len(recs) < copiedUpdates:
-		data, err := encodeRecords(recs)
-		if err != nil {
-			return err
-		}
-		return updateEach(ctx, tx, recs, data, stored)
+		return updateEach(ctx, tx, recs, stored)
 	}
 	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE pgstore_updates (LIKE customers, stored_version bigint, facts jsonb) ON COMMIT DROP`); err != nil {
 		return err
@@ -311,15 +307,25 @@ WHERE c.id = u.id AND c.version = u.stored_version`)
 }
 
 // updateEach overwrites stored customers as updateCustomers does, with one
-// UPDATE each, sent in one round trip.
-func updateEach(ctx context.Context, tx pgx.Tx, recs []record, data [][]byte, stored []int64) error {
+// UPDATE each, sent in one round trip. A record that cannot be encoded is
+// refused with an error wrapping customer.ErrInvalid.
+func updateEach(ctx context.Context, tx pgx.Tx, recs []record, stored []int64) error {
+	var js jsonBuffer
 	q := &pgx.Batch{}
 	for i := range recs {
+		data, err := js.marshal(recs[i].c)
+		if err != nil {
+			return err
+		}
+		facts, err := appendRecordFacts(nil, recs[i].c)
+		if err != nil {
+			return err
+		}
 		q.Queue(`
 UPDATE customers SET version = $2, list = $3, kind = $4, credit_allowed = $5, created_at = $6, created_nsec = $7,
 	updated_at = $8, updated_nsec = $9, groups = $10, search = $11, keys = $12, data = $13
-WHERE id = $1 AND version = $14`, append(recs[i].values(data[i]), stored[i])...)
-		q.Queue(`UPDATE customer_facts SET facts = $2 WHERE id = $1`, recs[i].c.ID, recs[i].facts)
+WHERE id = $1 AND version = $14`, append(recs[i].values(data), stored[i])...)
+		q.Queue(`UPDATE customer_facts SET facts = $2 WHERE id = $1`, recs[i].c.ID, facts)
 	}
 	br := tx.SendBatch(ctx, q)
 	defer br.Close()

@@ -3,7 +3,6 @@ package pgstore
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -28,9 +27,6 @@ func (s *Store) keys(c *customer.Customer) []customer.IndexKey { return s.cons.K
 type record struct {
 	c    *customer.Customer
 	keys []customer.IndexKey
-	// facts is the customer's facts column (see facts.go), set by
-	// encodeRecords.
-	facts []byte
 }
 
 // searchSep separates the texts of the search column. A query without it
@@ -110,32 +106,6 @@ func (b *jsonBuffer) check(c *customer.Customer) error {
 	_, err := b.marshal(c)
 	b.buf = b.buf[:start]
 	return err
-}
-
-// encodeRecords returns the JSON of each record, or the error of the first
-// that cannot be encoded, and sets each record's facts.
-func encodeRecords(recs []record) ([][]byte, error) {
-	var js jsonBuffer
-	data := make([][]byte, len(recs))
-	// The facts of the batch share a buffer, as the records do.
-	facts := make([]byte, 0, 256*len(recs))
-	for i := range recs {
-		var err error
-		if data[i], err = js.marshal(recs[i].c); err != nil {
-			return nil, err
-		}
-		start := len(facts)
-		if facts, err = appendRecordFacts(facts, recs[i].c); err != nil {
-			return nil, err
-		}
-		recs[i].facts = facts[start:len(facts):len(facts)]
-		if i == 0 {
-			// The records of a batch are much alike: make room for the
-			// others at once rather than grow the buffer again and again.
-			js.buf = slices.Grow(js.buf, len(data[0])*(len(recs)-1)*5/4)
-		}
-	}
-	return data, nil
 }
 
 // appendRecordFacts appends the facts of c to b as appendFacts does, with
