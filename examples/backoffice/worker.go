@@ -102,7 +102,7 @@ func (w *worker) finish(ctx context.Context, j *Job, out *outcome, failure error
 	if out != nil && out.res != nil {
 		j.Progress.Counts = out.res.Counts
 		j.FileError = out.fileError
-		j.IssueCount = out.res.Report.Len() + out.res.Report.Dropped()
+		j.IssueCount = out.res.Report.Len() // kept or not
 		j.Issues = j.Issues[:0]
 		for is := range out.res.Report.All() {
 			if len(j.Issues) == maxKeptIssues {
