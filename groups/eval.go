@@ -411,19 +411,26 @@ func instant(t time.Time, loc *time.Location) val {
 
 func boolean(b bool) val { return val{ok: true, b: b} }
 
-func customVal(attrs []customer.Attribute, id string, typ AttrType, loc *time.Location) val {
+// CustomValues returns the values a rule reads of custom attribute id
+// among attrs: those of the first attribute with the ID and no language,
+// else of the last with the ID; none when no attribute has the ID. A
+// repository that decides rules itself (RuleEvaluator) reads them so too.
+func CustomValues(attrs []customer.Attribute, id string) []string {
 	var values []string
-	found := false
 	for i := range attrs {
 		if attrs[i].ID == id {
 			values = attrs[i].Values
-			found = true
 			if attrs[i].Lang == "" {
 				break
 			}
 		}
 	}
-	if !found || len(values) == 0 {
+	return values
+}
+
+func customVal(attrs []customer.Attribute, id string, typ AttrType, loc *time.Location) val {
+	values := CustomValues(attrs, id)
+	if len(values) == 0 {
 		return val{}
 	}
 	if typ == Untyped || typ == TypeStringSet {

@@ -278,40 +278,24 @@ func appendJSONText(b []byte, s string, folded bool) []byte {
 	return append(b, '"')
 }
 
-// customs returns the facts of custom attributes by ID, or nil. Like the
-// engine, it takes the values of the first attribute with an ID and no
-// language, else of the last with the ID; an ID without values is absent.
+// customs returns the facts of custom attributes by ID, or nil: of the
+// values the engine reads of each (groups.CustomValues); an ID without
+// values is absent.
 func customs(attrs []customer.Attribute) map[string]*customFacts {
-	if len(attrs) == 0 {
-		return nil
-	}
 	var m map[string]*customFacts
-	done := make(map[string]bool)
 	for i := range attrs {
 		id := attrs[i].ID
-		if done[id] {
+		if _, done := m[id]; done {
 			continue
 		}
-		values := attrs[i].Values
-		if attrs[i].Lang == "" {
-			done[id] = true
+		values := groups.CustomValues(attrs, id)
+		if len(values) == 0 {
+			continue
 		}
 		if m == nil {
 			m = make(map[string]*customFacts)
 		}
-		if len(values) == 0 {
-			m[id] = nil
-			continue
-		}
 		m[id] = readCustom(values)
-	}
-	for id, cf := range m {
-		if cf == nil {
-			delete(m, id)
-		}
-	}
-	if len(m) == 0 {
-		return nil
 	}
 	return m
 }
