@@ -64,14 +64,7 @@ func newTestEnv(t *testing.T, opts envOptions) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ssn, err := customer.NewSSNHasher(customer.SSNKey{ID: "t1", Secret: bytes.Repeat([]byte{7}, 32)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	inst, err := newInstance(cfg, be, bytes.Repeat([]byte{9}, 32), ssn)
-	if err != nil {
-		t.Fatal(err)
-	}
+	inst := testInstance(t, cfg, be)
 	ctx := context.Background()
 	if err := seedCustomers(ctx, be.store, 120); err != nil {
 		t.Fatal(err)
@@ -312,4 +305,19 @@ func base64Reader(b []byte) io.Reader {
 		}
 		return r
 	}, b)))
+}
+
+// testInstance builds the instance of cfg on be with the tests' session
+// key and SSN hasher.
+func testInstance(t *testing.T, cfg Config, be *backend) *instance {
+	t.Helper()
+	ssn, err := customer.NewSSNHasher(customer.SSNKey{ID: "t1", Secret: bytes.Repeat([]byte{7}, 32)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inst, err := newInstance(cfg, be, bytes.Repeat([]byte{9}, 32), ssn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return inst
 }

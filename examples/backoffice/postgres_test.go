@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"fmt"
@@ -86,14 +85,7 @@ func startPGInstanceBatch(t *testing.T, url, schema, name, users string, batch i
 	if err != nil {
 		t.Fatal(err)
 	}
-	ssn, err := customer.NewSSNHasher(customer.SSNKey{ID: "t1", Secret: bytes.Repeat([]byte{7}, 32)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	inst, err := newInstance(cfg, be, bytes.Repeat([]byte{9}, 32), ssn)
-	if err != nil {
-		t.Fatal(err)
-	}
+	inst := testInstance(t, cfg, be)
 	srv := httptest.NewServer(inst.app.routes())
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
