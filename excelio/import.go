@@ -371,6 +371,15 @@ func newImporter(ctx context.Context, r io.ReaderAt, size int64, repo customer.R
 	if err != nil {
 		return fail(err)
 	}
+	// The rows' values outlive the read in the store; a secret column's
+	// must not live on with them.
+	var private []int
+	for i := range im.cols {
+		if b := &im.cols[i]; b.col.secret {
+			private = append(private, b.index)
+		}
+	}
+	im.reader.SetPrivate(private)
 	im.reader.Next() // the header, read and checked above
 	im.cardGen = cards.Generator{Format: opts.Cards, Rand: opts.CardRand, Taken: im.cardTaken}
 	return im, res, nil

@@ -48,6 +48,11 @@ type Reader interface {
 	Date1904() bool
 	// SheetName is the name of the worksheet being read.
 	SheetName() string
+	// SetPrivate marks the columns (0-based) whose cells hold secrets, such
+	// as plain identity numbers, for the rows read after it: their texts
+	// get memory of their own, which no other cell's text shares, so that
+	// a value kept from the row does not keep a secret in memory with it.
+	SetPrivate(cols []int)
 	// Close releases the reader's resources.
 	Close() error
 }

@@ -260,6 +260,7 @@ type Reader struct {
 	subDepth  int  // nesting of embedded substreams (charts) to skip
 	ended     bool // the worksheet's EOF record has been read
 	maxCellBy int
+	private   []bool // by column: see SetPrivate
 }
 
 // rowBuf is a row being assembled: its cells, and the texts held in one
@@ -267,22 +268,19 @@ type Reader struct {
 type rowBuf struct {
 	num   int // 0-based
 	cells []core.Cell
-	arena []byte
-	pend  []pending
+	texts core.RowTexts
 	dup   int // a column two records gave a value, or -1
 }
-
-type pending struct{ col, start, end int }
 
 func (b *rowBuf) reset(num int) {
 	b.num = num
 	b.cells = b.cells[:0]
-	b.arena = b.arena[:0]
-	b.pend = b.pend[:0]
+	b.texts.Reset()
 	b.dup = -1
 }
 
-// set stores a cell whose text is at arena[start:]. A cell that already
+// set stores a cell whose text is at texts.Arena[start:], or in c when
+// start is negative. A cell that already
 // has a value is noted in dup: two records for one cell make a damaged
 // file, as two <c> elements do in an .xlsx.
 func (b *rowBuf) set(col int, c core.Cell, start int) {
@@ -294,7 +292,7 @@ func (b *rowBuf) set(col int, c core.Cell, start int) {
 	}
 	b.cells[col] = c
 	if start >= 0 {
-		b.pend = append(b.pend, pending{col: col, start: start, end: len(b.arena)})
+		b.texts.Mark(col, start)
 	}
 }
 
@@ -435,6 +433,11 @@ func (x *Reader) Row() core.Row { return x.row }
 // Err returns the error that ended the iteration, if any.
 func (x *Reader) Err() error { return x.err }
 
+// SetPrivate marks the columns (0-based) whose cells hold secrets, for the
+// rows read after it: their texts share memory with no other cell's (see
+// core.RowTexts.Set).
+func (x *Reader) SetPrivate(cols []int) { x.private = core.Columns(cols) }
+
 // Close releases the reader's resources. It does not close the ReaderAt
 // given to Open.
 func (x *Reader) Close() error {
@@ -538,10 +541,7 @@ func (x *Reader) finish() bool {
 		x.strCell = -1 // a formula whose STRING never came: leave it empty
 	}
 	x.cur, x.out = x.out, x.cur
-	text := string(x.out.arena)
-	for _, p := range x.out.pend {
-		x.out.cells[p.col].Text = text[p.start:p.end]
-	}
+	x.out.texts.Set(x.out.cells, x.private)
 	x.row = core.Row{Number: x.out.num + 1, Cells: x.out.cells}
 	x.cur.reset(x.out.num)
 	x.hasRow = false
@@ -580,20 +580,23 @@ func (x *Reader) cell(typ uint16, d []byte) error {
 		if i >= x.sst.Len() {
 			return corrupt("a shared string index %d in row %d (the table has %d)", i, b.num+1, x.sst.Len())
 		}
+		// Copied, not shared: see core.RowTexts.
 		if s := x.sst.At(i); s != "" {
-			b.set(col, core.Cell{Kind: core.String, Text: s}, -1)
+			start := len(b.texts.Arena)
+			b.texts.Arena = append(b.texts.Arena, s...)
+			b.set(col, core.Cell{Kind: core.String}, start)
 		}
 	case recLabel, recRString:
 		if len(d) < 9 {
 			return corrupt("a LABEL record of %d bytes", len(d))
 		}
-		start := len(b.arena)
+		start := len(b.texts.Arena)
 		var err error
-		b.arena, err = x.appendXLString(b.arena, &contReader{parts: [][]byte{d[6:]}}, 2)
+		b.texts.Arena, err = x.appendXLString(b.texts.Arena, &contReader{parts: [][]byte{d[6:]}}, 2)
 		if err != nil {
 			return err
 		}
-		if len(b.arena) > start {
+		if len(b.texts.Arena) > start {
 			b.set(col, core.Cell{Kind: core.String}, start)
 		}
 	case recRK:
@@ -655,12 +658,12 @@ func (x *Reader) formulaString() error {
 	col := x.strCell
 	x.strCell = -1
 	b := &x.cur
-	start := len(b.arena)
-	b.arena, err = x.appendXLString(b.arena, &contReader{parts: parts}, 2)
+	start := len(b.texts.Arena)
+	b.texts.Arena, err = x.appendXLString(b.texts.Arena, &contReader{parts: parts}, 2)
 	if err != nil {
 		return err
 	}
-	if len(b.arena) > start {
+	if len(b.texts.Arena) > start {
 		b.set(col, core.Cell{Kind: core.String}, start)
 	}
 	return x.checkRow()
@@ -673,7 +676,7 @@ func (x *Reader) checkRow() error {
 	if b.dup >= 0 {
 		return corrupt("two records for the cell in row %d, column %d", b.num+1, b.dup+1)
 	}
-	if len(b.arena) > x.limits.MaxRowBytes {
+	if len(b.texts.Arena) > x.limits.MaxRowBytes {
 		return core.RowTooLarge(x.limits.MaxRowBytes, b.num+1)
 	}
 	return nil
@@ -702,8 +705,8 @@ func (x *Reader) boolErr(col int, v byte, isErr bool) {
 // as the same float64.
 func (x *Reader) number(col, xf int, v float64) {
 	b := &x.cur
-	start := len(b.arena)
-	b.arena = appendNumber(b.arena, v)
+	start := len(b.texts.Arena)
+	b.texts.Arena = appendNumber(b.texts.Arena, v)
 	b.set(col, core.Cell{Kind: core.Number, Date: xf < len(x.dateXF) && x.dateXF[xf]}, start)
 }
 

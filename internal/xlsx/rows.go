@@ -117,8 +117,7 @@ func (x *Reader) readRow() (bool, error) {
 	s := x.s
 	x.row.Number = x.rowNum
 	x.row.Cells = x.row.Cells[:0]
-	x.arena = x.arena[:0]
-	x.pend = x.pend[:0]
+	x.texts.Reset()
 	col := 0
 	depth := s.depth
 	for {
@@ -187,20 +186,17 @@ func (x *Reader) readRow() (bool, error) {
 		if err := x.readCell(col-1, typ, date); err != nil {
 			return false, err
 		}
-		if len(x.arena) > x.limits.MaxRowBytes {
+		if len(x.texts.Arena) > x.limits.MaxRowBytes {
 			return false, core.RowTooLarge(x.limits.MaxRowBytes, x.rowNum)
 		}
 	}
 	if len(x.row.Cells) == 0 {
 		return false, nil
 	}
-	if !utf8.Valid(x.arena) {
+	if !utf8.Valid(x.texts.Arena) {
 		return false, s.corrupt("text in row %d is not valid UTF-8", x.rowNum)
 	}
-	text := string(x.arena)
-	for _, p := range x.pend {
-		x.row.Cells[p.col].Text = text[p.start:p.end]
-	}
+	x.texts.Set(x.row.Cells, x.private)
 	return true, nil
 }
 
@@ -209,7 +205,7 @@ func (x *Reader) readRow() (bool, error) {
 func (x *Reader) readCell(col, typ int, date bool) error {
 	s := x.s
 	depth := s.depth
-	start := len(x.arena)
+	start := len(x.texts.Arena)
 	found := x.quickValue(typ)
 	for done := found; !done; {
 		k, err := s.next()
@@ -232,16 +228,16 @@ func (x *Reader) readCell(col, typ int, date bool) error {
 			if s.self {
 				continue
 			}
-			x.arena, err = s.appendText(x.arena, len(x.arena)+x.maxCellBy)
+			x.texts.Arena, err = s.appendText(x.texts.Arena, len(x.texts.Arena)+x.maxCellBy)
 		case "is":
 			if found {
 				return s.corrupt("a cell with two values in row %d", x.rowNum)
 			}
 			found = true
-			x.arena, err = s.appendStringItem(x.arena, len(x.arena)+x.maxCellBy)
+			x.texts.Arena, err = s.appendStringItem(x.texts.Arena, len(x.texts.Arena)+x.maxCellBy)
 			if err == nil {
-				if u := unescapeBSTR(x.arena[start:]); len(u) != len(x.arena)-start {
-					x.arena = append(x.arena[:start], u...)
+				if u := unescapeBSTR(x.texts.Arena[start:]); len(u) != len(x.texts.Arena)-start {
+					x.texts.Arena = append(x.texts.Arena[:start], u...)
 				}
 			}
 		default:
@@ -254,7 +250,7 @@ func (x *Reader) readCell(col, typ int, date bool) error {
 			return err
 		}
 	}
-	v := x.arena[start:]
+	v := x.texts.Arena[start:]
 	if len(v) == 0 {
 		return nil
 	}
@@ -271,13 +267,13 @@ func (x *Reader) readCell(col, typ int, date bool) error {
 		if !ok || i >= x.sst.Len() {
 			return s.corrupt("a shared string index %q in row %d (the table has %d)", v, x.rowNum, x.sst.Len())
 		}
-		x.arena = x.arena[:start]
-		cell.Text, inArena = x.sst.At(i), false
-		if cell.Text == "" {
+		// Copied, not shared: see core.RowTexts.
+		x.texts.Arena = append(x.texts.Arena[:start], x.sst.At(i)...)
+		if len(x.texts.Arena) == start {
 			return nil
 		}
 	case typeBool:
-		x.arena = x.arena[:start]
+		x.texts.Arena = x.texts.Arena[:start]
 		inArena = false
 		cell.Kind = core.Bool
 		switch string(v) {
@@ -296,7 +292,7 @@ func (x *Reader) readCell(col, typ int, date bool) error {
 	}
 	x.row.Cells[col] = cell
 	if inArena {
-		x.pend = append(x.pend, pending{col: col, start: start, end: len(x.arena)})
+		x.texts.Mark(col, start)
 	}
 	return nil
 }
@@ -340,11 +336,11 @@ func (x *Reader) quickValue(typ int) bool {
 		return false
 	}
 	text = text[:i]
-	start := len(x.arena)
-	x.arena = append(x.arena, text...)
+	start := len(x.texts.Arena)
+	x.texts.Arena = append(x.texts.Arena, text...)
 	if typ == typeInline {
-		if u := unescapeBSTR(x.arena[start:]); len(u) != len(x.arena)-start {
-			x.arena = append(x.arena[:start], u...)
+		if u := unescapeBSTR(x.texts.Arena[start:]); len(u) != len(x.texts.Arena)-start {
+			x.texts.Arena = append(x.texts.Arena[:start], u...)
 		}
 	}
 	s.pos += len(open) + i + len(end)

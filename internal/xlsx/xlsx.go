@@ -354,12 +354,10 @@ type Reader struct {
 	err       error
 	rowNum    int
 	row       core.Row
-	arena     []byte    // the current row's non-shared texts
-	pend      []pending // cells whose text is in arena
-	maxCellBy int       // MaxCellChars in bytes, at most
+	texts     core.RowTexts // the current row's texts
+	private   []bool        // by column: see SetPrivate
+	maxCellBy int           // MaxCellChars in bytes, at most
 }
-
-type pending struct{ col, start, end int }
 
 func (x *Reader) open() error {
 	p := x.pkg
@@ -565,6 +563,11 @@ func (x *Reader) Row() core.Row { return x.row }
 
 // Err returns the error that ended the iteration, if any.
 func (x *Reader) Err() error { return x.err }
+
+// SetPrivate marks the columns (0-based) whose cells hold secrets, for the
+// rows read after it: their texts share memory with no other cell's (see
+// core.RowTexts.Set).
+func (x *Reader) SetPrivate(cols []int) { x.private = core.Columns(cols) }
 
 // Close releases the reader's resources. It does not close the ReaderAt
 // given to Open.
