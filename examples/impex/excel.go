@@ -100,7 +100,8 @@ and import that file again. --dry-run plans every row and writes nothing.`,
 				}
 				defer closeStore()
 				if list, err = listFlag(ctx, fs, store, list); err != nil {
-					return err
+					// A signal may land before the import starts.
+					return finishImport(ctx, args[0], store, &imported{Result: &impex.Result{}}, err, g, e, nil, false)
 				}
 				res, err := excelio.ImportFile(ctx, store, args[0], excelio.ImportOptions{Options: opts, MatchByEmail: matchEmail, List: list,
 					SSN: hasher, SSNCountry: ssnCountry, StrictSSN: strict, MaxRows: maxRows, Now: e.now})
@@ -320,10 +321,11 @@ func finishImport(ctx context.Context, input string, store cliStore, res *import
 	var fe *impex.FileError
 	var pe *fs.PathError
 	switch {
+	case importErr != nil && ctx.Err() != nil:
+		// Whatever step the signal stopped (the import, or a lookup
+		// before or after it), the store holds whole batches.
+		return &codedError{codeInterrupted, fmt.Errorf("%s: interrupted; the store keeps the %d changes of the batches applied before it (run the same command again to finish)", input, res.Applied())}
 	case errors.As(importErr, &fatal):
-		if ctx.Err() != nil {
-			return &codedError{codeInterrupted, fmt.Errorf("%s: interrupted; the store keeps the %d changes of the batches applied before it (run the same command again to finish)", input, res.Applied())}
-		}
 		return fmt.Errorf("%s: %v; the store keeps the %d changes applied before the failure", input, fatal, res.Applied())
 	case errors.As(importErr, &fe):
 		if g.json {

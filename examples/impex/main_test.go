@@ -215,6 +215,19 @@ func TestAnInterruptedImportKeepsTheStoreAndARerunCompletes(t *testing.T) {
 	}
 }
 
+// A signal that lands before the import starts (while the store's lists
+// are read) is the same interruption, with nothing kept.
+func TestAnImportInterruptedBeforeItStartsSaysSo(t *testing.T) {
+	t.Chdir(t.TempDir())
+	personWorkbook(t, "small.xlsx", 10)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	code, _, stderr := runCLI(t, ctx, nil, "excel", "import", "small.xlsx")
+	if code != exitFailed || !strings.Contains(stderr, "interrupted; the store keeps the 0 changes") {
+		t.Fatalf("exit %d, stderr %q; want 2 and the interruption with 0 changes kept", code, stderr)
+	}
+}
+
 func TestRejectedRowsExitOneAndWriteTheWorkbook(t *testing.T) {
 	t.Chdir(t.TempDir())
 	personWorkbook(t, "in.xlsx", 3, []any{"", "60000", "not-an-email", "X", "Y"})
