@@ -114,7 +114,12 @@ func TestKilledImportsKeepWholeBatchesAndARerunCompletes(t *testing.T) {
 			if len(kept)%batch != 0 && len(kept) != rows {
 				t.Fatalf("%v trial %d: the store holds %d customers, not whole batches of %d", sig, trial, len(kept), batch)
 			}
-			if sig == syscall.SIGTERM && err != nil {
+			// A SIGTERM that lands while the process starts, before main
+			// installs its handler (package initialisation takes tens of
+			// milliseconds under the race detector), ends it as the
+			// signal's default does: it has written nothing yet.
+			startup := exit != nil && exit.ExitCode() == -1 && len(kept) == 0 && out.Len() == 0
+			if sig == syscall.SIGTERM && err != nil && !startup {
 				if code := exit.ExitCode(); code != exitFailed || !strings.Contains(out.String(), fmt.Sprintf("keeps the %d changes", len(kept))) {
 					t.Fatalf("SIGTERM trial %d: exit %d, output %q; want 2 and the kept count %d", trial, code, out.String(), len(kept))
 				}
