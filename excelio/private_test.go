@@ -3,24 +3,11 @@ package excelio_test
 import (
 	"strings"
 	"testing"
-	"unsafe"
 
 	"github.com/impexkit/impex/excelio"
 	"github.com/impexkit/impex/internal/benchdata"
+	"github.com/impexkit/impex/internal/memtest"
 )
-
-// span returns the memory from the first byte of a to the last of b, as
-// one string: when a and b are parts of one string, what lies between.
-// It is "" when b does not end within a megabyte after a starts: then they
-// are parts of two.
-func span(a, b string) string {
-	start := uintptr(unsafe.Pointer(unsafe.StringData(a)))
-	end := uintptr(unsafe.Pointer(unsafe.StringData(b))) + uintptr(len(b))
-	if end <= start || end-start > 1<<20 {
-		return ""
-	}
-	return unsafe.String(unsafe.StringData(a), int(end-start))
-}
 
 // The store keeps values read from a row; it must not keep the row's plain
 // identity number in memory with them, as it did while every text of a row
@@ -41,7 +28,7 @@ func TestAStoredCustomerKeepsNoPlainIdentityNumberInMemory(t *testing.T) {
 	if email == "" || ext == "" {
 		t.Fatalf("e-mail %q, external ID %q", email, ext)
 	}
-	if between := span(email, ext); strings.Contains(between, ssn) {
+	if between := memtest.Span(email, ext); strings.Contains(between, ssn) {
 		t.Errorf("the memory from the stored e-mail address to the external ID holds the plain identity number: %q", between)
 	}
 }

@@ -4,19 +4,10 @@ import (
 	"bytes"
 	"strings"
 	"testing"
-	"unsafe"
 
+	"github.com/impexkit/impex/internal/memtest"
 	"github.com/impexkit/impex/internal/sheet/core"
 )
-
-// within reports whether s's bytes lie in the memory of t.
-func within(s, t string) bool {
-	if s == "" || t == "" {
-		return false
-	}
-	p, lo := uintptr(unsafe.Pointer(unsafe.StringData(s))), uintptr(unsafe.Pointer(unsafe.StringData(t)))
-	return lo <= p && p < lo+uintptr(len(t))
-}
 
 // A value a store keeps from a row must keep neither the shared-string
 // table (every row's texts) nor a secret of its row in memory.
@@ -35,8 +26,7 @@ func TestCellTextsKeepNeitherTheSharedStringsNorAPrivateCell(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer x.Close()
-	first, last := x.sst.At(0), x.sst.At(x.sst.Len()-1)
-	table := unsafe.String(unsafe.StringData(first), int(uintptr(unsafe.Pointer(unsafe.StringData(last)))+uintptr(len(last))-uintptr(unsafe.Pointer(unsafe.StringData(first)))))
+	table := memtest.Span(x.sst.At(0), x.sst.At(x.sst.Len()-1))
 	x.SetPrivate([]int{1})
 	if !x.Next() {
 		t.Fatalf("no row: %v", x.Err())
@@ -46,12 +36,12 @@ func TestCellTextsKeepNeitherTheSharedStringsNorAPrivateCell(t *testing.T) {
 		if cells[c].Text != want {
 			t.Fatalf("column %d: %q, want %q", c, cells[c].Text, want)
 		}
-		if within(cells[c].Text, table) {
+		if memtest.Within(cells[c].Text, table) {
 			t.Errorf("column %d: the text points into the shared-string table", c)
 		}
 	}
 	a, z := cells[0].Text, cells[2].Text
-	row := unsafe.String(unsafe.StringData(a), int(uintptr(unsafe.Pointer(unsafe.StringData(z)))+uintptr(len(z))-uintptr(unsafe.Pointer(unsafe.StringData(a)))))
+	row := memtest.Span(a, z)
 	// The texts are parts of one string, the row's, laid out in order;
 	// the secret lay between them.
 	if len(row) != len(a)+len(secret)+len(z) || strings.Contains(row, secret) {

@@ -4,21 +4,12 @@ import (
 	"bytes"
 	"strings"
 	"testing"
-	"unsafe"
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/impexkit/impex/internal/memtest"
 	"github.com/impexkit/impex/internal/sheet/core"
 )
-
-// within reports whether s's bytes lie in the memory of t.
-func within(s, t string) bool {
-	if s == "" || t == "" {
-		return false
-	}
-	p, lo := uintptr(unsafe.Pointer(unsafe.StringData(s))), uintptr(unsafe.Pointer(unsafe.StringData(t)))
-	return lo <= p && p < lo+uintptr(len(t))
-}
 
 // A value a store keeps from a row must keep neither the shared-string
 // table (every row's texts) nor a secret of its row in memory.
@@ -45,7 +36,7 @@ func TestCellTextsKeepNeitherTheSharedStringsNorAPrivateCell(t *testing.T) {
 	if x.sst.Len() == 0 {
 		t.Fatal("the workbook has no shared strings: the test tests nothing")
 	}
-	table := backingOf(x)
+	table := memtest.Span(x.sst.At(0), x.sst.At(x.sst.Len()-1))
 	x.SetPrivate([]int{1})
 	for r := 0; x.Next(); r++ {
 		cells := x.Row().Cells
@@ -53,16 +44,14 @@ func TestCellTextsKeepNeitherTheSharedStringsNorAPrivateCell(t *testing.T) {
 			if got := cells[c].Text; got != want {
 				t.Fatalf("row %d column %d: %q, want %q", r+1, c, got, want)
 			}
-			if within(cells[c].Text, table) {
+			if memtest.Within(cells[c].Text, table) {
 				t.Errorf("row %d column %d: the text points into the shared-string table", r+1, c)
 			}
 		}
 		// The first and last cells are parts of the row's one string, laid
 		// out in order; the private cell's text lay between them.
 		first, last := cells[0].Text, cells[2].Text
-		start := uintptr(unsafe.Pointer(unsafe.StringData(first)))
-		end := uintptr(unsafe.Pointer(unsafe.StringData(last))) + uintptr(len(last))
-		row := unsafe.String(unsafe.StringData(first), int(end-start))
+		row := memtest.Span(first, last)
 		if len(row) != len(first)+len(rows[r][1])+len(last) || strings.Contains(row, rows[r][1]) {
 			t.Errorf("row %d: the row's string %q holds the private cell's text", r+1, row)
 		}
@@ -70,13 +59,4 @@ func TestCellTextsKeepNeitherTheSharedStringsNorAPrivateCell(t *testing.T) {
 	if err := x.Err(); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// backingOf returns the shared-string table's texts as the one string
-// they are parts of.
-func backingOf(x *Reader) string {
-	first, last := x.sst.At(0), x.sst.At(x.sst.Len()-1)
-	start := uintptr(unsafe.Pointer(unsafe.StringData(first)))
-	end := uintptr(unsafe.Pointer(unsafe.StringData(last))) + uintptr(len(last))
-	return unsafe.String(unsafe.StringData(first), int(end-start))
 }

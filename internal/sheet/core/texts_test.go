@@ -3,30 +3,9 @@ package core
 import (
 	"strings"
 	"testing"
-	"unsafe"
-)
 
-// backing returns the memory from the first byte of the earliest of texts
-// to the last of the latest, as one string: when the texts are parts of
-// one string, what of it lies between them.
-func backing(texts ...string) string {
-	var first *byte
-	var lo, hi uintptr
-	for _, s := range texts {
-		if s == "" {
-			continue
-		}
-		p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
-		if first == nil || p < lo {
-			first, lo = unsafe.StringData(s), p
-		}
-		hi = max(hi, p+uintptr(len(s)))
-	}
-	if first == nil {
-		return ""
-	}
-	return unsafe.String(first, int(hi-lo))
-}
+	"github.com/impexkit/impex/internal/memtest"
+)
 
 func TestAPrivateTextSharesNoMemoryWithTheRow(t *testing.T) {
 	const secret = "131052-308T"
@@ -45,7 +24,7 @@ func TestAPrivateTextSharesNoMemoryWithTheRow(t *testing.T) {
 	}
 	// The name cells are parts of one string, the row's; the secret lay
 	// between them in it.
-	if row := backing(cells[0].Text, cells[2].Text); strings.Contains(row, secret) || len(row) != len("Aino")+len(secret)+len("Virtanen") {
+	if row := memtest.Span(cells[0].Text, cells[2].Text); strings.Contains(row, secret) || len(row) != len("Aino")+len(secret)+len("Virtanen") {
 		t.Errorf("the row's string is %q: it holds the private text", row)
 	}
 	if strings.Contains(string(r.Arena), secret) {
