@@ -89,10 +89,8 @@ func (l *Lookups) prefetch(ctx context.Context, items []Item) error {
 
 // load asks the Finder the lookups each gives, replacing the answers held.
 // Without a Finder it only forgets them.
-func (l *Lookups) load(ctx context.Context, each func(add func(customer.Lookup))) error {
-	l.forget()
-	set, err := l.fetch(ctx, each)
-	l.set = set
+func (l *Lookups) load(ctx context.Context, each func(add func(customer.Lookup))) (err error) {
+	l.set, err = l.fetch(ctx, each) // nil on an error
 	return err
 }
 
@@ -153,16 +151,13 @@ func (l *Lookups) use(ctx context.Context, set *answerSet, ch *changes) error {
 		return nil
 	}
 	var again []int
+	var ks []customer.Lookup
 	for i, k := range set.lookups {
 		if ch.stale(k.IndexKey(), set.answers[i]) {
-			again = append(again, i)
+			again, ks = append(again, i), append(ks, k)
 		}
 	}
 	if len(again) > 0 {
-		ks := make([]customer.Lookup, len(again))
-		for j, i := range again {
-			ks[j] = set.lookups[i]
-		}
 		found, err := l.ask(ctx, ks)
 		if err != nil {
 			return err

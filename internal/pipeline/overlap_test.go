@@ -149,7 +149,7 @@ func TestLookupsAskedDuringAWriteSeeItsChanges(t *testing.T) {
 	if late.finds < 3 {
 		t.Fatalf("the Finder was asked %d times, not once a batch", late.finds)
 	}
-	if diff := cmp.Diff(actionsOf(want), actionsOf(got)); diff != "" {
+	if diff := cmp.Diff(actions(want), actions(got)); diff != "" {
 		t.Errorf("actions differ from a store that does one thing at a time (-want +got):\n%s", diff)
 	}
 	if got.Rejected != 0 {
@@ -159,12 +159,4 @@ func TestLookupsAskedDuringAWriteSeeItsChanges(t *testing.T) {
 	if diff := cmp.Diff(wantStore, gotStore, ignoreTimes); diff != "" {
 		t.Errorf("the stores differ (-one thing at a time +finding while writing):\n%s", diff)
 	}
-}
-
-func actionsOf(res *impex.Result) []impex.Action {
-	var out []impex.Action
-	for _, r := range res.Rows {
-		out = append(out, r.Action)
-	}
-	return out
 }

@@ -280,9 +280,9 @@ func (b *rowBuf) reset(num int) {
 }
 
 // set stores a cell whose text is at texts.Arena[start:], or in c when
-// start is negative. A cell that already
-// has a value is noted in dup: two records for one cell make a damaged
-// file, as two <c> elements do in an .xlsx.
+// start is negative. A cell that already has a value is noted in dup: two
+// records for one cell make a damaged file, as two <c> elements do in an
+// .xlsx.
 func (b *rowBuf) set(col int, c core.Cell, start int) {
 	for len(b.cells) <= col {
 		b.cells = append(b.cells, core.Cell{})
