@@ -1,6 +1,7 @@
 package customer_test
 
 import (
+	"errors"
 	"reflect"
 	"slices"
 	"testing"
@@ -296,5 +297,19 @@ func TestSortedGroupsSortsAndDropsRepeatsCopyingOnlyWhenNeeded(t *testing.T) {
 	}
 	if got := customer.SortedGroups(nil); got != nil {
 		t.Errorf("SortedGroups(nil) = %q", got)
+	}
+}
+
+func TestKeyNotFoundErrorNamesTheKeyAndMatchesErrNotFound(t *testing.T) {
+	var err error = &customer.KeyNotFoundError{Key: customer.IndexKey{Key: customer.KeyNumber, List: "b2c", Value: "42"}}
+	if !errors.Is(err, customer.ErrNotFound) {
+		t.Error("it does not match ErrNotFound")
+	}
+	if want := `customer not found: number "42" in list "b2c"`; err.Error() != want {
+		t.Errorf("message %q, want %q", err.Error(), want)
+	}
+	err = &customer.KeyNotFoundError{Key: customer.Lookup{Key: customer.Key(customer.IdentCard), Value: "6001"}.IndexKey()}
+	if want := `customer not found: customerCard "6001"`; err.Error() != want {
+		t.Errorf("message %q, want %q", err.Error(), want)
 	}
 }

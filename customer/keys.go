@@ -71,6 +71,23 @@ func (c Constraints) AppendKeys(dst []IndexKey, x *Customer) []IndexKey {
 	return dst
 }
 
+// KeyNotFoundError is the error of a lookup by key that no customer holds
+// (ByNumber, ByLogin, ByEmail, ByIdentifier, Finder): Key is the index
+// entry looked up. It matches ErrNotFound. Imports look up many free keys,
+// so its message is only built when printed.
+type KeyNotFoundError struct{ Key IndexKey }
+
+func (e *KeyNotFoundError) Error() string {
+	where := ""
+	if e.Key.List != "" {
+		where = fmt.Sprintf(" in list %q", e.Key.List)
+	}
+	return fmt.Sprintf("%v: %s %q%s", ErrNotFound, e.Key.Key, e.Key.Value, where)
+}
+
+// Is reports whether target is ErrNotFound.
+func (e *KeyNotFoundError) Is(target error) bool { return target == ErrNotFound }
+
 // FoldEmail returns an e-mail address in the form addresses are compared
 // in, by every store and every file's duplicate check: lower-cased.
 func FoldEmail(email string) string { return strings.ToLower(email) }

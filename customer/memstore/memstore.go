@@ -102,13 +102,6 @@ func (s *Store) Len() int {
 	return len(s.byID)
 }
 
-// indexKey is one value of one key. List is empty for store-wide keys.
-type indexKey struct {
-	key   customer.Key
-	list  string
-	value string
-}
-
 // index holds one key's values in one list (List empty for store-wide
 // keys): the holder of each unique value, or the sorted holders of each
 // shared one. Keying by the value alone keeps the maps small and their
@@ -166,9 +159,9 @@ func (h holders) without(id string) holders {
 
 // indexOf returns the index of k's key and list, nil if none was made.
 // A store has a handful of them, so a scan beats a map.
-func (s *Store) indexOf(k indexKey) *index {
+func (s *Store) indexOf(k customer.IndexKey) *index {
 	for _, ix := range s.index {
-		if ix.key == k.key && ix.list == k.list {
+		if ix.key == k.Key && ix.list == k.List {
 			return ix
 		}
 	}
@@ -176,19 +169,19 @@ func (s *Store) indexOf(k indexKey) *index {
 }
 
 // indexFor is indexOf making the index when it is missing.
-func (s *Store) indexFor(k indexKey) *index {
+func (s *Store) indexFor(k customer.IndexKey) *index {
 	if ix := s.indexOf(k); ix != nil {
 		return ix
 	}
-	ix := &index{key: k.key, list: k.list, unique: map[string]string{}, shared: map[string]holders{}}
+	ix := &index{key: k.Key, list: k.List, unique: map[string]string{}, shared: map[string]holders{}}
 	s.index = append(s.index, ix)
 	return ix
 }
 
 // holder returns the holder of a unique key.
-func (s *Store) holder(k indexKey) (string, bool) {
+func (s *Store) holder(k customer.IndexKey) (string, bool) {
 	if ix := s.indexOf(k); ix != nil {
-		h, ok := ix.unique[k.value]
+		h, ok := ix.unique[k.Value]
 		return h, ok
 	}
 	return "", false
@@ -217,16 +210,16 @@ func (s *Store) setKeyed(id string, c *customer.Customer, keys []customer.IndexK
 	var buf [8]customer.IndexKey
 	if old := s.byID[id]; old != nil {
 		for _, key := range s.keys(old, buf[:]) {
-			k := indexKey{key.Key, key.List, key.Value}
+			k := key
 			ix := s.indexOf(k)
 			if key.Unique {
-				delete(ix.unique, k.value)
+				delete(ix.unique, k.Value)
 				continue
 			}
-			if h := ix.shared[k.value].without(id); h.len() == 0 {
-				delete(ix.shared, k.value)
+			if h := ix.shared[k.Value].without(id); h.len() == 0 {
+				delete(ix.shared, k.Value)
 			} else {
-				ix.shared[k.value] = h
+				ix.shared[k.Value] = h
 			}
 		}
 	}
@@ -249,13 +242,13 @@ func (s *Store) setKeyed(id string, c *customer.Customer, keys []customer.IndexK
 		s.ids = slices.Insert(s.ids, i, id)
 	}
 	for _, key := range keys {
-		k := indexKey{key.Key, key.List, key.Value}
+		k := key
 		ix := s.indexFor(k)
 		if key.Unique {
-			ix.unique[k.value] = id
+			ix.unique[k.Value] = id
 			continue
 		}
-		ix.shared[k.value] = ix.shared[k.value].with(id)
+		ix.shared[k.Value] = ix.shared[k.Value].with(id)
 	}
 }
 
@@ -264,7 +257,7 @@ func (s *Store) setKeyed(id string, c *customer.Customer, keys []customer.IndexK
 // customer or carry one key twice.
 func (s *Store) checkUnique(id string, keys []customer.IndexKey) error {
 	return customer.FirstDuplicate(id, keys, func(k customer.IndexKey) (string, bool) {
-		return s.holder(indexKey{k.Key, k.List, k.Value})
+		return s.holder(k)
 	})
 }
 
@@ -288,7 +281,7 @@ func (s *Store) Get(ctx context.Context, id string) (*customer.Customer, error) 
 }
 
 // lookup returns the holder of a key, or a wrapped customer.ErrNotFound.
-func (s *Store) lookup(ctx context.Context, k indexKey, ambiguous bool) (*customer.Customer, error) {
+func (s *Store) lookup(ctx context.Context, k customer.IndexKey, ambiguous bool) (*customer.Customer, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -296,61 +289,47 @@ func (s *Store) lookup(ctx context.Context, k indexKey, ambiguous bool) (*custom
 	defer s.mu.RUnlock()
 	ix := s.indexOf(k)
 	if ix == nil {
-		return nil, &notFoundError{k}
+		return nil, &customer.KeyNotFoundError{Key: k}
 	}
-	if id, ok := ix.unique[k.value]; ok {
+	if id, ok := ix.unique[k.Value]; ok {
 		return s.get(id)
 	}
-	h := ix.shared[k.value]
+	h := ix.shared[k.Value]
 	switch {
 	case h.len() == 0:
 		// Imports look up many keys that are free; a plain value keeps the
 		// miss cheap, and the message is only built when printed.
-		return nil, &notFoundError{k}
+		return nil, &customer.KeyNotFoundError{Key: k}
 	case h.len() > 1 && ambiguous:
-		return nil, fmt.Errorf("%w: %d customers have %s %q", customer.ErrAmbiguous, h.len(), k.key, k.value)
+		return nil, fmt.Errorf("%w: %d customers have %s %q", customer.ErrAmbiguous, h.len(), k.Key, k.Value)
 	}
 	return s.get(h.first)
 }
 
-// notFoundError reports a key no customer holds. It matches
-// customer.ErrNotFound.
-type notFoundError struct{ k indexKey }
-
-func (e *notFoundError) Error() string {
-	where := ""
-	if e.k.list != "" {
-		where = fmt.Sprintf(" in list %q", e.k.list)
-	}
-	return fmt.Sprintf("%v: %s %q%s", customer.ErrNotFound, e.k.key, e.k.value, where)
-}
-
-func (e *notFoundError) Is(target error) bool { return target == customer.ErrNotFound }
-
 // ByNumber returns the customer of list with the given number, or
 // customer.ErrNotFound.
 func (s *Store) ByNumber(ctx context.Context, list, number string) (*customer.Customer, error) {
-	return s.lookup(ctx, indexKey{customer.KeyNumber, list, number}, false)
+	return s.lookup(ctx, customer.Lookup{Key: customer.KeyNumber, List: list, Value: number}.IndexKey(), false)
 }
 
 // ByLogin returns the customer of list with the given login, or
 // customer.ErrNotFound.
 func (s *Store) ByLogin(ctx context.Context, list, login string) (*customer.Customer, error) {
-	return s.lookup(ctx, indexKey{customer.KeyLogin, list, login}, false)
+	return s.lookup(ctx, customer.Lookup{Key: customer.KeyLogin, List: list, Value: login}.IndexKey(), false)
 }
 
 // ByEmail returns the customer of list with the given e-mail address
 // (case-insensitive), customer.ErrNotFound, or customer.ErrAmbiguous when
 // several customers share it.
 func (s *Store) ByEmail(ctx context.Context, list, email string) (*customer.Customer, error) {
-	return s.lookup(ctx, indexKey{customer.KeyEmail, list, customer.FoldEmail(email)}, true)
+	return s.lookup(ctx, customer.Lookup{Key: customer.KeyEmail, List: list, Value: email}.IndexKey(), true)
 }
 
 // ByIdentifier returns the customer holding the identifier, or
 // customer.ErrNotFound. For a custom type that is not unique it returns the
 // holder with the lowest ID.
 func (s *Store) ByIdentifier(ctx context.Context, id customer.Identifier) (*customer.Customer, error) {
-	return s.lookup(ctx, indexKey{customer.Key(id.Type), "", id.Value}, false)
+	return s.lookup(ctx, customer.Lookup{Key: customer.Key(id.Type), Value: id.Value}.IndexKey(), false)
 }
 
 // listPage is how many customers List copies per lock.
@@ -548,7 +527,7 @@ func (s *Store) NextNumber(ctx context.Context, list string) (string, error) {
 	for {
 		s.seq[list]++
 		n := s.formatNumber(list, s.seq[list])
-		if _, taken := s.holder(indexKey{customer.KeyNumber, list, n}); !taken {
+		if _, taken := s.holder(customer.IndexKey{Key: customer.KeyNumber, List: list, Value: n}); !taken {
 			return n, nil
 		}
 	}

@@ -57,30 +57,16 @@ func (s *Store) readError(ctx context.Context, err error) error {
 	return fmt.Errorf("pgstore: %w", err)
 }
 
-// notFoundError reports a key no customer holds. It matches
-// customer.ErrNotFound; its message is built only when printed, since imports
-// look up many keys that are free.
-type notFoundError struct{ k indexKey }
-
-func (e *notFoundError) Error() string {
-	where := ""
-	if e.k.list != "" {
-		where = fmt.Sprintf(" in list %q", e.k.list)
-	}
-	return fmt.Sprintf("%v: %s %q%s", customer.ErrNotFound, e.k.key, e.k.value, where)
-}
-
-func (e *notFoundError) Is(target error) bool { return target == customer.ErrNotFound }
-
-// lookup returns the holder of a key with the lowest ID, a *notFoundError,
+// lookup returns the holder of a key with the lowest ID, a *customer.KeyNotFoundError,
 // or, when ambiguous is set and several customers hold the key, an error
 // wrapping customer.ErrAmbiguous.
-func (s *Store) lookup(ctx context.Context, k indexKey, ambiguous bool) (*customer.Customer, error) {
+func (s *Store) lookup(ctx context.Context, l customer.Lookup, ambiguous bool) (*customer.Customer, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if !storable(k.list) || !storable(k.value) {
-		return nil, &notFoundError{k}
+	k := l.IndexKey()
+	if !storable(k.List) || !storable(k.Value) {
+		return nil, &customer.KeyNotFoundError{Key: k}
 	}
 	limit := 1
 	if ambiguous {
@@ -91,7 +77,7 @@ SELECT c.id, c.version, c.data
 FROM customer_keys k JOIN customers c ON c.id = k.customer_id
 WHERE k.key = $1 AND k.list = $2 AND k.value = $3
 ORDER BY c.id
-LIMIT `+strconv.Itoa(limit), string(k.key), k.list, k.value)
+LIMIT `+strconv.Itoa(limit), string(k.Key), k.List, k.Value)
 	if err != nil {
 		return nil, s.readError(ctx, err)
 	}
@@ -109,7 +95,7 @@ LIMIT `+strconv.Itoa(limit), string(k.key), k.list, k.value)
 	}
 	switch {
 	case len(found) == 0:
-		return nil, &notFoundError{k}
+		return nil, &customer.KeyNotFoundError{Key: k}
 	case len(found) > 1:
 		return nil, ambiguousError(k)
 	}
@@ -119,27 +105,27 @@ LIMIT `+strconv.Itoa(limit), string(k.key), k.list, k.value)
 // ByNumber returns the customer of list with the given number, or an error
 // wrapping customer.ErrNotFound.
 func (s *Store) ByNumber(ctx context.Context, list, number string) (*customer.Customer, error) {
-	return s.lookup(ctx, indexKey{customer.KeyNumber, list, number}, false)
+	return s.lookup(ctx, customer.Lookup{Key: customer.KeyNumber, List: list, Value: number}, false)
 }
 
 // ByLogin returns the customer of list with the given login, or an error
 // wrapping customer.ErrNotFound.
 func (s *Store) ByLogin(ctx context.Context, list, login string) (*customer.Customer, error) {
-	return s.lookup(ctx, indexKey{customer.KeyLogin, list, login}, false)
+	return s.lookup(ctx, customer.Lookup{Key: customer.KeyLogin, List: list, Value: login}, false)
 }
 
 // ByEmail returns the customer of list with the given e-mail address,
 // compared case-insensitively, or an error wrapping customer.ErrNotFound, or
 // customer.ErrAmbiguous when several customers share the address.
 func (s *Store) ByEmail(ctx context.Context, list, email string) (*customer.Customer, error) {
-	return s.lookup(ctx, indexKey{customer.KeyEmail, list, customer.FoldEmail(email)}, true)
+	return s.lookup(ctx, customer.Lookup{Key: customer.KeyEmail, List: list, Value: email}, true)
 }
 
 // ByIdentifier returns the customer holding the identifier, or an error
 // wrapping customer.ErrNotFound. For a custom type that is not unique it
 // returns the holder with the lowest ID.
 func (s *Store) ByIdentifier(ctx context.Context, id customer.Identifier) (*customer.Customer, error) {
-	return s.lookup(ctx, indexKey{customer.Key(id.Type), "", id.Value}, false)
+	return s.lookup(ctx, customer.Lookup{Key: customer.Key(id.Type), Value: id.Value}, false)
 }
 
 // ListPageSize is how many customers List fetches per query.
@@ -276,12 +262,12 @@ func (s *Store) Find(ctx context.Context, lookups []customer.Lookup) ([]customer
 		return nil, err
 	}
 	out := make([]customer.Found, len(lookups))
-	ks := make([]indexKey, len(lookups))
+	ks := make([]customer.IndexKey, len(lookups))
 	var at []int32
 	var keys, lists, values []string
 	for i, l := range lookups {
 		k := l.IndexKey()
-		ks[i] = indexKey{k.Key, k.List, k.Value}
+		ks[i] = k
 		if storable(k.List) && storable(k.Value) {
 			at = append(at, int32(i))
 			keys, lists, values = append(keys, string(k.Key)), append(lists, k.List), append(values, k.Value)
@@ -332,7 +318,7 @@ SELECT f.i, f.holders, c.id, c.version, c.data FROM first f JOIN customers c ON 
 		if i < 0 || int(i) >= len(out) {
 			return nil, fmt.Errorf("pgstore: Find: the database answered lookup %d of %d", i, len(out))
 		}
-		if holders > 1 && ks[i].key == customer.KeyEmail {
+		if holders > 1 && ks[i].Key == customer.KeyEmail {
 			out[i].Err = ambiguousError(ks[i])
 			continue
 		}
@@ -353,16 +339,16 @@ SELECT f.i, f.holders, c.id, c.version, c.data FROM first f JOIN customers c ON 
 
 // notFound gives each lookup of out the query found nothing for the error
 // of key ks[i], which no customer holds, and returns out.
-func notFound(out []customer.Found, ks []indexKey) []customer.Found {
+func notFound(out []customer.Found, ks []customer.IndexKey) []customer.Found {
 	for i := range out {
 		if out[i].Customer == nil && out[i].Err == nil {
-			out[i].Err = &notFoundError{ks[i]}
+			out[i].Err = &customer.KeyNotFoundError{Key: ks[i]}
 		}
 	}
 	return out
 }
 
 // ambiguousError reports an e-mail address several customers share.
-func ambiguousError(k indexKey) error {
-	return fmt.Errorf("%w: several customers have %s %q", customer.ErrAmbiguous, k.key, k.value)
+func ambiguousError(k customer.IndexKey) error {
+	return fmt.Errorf("%w: several customers have %s %q", customer.ErrAmbiguous, k.Key, k.Value)
 }

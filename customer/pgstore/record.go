@@ -12,14 +12,6 @@ import (
 	"github.com/impexkit/impex/internal/jsontext"
 )
 
-// indexKey is one value of one key, as a row of customer_keys holds it.
-// List is empty for store-wide keys (identifiers).
-type indexKey struct {
-	key   customer.Key
-	list  string
-	value string
-}
-
 // keys returns the index entries of c, as the domain derives them.
 func (s *Store) keys(c *customer.Customer) []customer.IndexKey { return s.cons.Keys(c) }
 
