@@ -312,39 +312,14 @@ func (e *env) dateMatch(k *cond, d int64) bool {
 	case IsInTheNextXDays, IsNotInTheNextXDays:
 		return d >= t && d <= t+k.days
 	case IsInTheLast:
-		return d >= e.shift(t, k.period, -1) && d <= t
+		return d >= days.Shift(t, days.Period(k.period), -1) && d <= t
 	case IsInTheNext:
-		return d >= t && d <= e.shift(t, k.period, 1)
+		return d >= t && d <= days.Shift(t, days.Period(k.period), 1)
 	case IsInTheCurrent:
-		lo, hi := e.current(t, k.period)
+		lo, hi := days.Current(t, days.Period(k.period), e.opts.WeekStartsSunday)
 		return d >= lo && d <= hi
 	}
 	return false
-}
-
-// shift moves day t by one period forwards (dir 1) or backwards (dir -1).
-func (e *env) shift(t int64, p TimePeriod, dir int) int64 {
-	switch p {
-	case Week:
-		return t + int64(7*dir)
-	case Month:
-		return days.AddMonths(t, dir)
-	default:
-		return days.AddMonths(t, 12*dir)
-	}
-}
-
-// current returns the first and last day of the calendar week, month or
-// year holding day t.
-func (e *env) current(t int64, p TimePeriod) (int64, int64) {
-	switch p {
-	case Week:
-		return days.Week(t, e.opts.WeekStartsSunday)
-	case Month:
-		return days.Month(t)
-	default:
-		return days.Year(t)
-	}
 }
 
 // groupsCond evaluates a customer.customerGroups condition.

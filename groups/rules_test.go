@@ -10,6 +10,7 @@ import (
 
 	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/groups"
+	"github.com/impexkit/impex/internal/days"
 )
 
 // helsinki is the evaluator's zone in the table: two or three hours ahead
@@ -447,6 +448,16 @@ func TestNegatedOperatorsAreTheNotFormsOfValueOperators(t *testing.T) {
 		want := (strings.HasPrefix(s, "is-not-") || strings.HasPrefix(s, "does-not-")) && op != groups.DoesNotExist
 		if op.Negated() != want {
 			t.Errorf("%s: Negated() = %v", s, op.Negated())
+		}
+	}
+}
+
+// days.Period takes groups.TimePeriod's values, as the evaluator and
+// pgstore's SQL convert one into the other.
+func TestTimePeriodsAreDaysPeriods(t *testing.T) {
+	for p, want := range map[groups.TimePeriod]days.Period{groups.Week: days.Weeks, groups.Month: days.Months, groups.Year: days.Years} {
+		if days.Period(p) != want {
+			t.Errorf("%v converts to days.Period %d, want %d", p, days.Period(p), want)
 		}
 	}
 }

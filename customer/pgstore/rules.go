@@ -167,8 +167,7 @@ func translate(q groups.RuleQuery, args []any) (string, []any, error) {
 		loc = time.UTC
 	}
 	t := &translator{q: &q, loc: loc, args: args, visiting: make(map[string]bool)}
-	y, m, d := q.At.In(loc).Date()
-	t.today = days.Number(y, m, d)
+	t.today = days.InZone(q.At, loc)
 	rule, err := t.rule(q.Rule)
 	if err != nil {
 		return "", nil, err
@@ -498,35 +497,17 @@ func (t *translator) daySpan(op groups.Operator, v groups.Value) span {
 	case groups.IsInTheNextXDays, groups.IsNotInTheNextXDays:
 		return between(today, today+int64(v.Days))
 	case groups.IsInTheLast:
-		return between(shift(today, v.Period, -1), today)
+		return between(days.Shift(today, days.Period(v.Period), -1), today)
 	case groups.IsInTheNext:
-		return between(today, shift(today, v.Period, 1))
+		return between(today, days.Shift(today, days.Period(v.Period), 1))
 	}
 	// is-in-the-current
-	switch v.Period {
-	case groups.Week:
-		return between(days.Week(today, t.q.Options.WeekStartsSunday))
-	case groups.Month:
-		return between(days.Month(today))
-	}
-	return between(days.Year(today))
-}
-
-// shift moves day n by one period forwards (dir 1) or backwards (dir -1),
-// as the engine does.
-func shift(n int64, p groups.TimePeriod, dir int) int64 {
-	switch p {
-	case groups.Week:
-		return n + int64(7*dir)
-	case groups.Month:
-		return days.AddMonths(n, dir)
-	}
-	return days.AddMonths(n, 12*dir)
+	return between(days.Current(today, days.Period(v.Period), t.q.Options.WeekStartsSunday))
 }
 
 func (t *translator) dateCond(op groups.Operator, v groups.Value, a attr) (string, error) {
 	sp := t.daySpan(op, v)
-	days := func(d string) string {
+	dayRange := func(d string) string {
 		var parts []string
 		if sp.hasLo {
 			parts = append(parts, d+" >= "+t.arg(sp.lo, "int8"))
@@ -560,15 +541,15 @@ func (t *translator) dateCond(op groups.Operator, v groups.Value, a attr) (strin
 		if err != nil {
 			return "", err
 		}
-		return "(CASE WHEN " + a.instant + " IS NOT NULL THEN " + in + " ELSE " + days(a.day) + " END)", nil
+		return "(CASE WHEN " + a.instant + " IS NOT NULL THEN " + in + " ELSE " + dayRange(a.day) + " END)", nil
 	case a.instant != "":
 		return instants(a.instant)
 	case a.md != "":
 		return a.md + " = ANY(" + t.arg(t.birthdaysIn(sp), "int4[]") + ")", nil
 	case a.day != "":
-		return days(a.day), nil
+		return dayRange(a.day), nil
 	}
-	return "EXISTS (SELECT 1 FROM jsonb_array_elements_text(" + a.days + ") AS e(v) WHERE " + days("(e.v)::int8") + ")", nil
+	return "EXISTS (SELECT 1 FROM jsonb_array_elements_text(" + a.days + ") AS e(v) WHERE " + dayRange("(e.v)::int8") + ")", nil
 }
 
 // birthdaysIn returns the birthdays, as month*100+day, whose next
@@ -595,10 +576,7 @@ func (t *translator) boundary(d int64) (int64, error) {
 	y, m, dd := days.Civil(d)
 	guess := time.Date(y, m, dd, 0, 0, 0, 0, t.loc).Unix()
 	lo, hi := guess-2*86400, guess+2*86400
-	dayAt := func(s int64) int64 {
-		y, m, d := time.Unix(s, 0).In(t.loc).Date()
-		return days.Number(y, m, d)
-	}
+	dayAt := func(s int64) int64 { return days.InZone(time.Unix(s, 0), t.loc) }
 	if dayAt(lo) >= d || dayAt(hi) < d {
 		return 0, notEvaluable(fmt.Sprintf("the day %04d-%02d-%02d does not begin within two days of its midnight in %s", y, m, dd, t.loc))
 	}

@@ -49,6 +49,7 @@ func Civil(n int64) (int, time.Month, int) {
 	return int(y), time.Month(m), int(d)
 }
 
+// IsLeap reports whether y is a leap year.
 func IsLeap(y int) bool { return y%4 == 0 && (y%100 != 0 || y%400 == 0) }
 
 // DaysIn returns the number of days of month m of year y.
@@ -147,4 +148,40 @@ func Month(n int64) (first, last int64) {
 func Year(n int64) (first, last int64) {
 	y, _, _ := Civil(n)
 	return Number(y, time.January, 1), Number(y, time.December, 31)
+}
+
+// Period is a calendar period a rule counts in. Its values are those of
+// groups.TimePeriod, which converts to it.
+type Period uint8
+
+// The periods; any other value counts as a year, as the rule engine reads
+// it.
+const (
+	Weeks Period = iota + 1
+	Months
+	Years
+)
+
+// Shift moves day n by one period forwards (dir 1) or backwards (dir -1):
+// seven days, or a calendar month or year with AddMonths.
+func Shift(n int64, p Period, dir int) int64 {
+	switch p {
+	case Weeks:
+		return n + int64(7*dir)
+	case Months:
+		return AddMonths(n, dir)
+	}
+	return AddMonths(n, 12*dir)
+}
+
+// Current returns the first and last day of the calendar week (starting on
+// Sunday when sunday is set, else Monday), month or year holding day n.
+func Current(n int64, p Period, sunday bool) (first, last int64) {
+	switch p {
+	case Weeks:
+		return Week(n, sunday)
+	case Months:
+		return Month(n)
+	}
+	return Year(n)
 }
