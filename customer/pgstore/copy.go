@@ -91,50 +91,34 @@ func (ch *changes) write(ctx context.Context, tx pgx.Tx) error {
 
 // copyKeys copies rows into customer_keys.
 func copyKeys(ctx context.Context, tx pgx.Tx, rows []keyRow) error {
-	if len(rows) == 0 {
-		return nil
-	}
-	i := 0
-	return newCopyRows(func(w *copyRows) (bool, error) {
-		if i == len(rows) {
-			return false, nil
-		}
-		r := &rows[i]
-		i++
-		w.row(5)
-		w.text(string(r.k.Key))
-		w.text(r.k.List)
-		w.text(r.k.Value)
-		w.text(r.id)
-		w.bool(r.k.Unique)
-		return true, nil
-	}).send(ctx, tx, `COPY customer_keys (key, list, value, customer_id, uniq) FROM STDIN (FORMAT binary)`)
+	return copyEach(ctx, tx, `COPY customer_keys (key, list, value, customer_id, uniq) FROM STDIN (FORMAT binary)`, len(rows),
+		func(w *copyRows, i int) error {
+			r := &rows[i]
+			w.row(5)
+			w.text(string(r.k.Key))
+			w.text(r.k.List)
+			w.text(r.k.Value)
+			w.text(r.id)
+			w.bool(r.k.Unique)
+			return nil
+		})
 }
 
-// factsSize is room enough for the facts of a customer without custom
-// attributes, as a row of customer_facts.
-const factsSize = 320
-
-// insertCustomers copies new customers into customers and their facts into
-// customer_facts. A record that cannot be encoded ends the COPY with its
-// error, wrapping customer.ErrInvalid.
+// insertCustomers copies new customers into customers, then their facts
+// into customer_facts. A record that cannot be encoded ends the COPY with
+// its error, wrapping customer.ErrInvalid.
 func insertCustomers(ctx context.Context, tx pgx.Tx, recs []record) error {
-	if len(recs) == 0 {
-		return nil
-	}
-	facts := newCopyRows(nil)
-	facts.buf = slices.Grow(facts.buf, factsSize*len(recs)) // the facts of most customers fit
-	err := copyCustomers(ctx, tx, `COPY customers (`+customerColumns+`) FROM STDIN (FORMAT binary)`, recs, 0,
-		func(_ *copyRows, r *record, _ int) error {
-			facts.row(2)
-			facts.text(r.c.ID)
-			return facts.facts(r.c)
-		})
+	err := copyEach(ctx, tx, `COPY customers (`+customerColumns+`) FROM STDIN (FORMAT binary)`, len(recs),
+		func(w *copyRows, i int) error { return w.customer(&recs[i], 0) })
 	if err != nil {
 		return err
 	}
-	facts.finish()
-	return facts.send(ctx, tx, `COPY customer_facts (id, facts) FROM STDIN (FORMAT binary)`)
+	return copyEach(ctx, tx, `COPY customer_facts (id, facts) FROM STDIN (FORMAT binary)`, len(recs),
+		func(w *copyRows, i int) error {
+			w.row(2)
+			w.text(recs[i].c.ID)
+			return w.facts(recs[i].c)
+		})
 }
 
 // delete removes the deleted customers and the removed key rows in one
@@ -189,33 +173,27 @@ func (r *record) values(data []byte) []any {
 		cat, cns, at, ns, groups, r.search(), keysColumn(r.keys), data}
 }
 
-// copyCustomers copies recs with sql, each row the record's columns of
-// customers, its record encoded as the row is sent, and extra more fields
-// that more writes for the record at index i.
-func copyCustomers(ctx context.Context, tx pgx.Tx, sql string, recs []record, extra int, more func(w *copyRows, r *record, i int) error) error {
-	var js jsonBuffer
+// copyEach copies n rows into PostgreSQL with sql, row writing the i-th as
+// it is sent; nothing when n is 0. An error of row's ends the COPY and is
+// returned.
+func copyEach(ctx context.Context, tx pgx.Tx, sql string, n int, row func(w *copyRows, i int) error) error {
+	if n == 0 {
+		return nil
+	}
 	i := 0
 	return newCopyRows(func(w *copyRows) (bool, error) {
-		if i == len(recs) {
+		if i == n {
 			return false, nil
 		}
-		r := &recs[i]
-		if err := w.customer(r, &js, extra); err != nil {
-			return false, err
-		}
-		err := more(w, r, i)
+		err := row(w, i)
 		i++
 		return true, err
 	}).send(ctx, tx, sql)
 }
 
-// customer writes r as a row of customers, its record encoded as JSON by
-// js, and extra more fields, which the caller writes next.
-func (w *copyRows) customer(r *record, js *jsonBuffer, extra int) error {
-	data, err := js.marshal(r.c)
-	if err != nil {
-		return err
-	}
+// customer writes r as a row of customers, its record encoded as JSON in
+// place, and extra more fields, which the caller writes next.
+func (w *copyRows) customer(r *record, extra int) error {
 	c := r.c
 	cat, cns := splitTime(c.CreatedAt)
 	at, ns := splitTime(c.UpdatedAt)
@@ -244,8 +222,12 @@ func (w *copyRows) customer(r *record, js *jsonBuffer, extra int) error {
 		}
 	}
 	w.end(start)
-	w.bytes(data)
-	js.reset()
+	start = w.begin()
+	var err error
+	if w.buf, err = appendRecord(w.buf, c); err != nil {
+		return err
+	}
+	w.end(start)
 	return nil
 }
 
@@ -254,7 +236,7 @@ func (w *copyRows) facts(c *customer.Customer) error {
 	start := w.begin()
 	w.buf = append(w.buf, jsonbVersion)
 	var err error
-	w.buf, err = appendRecordFacts(w.buf, c)
+	w.buf, err = appendFacts(w.buf, c)
 	w.end(start)
 	return err
 }
@@ -282,10 +264,13 @@ func updateCustomers(ctx context.Context, tx pgx.Tx, recs []record, stored []int
 	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE pgstore_updates (LIKE customers, stored_version bigint, facts jsonb) ON COMMIT DROP`); err != nil {
 		return err
 	}
-	err := copyCustomers(ctx, tx, `COPY pg_temp.pgstore_updates (`+customerColumns+`, stored_version, facts) FROM STDIN (FORMAT binary)`, recs, 2,
-		func(w *copyRows, r *record, i int) error {
+	err := copyEach(ctx, tx, `COPY pg_temp.pgstore_updates (`+customerColumns+`, stored_version, facts) FROM STDIN (FORMAT binary)`, len(recs),
+		func(w *copyRows, i int) error {
+			if err := w.customer(&recs[i], 2); err != nil {
+				return err
+			}
 			w.int8(stored[i])
-			return w.facts(r.c)
+			return w.facts(recs[i].c)
 		})
 	if err != nil {
 		return err
@@ -317,7 +302,7 @@ func updateEach(ctx context.Context, tx pgx.Tx, recs []record, stored []int64) e
 		if err != nil {
 			return err
 		}
-		facts, err := appendRecordFacts(nil, recs[i].c)
+		facts, err := appendFacts(nil, recs[i].c)
 		if err != nil {
 			return err
 		}

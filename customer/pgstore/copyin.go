@@ -33,8 +33,7 @@ type copyRows struct {
 const copyChunk = 64 << 10
 
 // newCopyRows starts a COPY body whose rows next writes, one or more a
-// call, until it reports no more. With next nil the caller writes the rows
-// and calls finish.
+// call, until it reports no more.
 func newCopyRows(next func(w *copyRows) (more bool, err error)) *copyRows {
 	w := &copyRows{buf: make([]byte, 0, copyChunk+4<<10), next: next}
 	w.buf = append(w.buf, "PGCOPY\n\xff\r\n\x00"...)
@@ -77,9 +76,6 @@ func (w *copyRows) Read(p []byte) (int, error) {
 // fill has next write rows until a chunk is ready or there are no more.
 func (w *copyRows) fill() {
 	for !w.done && len(w.buf) < copyChunk {
-		if w.next == nil {
-			panic("pgstore: copyRows sent unfinished")
-		}
 		more, err := w.next(w)
 		switch {
 		case err != nil:
@@ -116,11 +112,6 @@ func (w *copyRows) length(n int) { w.buf = binary.BigEndian.AppendUint32(w.buf, 
 func (w *copyRows) text(s string) {
 	w.length(len(s))
 	w.buf = append(w.buf, s...)
-}
-
-func (w *copyRows) bytes(b []byte) {
-	w.length(len(b))
-	w.buf = append(w.buf, b...)
 }
 
 func (w *copyRows) int8(v int64) {

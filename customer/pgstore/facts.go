@@ -75,7 +75,8 @@ type customFacts struct {
 // factsOf returns the facts of c as JSON.
 func factsOf(c *customer.Customer) ([]byte, error) { return appendFacts(nil, c) }
 
-// appendFacts appends the facts of c, as JSON, to b. It writes the JSON
+// appendFacts appends the facts of c, as JSON, to b, or returns an error
+// wrapping customer.ErrInvalid for facts JSON cannot hold. It writes the JSON
 // itself rather than through encoding/json, as every write of every
 // customer pays for it: a customer's facts cost well under a microsecond and
 // no allocation but b's growth, unless it has custom attributes.
@@ -149,7 +150,7 @@ func appendFacts(b []byte, c *customer.Customer) ([]byte, error) {
 		} {
 			if n.v != 0 {
 				if math.IsNaN(n.v) || math.IsInf(n.v, 0) {
-					return nil, fmt.Errorf("active data %s is %v, which JSON cannot hold", n.name, n.v)
+					return nil, fmt.Errorf("%w: active data %s is %v, which JSON cannot hold", customer.ErrInvalid, n.name, n.v)
 				}
 				w.num(n.name, n.v)
 			}
@@ -240,7 +241,7 @@ func (w *factsWriter) customs(k string, attrs []customer.Attribute) error {
 	}
 	data, err := json.Marshal(m)
 	if err != nil {
-		return err
+		return fmt.Errorf("%w: the facts of custom attributes cannot be stored as JSON: %v", customer.ErrInvalid, err)
 	}
 	w.key(k)
 	w.b = append(w.b, data...)

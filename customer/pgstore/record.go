@@ -66,7 +66,7 @@ func appendLower(b []byte, s string) []byte {
 // jsonBuffer encodes customers as JSON (custjson: encoding/json's fields
 // without the zero ones, as boltstore keeps them) one after the other into
 // one buffer, which grows under what marshal returned: each customer's
-// JSON stays as it was written until reset.
+// JSON stays as it was written while the buffer lives.
 type jsonBuffer struct {
 	buf []byte
 }
@@ -76,21 +76,27 @@ type jsonBuffer struct {
 // customer.ErrInvalid.
 func (b *jsonBuffer) marshal(c *customer.Customer) ([]byte, error) {
 	start := len(b.buf)
-	buf, err := custjson.Append(b.buf, c)
+	buf, err := appendRecord(b.buf, c)
+	if err != nil {
+		return nil, err
+	}
+	b.buf = buf
+	return buf[start:len(buf):len(buf)], nil
+}
+
+// appendRecord appends c as JSON to b, or returns the error marshal
+// returns.
+func appendRecord(b []byte, c *customer.Customer) ([]byte, error) {
+	start := len(b)
+	b, err := custjson.Append(b, c)
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: the record cannot be stored as JSON: %w", err)
 	}
-	b.buf = buf
-	data := buf[start:len(buf):len(buf)]
-	if err := checkJSONText(data, customer.ErrInvalid); err != nil {
-		b.buf = buf[:start]
+	if err := checkJSONText(b[start:], customer.ErrInvalid); err != nil {
 		return nil, err
 	}
-	return data, nil
+	return b, nil
 }
-
-// reset drops what the buffer holds, keeping its memory.
-func (b *jsonBuffer) reset() { b.buf = b.buf[:0] }
 
 // check returns the error marshal would return for c, keeping nothing.
 func (b *jsonBuffer) check(c *customer.Customer) error {
@@ -98,16 +104,6 @@ func (b *jsonBuffer) check(c *customer.Customer) error {
 	_, err := b.marshal(c)
 	b.buf = b.buf[:start]
 	return err
-}
-
-// appendRecordFacts appends the facts of c to b as appendFacts does, with
-// an error wrapping customer.ErrInvalid for facts JSON cannot hold.
-func appendRecordFacts(b []byte, c *customer.Customer) ([]byte, error) {
-	b, err := appendFacts(b, c)
-	if err != nil {
-		return b, fmt.Errorf("%w: the record's facts cannot be stored as JSON: %v", customer.ErrInvalid, err)
-	}
-	return b, nil
 }
 
 // checkJSONText reports text that PostgreSQL or encoding/json would not keep
