@@ -26,7 +26,7 @@ func TestCellTextsKeepNeitherTheSharedStringsNorAPrivateCell(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer x.Close()
-	table := memtest.Span(x.sst.At(0), x.sst.At(x.sst.Len()-1))
+	table := x.sst.Memory()
 	x.SetPrivate([]int{1})
 	if !x.Next() {
 		t.Fatalf("no row: %v", x.Err())

@@ -580,10 +580,8 @@ func (x *Reader) cell(typ uint16, d []byte) error {
 		if i >= x.sst.Len() {
 			return corrupt("a shared string index %d in row %d (the table has %d)", i, b.num+1, x.sst.Len())
 		}
-		// Copied, not shared: see core.RowTexts.
-		if s := x.sst.At(i); s != "" {
-			start := len(b.texts.Arena)
-			b.texts.Arena = append(b.texts.Arena, s...)
+		start := len(b.texts.Arena)
+		if b.texts.Arena = x.sst.AppendTo(b.texts.Arena, i); len(b.texts.Arena) > start {
 			b.set(col, core.Cell{Kind: core.String}, start)
 		}
 	case recLabel, recRString:

@@ -267,8 +267,7 @@ func (x *Reader) readCell(col, typ int, date bool) error {
 		if !ok || i >= x.sst.Len() {
 			return s.corrupt("a shared string index %q in row %d (the table has %d)", v, x.rowNum, x.sst.Len())
 		}
-		// Copied, not shared: see core.RowTexts.
-		x.texts.Arena = append(x.texts.Arena[:start], x.sst.At(i)...)
+		x.texts.Arena = x.sst.AppendTo(x.texts.Arena[:start], i)
 		if len(x.texts.Arena) == start {
 			return nil
 		}

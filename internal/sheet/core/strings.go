@@ -13,14 +13,21 @@ type SharedStrings struct {
 // Len returns the number of strings.
 func (t *SharedStrings) Len() int { return len(t.ends) }
 
-// At returns string i; the caller checks 0 <= i < Len().
-func (t *SharedStrings) At(i int) string {
+// AppendTo appends string i to dst; the caller checks 0 <= i < Len(). The
+// table hands out copies, never a part of its one string: a value a store
+// kept from a cell would keep the whole table alive, every row's texts (the
+// identity numbers too) with it. See RowTexts.
+func (t *SharedStrings) AppendTo(dst []byte, i int) []byte {
 	start := uint32(0)
 	if i > 0 {
 		start = t.ends[i-1]
 	}
-	return t.text[start:t.ends[i]]
+	return append(dst, t.text[start:t.ends[i]]...)
 }
+
+// Memory returns the table's one string, for tests that check that no text
+// points into it.
+func (t *SharedStrings) Memory() string { return t.text }
 
 // SharedStringsBuilder collects a shared-string table, holding its total
 // size to a limit. The zero value is ready to use.
