@@ -101,7 +101,7 @@ and import that file again. --dry-run plans every row and writes nothing.`,
 				defer closeStore()
 				if list, err = listFlag(ctx, fs, store, list); err != nil {
 					// A signal may land before the import starts.
-					return finishImport(ctx, args[0], store, &imported{Result: &impex.Result{}}, err, g, e, nil, false)
+					return finishImport(ctx, args[0], store, &imported{Result: &impex.Result{DryRun: opts.DryRun}}, err, g, e, nil, false)
 				}
 				res, err := excelio.ImportFile(ctx, store, args[0], excelio.ImportOptions{Options: opts, MatchByEmail: matchEmail, List: list,
 					SSN: hasher, SSNCountry: ssnCountry, StrictSSN: strict, MaxRows: maxRows, Now: e.now})
