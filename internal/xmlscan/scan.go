@@ -204,12 +204,11 @@ func (s *Scanner) LeafText() (text []byte, ok bool, err error) {
 	}
 	b := s.buf[s.pos:s.end]
 	i := bytes.IndexByte(b, '<')
-	if i < 0 || i+1 >= len(b) || b[i+1] != '/' {
+	if i < 0 {
 		return nil, false, nil
 	}
-	name := s.names[s.offs[len(s.offs)-1]:]
-	j := i + 2 + len(name)
-	if j >= len(b) || b[j] != '>' || !bytes.Equal(b[i+2:j], name) {
+	n, ok := s.closesTop(b[i:])
+	if !ok {
 		return nil, false, nil
 	}
 	s.tokStart = s.pos
@@ -220,11 +219,11 @@ func (s *Scanner) LeafText() (text []byte, ok bool, err error) {
 		return nil, true, s.err
 	}
 	s.tokStart = s.pos + i
-	s.kind, s.name, s.text = EndElement, b[i+2:j], nil
-	s.prefix, s.local = splitName(s.name) // checked when the element opened
-	s.attrs = s.attrs[:0]
-	s.pop()
-	s.pos += j + 1
+	name := b[i+2 : i+n-1]
+	prefix, local := splitName(name) // checked when the element opened
+	s.closeTop(name, prefix, local)
+	s.text = nil
+	s.pos += i + n
 	return text, true, nil
 }
 
@@ -537,23 +536,21 @@ func (s *Scanner) qname(n []byte, r nameRun) (prefix, local []byte, ok bool) {
 		return nil, nil, false
 	}
 	c := r.colon
-	if c < 0 {
-		return nil, n, true
-	}
-	if bytes.IndexByte(n[c+1:], ':') >= 0 {
+	if c >= 0 && bytes.IndexByte(n[c+1:], ':') >= 0 {
 		s.fail(ErrSyntax, fmt.Sprintf("name %q has more than one colon", n))
 		return nil, nil, false
 	}
-	if c > 0 && c < len(n)-1 {
-		return n[:c], n[c+1:], true
-	}
-	return nil, n, true
+	prefix, local = splitAt(n, c)
+	return prefix, local, true
 }
 
-// splitName splits a checked name at its colon. A colon at either end
-// belongs to the local name, as encoding/xml has it.
-func splitName(n []byte) (prefix, local []byte) {
-	if c := bytes.IndexByte(n, ':'); c > 0 && c < len(n)-1 {
+// splitName splits a checked name at its colon.
+func splitName(n []byte) (prefix, local []byte) { return splitAt(n, bytes.IndexByte(n, ':')) }
+
+// splitAt splits name n at its colon, at c (negative for none). A colon at
+// either end belongs to the local name, as encoding/xml has it.
+func splitAt(n []byte, c int) (prefix, local []byte) {
+	if c > 0 && c < len(n)-1 {
 		return n[:c], n[c+1:]
 	}
 	return nil, n
@@ -588,16 +585,11 @@ func (s *Scanner) endTag(b []byte) (int, step) {
 	// Almost every end tag is </name> closing the open element by the name
 	// it was opened with, which was checked then: compare, and leave the
 	// checks to the path below for any other end tag.
-	if n := len(s.offs); n > 0 {
-		top := s.names[s.offs[n-1]:]
-		if j := 2 + len(top); j < len(b) && b[j] == '>' && bytes.Equal(b[2:j], top) {
-			s.pop()
-			name := b[2:j]
-			s.kind, s.name = EndElement, name
-			s.prefix, s.local = splitName(name)
-			s.attrs = s.attrs[:0]
-			return j + 1, stepToken
-		}
+	if n, ok := s.closesTop(b); ok {
+		name := b[2 : n-1]
+		prefix, local := splitName(name)
+		s.closeTop(name, prefix, local)
+		return n, stepToken
 	}
 	run := readName(b, 2)
 	j := run.end
@@ -622,14 +614,42 @@ func (s *Scanner) endTag(b []byte) (int, step) {
 	if len(s.offs) == 0 {
 		return 0, s.bad(fmt.Sprintf("unexpected end element </%s>", name))
 	}
-	top := s.names[s.offs[len(s.offs)-1]:]
-	if !bytes.Equal(top, name) {
+	if top := s.top(); !bytes.Equal(top, name) {
 		return 0, s.bad(fmt.Sprintf("element <%s> closed by </%s>", top, name))
 	}
+	s.closeTop(name, prefix, local)
+	return j + 1, stepToken
+}
+
+// top returns the name of the innermost open element; nil when none is.
+func (s *Scanner) top() []byte {
+	if len(s.offs) == 0 {
+		return nil
+	}
+	return s.names[s.offs[len(s.offs)-1]:]
+}
+
+// closesTop reports whether b starts with </name> closing the innermost
+// open element by the name it was opened with, which was checked then, and
+// returns that tag's length.
+func (s *Scanner) closesTop(b []byte) (int, bool) {
+	top := s.top()
+	if top == nil {
+		return 0, false
+	}
+	j := 2 + len(top)
+	if j >= len(b) || b[0] != '<' || b[1] != '/' || b[j] != '>' || !bytes.Equal(b[2:j], top) {
+		return 0, false
+	}
+	return j + 1, true
+}
+
+// closeTop makes the end of the innermost open element, named name, the
+// current token.
+func (s *Scanner) closeTop(name, prefix, local []byte) {
 	s.pop()
 	s.kind, s.name, s.prefix, s.local = EndElement, name, prefix, local
 	s.attrs = s.attrs[:0]
-	return j + 1, stepToken
 }
 
 func (s *Scanner) pop() {
