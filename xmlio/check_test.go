@@ -24,7 +24,6 @@ type verdicts struct {
 // checkBoth checks doc whole as one reading (checkPart) and in two halves
 // (checkHalves, whatever its size).
 func checkBoth(doc []byte) (v verdicts) {
-	begin := func(d *Decoder) error { _, err := d.Document(); return err }
 	saw := func(into *[]string) func(*Decoder) {
 		return func(d *Decoder) {
 			if no, ok := attr(d.sc, "customer-no"); ok {
@@ -32,10 +31,10 @@ func checkBoth(doc []byte) (v verdicts) {
 			}
 		}
 	}
-	v.one = checkPart(bytes.NewReader(doc), 0, DecodeOptions{}, begin, saw(&v.oneSaw))
+	v.one = checkPart(bytes.NewReader(doc), 0, DecodeOptions{}, beginAnyDocument, saw(&v.oneSaw))
 	decoders := map[*Decoder]bool{}
 	halves := saw(&v.halvesSaw)
-	v.halves = checkHalves(bytes.NewReader(doc), 0, int64(len(doc)), DecodeOptions{}, begin, func(d *Decoder) {
+	v.halves = checkHalves(bytes.NewReader(doc), 0, int64(len(doc)), DecodeOptions{}, beginAnyDocument, func(d *Decoder) {
 		decoders[d] = true // called under the halves' lock
 		halves(d)
 	})

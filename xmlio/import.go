@@ -132,7 +132,7 @@ func Import(ctx context.Context, repo customer.Repository, r io.Reader, opts Imp
 			given.Add(numberKey(string(no)))
 		}
 	}
-	if err := checkWhole(r, dopts, func(d *Decoder) error { _, err := d.Document(); return err }, numbers); err != nil {
+	if err := checkWhole(r, dopts, beginAnyDocument, numbers); err != nil {
 		return fail(err)
 	}
 	d := NewDecoder(r, dopts)
@@ -278,6 +278,13 @@ func checkChildren(d *Decoder, seen bool, stop int64, each func(*Decoder)) error
 		d.skip()
 	}
 	return d.checked()
+}
+
+// beginAnyDocument reads d's root, whatever kind of document it starts,
+// for checkWhole.
+func beginAnyDocument(d *Decoder) error {
+	_, err := d.Document()
+	return err
 }
 
 // checked returns the error that ended d's reading, nil for the end of

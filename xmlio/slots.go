@@ -107,10 +107,7 @@ func DecodeSlots(r io.Reader, opts DecodeOptions) (*Slots, error) {
 		}
 	}
 	out.Issues = append(d.issues, issues...)
-	if d.err != io.EOF {
-		return out, d.err
-	}
-	return out, nil
+	return out, d.checked()
 }
 
 // slotAttrs reads the identifying attributes shared by both records.
