@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/impexkit/impex/internal/days"
 )
 
 // IDKind tells ordinary identity numbers from the variants the Nordic
@@ -457,18 +459,8 @@ func birthDate(y, m, d int, today ymd) bool {
 // utcDate returns midnight UTC of a date validDate accepted.
 func utcDate(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC) }
 
-func daysIn(y, m int) int {
-	switch m {
-	case 2:
-		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
-}
+// daysIn returns the days of month m (1-12) of year y.
+func daysIn(y, m int) int { return days.DaysIn(y, time.Month(m)) }
 
 // num returns the value of a string of ASCII digits (checked by the
 // caller).
