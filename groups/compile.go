@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/impexkit/impex/internal/days"
 )
 
 // Options configure compilation and evaluation. The zero value is usable:
@@ -404,10 +402,10 @@ func compileCondition(src Condition, opts *Options) (cond, *problem) {
 		k.mode = cmpDate
 		switch v.Kind {
 		case DateKind:
-			k.dlo = days.Number(v.Date.Year, v.Date.Month, v.Date.Day)
+			k.dlo = v.Date.DayNumber()
 		case DateRangeKind:
-			k.dlo = days.Number(v.DateRange.From.Year, v.DateRange.From.Month, v.DateRange.From.Day)
-			k.dhi = days.Number(v.DateRange.To.Year, v.DateRange.To.Month, v.DateRange.To.Day)
+			k.dlo = v.DateRange.From.DayNumber()
+			k.dhi = v.DateRange.To.DayNumber()
 		case DaysKind:
 			k.days = int64(v.Days)
 		case PeriodKind:
@@ -526,7 +524,7 @@ func checkValue(v Value) *problem {
 		if !r.From.Valid() || !r.To.Valid() {
 			return probf(ErrBadValue, "date range %s..%s has a day that does not exist", r.From, r.To)
 		}
-		if days.Number(r.From.Year, r.From.Month, r.From.Day) > days.Number(r.To.Year, r.To.Month, r.To.Day) {
+		if r.From.DayNumber() > r.To.DayNumber() {
 			return probf(ErrBadValue, "date range %s..%s runs backwards", r.From, r.To)
 		}
 	case DaysKind:

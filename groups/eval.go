@@ -283,7 +283,7 @@ func (e *env) dateCond(k *cond, v *val) bool {
 		return e.dateMatch(k, v.day)
 	}
 	for _, t := range v.texts {
-		if d, ok := parseDatePrefix(t, false); ok && e.dateMatch(k, days.Number(d.Year, d.Month, d.Day)) {
+		if d, ok := parseDatePrefix(t, false); ok && e.dateMatch(k, d.DayNumber()) {
 			return true
 		}
 	}
@@ -441,7 +441,7 @@ func typedText(t string, typ AttrType, loc *time.Location) val {
 			}
 		}
 		if d, ok := parseDatePrefix(t, false); ok {
-			return val{ok: true, day: days.Number(d.Year, d.Month, d.Day)}
+			return val{ok: true, day: d.DayNumber()}
 		}
 	}
 	return val{}

@@ -466,6 +466,10 @@ type Date struct {
 	Day   int
 }
 
+// DayNumber returns the number of days from 1970-01-01 to d, the count
+// the evaluator compares days by (negative before 1970).
+func (d Date) DayNumber() int64 { return days.Number(d.Year, d.Month, d.Day) }
+
 // DateOf returns the calendar day of t in t's own location.
 func DateOf(t time.Time) Date {
 	y, m, d := t.Date()

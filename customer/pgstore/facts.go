@@ -311,7 +311,7 @@ func readCustom(values []string) *customFacts {
 		}
 		if len(t) >= 10 {
 			if d, err := groups.ParseDate(t[:10]); err == nil {
-				n := days.Number(d.Year, d.Month, d.Day)
+				n := d.DayNumber()
 				dayOf[i], anyDay = &n, true
 			}
 		}

@@ -470,22 +470,20 @@ type span struct {
 
 func between(lo, hi int64) span { return span{lo, hi, true, true} }
 
-func dateDay(d groups.Date) int64 { return days.Number(d.Year, d.Month, d.Day) }
-
 // daySpan returns the days the positive form of a date operator admits, as
 // the engine's dateMatch counts them.
 func (t *translator) daySpan(op groups.Operator, v groups.Value) span {
 	today := t.today
 	switch op {
 	case groups.IsOn:
-		d := dateDay(v.Date)
+		d := v.Date.DayNumber()
 		return between(d, d)
 	case groups.IsAfter:
-		return span{lo: dateDay(v.Date) + 1, hasLo: true}
+		return span{lo: v.Date.DayNumber() + 1, hasLo: true}
 	case groups.IsBefore:
-		return span{hi: dateDay(v.Date) - 1, hasHi: true}
+		return span{hi: v.Date.DayNumber() - 1, hasHi: true}
 	case groups.IsInRange, groups.IsNotInRange:
-		return between(dateDay(v.DateRange.From), dateDay(v.DateRange.To))
+		return between(v.DateRange.From.DayNumber(), v.DateRange.To.DayNumber())
 	case groups.IsToday:
 		return between(today, today)
 	case groups.IsTomorrow:
