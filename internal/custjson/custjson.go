@@ -23,7 +23,7 @@ import (
 
 // recordWriter appends the JSON of one customer. The first error sticks.
 type recordWriter struct {
-	b   []byte
+	Object
 	err error
 }
 
@@ -32,7 +32,7 @@ type recordWriter struct {
 // time outside years 0 to 9999 are refused with an error wrapping
 // customer.ErrInvalid.
 func Append(b []byte, c *customer.Customer) ([]byte, error) {
-	w := recordWriter{b: append(b, '{')}
+	w := recordWriter{Object: Object{B: append(b, '{')}}
 	w.str("ID", c.ID)
 	w.int("Version", c.Version)
 	w.int("Kind", int64(c.Kind))
@@ -40,12 +40,12 @@ func Append(b []byte, c *customer.Customer) ([]byte, error) {
 	w.str("Number", c.Number)
 	w.credentials(&c.Credentials)
 	w.profile(&c.Profile)
-	w.open("Flags")
+	w.Open("Flags")
 	w.boolean("GDPRRestricted", c.Flags.GDPRRestricted)
 	w.boolean("CreditAllowed", c.Flags.CreditAllowed)
 	w.boolean("MarketingEmail", c.Flags.MarketingEmail)
 	w.boolean("MarketingSMS", c.Flags.MarketingSMS)
-	w.close()
+	w.Close()
 	w.str("Note", c.Note)
 	w.str("GlobalPartyID", c.GlobalPartyID)
 	objects(&w, "Addresses", c.Addresses, w.address)
@@ -57,12 +57,12 @@ func Append(b []byte, c *customer.Customer) ([]byte, error) {
 	}
 	w.time("CreatedAt", c.CreatedAt)
 	w.time("UpdatedAt", c.UpdatedAt)
-	w.b = append(w.b, '}')
-	return w.b, w.err
+	w.B = append(w.B, '}')
+	return w.B, w.err
 }
 
 func (w *recordWriter) credentials(c *customer.Credentials) {
-	w.open("Credentials")
+	w.Open("Credentials")
 	w.str("Login", c.Login)
 	w.passwordHash("Password", c.Password)
 	w.boolean("Disabled", c.Disabled)
@@ -74,18 +74,18 @@ func (w *recordWriter) credentials(c *customer.Credentials) {
 		w.str("Email", p.Email)
 		w.time("LastLoginTime", p.LastLoginTime)
 	})
-	w.close()
+	w.Close()
 }
 
 func (w *recordWriter) passwordHash(name string, h customer.PasswordHash) {
-	w.open(name)
+	w.Open(name)
 	w.str("Scheme", string(h.Scheme))
 	w.str("Hash", h.Hash)
-	w.close()
+	w.Close()
 }
 
 func (w *recordWriter) profile(p *customer.Profile) {
-	w.open("Profile")
+	w.Open("Profile")
 	w.str("Salutation", p.Salutation)
 	w.str("Title", p.Title)
 	w.str("FirstName", p.FirstName)
@@ -99,17 +99,17 @@ func (w *recordWriter) profile(p *customer.Profile) {
 	if p.EmailVerified != nil {
 		w.boolean("EmailVerified", *p.EmailVerified)
 	}
-	w.open("Phones")
+	w.Open("Phones")
 	w.str("Home", p.Phones.Home)
 	w.str("Business", p.Phones.Business)
 	w.str("Mobile", p.Phones.Mobile)
 	w.str("Fax", p.Phones.Fax)
-	w.close()
+	w.Close()
 	w.time("Birthday", p.Birthday)
-	w.open("Gender")
+	w.Open("Gender")
 	w.int("Code", int64(p.Gender.Code))
 	w.boolean("Valid", p.Gender.Valid)
-	w.close()
+	w.Close()
 	w.time("CreationDate", p.CreationDate)
 	w.time("LastLoginTime", p.LastLoginTime)
 	w.time("LastVisitTime", p.LastVisitTime)
@@ -120,7 +120,7 @@ func (w *recordWriter) profile(p *customer.Profile) {
 		w.str("AccountCustomerID", pp.AccountCustomerID)
 		w.time("CreationDate", pp.CreationDate)
 	})
-	w.close()
+	w.Close()
 }
 
 func (w *recordWriter) address(a *customer.Address) {
@@ -147,15 +147,15 @@ func (w *recordWriter) address(a *customer.Address) {
 }
 
 func (w *recordWriter) identifiers(ids *customer.Identifiers) {
-	w.open("Identifiers")
+	w.Open("Identifiers")
 	w.strings("Cards", ids.Cards)
 	w.str("SSNHash", ids.SSNHash)
 	w.str("ExternalID", ids.ExternalID)
 	if ids.Custom != nil {
 		// A map is data, not fields: every entry is kept, "" included,
 		// in the sorted order encoding/json writes.
-		w.key("Custom")
-		w.b = append(w.b, '{')
+		w.Key("Custom")
+		w.B = append(w.B, '{')
 		keys := make([]string, 0, len(ids.Custom))
 		for k := range ids.Custom {
 			keys = append(keys, k)
@@ -163,19 +163,19 @@ func (w *recordWriter) identifiers(ids *customer.Identifiers) {
 		slices.Sort(keys)
 		for i, k := range keys {
 			if i > 0 {
-				w.b = append(w.b, ',')
+				w.B = append(w.B, ',')
 			}
 			w.text(k)
-			w.b = append(w.b, ':')
+			w.B = append(w.B, ':')
 			w.text(ids.Custom[k])
 		}
-		w.b = append(w.b, '}')
+		w.B = append(w.B, '}')
 	}
-	w.close()
+	w.Close()
 }
 
 func (w *recordWriter) activeData(a *customer.ActiveData) {
-	w.open("ActiveData")
+	w.Open("ActiveData")
 	w.int("VisitsWeek", int64(a.VisitsWeek))
 	w.int("VisitsMonth", int64(a.VisitsMonth))
 	w.int("VisitsYear", int64(a.VisitsYear))
@@ -197,7 +197,7 @@ func (w *recordWriter) activeData(a *customer.ActiveData) {
 	w.strings("ProductsAbandonedMonth", a.ProductsAbandonedMonth)
 	w.time("LastOrderDate", a.LastOrderDate)
 	w.attributes("Custom", a.Custom)
-	w.close()
+	w.Close()
 }
 
 func (w *recordWriter) attributes(name string, as []customer.Attribute) {
@@ -214,42 +214,48 @@ func objects[T any](w *recordWriter, name string, items []T, fields func(*T)) {
 	if items == nil {
 		return
 	}
-	w.key(name)
-	w.b = append(w.b, '[')
+	w.Key(name)
+	w.B = append(w.B, '[')
 	for i := range items {
 		if i > 0 {
-			w.b = append(w.b, ',')
+			w.B = append(w.B, ',')
 		}
-		w.b = append(w.b, '{')
+		w.B = append(w.B, '{')
 		fields(&items[i])
-		w.b = append(w.b, '}')
+		w.B = append(w.B, '}')
 	}
-	w.b = append(w.b, ']')
+	w.B = append(w.B, ']')
 }
 
-// key starts the field name, after a comma unless it is the first field
-// of its object.
-func (w *recordWriter) key(name string) {
-	if w.b[len(w.b)-1] != '{' {
-		w.b = append(w.b, ',')
+// Object appends the members of JSON objects to B, which holds at least
+// the opening brace of the outermost one. The record writer here and
+// pgstore's facts writer build their JSON with it.
+type Object struct{ B []byte }
+
+// Key starts a member named name, after a comma unless it is the first of
+// its object. The name is written as it is: it needs no escaping.
+func (o *Object) Key(name string) {
+	if o.B[len(o.B)-1] != '{' {
+		o.B = append(o.B, ',')
 	}
-	w.b = append(w.b, '"')
-	w.b = append(w.b, name...)
-	w.b = append(w.b, '"', ':')
+	o.B = append(o.B, '"')
+	o.B = append(o.B, name...)
+	o.B = append(o.B, '"', ':')
 }
 
-// open starts a struct field, which is written even when all its fields
-// are zero, as {}.
-func (w *recordWriter) open(name string) {
-	w.key(name)
-	w.b = append(w.b, '{')
+// Open starts a member whose value is an object, written even when it
+// gets no members, as {}.
+func (o *Object) Open(name string) {
+	o.Key(name)
+	o.B = append(o.B, '{')
 }
 
-func (w *recordWriter) close() { w.b = append(w.b, '}') }
+// Close ends the object Open started.
+func (o *Object) Close() { o.B = append(o.B, '}') }
 
 func (w *recordWriter) str(name, s string) {
 	if s != "" {
-		w.key(name)
+		w.Key(name)
 		w.text(s)
 	}
 }
@@ -260,26 +266,26 @@ func (w *recordWriter) strings(name string, ss []string) {
 	if ss == nil {
 		return
 	}
-	w.key(name)
-	w.b = append(w.b, '[')
+	w.Key(name)
+	w.B = append(w.B, '[')
 	for i, s := range ss {
 		if i > 0 {
-			w.b = append(w.b, ',')
+			w.B = append(w.B, ',')
 		}
 		w.text(s)
 	}
-	w.b = append(w.b, ']')
+	w.B = append(w.B, ']')
 }
 
 func (w *recordWriter) boolean(name string, v bool) {
-	w.key(name)
-	w.b = strconv.AppendBool(w.b, v)
+	w.Key(name)
+	w.B = strconv.AppendBool(w.B, v)
 }
 
 func (w *recordWriter) int(name string, n int64) {
 	if n != 0 {
-		w.key(name)
-		w.b = strconv.AppendInt(w.b, n, 10)
+		w.Key(name)
+		w.B = strconv.AppendInt(w.B, n, 10)
 	}
 }
 
@@ -293,15 +299,15 @@ func (w *recordWriter) float(name string, f float64) {
 		w.fail(fmt.Errorf("%s is %v, which a record cannot hold", name, f))
 		return
 	}
-	w.key(name)
+	w.Key(name)
 	format := byte('f')
 	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
 		format = 'e'
 	}
-	w.b = strconv.AppendFloat(w.b, f, format, -1, 64)
-	if n := len(w.b); format == 'e' && w.b[n-4] == 'e' && w.b[n-3] == '-' && w.b[n-2] == '0' {
-		w.b[n-2] = w.b[n-1] // e-07 is written e-7
-		w.b = w.b[:n-1]
+	w.B = strconv.AppendFloat(w.B, f, format, -1, 64)
+	if n := len(w.B); format == 'e' && w.B[n-4] == 'e' && w.B[n-3] == '-' && w.B[n-2] == '0' {
+		w.B[n-2] = w.B[n-1] // e-07 is written e-7
+		w.B = w.B[:n-1]
 	}
 }
 
@@ -309,19 +315,19 @@ func (w *recordWriter) float(name string, f float64) {
 const zeroTime = `"0001-01-01T00:00:00Z"`
 
 func (w *recordWriter) time(name string, t time.Time) {
-	mark := len(w.b)
-	w.key(name)
-	value := len(w.b)
-	w.b = append(w.b, '"')
-	b, err := t.AppendText(w.b)
+	mark := len(w.B)
+	w.Key(name)
+	value := len(w.B)
+	w.B = append(w.B, '"')
+	b, err := t.AppendText(w.B)
 	if err != nil {
-		w.b = w.b[:mark]
+		w.B = w.B[:mark]
 		w.fail(fmt.Errorf("%s: %v", name, err))
 		return
 	}
-	w.b = append(b, '"')
-	if string(w.b[value:]) == zeroTime {
-		w.b = w.b[:mark]
+	w.B = append(b, '"')
+	if string(w.B[value:]) == zeroTime {
+		w.B = w.B[:mark]
 	}
 }
 
@@ -330,7 +336,7 @@ func (w *recordWriter) time(name string, t time.Time) {
 // line and paragraph separators U+2028 and U+2029.
 func (w *recordWriter) text(s string) {
 	const hex = "0123456789abcdef"
-	b := append(w.b, '"')
+	b := append(w.B, '"')
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -371,7 +377,7 @@ func (w *recordWriter) text(s string) {
 		}
 		i += size
 	}
-	w.b = append(append(b, s[start:]...), '"')
+	w.B = append(append(b, s[start:]...), '"')
 }
 
 func (w *recordWriter) fail(err error) {
