@@ -2,7 +2,6 @@ package customer
 
 import (
 	"fmt"
-	"maps"
 	"math/bits"
 	"slices"
 )
@@ -213,8 +212,9 @@ func (p *Patch) Merge(c *Customer) {
 	if len(p.Cards) > 0 {
 		c.Identifiers.Cards = applyCards(c.Identifiers.Cards, p.Cards)
 	}
-	for _, t := range slices.Sorted(maps.Keys(p.Identifiers)) {
-		v := p.Identifiers[t]
+	// The maps' changes touch one key each, so their order does not
+	// matter, and a sorted copy of the keys would cost every record.
+	for t, v := range p.Identifiers {
 		switch {
 		case v != "":
 			if c.Identifiers.Custom == nil {
@@ -225,8 +225,8 @@ func (p *Patch) Merge(c *Customer) {
 			delete(c.Identifiers.Custom, t)
 		}
 	}
-	for _, g := range slices.Sorted(maps.Keys(p.Groups)) {
-		c.SetGroup(g, p.Groups[g])
+	for g, in := range p.Groups {
+		c.SetGroup(g, in)
 	}
 	for _, a := range p.Attributes {
 		c.Attributes = SetAttribute(c.Attributes, a.ID, a.Lang, a.Values...)

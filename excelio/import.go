@@ -848,14 +848,17 @@ func (im *importer) item(number int, cells []sheet.Cell) pipeline.Item {
 		v, note, issue := im.cellValue(b, cells, r.where)
 		r.vals[i] = cellText{v: v, note: note, issue: issue}
 		if issue == nil && b.rule != nil && !blank(b, v) {
+			// The rule runs here rather than through Field.Check, which
+			// builds and returns an issue for every cell: almost every cell
+			// passes, and the issue is made only for one that fails.
 			c := &r.vals[i]
-			f := validate.Field{Name: b.header, Secret: b.col.secret, Rule: b.rule}
-			out, is, ok := f.Check(cellWhere(r.where, b), v)
+			out, p := b.rule(v)
 			c.checked, c.out = true, out
-			if !ok {
-				// Not &is, which would put every checked cell's issue on the heap.
+			if !p.OK() {
+				f := validate.Field{Name: b.header, Secret: b.col.secret, Rule: b.rule}
+				c.out = ""
 				c.issue = new(validate.Issue)
-				*c.issue = is
+				*c.issue = f.Issue(cellWhere(r.where, b), v, p)
 			}
 		}
 		if v == "" || !b.col.unique {

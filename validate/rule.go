@@ -463,11 +463,19 @@ func (f Field) Check(where Where, value string) (string, Issue, bool) {
 	if p.OK() {
 		return out, Issue{}, true
 	}
+	return "", f.Issue(where, value, p), false
+}
+
+// Issue returns the issue of the problem p the field's rule found in
+// value, located at where, its value masked as Check masks it. A caller
+// that runs the rule itself, to keep the issue off its hot path until a
+// value fails, reports the failure with it.
+func (f Field) Issue(where Where, value string, p Problem) Issue {
 	is := p.Issue(where, f.Name, value)
 	if f.Secret {
 		is = is.WithSecret()
 	}
-	return "", is, false
+	return is
 }
 
 // NumberForm reports whether s is a number in the lexical form XML Schema's
