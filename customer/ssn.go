@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"hash"
-	"io"
 	"strings"
 	"sync"
 
@@ -53,7 +52,26 @@ type SSNKey struct {
 type SSNHasher struct {
 	current SSNKey
 	keys    map[string][]byte
-	macs    sync.Pool // of hash.Hash keyed with current, reset after use
+	macs    sync.Pool // of *macState keyed with current, reset after use
+}
+
+// macState is a MAC with the buffers one hash needs: the number's bytes,
+// which a hash.Hash takes only as a slice, and the digest. They live with
+// the MAC, so that hashing allocates only the hash string and no copy of
+// a plain number is left behind for the collector: the copy is cleared
+// once hashed.
+type macState struct {
+	mac   hash.Hash
+	plain []byte
+	sum   [ssnDigestLen]byte
+}
+
+func newMACState(secret []byte) *macState {
+	mac, err := blake2b.New256(secret)
+	if err != nil { // unreachable: key lengths are checked by NewSSNHasher
+		panic(err)
+	}
+	return &macState{mac: mac}
 }
 
 // NewSSNHasher returns a hasher that hashes with current and matches hashes
@@ -86,13 +104,13 @@ func (h *SSNHasher) KeyID() string { return h.current.ID }
 
 // Hash returns the hash of ssn under the current key.
 func (h *SSNHasher) Hash(ssn string) string {
-	mac, _ := h.macs.Get().(hash.Hash)
-	if mac == nil {
-		mac = newMAC(h.current.Secret)
+	st, _ := h.macs.Get().(*macState)
+	if st == nil {
+		st = newMACState(h.current.Secret)
 	}
-	out := formatSSNHashWith(mac, h.current.ID, ssn)
-	mac.Reset()
-	h.macs.Put(mac)
+	out := st.format(h.current.ID, ssn)
+	st.mac.Reset()
+	h.macs.Put(st)
 	return out
 }
 
@@ -145,25 +163,18 @@ func IsSSNHash(s string) bool {
 	return err == nil
 }
 
-func newMAC(secret []byte) hash.Hash {
-	mac, err := blake2b.New256(secret)
-	if err != nil { // unreachable: key lengths are checked by NewSSNHasher
-		panic(err)
-	}
-	return mac
-}
-
 func formatSSNHash(id string, secret []byte, ssn string) string {
-	return formatSSNHashWith(newMAC(secret), id, ssn)
+	return newMACState(secret).format(id, ssn)
 }
 
-// formatSSNHashWith hashes ssn with mac, a fresh or reset MAC keyed with
-// the secret of key id.
-func formatSSNHashWith(mac hash.Hash, id, ssn string) string {
-	io.WriteString(mac, ssn)
-	var sum [ssnDigestLen]byte
+// format hashes ssn with st's MAC, fresh or reset, keyed with the secret
+// of key id.
+func (st *macState) format(id, ssn string) string {
+	st.plain = append(st.plain[:0], ssn...)
+	st.mac.Write(st.plain)
+	clear(st.plain)
 	var enc [ssnEncodedLen]byte
-	base64.RawURLEncoding.Encode(enc[:], mac.Sum(sum[:0]))
+	base64.RawURLEncoding.Encode(enc[:], st.mac.Sum(st.sum[:0]))
 	var b strings.Builder
 	b.Grow(len(ssnHashPrefix) + len(id) + 1 + ssnEncodedLen)
 	b.WriteString(ssnHashPrefix)
