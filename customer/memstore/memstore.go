@@ -13,6 +13,7 @@ package memstore
 import (
 	"context"
 	"fmt"
+	"hash/maphash"
 	"iter"
 	"slices"
 	"strconv"
@@ -49,6 +50,7 @@ type Store struct {
 	buyers       map[string]bool
 
 	mu     sync.RWMutex
+	hash   func(string) uint64 // of the values of unique keys
 	byID   map[string]*customer.Customer
 	ids    []string // sorted; the listing order
 	index  []*index // one per key and list in use
@@ -83,6 +85,8 @@ func New(opts Options) *Store {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	seed := maphash.MakeSeed()
+	s.hash = func(v string) uint64 { return maphash.String(seed, v) }
 	if s.formatNumber == nil {
 		s.formatNumber = func(_ string, n uint64) string { return strconv.FormatUint(n, 10) }
 	}
@@ -104,12 +108,19 @@ func (s *Store) Len() int {
 
 // index holds one key's values in one list (List empty for store-wide
 // keys): the holder of each unique value, or the sorted holders of each
-// shared one. Keying by the value alone keeps the maps small and their
-// lookups to one string hash.
+// shared one.
+//
+// A unique value is found by its hash: unique maps it to the holder, whose
+// own keys confirm a hit, and clash holds the rare value whose hash
+// another value already has. A map of numbers and pointers is a fraction
+// of the size of one of strings, and the collector has half the pointers
+// to trace in it at every cycle, which an import of many customers pays
+// for in every batch.
 type index struct {
 	key    customer.Key
 	list   string
-	unique map[string]string
+	unique map[uint64]*customer.Customer
+	clash  map[string]*customer.Customer
 	shared map[string]holders
 }
 
@@ -173,7 +184,8 @@ func (s *Store) indexFor(k customer.IndexKey) *index {
 	if ix := s.indexOf(k); ix != nil {
 		return ix
 	}
-	ix := &index{key: k.Key, list: k.List, unique: map[string]string{}, shared: map[string]holders{}}
+	ix := &index{key: k.Key, list: k.List, unique: map[uint64]*customer.Customer{},
+		clash: map[string]*customer.Customer{}, shared: map[string]holders{}}
 	s.index = append(s.index, ix)
 	return ix
 }
@@ -181,10 +193,56 @@ func (s *Store) indexFor(k customer.IndexKey) *index {
 // holder returns the holder of a unique key.
 func (s *Store) holder(k customer.IndexKey) (string, bool) {
 	if ix := s.indexOf(k); ix != nil {
-		h, ok := ix.unique[k.Value]
-		return h, ok
+		if c := s.uniqueHolder(ix, k); c != nil {
+			return c.ID, true
+		}
 	}
 	return "", false
+}
+
+// uniqueHolder returns the customer of ix holding the unique key k, nil
+// when none does.
+func (s *Store) uniqueHolder(ix *index, k customer.IndexKey) *customer.Customer {
+	if len(ix.unique) > 0 {
+		if c := ix.unique[s.hash(k.Value)]; c != nil && s.holds(c, k) {
+			return c
+		}
+	}
+	if len(ix.clash) == 0 {
+		return nil
+	}
+	return ix.clash[k.Value]
+}
+
+// putUnique makes c the holder of the unique key k in ix.
+func (s *Store) putUnique(ix *index, k customer.IndexKey, c *customer.Customer) {
+	h := s.hash(k.Value)
+	if cur := ix.unique[h]; cur != nil && !s.holds(cur, k) {
+		ix.clash[k.Value] = c
+		return
+	}
+	ix.unique[h] = c
+}
+
+// deleteUnique removes c as the holder of the unique key k from ix.
+func (s *Store) deleteUnique(ix *index, k customer.IndexKey, c *customer.Customer) {
+	if ix.clash[k.Value] == c {
+		delete(ix.clash, k.Value)
+	} else if h := s.hash(k.Value); ix.unique[h] == c {
+		delete(ix.unique, h)
+	}
+}
+
+// holds reports whether c has the unique key k: whether a hit in an index
+// is c's value and not another with the same hash.
+func (s *Store) holds(c *customer.Customer, k customer.IndexKey) bool {
+	var buf [8]customer.IndexKey
+	for _, ck := range s.keys(c, buf[:]) {
+		if ck.Unique && ck.Key == k.Key && ck.List == k.List && ck.Value == k.Value {
+			return true
+		}
+	}
+	return false
 }
 
 // keys returns the index entries of c, as the domain derives them, in buf
@@ -213,7 +271,7 @@ func (s *Store) setKeyed(id string, c *customer.Customer, keys []customer.IndexK
 			k := key
 			ix := s.indexOf(k)
 			if key.Unique {
-				delete(ix.unique, k.Value)
+				s.deleteUnique(ix, k, old)
 				continue
 			}
 			if h := ix.shared[k.Value].without(id); h.len() == 0 {
@@ -245,7 +303,7 @@ func (s *Store) setKeyed(id string, c *customer.Customer, keys []customer.IndexK
 		k := key
 		ix := s.indexFor(k)
 		if key.Unique {
-			ix.unique[k.Value] = id
+			s.putUnique(ix, k, c)
 			continue
 		}
 		ix.shared[k.Value] = ix.shared[k.Value].with(id)
@@ -291,8 +349,8 @@ func (s *Store) lookup(ctx context.Context, k customer.IndexKey, ambiguous bool)
 	if ix == nil {
 		return nil, &customer.KeyNotFoundError{Key: k}
 	}
-	if id, ok := ix.unique[k.Value]; ok {
-		return s.get(id)
+	if c := s.uniqueHolder(ix, k); c != nil {
+		return c.Clone(), nil
 	}
 	h := ix.shared[k.Value]
 	switch {
