@@ -364,6 +364,33 @@ type Finder interface {
 	Find(ctx context.Context, lookups []Lookup) (found []Found, err error)
 }
 
+// HolderFinder is implemented by repositories that answer a lookup without
+// making an error when no customer holds the key. An import asks about
+// every unique value of every row, and most are free: an error made and
+// dropped for each is most of what such a lookup costs.
+type HolderFinder interface {
+	// FindHolder answers l as the lookup method it names does, except
+	// that it returns nil and no error when no customer holds the key.
+	// A customer it returns is the caller's own to change. It fails with
+	// an error wrapping ErrAmbiguous where the lookup method does, or
+	// with the context's or the store's error.
+	FindHolder(ctx context.Context, l Lookup) (*Customer, error)
+}
+
+// FindHolder answers l as Look does, except that it returns nil and no
+// error when no customer holds the key: through repo's own FindHolder when
+// repo is a HolderFinder, else through Look.
+func FindHolder(ctx context.Context, repo Repository, l Lookup) (*Customer, error) {
+	if h, ok := repo.(HolderFinder); ok {
+		return h.FindHolder(ctx, l)
+	}
+	c, err := Look(ctx, repo, l)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	return c, err
+}
+
 // Look answers l with the lookup method of repo it names. It returns what
 // that method returns.
 func Look(ctx context.Context, repo Repository, l Lookup) (*Customer, error) {

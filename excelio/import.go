@@ -976,10 +976,7 @@ func (im *importer) resolve(ctx context.Context, r *row) (*customer.Customer, []
 			return nil, []validate.Issue{validate.New(validate.CodeRequired, cellWhere(where, b)).WithField("email")}, nil
 		}
 		c, err := im.look.Find(ctx, customer.Lookup{Key: customer.KeyEmail, List: im.opts.List, Value: strings.TrimSpace(email)})
-		switch {
-		case errors.Is(err, customer.ErrNotFound):
-			return nil, nil, nil
-		case errors.Is(err, customer.ErrAmbiguous):
+		if errors.Is(err, customer.ErrAmbiguous) {
 			return nil, []validate.Issue{validate.New(validate.CodeDuplicateInStore, cellWhere(where, b)).
 				WithField("email").WithValue(email).WithParams(validate.Params{Name: "email"})}, nil
 		}
@@ -994,7 +991,7 @@ func (im *importer) resolve(ctx context.Context, r *row) (*customer.Customer, []
 		return im.resolveNumber(ctx, r)
 	}
 	c, err := im.look.Find(ctx, customer.Lookup{Key: customer.KeyID, Value: id})
-	if errors.Is(err, customer.ErrNotFound) {
+	if c == nil && err == nil {
 		return nil, []validate.Issue{validate.New(validate.CodeUnknownCustomer, cellWhere(where, b)).WithField("id").WithValue(id)}, nil
 	}
 	return c, nil, err
@@ -1008,9 +1005,6 @@ func (im *importer) resolveNumber(ctx context.Context, r *row) (*customer.Custom
 		return nil, nil, nil
 	}
 	c, err := im.look.Find(ctx, customer.Lookup{Key: customer.KeyNumber, List: im.opts.List, Value: r.vals[im.numberCol].v})
-	if errors.Is(err, customer.ErrNotFound) {
-		return nil, nil, nil
-	}
 	return c, nil, err
 }
 
@@ -1319,10 +1313,7 @@ func (im *importer) cardTaken(ctx context.Context, n string) (bool, error) {
 // holder returns the ID of the customer a lookup found, or "" when it found
 // nobody.
 func holder(c *customer.Customer, err error) (string, error) {
-	switch {
-	case errors.Is(err, customer.ErrNotFound):
-		return "", nil
-	case err != nil:
+	if c == nil || err != nil {
 		return "", err
 	}
 	return c.ID, nil

@@ -661,11 +661,7 @@ func (im *importer) find(ctx context.Context, p *customer.Patch) (*customer.Cust
 	if !ok {
 		return nil, nil
 	}
-	c, err := im.look.Find(ctx, k)
-	if errors.Is(err, customer.ErrNotFound) {
-		return nil, nil
-	}
-	return c, err
+	return im.look.Find(ctx, k)
 }
 
 // lookup returns how a record names its customer: by customer-no when it

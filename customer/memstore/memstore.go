@@ -67,6 +67,7 @@ var (
 	_ customer.Repository   = (*Store)(nil)
 	_ customer.BuyerNumbers = (*Store)(nil)
 	_ customer.Lists        = (*Store)(nil)
+	_ customer.HolderFinder = (*Store)(nil)
 	_ groups.Store          = (*Store)(nil)
 )
 
@@ -338,8 +339,38 @@ func (s *Store) Get(ctx context.Context, id string) (*customer.Customer, error) 
 	return s.get(id)
 }
 
-// lookup returns the holder of a key, or a wrapped customer.ErrNotFound.
+// lookup returns the holder of a key, or a *customer.KeyNotFoundError.
 func (s *Store) lookup(ctx context.Context, k customer.IndexKey, ambiguous bool) (*customer.Customer, error) {
+	c, err := s.holderOf(ctx, k, ambiguous)
+	if c == nil && err == nil {
+		return nil, &customer.KeyNotFoundError{Key: k}
+	}
+	return c, err
+}
+
+// FindHolder answers l as the lookup method it names does, except that it
+// returns nil and no error when no customer holds the key; see
+// customer.HolderFinder. It fails with an error wrapping
+// customer.ErrAmbiguous for an e-mail address several customers share.
+func (s *Store) FindHolder(ctx context.Context, l customer.Lookup) (*customer.Customer, error) {
+	if l.Key != customer.KeyID {
+		return s.holderOf(ctx, l.IndexKey(), l.Key == customer.KeyEmail)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if c := s.byID[l.Value]; c != nil {
+		return c.Clone(), nil
+	}
+	return nil, nil
+}
+
+// holderOf returns a copy of the holder of a key, nil when none holds it;
+// with ambiguous, a key several customers share fails with
+// customer.ErrAmbiguous.
+func (s *Store) holderOf(ctx context.Context, k customer.IndexKey, ambiguous bool) (*customer.Customer, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -347,7 +378,7 @@ func (s *Store) lookup(ctx context.Context, k customer.IndexKey, ambiguous bool)
 	defer s.mu.RUnlock()
 	ix := s.indexOf(k)
 	if ix == nil {
-		return nil, &customer.KeyNotFoundError{Key: k}
+		return nil, nil
 	}
 	if c := s.uniqueHolder(ix, k); c != nil {
 		return c.Clone(), nil
@@ -355,9 +386,7 @@ func (s *Store) lookup(ctx context.Context, k customer.IndexKey, ambiguous bool)
 	h := ix.shared[k.Value]
 	switch {
 	case h.len() == 0:
-		// Imports look up many keys that are free; a plain value keeps the
-		// miss cheap, and the message is only built when printed.
-		return nil, &customer.KeyNotFoundError{Key: k}
+		return nil, nil
 	case h.len() > 1 && ambiguous:
 		return nil, fmt.Errorf("%w: %d customers have %s %q", customer.ErrAmbiguous, h.len(), k.Key, k.Value)
 	}

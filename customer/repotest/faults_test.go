@@ -277,6 +277,22 @@ func (s finding) Find(ctx context.Context, ls []customer.Lookup) ([]customer.Fou
 	return out, nil
 }
 
+// missAsErrorHolders answers FindHolder as the lookup methods do, a free
+// key with ErrNotFound instead of nil.
+type missAsErrorHolders struct{ *memstore.Store }
+
+func (s missAsErrorHolders) FindHolder(ctx context.Context, l customer.Lookup) (*customer.Customer, error) {
+	return customer.Look(ctx, s.Store, l)
+}
+
+// listBlindHolders answers FindHolder in the default list.
+type listBlindHolders struct{ *memstore.Store }
+
+func (s listBlindHolders) FindHolder(ctx context.Context, l customer.Lookup) (*customer.Customer, error) {
+	l.List = ""
+	return s.Store.FindHolder(ctx, l)
+}
+
 // listBlindFinder answers every lookup in the default list.
 type listBlindFinder struct{ finding }
 
@@ -360,6 +376,10 @@ func TestFaultyStoresFailTheClauseTheyBreak(t *testing.T) {
 			"Find answers each lookup in order as the lookup method it names does"},
 		{"a Find that finds nobody", func(e Env) Store { return missingFinder{finding{newMem(e)}} },
 			"Find answers each lookup in order as the lookup method it names does"},
+		{"a FindHolder that reports a free key as ErrNotFound", func(e Env) Store { return missAsErrorHolders{newMem(e)} },
+			"FindHolder answers as the lookup method does, with nil and no error for a free key"},
+		{"a FindHolder that ignores the list", func(e Env) Store { return listBlindHolders{newMem(e)} },
+			"FindHolder answers as the lookup method does, with nil and no error for a free key"},
 	} {
 		t.Run(tc.fault, func(t *testing.T) {
 			c, ok := findClause(tc.clause)

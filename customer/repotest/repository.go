@@ -29,6 +29,7 @@ var repositoryClauses = []clause{
 	{name: "ByEmail matches e-mail addresses ignoring case and fails with ErrNotFound or ErrAmbiguous", run: byEmail},
 	{name: "ByIdentifier finds customers by card, SSN hash, external ID and custom type", run: byIdentifier},
 	{name: "Find answers each lookup in order as the lookup method it names does", run: findAnswersLikeLookups},
+	{name: "FindHolder answers as the lookup method does, with nil and no error for a free key", run: findHolderAnswersLikeLookups},
 
 	// Writes.
 	{name: "Put with version 0 creates a customer with a new ID at version 1", run: putCreates},
@@ -179,20 +180,16 @@ func byEmail(t testing.TB, h *harness) {
 	wantErr(t, "ByEmail in another list", err, customer.ErrNotFound)
 }
 
-// findAnswersLikeLookups compares a customer.Finder's answers with the
-// lookup methods' on hits, misses, other lists, an ambiguous e-mail, a
-// shared custom identifier and lookups asked twice in one call.
-func findAnswersLikeLookups(t testing.TB, h *harness) {
-	f, ok := h.repo.(customer.Finder)
-	if !ok {
-		t.Skip("the store does not implement customer.Finder")
-	}
+// lookupsOfEveryKind stores three customers and returns lookups of them
+// by every key: hits, misses, other lists, an ambiguous e-mail, a shared
+// custom identifier, and one lookup twice.
+func lookupsOfEveryKind(t testing.TB, h *harness) []customer.Lookup {
 	a, b, c := sample(1), sample(2), bare(3)
 	c.List, c.Number = "nordic", a.Number
 	c.Credentials.Login = a.Credentials.Login
 	b.Profile.Email = strings.ToUpper(a.Profile.Email)
 	stored := h.create(t, a, b, c)
-	lookups := []customer.Lookup{
+	return []customer.Lookup{
 		{Key: customer.KeyID, Value: stored[1].ID},
 		{Key: customer.KeyID, Value: "no-such-id"},
 		{Key: customer.KeyNumber, Value: a.Number},
@@ -210,6 +207,42 @@ func findAnswersLikeLookups(t testing.TB, h *harness) {
 		{Key: memberNoType, Value: "shared"},
 		{Key: customer.KeyNumber, Value: a.Number},
 	}
+}
+
+// sameAnswer fails t unless got and gotErr, what name answered for l,
+// are what the lookup method gives: the same customer, or an error of the
+// same sentinel. A miss is nil and no error when missIsNil holds.
+func sameAnswer(t testing.TB, h *harness, name string, l customer.Lookup, got *customer.Customer, gotErr error, missIsNil bool) {
+	t.Helper()
+	want, wantErr := customer.Look(h.ctx, h.repo, l)
+	switch {
+	case missIsNil && errors.Is(wantErr, customer.ErrNotFound):
+		if got != nil || gotErr != nil {
+			t.Fatalf("%s of %+v = %v, %v; the lookup method finds nobody, so want nil and no error", name, l, idOf(got), gotErr)
+		}
+	case wantErr != nil:
+		for _, sentinel := range []error{customer.ErrNotFound, customer.ErrAmbiguous} {
+			if errors.Is(wantErr, sentinel) != errors.Is(gotErr, sentinel) || got != nil {
+				t.Fatalf("%s of %+v = %v, %v; the lookup method fails with %v", name, l, idOf(got), gotErr, wantErr)
+			}
+		}
+	case gotErr != nil || got == nil:
+		t.Fatalf("%s of %+v = %v, %v; the lookup method finds %s", name, l, idOf(got), gotErr, want.ID)
+	default:
+		if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+			t.Fatalf("%s of %+v differs from the lookup method's customer (-method +%s):\n%s", name, l, name, diff)
+		}
+	}
+}
+
+// findAnswersLikeLookups compares a customer.Finder's answers with the
+// lookup methods' (see lookupsOfEveryKind).
+func findAnswersLikeLookups(t testing.TB, h *harness) {
+	f, ok := h.repo.(customer.Finder)
+	if !ok {
+		t.Skip("the store does not implement customer.Finder")
+	}
+	lookups := lookupsOfEveryKind(t, h)
 	found, err := f.Find(h.ctx, lookups)
 	if err != nil {
 		t.Fatalf("Find: %v", err)
@@ -218,22 +251,7 @@ func findAnswersLikeLookups(t testing.TB, h *harness) {
 		t.Fatalf("Find answered %d of %d lookups", len(found), len(lookups))
 	}
 	for i, l := range lookups {
-		want, wantErr := customer.Look(h.ctx, h.repo, l)
-		got := found[i]
-		switch {
-		case wantErr != nil:
-			for _, sentinel := range []error{customer.ErrNotFound, customer.ErrAmbiguous} {
-				if errors.Is(wantErr, sentinel) != errors.Is(got.Err, sentinel) || got.Customer != nil {
-					t.Fatalf("Find of %+v = %v, %v; the lookup method fails with %v", l, idOf(got.Customer), got.Err, wantErr)
-				}
-			}
-		case got.Err != nil || got.Customer == nil:
-			t.Fatalf("Find of %+v = %v, %v; the lookup method finds %s", l, idOf(got.Customer), got.Err, want.ID)
-		default:
-			if diff := cmp.Diff(want, got.Customer, cmpopts.EquateEmpty()); diff != "" {
-				t.Fatalf("Find of %+v differs from the lookup method's customer (-method +Find):\n%s", l, diff)
-			}
-		}
+		sameAnswer(t, h, "Find", l, found[i].Customer, found[i].Err, false)
 	}
 	if found, err := f.Find(h.ctx, nil); err != nil || len(found) != 0 {
 		t.Fatalf("Find of no lookups = %v, %v; want none", found, err)
@@ -242,6 +260,33 @@ func findAnswersLikeLookups(t testing.TB, h *harness) {
 	cancel()
 	_, err = f.Find(ctx, lookups)
 	wantErr(t, "Find with a cancelled context", err, context.Canceled)
+}
+
+// findHolderAnswersLikeLookups compares a customer.HolderFinder's answers
+// with the lookup methods' (see lookupsOfEveryKind), and checks that what
+// it returns is the caller's own.
+func findHolderAnswersLikeLookups(t testing.TB, h *harness) {
+	f, ok := h.repo.(customer.HolderFinder)
+	if !ok {
+		t.Skip("the store does not implement customer.HolderFinder")
+	}
+	lookups := lookupsOfEveryKind(t, h)
+	for _, l := range lookups {
+		got, err := f.FindHolder(h.ctx, l)
+		sameAnswer(t, h, "FindHolder", l, got, err, true)
+	}
+	got, err := f.FindHolder(h.ctx, lookups[0])
+	if err != nil || got == nil {
+		t.Fatalf("FindHolder of %+v = %v, %v", lookups[0], idOf(got), err)
+	}
+	got.Profile.FirstName = "changed through FindHolder"
+	if again, err := h.repo.Get(h.ctx, got.ID); err != nil || again.Profile.FirstName == got.Profile.FirstName {
+		t.Fatalf("changing what FindHolder returned changed the stored customer (%v)", err)
+	}
+	ctx, cancel := context.WithCancel(h.ctx)
+	cancel()
+	_, err = f.FindHolder(ctx, lookups[0])
+	wantErr(t, "FindHolder with a cancelled context", err, context.Canceled)
 }
 
 func byIdentifier(t testing.TB, h *harness) {

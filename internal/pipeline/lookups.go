@@ -60,19 +60,22 @@ func NewLookups(repo customer.Repository) *Lookups {
 // batches; without that, codecs need not declare them.
 func (l *Lookups) Batched() bool { return l.finder != nil }
 
-// Find answers lookup k as customer.Look does: the customer, or an error
-// wrapping customer.ErrNotFound, customer.ErrAmbiguous, or the store's
-// failure. The customer is the caller's own to change: a prefetched answer,
-// which other lookups may share, is copied.
+// Find answers lookup k as customer.FindHolder does: the customer, nil
+// when no customer holds the key, or an error wrapping
+// customer.ErrAmbiguous or the store's failure. The customer is the
+// caller's own to change: a prefetched answer, which other lookups may
+// share, is copied.
 func (l *Lookups) Find(ctx context.Context, k customer.Lookup) (*customer.Customer, error) {
 	a, ok := l.set.answer(k)
 	if !ok {
-		return customer.Look(ctx, l.repo, k)
+		return customer.FindHolder(ctx, l.repo, k)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	switch {
+	case errors.Is(a.Err, customer.ErrNotFound):
+		return nil, nil
 	case a.Err != nil:
 		return nil, a.Err
 	case a.Customer == nil:

@@ -2,7 +2,6 @@ package pipeline_test
 
 import (
 	"context"
-	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -74,7 +73,7 @@ func lookupItems(look *pipeline.Lookups, rows []lookupRow) func(func(pipeline.It
 			it := pipeline.Item{Where: where, Lookups: []customer.Lookup{r.by}}
 			it.Plan = func(ctx context.Context) (pipeline.Plan, []validate.Issue, error) {
 				old, err := look.Find(ctx, r.by)
-				if errors.Is(err, customer.ErrNotFound) {
+				if old == nil && err == nil {
 					c := &customer.Customer{Kind: customer.KindPerson, Profile: customer.Profile{FirstName: r.first, LastName: r.last}}
 					if r.card != "" {
 						c.Identifiers.Cards = []string{r.card}

@@ -144,7 +144,11 @@ func (t *trial) stored(ctx context.Context, id string) (*customer.Customer, erro
 		}
 		return c, nil
 	}
-	return t.look.Find(ctx, customer.Lookup{Key: customer.KeyID, Value: id})
+	c, err := t.look.Find(ctx, customer.Lookup{Key: customer.KeyID, Value: id})
+	if c == nil && err == nil {
+		return nil, fmt.Errorf("%w: id %q", customer.ErrNotFound, id)
+	}
+	return c, err
 }
 
 // release frees the keys c holds.
@@ -163,10 +167,7 @@ func (t *trial) holder(ctx context.Context, k customer.IndexKey) (string, error)
 		return h, nil
 	}
 	c, err := t.look.Find(ctx, customer.Lookup{Key: k.Key, List: k.List, Value: k.Value})
-	switch {
-	case errors.Is(err, customer.ErrNotFound):
-		return "", nil
-	case err != nil:
+	if c == nil || err != nil {
 		return "", err
 	}
 	return c.ID, nil
