@@ -885,15 +885,15 @@ func (im *importer) item(number int, cells []sheet.Cell) pipeline.Item {
 	return it
 }
 
-// newRow returns an empty row at where, reusing a planned row's buffer
-// when there is one.
+// newRow returns a row at where, reusing a planned row's buffer when there
+// is one. Its values are left as the last row had them: item sets every
+// one.
 func (im *importer) newRow(where validate.Where) *row {
 	r, _ := im.spare.Get().(*row)
 	if r == nil {
 		return &row{where: where, vals: make([]cellText, len(im.cols))}
 	}
-	clear(r.vals)
-	*r = row{where: where, vals: r.vals}
+	r.where, r.ssn = where, nil
 	return r
 }
 
