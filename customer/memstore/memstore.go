@@ -261,13 +261,14 @@ func (s *Store) set(id string, c *customer.Customer) {
 	if c != nil {
 		keys = s.keys(c, buf[:])
 	}
-	s.setKeyed(id, c, keys)
+	s.setKeyed(id, s.byID[id], c, keys)
 }
 
-// setKeyed is set for a customer whose index entries the caller derived.
-func (s *Store) setKeyed(id string, c *customer.Customer, keys []customer.IndexKey) {
+// setKeyed is set for a caller that knows the stored customer id, old
+// (nil for none), and derived c's index entries.
+func (s *Store) setKeyed(id string, old, c *customer.Customer, keys []customer.IndexKey) {
 	var buf [8]customer.IndexKey
-	if old := s.byID[id]; old != nil {
+	if old != nil {
 		for _, key := range s.keys(old, buf[:]) {
 			k := key
 			ix := s.indexOf(k)
@@ -557,6 +558,7 @@ func (s *Store) put(c *customer.Customer, owned bool, now time.Time, log *undoLo
 		nc = c.Clone()
 	}
 	nc.Groups = customer.SortedGroups(nc.Groups)
+	var old *customer.Customer // the customer nc replaces
 	if c.Version == 0 {
 		if nc.ID == "" {
 			s.nextID++
@@ -570,7 +572,7 @@ func (s *Store) put(c *customer.Customer, owned bool, now time.Time, log *undoLo
 		}
 		nc.Version, nc.CreatedAt = 1, now
 	} else {
-		old := s.byID[nc.ID]
+		old = s.byID[nc.ID]
 		if old == nil {
 			return customer.Written{}, fmt.Errorf("%w: id %q", customer.ErrNotFound, nc.ID)
 		}
@@ -585,8 +587,8 @@ func (s *Store) put(c *customer.Customer, owned bool, now time.Time, log *undoLo
 	if err := s.checkUnique(nc.ID, keys); err != nil {
 		return customer.Written{}, err
 	}
-	log.customer(s, nc.ID)
-	s.setKeyed(nc.ID, nc, keys)
+	log.step(nc.ID, old)
+	s.setKeyed(nc.ID, old, nc, keys)
 	return customer.Written{ID: nc.ID, Version: nc.Version}, nil
 }
 
@@ -669,8 +671,11 @@ func (s stamp) restore(c *customer.Customer) {
 }
 
 // customer records the current state of customer id before a change.
-func (l *undoLog) customer(s *Store, id string) {
-	l.steps = append(l.steps, undo{id: id, customer: s.byID[id]})
+func (l *undoLog) customer(s *Store, id string) { l.step(id, s.byID[id]) }
+
+// step records that customer id was c (nil: absent) before a change.
+func (l *undoLog) step(id string, c *customer.Customer) {
+	l.steps = append(l.steps, undo{id: id, customer: c})
 }
 
 // group records the current state of group id before a change.
