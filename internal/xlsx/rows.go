@@ -141,10 +141,12 @@ func (x *Reader) readRow() (bool, error) {
 			continue
 		}
 		// Read the attributes now: the next token reuses their bytes.
+		ref, typAttr, style, hasTyp, hasStyle := cellAttrs(s.attrs)
 		c := col + 1
-		if v, ok := s.attr("r"); ok && len(v) > 0 {
-			if c, ok = colOf(v); !ok {
-				return false, s.corrupt("a cell reference %q in row %d", v, x.rowNum)
+		if len(ref) > 0 {
+			var ok bool
+			if c, ok = colOf(ref); !ok {
+				return false, s.corrupt("a cell reference %q in row %d", ref, x.rowNum)
 			}
 		}
 		if c > x.limits.MaxColumns {
@@ -155,8 +157,8 @@ func (x *Reader) readRow() (bool, error) {
 		}
 		col = c
 		typ := typeNumber
-		if v, ok := s.attr("t"); ok {
-			switch string(v) {
+		if hasTyp {
+			switch string(typAttr) {
 			case "n", "":
 			case "s":
 				typ = typeShared
@@ -171,12 +173,12 @@ func (x *Reader) readRow() (bool, error) {
 			case "d":
 				typ = typeISODate
 			default:
-				return false, s.corrupt("a cell type %q in row %d", v, x.rowNum)
+				return false, s.corrupt("a cell type %q in row %d", typAttr, x.rowNum)
 			}
 		}
 		date := false
-		if v, ok := s.attr("s"); ok {
-			if i, ok := atoi(v); ok && i < len(x.dateXF) {
+		if hasStyle {
+			if i, ok := atoi(style); ok && i < len(x.dateXF) {
 				date = x.dateXF[i]
 			}
 		}
@@ -198,6 +200,33 @@ func (x *Reader) readRow() (bool, error) {
 	}
 	x.texts.Set(x.row.Cells, x.private)
 	return true, nil
+}
+
+// cellAttrs returns the r, t and s attributes of a cell's start tag, in
+// one pass over them: each is the first of its name, as scanner.attr
+// would find it, and t and s say whether the tag has them at all.
+func cellAttrs(attrs []attr) (ref, typ, style []byte, hasTyp, hasStyle bool) {
+	hasRef := false
+	for _, a := range attrs {
+		if len(a.name) != 1 {
+			continue
+		}
+		switch a.name[0] {
+		case 'r':
+			if !hasRef {
+				ref, hasRef = a.value, true
+			}
+		case 't':
+			if !hasTyp {
+				typ, hasTyp = a.value, true
+			}
+		case 's':
+			if !hasStyle {
+				style, hasStyle = a.value, true
+			}
+		}
+	}
+	return ref, typ, style, hasTyp, hasStyle
 }
 
 // readCell reads the inside of a <c> element: its value <v> or inline

@@ -230,13 +230,16 @@ func (s *scanner) startTag() error {
 
 // isNameByte reports whether a tag or attribute name may hold c on the
 // quick path: anything but white space, quotes and the markup delimiters.
-func isNameByte(c byte) bool {
-	switch c {
-	case ' ', '\t', '\r', '\n', '=', '<', '>', '/', '"', '\'':
-		return false
+func isNameByte(c byte) bool { return !notName[c] }
+
+// notName marks the bytes isNameByte refuses: a table, as every byte of
+// every tag and attribute name is tested.
+var notName = func() (t [256]bool) {
+	for _, c := range []byte(" \t\r\n=<>/\"'") {
+		t[c] = true
 	}
-	return true
-}
+	return t
+}()
 
 // quickStart is parseStart on the buffered input, unless the scanner is
 // careful.
