@@ -64,6 +64,7 @@ type Decoder struct {
 	bases  [countKinds]string // the path of each kind of record element
 	seen   struct{ header, customer, assignment bool }
 	buf    []byte // collects text split across tokens
+	texts  texts  // the strings of leaf values
 }
 
 // Record counters, indexes into Decoder.count.
@@ -449,16 +450,30 @@ func (r rec) children(path string, fn func(name string)) {
 }
 
 // leaf reads the text content of the element just opened, up to its end
-// tag. A child element inside is reported and skipped.
-func (r rec) leaf(dir, name string) string {
+// tag. A child element inside is reported and skipped. The text shares a
+// block of memory with other values (see texts).
+func (r rec) leaf(dir, name string) string { return r.leafText(dir, name, false) }
+
+// secret is leaf for a value no other may keep alive: a plain password or
+// password answer gets a string of its own, so that a stored value of the
+// same block does not hold it in memory after it is hashed.
+func (r rec) secret(dir, name string) string { return r.leafText(dir, name, true) }
+
+func (r rec) leafText(dir, name string, own bool) string {
 	d := r.d
+	str := func(b []byte) string {
+		if own {
+			return string(b)
+		}
+		return d.texts.string(b)
+	}
 	if d.err == nil {
 		if t, ok, err := d.sc.LeafText(); ok {
 			if err != nil {
 				d.err = docError(d.opts.Document, err)
 				return ""
 			}
-			return string(t)
+			return str(t)
 		}
 	}
 	var first string
@@ -467,7 +482,7 @@ func (r rec) leaf(dir, name string) string {
 		switch d.next() {
 		case xmlscan.None, xmlscan.EndElement:
 			if parts > 1 {
-				return string(d.buf)
+				return str(d.buf)
 			}
 			return first
 		case xmlscan.CharData:

@@ -96,7 +96,7 @@ func (d *Decoder) credentials(r rec, out *CustomerRecord) {
 			p.Set.Credentials.Question = r.str(base, name, "question", validate.MaxXSDString)
 		case "password-answer":
 			p.Give(customer.FieldAnswer)
-			s := r.leaf(base, name)
+			s := r.secret(base, name)
 			p.Set.Credentials.Answer = d.hashAnswer(r, s)
 			if p.Set.Credentials.Answer.Hash != s {
 				out.plain.answer = s
@@ -129,7 +129,7 @@ func (d *Decoder) password(r rec, out *CustomerRecord) {
 	scheme, hasScheme := attr(d.sc, "encryptionScheme")
 	encrypted, okEnc := parseBool(string(enc))
 	schemeName := string(scheme)
-	value := r.leaf(path, "")
+	value := r.secret(path, "")
 	switch {
 	case !hasEnc:
 		r.add(validate.CodeXMLMissing, path, "password", "", validate.Params{Name: "encrypted"})

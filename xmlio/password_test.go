@@ -10,6 +10,7 @@ import (
 	"github.com/impexkit/impex"
 	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/customer/memstore"
+	"github.com/impexkit/impex/internal/memtest"
 	"github.com/impexkit/impex/validate"
 )
 
@@ -129,6 +130,36 @@ func TestTheSamePlainPasswordAgainIsUnchanged(t *testing.T) {
 			first = c.Credentials
 		} else if c.Credentials.Answer != first.Answer {
 			t.Fatalf("import %d: the answer's hash changed", i+1)
+		}
+	}
+}
+
+// The values of a record share blocks of memory (see texts); a plain
+// password and answer are hashed at once and must not be in a block with
+// values the store keeps, which would keep them in memory as long.
+func TestAStoredCustomerKeepsNoPlainPasswordInMemory(t *testing.T) {
+	const password, answer = "plain-password-1", "plain-answer-22"
+	st := memstore.New(memstore.Options{})
+	doc := customersDoc(`<customer customer-no="1"><credentials><login>first@example.com</login>` +
+		`<password encrypted="false">` + password + `</password>` +
+		`<password-question>Pet?</password-question><password-answer>` + answer + `</password-answer>` +
+		`</credentials><profile><first-name>Last</first-name></profile></customer>`)
+	res, err := Import(context.Background(), st, strings.NewReader(string(doc)), ImportOptions{Hasher: cheapHasher})
+	if err != nil || res.Created != 1 {
+		t.Fatalf("created %d: %v\n%s", res.Created, err, res.Report.Text(validate.English))
+	}
+	c, err := st.ByNumber(context.Background(), "", "1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	login, first := c.Credentials.Login, c.Profile.FirstName
+	between := memtest.Span(login, first)
+	if between == "" || !strings.Contains(between, c.Credentials.Question) {
+		t.Fatalf("the login, question and first name are not in one block of memory: the test proves nothing")
+	}
+	for _, secret := range []string{password, answer} {
+		if strings.Contains(between, secret) {
+			t.Errorf("the memory from the stored login to the first name holds %q: %q", secret, between)
 		}
 	}
 }
