@@ -409,7 +409,9 @@ func readHeaders(rd sheet.Reader) ([]string, error) {
 // identity number's check and hash, the filter's probes) is done on a
 // goroutine of its own, so that it overlaps the reading.
 func (im *importer) recordKeys(rd sheet.Reader, headers []string) (int, error) {
-	values := make(chan []keyValue, 4)
+	const batchSize, batches = 1024, 4
+	values := make(chan []keyValue, batches)
+	free := make(chan []keyValue, batches+2) // batches done, to fill again
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -419,14 +421,23 @@ func (im *importer) recordKeys(rd sheet.Reader, headers []string) (int, error) {
 					im.repeats.Add(k)
 				}
 			}
+			clear(batch)
+			free <- batch[:0]
 		}
 	}()
 	defer func() {
 		close(values)
 		<-done
 	}()
-	const batchSize = 1024
-	batch := make([]keyValue, 0, batchSize)
+	newBatch := func() []keyValue {
+		select {
+		case b := <-free:
+			return b
+		default:
+			return make([]keyValue, 0, batchSize)
+		}
+	}
+	batch := newBatch()
 	blankHeader := make([]bool, len(headers))
 	for i, h := range headers {
 		blankHeader[i] = strings.TrimSpace(h) == ""
@@ -461,7 +472,7 @@ func (im *importer) recordKeys(rd sheet.Reader, headers []string) (int, error) {
 			// row's cells.
 			if batch = append(batch, keyValue{b, v}); len(batch) == batchSize {
 				values <- batch
-				batch = make([]keyValue, 0, batchSize)
+				batch = newBatch()
 			}
 		}
 	}

@@ -292,8 +292,8 @@ func (r *runner) flush(ctx context.Context, ch *changes) error {
 		return r.try(ctx)
 	}
 	for {
-		var ops []customer.Op
-		var idx []int
+		ops := make([]customer.Op, 0, len(r.pending))
+		idx := make([]int, 0, len(r.pending))
 		for i, p := range r.pending {
 			if writes(p.out.Action) {
 				ops = append(ops, p.plan.Op)
