@@ -429,15 +429,7 @@ func (im *importer) recordKeys(rd sheet.Reader, headers []string) (int, error) {
 		close(values)
 		<-done
 	}()
-	newBatch := func() []keyValue {
-		select {
-		case b := <-free:
-			return b
-		default:
-			return make([]keyValue, 0, batchSize)
-		}
-	}
-	batch := newBatch()
+	batch := takeFree(free, batchSize)
 	blankHeader := make([]bool, len(headers))
 	for i, h := range headers {
 		blankHeader[i] = strings.TrimSpace(h) == ""
@@ -472,7 +464,7 @@ func (im *importer) recordKeys(rd sheet.Reader, headers []string) (int, error) {
 			// row's cells.
 			if batch = append(batch, keyValue{b, v}); len(batch) == batchSize {
 				values <- batch
-				batch = newBatch()
+				batch = takeFree(free, batchSize)
 			}
 		}
 	}
@@ -486,6 +478,17 @@ func (im *importer) recordKeys(rd sheet.Reader, headers []string) (int, error) {
 		return 0, ErrNoSSNHasher
 	}
 	return count, nil
+}
+
+// takeFree returns a buffer handed back on free for reuse, or a new one of
+// capacity n when none is waiting.
+func takeFree[T any](free <-chan []T, n int) []T {
+	select {
+	case b := <-free:
+		return b
+	default:
+		return make([]T, 0, n)
+	}
 }
 
 // keyValue is the value of a key column in one row.
@@ -722,15 +725,7 @@ func (im *importer) readAhead(chunks chan<- rowChunk, free <-chan []readRow, sto
 			return false
 		}
 	}
-	newChunk := func() []readRow {
-		select {
-		case c := <-free:
-			return c
-		default:
-			return make([]readRow, 0, chunkRows)
-		}
-	}
-	chunk := newChunk()
+	chunk := takeFree(free, chunkRows)
 	for im.reader.Next() {
 		row := im.reader.Row()
 		if rowEmpty(row) {
@@ -742,7 +737,7 @@ func (im *importer) readAhead(chunks chan<- rowChunk, free <-chan []readRow, sto
 			if !send(rowChunk{rows: chunk}) {
 				return
 			}
-			chunk = newChunk()
+			chunk = takeFree(free, chunkRows)
 		}
 	}
 	var err error
