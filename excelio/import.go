@@ -861,7 +861,7 @@ func (im *importer) item(number int, cells []sheet.Cell) pipeline.Item {
 			out, p := b.rule(v)
 			c.checked, c.out = true, out
 			if !p.OK() {
-				f := validate.Field{Name: b.header, Secret: b.col.secret, Rule: b.rule}
+				f := validate.Field{Name: b.header, Secret: b.col.secret}
 				c.out = ""
 				c.issue = new(validate.Issue)
 				*c.issue = f.Issue(cellWhere(r.where, b), v, p)
