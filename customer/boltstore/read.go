@@ -73,11 +73,7 @@ func lookupTx(tx *bolt.Tx, keys *bolt.Cursor, k customer.IndexKey, ambiguous boo
 	hs := holders(keys, appendKey(nil, k), 2)
 	switch {
 	case len(hs) == 0:
-		where := ""
-		if k.List != "" {
-			where = fmt.Sprintf(" in list %q", k.List)
-		}
-		return nil, fmt.Errorf("%w: %s %q%s", customer.ErrNotFound, k.Key, k.Value, where)
+		return nil, &customer.KeyNotFoundError{Key: k}
 	case len(hs) > 1 && ambiguous:
 		return nil, fmt.Errorf("%w: %d or more customers have %s %q", customer.ErrAmbiguous, len(hs), k.Key, k.Value)
 	}
