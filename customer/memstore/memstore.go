@@ -352,7 +352,8 @@ func (s *Store) lookup(ctx context.Context, k customer.IndexKey, ambiguous bool)
 // FindHolder answers l as the lookup method it names does, except that it
 // returns nil and no error when no customer holds the key; see
 // customer.HolderFinder. It fails with an error wrapping
-// customer.ErrAmbiguous for an e-mail address several customers share.
+// customer.ErrAmbiguous for an e-mail address several customers share, and
+// with the context's error.
 func (s *Store) FindHolder(ctx context.Context, l customer.Lookup) (*customer.Customer, error) {
 	if l.Key != customer.KeyID {
 		return s.holderOf(ctx, l.IndexKey(), l.Key == customer.KeyEmail)
