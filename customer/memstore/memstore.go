@@ -269,10 +269,9 @@ func (s *Store) set(id string, c *customer.Customer) {
 func (s *Store) setKeyed(id string, old, c *customer.Customer, keys []customer.IndexKey) {
 	var buf [8]customer.IndexKey
 	if old != nil {
-		for _, key := range s.keys(old, buf[:]) {
-			k := key
+		for _, k := range s.keys(old, buf[:]) {
 			ix := s.indexOf(k)
-			if key.Unique {
+			if k.Unique {
 				s.deleteUnique(ix, k, old)
 				continue
 			}
@@ -301,10 +300,9 @@ func (s *Store) setKeyed(id string, old, c *customer.Customer, keys []customer.I
 	if !present {
 		s.ids = slices.Insert(s.ids, i, id)
 	}
-	for _, key := range keys {
-		k := key
+	for _, k := range keys {
 		ix := s.indexFor(k)
-		if key.Unique {
+		if k.Unique {
 			s.putUnique(ix, k, c)
 			continue
 		}
@@ -316,9 +314,7 @@ func (s *Store) setKeyed(id string, old, c *customer.Customer, keys []customer.I
 // index entries keys, stored as id, would share a unique key with another
 // customer or carry one key twice.
 func (s *Store) checkUnique(id string, keys []customer.IndexKey) error {
-	return customer.FirstDuplicate(id, keys, func(k customer.IndexKey) (string, bool) {
-		return s.holder(k)
-	})
+	return customer.FirstDuplicate(id, keys, s.holder)
 }
 
 // get returns a copy of the customer id or a wrapped customer.ErrNotFound.
@@ -363,10 +359,7 @@ func (s *Store) FindHolder(ctx context.Context, l customer.Lookup) (*customer.Cu
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	if c := s.byID[l.Value]; c != nil {
-		return c.Clone(), nil
-	}
-	return nil, nil
+	return s.byID[l.Value].Clone(), nil // nil for none
 }
 
 // holderOf returns a copy of the holder of a key, nil when none holds it;
