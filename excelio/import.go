@@ -1312,17 +1312,8 @@ func (im *importer) cardTaken(ctx context.Context, n string) (bool, error) {
 	if im.newCards[n] || im.repeats.MayHold(pipeline.Key{Kind: "customerCard", Value: n}) {
 		return true, nil
 	}
-	h, err := holder(im.look.Find(ctx, customer.Lookup{Key: customer.Key(customer.IdentCard), Value: n}))
+	h, err := im.look.HolderID(ctx, customer.Lookup{Key: customer.Key(customer.IdentCard), Value: n})
 	return h != "", err
-}
-
-// holder returns the ID of the customer a lookup found, or "" when it found
-// nobody.
-func holder(c *customer.Customer, err error) (string, error) {
-	if c == nil || err != nil {
-		return "", err
-	}
-	return c.ID, nil
 }
 
 // checkKeys finds unique values the row would take from another customer,
@@ -1337,7 +1328,7 @@ func (im *importer) checkKeys(ctx context.Context, existing, next *customer.Cust
 		if card == "" {
 			continue
 		}
-		h, err := holder(im.look.Find(ctx, customer.Lookup{Key: customer.Key(customer.IdentCard), Value: card}))
+		h, err := im.look.HolderID(ctx, customer.Lookup{Key: customer.Key(customer.IdentCard), Value: card})
 		if err != nil {
 			return nil, err
 		}
@@ -1349,7 +1340,7 @@ func (im *importer) checkKeys(ctx context.Context, existing, next *customer.Cust
 		}
 	}
 	if p.Given(customer.FieldSSNHash) && next.Identifiers.SSNHash != "" {
-		h, err := holder(im.look.Find(ctx, customer.Lookup{Key: customer.Key(customer.IdentSSNHash), Value: next.Identifiers.SSNHash}))
+		h, err := im.look.HolderID(ctx, customer.Lookup{Key: customer.Key(customer.IdentSSNHash), Value: next.Identifiers.SSNHash})
 		if err != nil {
 			return nil, err
 		}
@@ -1359,7 +1350,7 @@ func (im *importer) checkKeys(ctx context.Context, existing, next *customer.Cust
 		}
 	}
 	if p.Given(customer.FieldNumber) && next.Number != "" {
-		h, err := holder(im.look.Find(ctx, customer.Lookup{Key: customer.KeyNumber, List: next.List, Value: next.Number}))
+		h, err := im.look.HolderID(ctx, customer.Lookup{Key: customer.KeyNumber, List: next.List, Value: next.Number})
 		if err != nil {
 			return nil, err
 		}
@@ -1369,7 +1360,7 @@ func (im *importer) checkKeys(ctx context.Context, existing, next *customer.Cust
 		}
 	}
 	if p.Given(customer.FieldExternalID) && next.Identifiers.ExternalID != "" {
-		h, err := holder(im.look.Find(ctx, customer.Lookup{Key: customer.Key(customer.IdentExternal), Value: next.Identifiers.ExternalID}))
+		h, err := im.look.HolderID(ctx, customer.Lookup{Key: customer.Key(customer.IdentExternal), Value: next.Identifiers.ExternalID})
 		if err != nil {
 			return nil, err
 		}

@@ -84,6 +84,16 @@ func (l *Lookups) Find(ctx context.Context, k customer.Lookup) (*customer.Custom
 	return a.Customer.Clone(), nil
 }
 
+// HolderID returns the ID of the customer holding the key k names, ""
+// when none does, or Find's error.
+func (l *Lookups) HolderID(ctx context.Context, k customer.Lookup) (string, error) {
+	c, err := l.Find(ctx, k)
+	if c == nil || err != nil {
+		return "", err
+	}
+	return c.ID, nil
+}
+
 // prefetch asks the Finder every lookup the items declare, replacing the
 // answers of the batch before. Without a Finder it does nothing.
 func (l *Lookups) prefetch(ctx context.Context, items []Item) error {

@@ -138,17 +138,17 @@ const createdID = "\x00created "
 // stored returns customer id as the run has left it, or an error wrapping
 // customer.ErrNotFound.
 func (t *trial) stored(ctx context.Context, id string) (*customer.Customer, error) {
-	if c, ok := t.current[id]; ok {
-		if c == nil {
-			return nil, fmt.Errorf("%w: id %q", customer.ErrNotFound, id)
+	c, ok := t.current[id]
+	if !ok {
+		var err error
+		if c, err = t.look.Find(ctx, customer.Lookup{Key: customer.KeyID, Value: id}); err != nil {
+			return nil, err
 		}
-		return c, nil
 	}
-	c, err := t.look.Find(ctx, customer.Lookup{Key: customer.KeyID, Value: id})
-	if c == nil && err == nil {
+	if c == nil {
 		return nil, fmt.Errorf("%w: id %q", customer.ErrNotFound, id)
 	}
-	return c, err
+	return c, nil
 }
 
 // release frees the keys c holds.
@@ -166,9 +166,5 @@ func (t *trial) holder(ctx context.Context, k customer.IndexKey) (string, error)
 	if h, ok := t.held[k]; ok {
 		return h, nil
 	}
-	c, err := t.look.Find(ctx, customer.Lookup{Key: k.Key, List: k.List, Value: k.Value})
-	if c == nil || err != nil {
-		return "", err
-	}
-	return c.ID, nil
+	return t.look.HolderID(ctx, customer.Lookup{Key: k.Key, List: k.List, Value: k.Value})
 }
