@@ -859,10 +859,11 @@ func (im *importer) item(number int, cells []sheet.Cell) pipeline.Item {
 			// passes, and the issue is made only for one that fails.
 			c := &r.vals[i]
 			out, p := b.rule(v)
-			c.checked, c.out = true, out
-			if !p.OK() {
+			c.checked = true
+			if p.OK() {
+				c.out = out
+			} else {
 				f := validate.Field{Name: b.header, Secret: b.col.secret}
-				c.out = ""
 				c.issue = new(validate.Issue)
 				*c.issue = f.Issue(cellWhere(r.where, b), v, p)
 			}
