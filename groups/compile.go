@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/impexkit/impex/internal/days"
 )
 
 // Options configure compilation and evaluation. The zero value is usable:
@@ -49,6 +51,19 @@ func (o *Options) now() time.Time {
 		return time.Now()
 	}
 	return o.Now()
+}
+
+// today is the day number rules count from: now's day when clock is set
+// (the caller gave the time), else the Options clock's when need says the
+// rules count days at all, else 0.
+func (o *Options) today(now time.Time, clock, need bool) int64 {
+	switch {
+	case clock:
+		return days.InZone(now, o.location())
+	case need:
+		return days.InZone(o.now(), o.location())
+	}
+	return 0
 }
 
 // Compiled is a rule checked and translated for evaluation. Evaluating it

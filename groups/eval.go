@@ -114,13 +114,7 @@ func (c *Compiled) MatchAt(s *Subject, now time.Time) bool {
 // env is the evaluation state for s: today is now's day when clock is
 // set, else the Options clock's when the rule counts days.
 func (c *Compiled) env(s *Subject, now time.Time, clock bool) env {
-	e := env{s: s, c: s.Customer, opts: &c.opts}
-	if clock {
-		e.today = days.InZone(now, c.opts.location())
-	} else if c.needClock {
-		e.today = days.InZone(c.opts.now(), c.opts.location())
-	}
-	return e
+	return env{s: s, c: s.Customer, opts: &c.opts, today: c.opts.today(now, clock, c.needClock)}
 }
 
 func (c *Compiled) match(e *env) bool {

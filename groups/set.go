@@ -6,8 +6,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/impexkit/impex/internal/days"
 )
 
 // Set is a compiled collection of groups that answers which groups a
@@ -186,13 +184,7 @@ func (s *Set) Rule(id string) *Compiled {
 }
 
 func (s *Set) env(sub *Subject, now time.Time, clock bool) env {
-	e := env{s: sub, c: sub.Customer, opts: &s.opts, set: s}
-	if clock {
-		e.today = days.InZone(now, s.opts.location())
-	} else if s.needClock {
-		e.today = days.InZone(s.opts.now(), s.opts.location())
-	}
-	return e
+	return env{s: sub, c: sub.Customer, opts: &s.opts, set: s, today: s.opts.today(now, clock, s.needClock)}
 }
 
 // Members appends to dst the IDs of every group of the set sub belongs to,
