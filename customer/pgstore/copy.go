@@ -236,9 +236,11 @@ func (w *copyRows) facts(c *customer.Customer) error {
 	start := w.begin()
 	w.buf = append(w.buf, jsonbVersion)
 	var err error
-	w.buf, err = appendFacts(w.buf, c)
+	if w.buf, err = appendFacts(w.buf, c); err != nil {
+		return err
+	}
 	w.end(start)
-	return err
+	return nil
 }
 
 // copiedUpdates is how many updated customers a batch must hold for
@@ -302,7 +304,7 @@ func updateEach(ctx context.Context, tx pgx.Tx, recs []record, stored []int64) e
 		if err != nil {
 			return err
 		}
-		facts, err := appendFacts(nil, recs[i].c)
+		facts, err := factsOf(recs[i].c)
 		if err != nil {
 			return err
 		}
