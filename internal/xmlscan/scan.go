@@ -219,9 +219,7 @@ func (s *Scanner) LeafText() (text []byte, ok bool, err error) {
 		return nil, true, s.err
 	}
 	s.tokStart = s.pos + i
-	name := b[i+2 : i+n-1]
-	prefix, local := splitName(name) // checked when the element opened
-	s.closeTop(name, prefix, local)
+	s.closeTop(b[i+2 : i+n-1])
 	s.text = nil
 	s.pos += i + n
 	return text, true, nil
@@ -586,9 +584,7 @@ func (s *Scanner) endTag(b []byte) (int, step) {
 	// it was opened with, which was checked then: compare, and leave the
 	// checks to the path below for any other end tag.
 	if n, ok := s.closesTop(b); ok {
-		name := b[2 : n-1]
-		prefix, local := splitName(name)
-		s.closeTop(name, prefix, local)
+		s.closeTop(b[2 : n-1])
 		return n, stepToken
 	}
 	run := readName(b, 2)
@@ -600,8 +596,7 @@ func (s *Scanner) endTag(b []byte) (int, step) {
 		return 0, s.bad("expected element name after </")
 	}
 	name := b[2:j]
-	prefix, local, ok := s.qname(name, run)
-	if !ok {
+	if _, _, ok := s.qname(name, run); !ok {
 		return 0, stepFail
 	}
 	j = skipSpace(b, j)
@@ -617,7 +612,7 @@ func (s *Scanner) endTag(b []byte) (int, step) {
 	if top := s.top(); !bytes.Equal(top, name) {
 		return 0, s.bad(fmt.Sprintf("element <%s> closed by </%s>", top, name))
 	}
-	s.closeTop(name, prefix, local)
+	s.closeTop(name)
 	return j + 1, stepToken
 }
 
@@ -644,10 +639,11 @@ func (s *Scanner) closesTop(b []byte) (int, bool) {
 	return j + 1, true
 }
 
-// closeTop makes the end of the innermost open element, named name, the
-// current token.
-func (s *Scanner) closeTop(name, prefix, local []byte) {
+// closeTop makes the end of the innermost open element, named name (as
+// checked when it opened), the current token.
+func (s *Scanner) closeTop(name []byte) {
 	s.pop()
+	prefix, local := splitName(name)
 	s.kind, s.name, s.prefix, s.local = EndElement, name, prefix, local
 	s.attrs = s.attrs[:0]
 }
