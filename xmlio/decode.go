@@ -476,26 +476,17 @@ func (r rec) leafText(dir, name string, own bool) string {
 			return str(t)
 		}
 	}
-	var first string
-	parts := 0
+	d.buf = d.buf[:0]
 	for {
 		switch d.next() {
 		case xmlscan.None, xmlscan.EndElement:
-			if parts > 1 {
-				return str(d.buf)
+			text := str(d.buf)
+			if own {
+				clear(d.buf) // a secret's bytes do not stay in the buffer
 			}
-			return first
+			return text
 		case xmlscan.CharData:
-			t := d.sc.Text()
-			switch parts {
-			case 0:
-				first = string(t)
-			case 1:
-				d.buf = append(append(d.buf[:0], first...), t...)
-			default:
-				d.buf = append(d.buf, t...)
-			}
-			parts++
+			d.buf = append(d.buf, d.sc.Text()...)
 		case xmlscan.StartElement:
 			r.unknown(joinPath(dir, name))
 		}
