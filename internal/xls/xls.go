@@ -283,6 +283,14 @@ func (b *rowBuf) reset(num int) {
 // start is negative. A cell that already has a value is noted in dup: two
 // records for one cell make a damaged file, as two <c> elements do in an
 // .xlsx.
+// setString makes column col a string cell when text was appended to the
+// arena since start; an empty string leaves the cell empty.
+func (b *rowBuf) setString(col, start int) {
+	if len(b.texts.Arena) > start {
+		b.set(col, core.Cell{Kind: core.String}, start)
+	}
+}
+
 func (b *rowBuf) set(col int, c core.Cell, start int) {
 	for len(b.cells) <= col {
 		b.cells = append(b.cells, core.Cell{})
@@ -581,9 +589,8 @@ func (x *Reader) cell(typ uint16, d []byte) error {
 			return corrupt("a shared string index %d in row %d (the table has %d)", i, b.num+1, x.sst.Len())
 		}
 		start := len(b.texts.Arena)
-		if b.texts.Arena = x.sst.AppendTo(b.texts.Arena, i); len(b.texts.Arena) > start {
-			b.set(col, core.Cell{Kind: core.String}, start)
-		}
+		b.texts.Arena = x.sst.AppendTo(b.texts.Arena, i)
+		b.setString(col, start)
 	case recLabel, recRString:
 		if len(d) < 9 {
 			return corrupt("a LABEL record of %d bytes", len(d))
@@ -594,9 +601,7 @@ func (x *Reader) cell(typ uint16, d []byte) error {
 		if err != nil {
 			return err
 		}
-		if len(b.texts.Arena) > start {
-			b.set(col, core.Cell{Kind: core.String}, start)
-		}
+		b.setString(col, start)
 	case recRK:
 		if len(d) < 10 {
 			return corrupt("an RK record of %d bytes", len(d))
@@ -661,9 +666,7 @@ func (x *Reader) formulaString() error {
 	if err != nil {
 		return err
 	}
-	if len(b.texts.Arena) > start {
-		b.set(col, core.Cell{Kind: core.String}, start)
-	}
+	b.setString(col, start)
 	return x.checkRow()
 }
 
