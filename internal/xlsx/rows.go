@@ -287,7 +287,6 @@ func (x *Reader) readCell(col, typ int, date bool) error {
 		return x.tooLong()
 	}
 	cell := core.Cell{Kind: core.String}
-	inArena := true
 	switch typ {
 	case typeNumber:
 		cell.Kind, cell.Date = core.Number, date
@@ -302,7 +301,6 @@ func (x *Reader) readCell(col, typ int, date bool) error {
 		}
 	case typeBool:
 		x.texts.Arena = x.texts.Arena[:start]
-		inArena = false
 		cell.Kind = core.Bool
 		switch string(v) {
 		case "1", "true":
@@ -319,7 +317,7 @@ func (x *Reader) readCell(col, typ int, date bool) error {
 		x.row.Cells = append(x.row.Cells, core.Cell{})
 	}
 	x.row.Cells[col] = cell
-	if inArena {
+	if cell.Kind != core.Bool { // a boolean's text is a constant, not the arena's
 		x.texts.Mark(col, start)
 	}
 	return nil
