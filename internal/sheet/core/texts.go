@@ -34,15 +34,18 @@ func (r *RowTexts) Mark(col, start int) {
 // name a store keeps) does not keep a secret (a plain identity number)
 // alive with it.
 func (r *RowTexts) Set(cells []Cell, private []bool) {
-	for _, p := range r.spans {
-		if p.col < len(private) && private[p.col] {
-			cells[p.col].Text = string(r.Arena[p.start:p.end])
-			clear(r.Arena[p.start:p.end])
+	secret := func(col int) bool { return col < len(private) && private[col] }
+	if len(private) > 0 {
+		for _, p := range r.spans {
+			if secret(p.col) {
+				cells[p.col].Text = string(r.Arena[p.start:p.end])
+				clear(r.Arena[p.start:p.end])
+			}
 		}
 	}
 	text := string(r.Arena)
 	for _, p := range r.spans {
-		if p.col >= len(private) || !private[p.col] {
+		if !secret(p.col) {
 			cells[p.col].Text = text[p.start:p.end]
 		}
 	}
