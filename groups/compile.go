@@ -106,10 +106,7 @@ type cond struct {
 	strs   []string
 	nums   []float64 // IsEqual/IsNotEqual and the comparisons (one value)
 	lo, hi float64   // number ranges
-	dlo    int64     // date (IsOn...) or range start, in days since 1970-01-01
-	dhi    int64     // date range end
-	days   int64     // number of days
-	period TimePeriod
+	dates  Value     // a date operator's value, for daysOf
 }
 
 // RuleError is a problem Compile found in one place of a rule. It matches
@@ -414,18 +411,7 @@ func compileCondition(src Condition, opts *Options) (cond, *problem) {
 		k.mode = cmpNumber
 		k.lo, k.hi = v.NumberRange.Min.Value, v.NumberRange.Max.Value
 	default: // the date operators
-		k.mode = cmpDate
-		switch v.Kind {
-		case DateKind:
-			k.dlo = v.Date.DayNumber()
-		case DateRangeKind:
-			k.dlo = v.DateRange.From.DayNumber()
-			k.dhi = v.DateRange.To.DayNumber()
-		case DaysKind:
-			k.days = int64(v.Days)
-		case PeriodKind:
-			k.period = v.Period
-		}
+		k.mode, k.dates = cmpDate, v
 	}
 	return k, nil
 }

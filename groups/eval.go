@@ -273,45 +273,14 @@ func numberMatch(k *cond, n float64) bool {
 }
 
 func (e *env) dateCond(k *cond, v *val) bool {
+	span, _ := daysOf(k.op, &k.dates, e.today, e.opts.WeekStartsSunday)
 	if k.typ != Untyped {
-		return e.dateMatch(k, v.day)
+		return span.Contains(v.day)
 	}
 	for _, t := range v.texts {
-		if d, ok := parseDatePrefix(t, false); ok && e.dateMatch(k, d.DayNumber()) {
+		if d, ok := parseDatePrefix(t, false); ok && span.Contains(d.DayNumber()) {
 			return true
 		}
-	}
-	return false
-}
-
-func (e *env) dateMatch(k *cond, d int64) bool {
-	t := e.today
-	switch k.op {
-	case IsOn:
-		return d == k.dlo
-	case IsAfter:
-		return d > k.dlo
-	case IsBefore:
-		return d < k.dlo
-	case IsInRange, IsNotInRange:
-		return d >= k.dlo && d <= k.dhi
-	case IsToday:
-		return d == t
-	case IsTomorrow:
-		return d == t+1
-	case IsYesterday:
-		return d == t-1
-	case IsInTheLastXDays, IsNotInTheLastXDays:
-		return d >= t-k.days && d <= t
-	case IsInTheNextXDays, IsNotInTheNextXDays:
-		return d >= t && d <= t+k.days
-	case IsInTheLast:
-		return d >= days.Shift(t, days.Period(k.period), -1) && d <= t
-	case IsInTheNext:
-		return d >= t && d <= days.Shift(t, days.Period(k.period), 1)
-	case IsInTheCurrent:
-		lo, hi := days.Current(t, days.Period(k.period), e.opts.WeekStartsSunday)
-		return d >= lo && d <= hi
 	}
 	return false
 }

@@ -112,3 +112,19 @@ func ExampleCompiled_Match() {
 	// 1002 false
 	// 1003 false
 }
+
+// ExampleCondition_Days shows the days a relative date condition admits,
+// as the evaluator and pgstore's SQL count them: a month back from the
+// last of March in a leap year reaches the last of February.
+func ExampleCondition_Days() {
+	c := groups.Condition{Path: "customer.profile.birthday", Operator: groups.IsInTheLast, Value: groups.ValuePeriod(groups.Month)}
+	today := groups.Date{Year: 2024, Month: time.March, Day: 31}.DayNumber()
+	span, _ := c.Days(today, false)
+	for _, d := range []groups.Date{{Year: 2024, Month: time.February, Day: 28}, {Year: 2024, Month: time.February, Day: 29}, {Year: 2024, Month: time.April, Day: 1}} {
+		fmt.Println(d, span.Contains(d.DayNumber()))
+	}
+	// Output:
+	// 2024-02-28 false
+	// 2024-02-29 true
+	// 2024-04-01 false
+}

@@ -376,7 +376,7 @@ func (t *translator) cond(c groups.Condition) (string, error) {
 	case v.Kind == groups.IntsKind || v.Kind == groups.NumbersKind || v.Kind == groups.IntRangeKind || v.Kind == groups.NumberRangeKind:
 		pos = t.numberCond(c.Operator, v, a)
 	default:
-		pos, err = t.dateCond(c.Operator, v, a)
+		pos, err = t.dateCond(c, a)
 	}
 	if err != nil {
 		return "", err
@@ -462,70 +462,32 @@ func (t *translator) numberCond(op groups.Operator, v groups.Value, a attr) stri
 	return "EXISTS (SELECT 1 FROM jsonb_array_elements_text(" + a.nums + ") AS e(v) WHERE " + one("(e.v)::float8") + ")"
 }
 
-// span is a range of day numbers; an end that is not set is open.
-type span struct {
-	lo, hi       int64
-	hasLo, hasHi bool
-}
-
-func between(lo, hi int64) span { return span{lo, hi, true, true} }
-
-// daySpan returns the days the positive form of a date operator admits, as
-// the engine's dateMatch counts them.
-func (t *translator) daySpan(op groups.Operator, v groups.Value) span {
-	today := t.today
-	switch op {
-	case groups.IsOn:
-		d := v.Date.DayNumber()
-		return between(d, d)
-	case groups.IsAfter:
-		return span{lo: v.Date.DayNumber() + 1, hasLo: true}
-	case groups.IsBefore:
-		return span{hi: v.Date.DayNumber() - 1, hasHi: true}
-	case groups.IsInRange, groups.IsNotInRange:
-		return between(v.DateRange.From.DayNumber(), v.DateRange.To.DayNumber())
-	case groups.IsToday:
-		return between(today, today)
-	case groups.IsTomorrow:
-		return between(today+1, today+1)
-	case groups.IsYesterday:
-		return between(today-1, today-1)
-	case groups.IsInTheLastXDays, groups.IsNotInTheLastXDays:
-		return between(today-int64(v.Days), today)
-	case groups.IsInTheNextXDays, groups.IsNotInTheNextXDays:
-		return between(today, today+int64(v.Days))
-	case groups.IsInTheLast:
-		return between(days.Shift(today, days.Period(v.Period), -1), today)
-	case groups.IsInTheNext:
-		return between(today, days.Shift(today, days.Period(v.Period), 1))
+func (t *translator) dateCond(c groups.Condition, a attr) (string, error) {
+	sp, ok := c.Days(t.today, t.q.Options.WeekStartsSunday)
+	if !ok {
+		return "", fmt.Errorf("pgstore: %v is not an operator of dates", c.Operator)
 	}
-	// is-in-the-current
-	return between(days.Current(today, days.Period(v.Period), t.q.Options.WeekStartsSunday))
-}
-
-func (t *translator) dateCond(op groups.Operator, v groups.Value, a attr) (string, error) {
-	sp := t.daySpan(op, v)
 	dayRange := func(d string) string {
 		var parts []string
-		if sp.hasLo {
-			parts = append(parts, d+" >= "+t.arg(sp.lo, "int8"))
+		if sp.HasFirst {
+			parts = append(parts, d+" >= "+t.arg(sp.First, "int8"))
 		}
-		if sp.hasHi {
-			parts = append(parts, d+" <= "+t.arg(sp.hi, "int8"))
+		if sp.HasLast {
+			parts = append(parts, d+" <= "+t.arg(sp.Last, "int8"))
 		}
 		return "(" + strings.Join(parts, " AND ") + ")"
 	}
 	instants := func(e string) (string, error) {
 		var parts []string
-		if sp.hasLo {
-			b, err := t.boundary(sp.lo)
+		if sp.HasFirst {
+			b, err := t.boundary(sp.First)
 			if err != nil {
 				return "", err
 			}
 			parts = append(parts, e+" >= "+t.arg(b, "int8"))
 		}
-		if sp.hasHi {
-			b, err := t.boundary(sp.hi + 1)
+		if sp.HasLast {
+			b, err := t.boundary(sp.Last + 1)
 			if err != nil {
 				return "", err
 			}
@@ -553,12 +515,12 @@ func (t *translator) dateCond(op groups.Operator, v groups.Value, a attr) (strin
 // birthdaysIn returns the birthdays, as month*100+day, whose next
 // occurrence on or after today falls in sp, as the engine's nextBirthday
 // counts it.
-func (t *translator) birthdaysIn(sp span) []int32 {
+func (t *translator) birthdaysIn(sp groups.DaySpan) []int32 {
 	var out []int32
 	for m := time.January; m <= time.December; m++ {
 		for d := 1; d <= days.DaysIn(2024, m); d++ {
 			n := days.NextBirthday(days.Number(2024, m, d), t.today, t.q.Options.LeapDayBirthdayOnMarch1)
-			if (!sp.hasLo || n >= sp.lo) && (!sp.hasHi || n <= sp.hi) {
+			if sp.Contains(n) {
 				out = append(out, int32(int(m)*100+d))
 			}
 		}
