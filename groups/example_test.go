@@ -128,3 +128,23 @@ func ExampleCondition_Days() {
 	// 2024-02-29 true
 	// 2024-04-01 false
 }
+
+// ExampleRule_String renders a rule of two included condition groups, which
+// are OR-ed, and an excluded one.
+func ExampleRule_String() {
+	r := &groups.Rule{
+		Included: []groups.ConditionGroup{
+			{Mode: groups.MatchAll, Conditions: []groups.Condition{
+				{Path: "customer.profile.custom.loyaltyStatus", Operator: groups.IsEqual, Value: groups.ValueStrings("ENROLLED")},
+				{Path: "customer.registered", Operator: groups.IsTrue},
+			}},
+			{Mode: groups.MatchAll, Conditions: []groups.Condition{{Path: "customer.profile.custom.isEmployee", Operator: groups.IsTrue}}},
+		},
+		Excluded: []groups.ConditionGroup{
+			{Mode: groups.MatchAny, Conditions: []groups.Condition{{Path: "customer.profile.email", Operator: groups.Contains, Value: groups.ValueStrings("@test.")}}},
+		},
+	}
+	fmt.Println(r)
+	// Output:
+	// include all: customer.profile.custom.loyaltyStatus is-equal "ENROLLED"; customer.registered is-true | include all: customer.profile.custom.isEmployee is-true | exclude any: customer.profile.email contains "@test."
+}

@@ -71,6 +71,41 @@ func cloneGroups(gs []ConditionGroup) []ConditionGroup {
 	return out
 }
 
+// String renders the rule on one line: each condition group as
+// ConditionGroup.String renders it, after "include" or "exclude", joined by
+// " | ". For example
+// `include all: customer.registered is-true | exclude any: customer.profile.email contains "@test."`.
+// A nil rule renders as "".
+func (r *Rule) String() string {
+	if r == nil {
+		return ""
+	}
+	var b strings.Builder
+	for _, part := range []struct {
+		what string
+		cgs  []ConditionGroup
+	}{{"include", r.Included}, {"exclude", r.Excluded}} {
+		for _, cg := range part.cgs {
+			if b.Len() > 0 {
+				b.WriteString(" | ")
+			}
+			b.WriteString(part.what + " " + cg.String())
+		}
+	}
+	return b.String()
+}
+
+// String renders the group as its match mode and its conditions, joined
+// by "; ", for example
+// `any: customer.profile.email contains "@a.fi"; customer.profile.email contains "@b.fi"`.
+func (g ConditionGroup) String() string {
+	conds := make([]string, len(g.Conditions))
+	for i, c := range g.Conditions {
+		conds[i] = c.String()
+	}
+	return g.Mode.String() + ": " + strings.Join(conds, "; ")
+}
+
 // String renders the condition as one readable line, for example
 // `customer.activeData.orderValueMonth is-greater-than 200.0`.
 func (c Condition) String() string {

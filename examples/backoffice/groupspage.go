@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -22,24 +21,18 @@ func rowOf(g *groups.Group) groupRow {
 	return groupRow{ID: g.ID, Name: g.Name, Description: g.Description, Kind: g.Kind, Rule: ruleLines(g.Rule)}
 }
 
-// ruleLines renders a rule one condition group a line: "include (all):
+// ruleLines renders a rule one condition group a line: "include all:
 // cond; cond".
 func ruleLines(r *groups.Rule) []string {
 	if r == nil {
 		return nil
 	}
 	var out []string
-	for _, part := range []struct {
-		what string
-		cgs  []groups.ConditionGroup
-	}{{"include", r.Included}, {"exclude", r.Excluded}} {
-		for _, cg := range part.cgs {
-			conds := make([]string, len(cg.Conditions))
-			for i, c := range cg.Conditions {
-				conds[i] = c.String()
-			}
-			out = append(out, fmt.Sprintf("%s (%s): %s", part.what, cg.Mode, strings.Join(conds, "; ")))
-		}
+	for _, cg := range r.Included {
+		out = append(out, "include "+cg.String())
+	}
+	for _, cg := range r.Excluded {
+		out = append(out, "exclude "+cg.String())
 	}
 	return out
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/impexkit/impex/customer"
@@ -62,6 +63,7 @@ other commands have something to work on.`,
 				defer closeStore()
 				out := []map[string]any{}
 				var text strings.Builder
+				tw := tabwriter.NewWriter(&text, 0, 0, 2, ' ', 0)
 				for grp, err := range store.Groups(ctx) {
 					if err != nil {
 						return err
@@ -73,19 +75,11 @@ other commands have something to work on.`,
 						}
 						members++
 					}
-					rule := ""
-					if grp.Rule != nil {
-						var conds []string
-						for _, cg := range grp.Rule.Included {
-							for _, c := range cg.Conditions {
-								conds = append(conds, c.String())
-							}
-						}
-						rule = strings.Join(conds, "; ")
-					}
+					rule := grp.Rule.String()
 					out = append(out, map[string]any{"id": grp.ID, "kind": grp.Kind.String(), "explicitMembers": members, "rule": rule})
-					fmt.Fprintf(&text, "%-16s %-8s %4d explicit members  %s\n", grp.ID, grp.Kind, members, rule)
+					fmt.Fprintf(tw, "%s\t%s\t%d explicit members\t%s\n", grp.ID, grp.Kind, members, rule)
 				}
+				tw.Flush()
 				g.reply(e, map[string]any{"groups": out}, func(w io.Writer) { io.WriteString(w, text.String()) })
 				return nil
 			}

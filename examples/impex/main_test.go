@@ -758,3 +758,60 @@ func TestValidateUnderstandsSlotDocuments(t *testing.T) {
 		t.Errorf("xml import of slots: exit %d, stderr %q", code, stderr)
 	}
 }
+
+func TestGroupsListShowsEveryConditionGroupInColumns(t *testing.T) {
+	t.Chdir(t.TempDir())
+	doc := `<?xml version="1.0" encoding="UTF-8"?>
+<customer-groups xmlns="` + xmlio.NSCustomerGroup + `">
+  <customer-group group-id="Irish or signed in, not Swedish">
+    <membership-rule>
+      <included-customers>
+        <condition-group match-mode="all">
+          <condition><attribute-path>session.custom.country</attribute-path><operator>is-equal</operator><string>IE</string></condition>
+        </condition-group>
+        <condition-group match-mode="any">
+          <condition><attribute-path>customer.registered</attribute-path><operator>is-true</operator></condition>
+        </condition-group>
+      </included-customers>
+      <excluded-customers>
+        <condition-group match-mode="all">
+          <condition><attribute-path>session.custom.country</attribute-path><operator>is-equal</operator><string>SE</string></condition>
+        </condition-group>
+      </excluded-customers>
+    </membership-rule>
+  </customer-group>
+  <customer-group group-id="vip"/>
+</customer-groups>
+`
+	if err := os.WriteFile("groups.xml", []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runCLI(t, context.Background(), nil, "groups", "import", "groups.xml"); code != exitOK {
+		t.Fatalf("groups import: exit %d, %s", code, stderr)
+	}
+	code, stdout, stderr := runCLI(t, context.Background(), nil, "groups", "list")
+	if code != exitOK {
+		t.Fatalf("groups list: exit %d, %s", code, stderr)
+	}
+	want := `include all: session.custom.country is-equal "IE" | include any: customer.registered is-true | exclude all: session.custom.country is-equal "SE"`
+	if !strings.Contains(stdout, "Irish or signed in, not Swedish") || !strings.Contains(stdout, want) {
+		t.Errorf("groups list:\n%s\nwant the rule with both included groups and the excluded one: %s", stdout, want)
+	}
+	// The kind column starts at the same place on every line, however long
+	// a group's ID.
+	col := -1
+	for _, line := range strings.Split(strings.TrimSpace(stdout), "\n") {
+		i := strings.Index(line, "dynamic")
+		if i < 0 {
+			i = strings.Index(line, "static")
+		}
+		if i < 0 {
+			i = strings.Index(line, "system")
+		}
+		if col >= 0 && i != col {
+			t.Errorf("groups list: the kind column moves:\n%s", stdout)
+			break
+		}
+		col = i
+	}
+}
