@@ -267,6 +267,8 @@ func openError(err error) validate.Issue {
 	var le *sheet.LimitError
 	var pe *fs.PathError
 	switch {
+	case errors.Is(err, sheet.ErrEmpty):
+		code = validate.CodeEmptyFile
 	case errors.Is(err, sheet.ErrCSV):
 		code = validate.CodeCSV
 	case errors.Is(err, sheet.ErrZip):

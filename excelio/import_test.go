@@ -64,6 +64,7 @@ func TestFileLevelErrorsApplyNothing(t *testing.T) {
 		{"a group column naming a system group", twoRows(append(cloneStrings(newPersonHeader), "group:Registered")), excelio.ImportOptions{}, validate.CodeGroupNotStatic},
 		{"a value under an empty header", workbook(t, "Person Customers", append(cloneStrings(newPersonHeader), ""), append(person(1), "stray")), excelio.ImportOptions{}, validate.CodeEmptyHeader},
 		{"an empty workbook", workbook(t, "Person Customers", nil), excelio.ImportOptions{}, validate.CodeEmptyFile},
+		{"a file of no bytes, a failed upload", nil, excelio.ImportOptions{}, validate.CodeEmptyFile},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			store := newStore()

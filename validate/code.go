@@ -283,7 +283,7 @@ const (
 	// CodePersonInCompanyFile: a company workbook's row names a person
 	// customer.
 	CodePersonInCompanyFile Code = "customer.person-in-company-file"
-	// CodeEmptyFile: no header row at all.
+	// CodeEmptyFile: no header row at all; an empty file.
 	CodeEmptyFile Code = "file.empty"
 	// CodeNoRows (warning): no customer rows or records: a header row and
 	// no data rows, or a document without customer records.
@@ -323,6 +323,9 @@ const (
 	CodeNotXML Code = "xml.not-xml"
 	// CodeXMLRoot: a root element that names no known document. Params: Name.
 	CodeXMLRoot Code = "xml.root"
+	// CodeXMLNoRoot: a document without a root element: an empty file, or
+	// one of only a declaration and comments.
+	CodeXMLNoRoot Code = "xml.no-root"
 	// CodeXMLUnknownElement: an element or attribute the document type does
 	// not have at that place. Params: Name.
 	CodeXMLUnknownElement Code = "xml.unknown-element"
@@ -438,6 +441,7 @@ var codeList = []codeDef{
 	{CodeXMLSyntax, Error},
 	{CodeNotXML, Error},
 	{CodeXMLRoot, Error},
+	{CodeXMLNoRoot, Error},
 	{CodeXMLUnknownElement, Error},
 	{CodeXMLMissing, Error},
 	{CodeXMLEntity, Error},

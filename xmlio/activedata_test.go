@@ -219,7 +219,7 @@ func TestImportActiveDataDocumentErrors(t *testing.T) {
 		"a foreign namespace":   {`<customer-active-data-list xmlns="urn:x"/>`, validate.CodeXMLRoot},
 		"an entity declaration": {`<!DOCTYPE x [<!ENTITY a "b">]><customer-active-data-list/>`, validate.CodeXMLEntity},
 		"broken XML":            {`<customer-active-data-list><customer-active-data>`, impex.ErrDamaged},
-		"no root":               {``, validate.CodeXMLRoot},
+		"no root":               {``, validate.CodeXMLNoRoot},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := ImportActiveData(context.Background(), store, strings.NewReader(tc.doc), ActiveDataImportOptions{})

@@ -118,7 +118,7 @@ func (d *Decoder) begin() {
 		k, err := d.sc.Next()
 		if err != nil {
 			if errors.Is(err, io.EOF) {
-				d.err = d.fatal(validate.CodeXMLRoot, "the document has no root element")
+				d.err = d.fatal(validate.CodeXMLNoRoot, "")
 				return
 			}
 			d.err = docError(d.opts.Document, err)

@@ -148,11 +148,12 @@ func Sniff(r io.Reader) (DocumentKind, io.Reader, error) {
 			return DetectDocument(string(sc.Local()), defaultNamespace(sc)), br, nil
 		case err == nil:
 			continue
+		case errors.Is(err, io.EOF) && len(head) < sniffSize:
+			return DocUnknown, br, docFail(validate.CodeXMLNoRoot, validate.Where{}, "")
 		case errors.Is(err, io.EOF) || len(head) == sniffSize:
-			// No root at all, or none before the cut at 64 KiB (which may
-			// also have split a token, so a syntax error there proves
-			// nothing).
-			return DocUnknown, br, docFail(validate.CodeXMLRoot, validate.Where{}, "")
+			// None before the cut at 64 KiB, which may also have split a
+			// token, so a syntax error there proves nothing.
+			return DocUnknown, br, docFail(validate.CodeXMLRoot, validate.Where{}, "(none in the first 64 KiB)")
 		default:
 			return DocUnknown, br, docError("", err)
 		}

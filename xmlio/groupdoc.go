@@ -120,7 +120,7 @@ func beginDocument(d *Decoder, want DocumentKind) error {
 		k, err := d.sc.Next()
 		if err != nil {
 			if errors.Is(err, io.EOF) {
-				d.err = d.fatal(validate.CodeXMLRoot, "the document has no root element")
+				d.err = d.fatal(validate.CodeXMLNoRoot, "")
 			} else {
 				d.err = docError(d.opts.Document, err)
 			}

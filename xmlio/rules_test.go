@@ -406,6 +406,8 @@ func TestDocumentErrors(t *testing.T) {
 		{"an entity declaration is refused", `<!DOCTYPE customers [<!ENTITY x SYSTEM "file:///etc/passwd">]><customers xmlns="` + NSCustomer + `"><customer customer-no="&x;"/></customers>`, validate.CodeXMLEntity, validate.CodeXMLEntity},
 		{"a foreign root is refused", `<orders xmlns="urn:x"/>`, validate.CodeXMLRoot, validate.CodeXMLRoot},
 		{"a customer-lists document has nothing to import", `<customer-lists xmlns="` + NSCustomerList + `"/>`, validate.CodeXMLRoot, validate.CodeXMLRoot},
+		{"an empty file has no root", ``, validate.CodeXMLNoRoot, validate.CodeXMLNoRoot},
+		{"a declaration and a comment have no root", "<?xml version=\"1.0\"?>\n<!-- nothing -->\n", validate.CodeXMLNoRoot, validate.CodeXMLNoRoot},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -415,6 +417,10 @@ func TestDocumentErrors(t *testing.T) {
 			}
 			if res.Report.ByCode()[tt.code] != 1 {
 				t.Fatalf("report lacks %s: %v", tt.code, res.Report.Issues())
+			}
+			// The message names what is wrong, without an empty name in it.
+			if msg := res.Report.Issues()[0].Message(validate.English); strings.HasSuffix(msg, " ") || strings.Contains(msg, "root element the") {
+				t.Errorf("message %q", msg)
 			}
 		})
 	}
@@ -558,5 +564,17 @@ func TestACustomerListGoesIntoTheListImportedInto(t *testing.T) {
 		if res.List == nil || res.List.ID != tc.want || res.List.MaxFailedLogins == nil || *res.List.MaxFailedLogins != 7 {
 			t.Errorf("%+v: header %+v; want list %q with its settings", tc.opts, res.List, tc.want)
 		}
+	}
+}
+
+func TestDecodersSayADocumentHasNoRoot(t *testing.T) {
+	const doc = "<?xml version=\"1.0\"?>\n<!-- nothing else -->\n"
+	_, err := NewDecoder(strings.NewReader(doc), DecodeOptions{}).Next()
+	if !errors.Is(err, validate.CodeXMLNoRoot) {
+		t.Errorf("Decoder: %v, want %s", err, validate.CodeXMLNoRoot)
+	}
+	_, err = NewGroupDecoder(strings.NewReader(doc), DecodeOptions{}).Next()
+	if !errors.Is(err, validate.CodeXMLNoRoot) {
+		t.Errorf("GroupDecoder: %v, want %s", err, validate.CodeXMLNoRoot)
 	}
 }

@@ -15,7 +15,8 @@ var (
 
 // Open returns a Reader for the first worksheet of the workbook in r, an
 // xlsx or legacy xls file of size bytes, told apart by their content. It
-// returns an error wrapping ErrCSV for CSV text, ErrZip for a ZIP archive
+// returns ErrEmpty for a file of no bytes, an error wrapping ErrCSV for CSV
+// text, ErrZip for a ZIP archive
 // that is not a workbook, ErrFormat for anything else unknown, and ErrLimit
 // for a file over Limits.MaxFileSize, and ErrUnreadable with the cause when
 // reading r fails.
@@ -31,6 +32,8 @@ func Open(r io.ReaderAt, size int64, limits Limits) (Reader, error) {
 	}
 	head = head[:n]
 	switch {
+	case n == 0:
+		return nil, ErrEmpty
 	case bytes.HasPrefix(head, zipMagic):
 		return openXLSX(r, size, limits)
 	case bytes.HasPrefix(head, cfbMagic):

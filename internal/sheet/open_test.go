@@ -45,7 +45,7 @@ func TestOpenRefusesWhatIsNotAWorkbook(t *testing.T) {
 		{"a CSV file renamed to .xlsx", []byte("id,firstName\n1,Ann\n"), ErrCSV},
 		{"a semicolon CSV with a byte-order mark", []byte("\xef\xbb\xbfid;firstName\r\n1;Ann\r\n"), ErrCSV},
 		{"a PDF", []byte("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"), ErrFormat},
-		{"an empty file", nil, ErrFormat},
+		{"an empty file", nil, ErrEmpty},
 		{"a truncated xlsx", []byte("PK\x03\x04\x14\x00\x00\x00\x08\x00"), ErrCorrupt},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

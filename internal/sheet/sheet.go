@@ -70,6 +70,8 @@ type LimitError = core.LimitError
 var (
 	// ErrFormat: the file is not a workbook of a supported format.
 	ErrFormat = core.ErrFormat
+	// ErrEmpty: the file has no bytes at all.
+	ErrEmpty = core.ErrEmpty
 	// ErrZip: the file is a ZIP archive but not a workbook.
 	ErrZip = core.ErrZip
 	// ErrCSV: the file looks like CSV text.

@@ -107,6 +107,8 @@ func (l Limits) WithDefaults() Limits {
 var (
 	// ErrFormat: the file is not a workbook of a supported format.
 	ErrFormat = errors.New("not a supported workbook")
+	// ErrEmpty: the file has no bytes at all.
+	ErrEmpty = errors.New("empty file")
 	// ErrZip: the file is a ZIP archive but not a workbook.
 	ErrZip = errors.New("ZIP archive, not a workbook")
 	// ErrCSV: the file looks like CSV text.
