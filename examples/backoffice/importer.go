@@ -38,9 +38,14 @@ type outcome struct {
 	rejected  []byte // the rejected-rows workbook in the job's language, if any
 }
 
-// errUnknownDocument is an XML document of a kind the back office does not
-// import (slots, active data, customer-list settings).
-var errUnknownDocument = errors.New("this XML document holds no customers or customer groups")
+// unknownDocumentError is an XML document of a kind the back office does
+// not import (slots, active data, customer-list settings), with its root
+// element.
+type unknownDocumentError struct{ root string }
+
+func (e *unknownDocumentError) Error() string {
+	return "a " + e.root + " document holds no customers or customer groups"
+}
 
 // run imports the job's upload. A *impex.FileError is an outcome, not an
 // error: the file was read and found unusable, which the uploader is told.
@@ -68,14 +73,15 @@ func (im *importer) run(ctx context.Context, j *Job, up Upload, progress func(im
 		return nil, fmt.Errorf("job %s: unknown format %q", j.ID, j.Format)
 	}
 	var fe *impex.FileError
+	var unknown *unknownDocumentError
 	switch {
 	case errors.As(err, &fe):
 		out.fileError = true
 		return &out, nil
-	case errors.Is(err, errUnknownDocument):
+	case errors.As(err, &unknown):
 		out.fileError = true
 		out.res.Report.Add(validate.New(validate.CodeXMLRoot, validate.Where{Document: j.FileName}).
-			WithParams(validate.Params{Name: "customers, customer-list, customer-groups"}))
+			WithParams(validate.Params{Name: unknown.root}))
 		return &out, nil
 	case err != nil:
 		return &out, err
@@ -96,13 +102,15 @@ func (im *importer) runXML(ctx context.Context, j *Job, up Upload, opts impex.Op
 		return none, err
 	}
 	switch doc {
-	case xmlio.DocCustomers, xmlio.DocCustomerList:
-		res, err := xmlio.Import(ctx, im.store, r, xmlio.ImportOptions{Options: opts, Document: j.FileName,
-			DefaultListID: "default", Hasher: im.passwords})
-		return &res.Result, err
 	case xmlio.DocCustomerGroups:
 		gres, err := xmlio.ImportGroups(ctx, im.store, r, xmlio.GroupImportOptions{Document: j.FileName, DryRun: j.DryRun})
 		return &gres.Result, err
+	case xmlio.DocCustomerLists, xmlio.DocPaymentInstruments, xmlio.DocSlots, xmlio.DocActiveData:
+		return none, &unknownDocumentError{root: doc.Root()}
 	}
-	return none, errUnknownDocument
+	// Customers, a customer list, or a root no document has, which the
+	// import reports by its name.
+	res, err := xmlio.Import(ctx, im.store, r, xmlio.ImportOptions{Options: opts, Document: j.FileName,
+		DefaultListID: "default", Hasher: im.passwords})
+	return &res.Result, err
 }

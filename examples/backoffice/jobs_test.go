@@ -15,6 +15,9 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/impexkit/impex/validate"
+	"github.com/impexkit/impex/xmlio"
 )
 
 // plainSSN is a valid Finnish identity number (a published example), used
@@ -149,10 +152,15 @@ func TestAnXMLImport(t *testing.T) {
 	if j.State != StateDone || j.Progress.Created != 1 || j.IssueCount != 0 {
 		t.Errorf("job %+v", j)
 	}
-	resp, _ = c.upload(c.csrf("/import"), "slots.xml", []byte(`<?xml version="1.0"?><foo/>`), nil)
-	j = e.waitJob(jobIDOf(t, resp))
-	if !j.FileError || j.IssueCount == 0 {
-		t.Errorf("an unknown document: %+v", j)
+	for _, tc := range []struct{ name, doc, root string }{
+		{"foo.xml", `<?xml version="1.0"?><foo/>`, "foo"},
+		{"slots.xml", `<?xml version="1.0"?><slot-configurations xmlns="` + xmlio.NSSlot + `"/>`, "slot-configurations"},
+	} {
+		resp, _ = c.upload(c.csrf("/import"), tc.name, []byte(tc.doc), nil)
+		j = e.waitJob(jobIDOf(t, resp))
+		if !j.FileError || len(j.Issues) != 1 || j.Issues[0].Code != validate.CodeXMLRoot || j.Issues[0].Params.Name != tc.root {
+			t.Errorf("%s: want one %s issue naming the root %q: %+v", tc.name, validate.CodeXMLRoot, tc.root, j)
+		}
 	}
 }
 
