@@ -20,7 +20,8 @@ func (s DaySpan) Contains(d int64) bool {
 // IsNotInTheLastXDays, IsNotInTheNextXDays) it is the span the operator
 // excludes. weekStartsSunday says where the week of is-in-the-current week
 // starts, as Options.WeekStartsSunday does. ok is false for an operator
-// that is not one of dates.
+// that is not one of dates, and for a value of another kind than the
+// operator takes (which Compile refuses).
 //
 // This is the one reckoning of what a date condition admits: the evaluator
 // decides by it, and a store that decides rules in its database turns the
@@ -31,34 +32,31 @@ func (c Condition) Days(today int64, weekStartsSunday bool) (span DaySpan, ok bo
 
 func daysOf(op Operator, v *Value, today int64, weekStartsSunday bool) (DaySpan, bool) {
 	between := func(first, last int64) DaySpan { return DaySpan{first, last, true, true} }
-	switch op {
-	case IsOn:
+	switch {
+	case op == IsToday:
+		return between(today, today), true
+	case op == IsTomorrow:
+		return between(today+1, today+1), true
+	case op == IsYesterday:
+		return between(today-1, today-1), true
+	case v.Kind == DateKind && op == IsOn:
 		d := v.Date.DayNumber()
 		return between(d, d), true
-	case IsAfter:
+	case v.Kind == DateKind && op == IsAfter:
 		return DaySpan{First: v.Date.DayNumber() + 1, HasFirst: true}, true
-	case IsBefore:
+	case v.Kind == DateKind && op == IsBefore:
 		return DaySpan{Last: v.Date.DayNumber() - 1, HasLast: true}, true
-	case IsInRange, IsNotInRange:
-		if v.Kind != DateRangeKind {
-			return DaySpan{}, false // a number range
-		}
+	case v.Kind == DateRangeKind && (op == IsInRange || op == IsNotInRange):
 		return between(v.DateRange.From.DayNumber(), v.DateRange.To.DayNumber()), true
-	case IsToday:
-		return between(today, today), true
-	case IsTomorrow:
-		return between(today+1, today+1), true
-	case IsYesterday:
-		return between(today-1, today-1), true
-	case IsInTheLastXDays, IsNotInTheLastXDays:
+	case v.Kind == DaysKind && (op == IsInTheLastXDays || op == IsNotInTheLastXDays):
 		return between(today-int64(v.Days), today), true
-	case IsInTheNextXDays, IsNotInTheNextXDays:
+	case v.Kind == DaysKind && (op == IsInTheNextXDays || op == IsNotInTheNextXDays):
 		return between(today, today+int64(v.Days)), true
-	case IsInTheLast:
+	case v.Kind == PeriodKind && op == IsInTheLast:
 		return between(days.Shift(today, days.Period(v.Period), -1), today), true
-	case IsInTheNext:
+	case v.Kind == PeriodKind && op == IsInTheNext:
 		return between(today, days.Shift(today, days.Period(v.Period), 1)), true
-	case IsInTheCurrent:
+	case v.Kind == PeriodKind && op == IsInTheCurrent:
 		return between(days.Current(today, days.Period(v.Period), weekStartsSunday)), true
 	}
 	return DaySpan{}, false

@@ -53,9 +53,11 @@ func TestDaysSpansEveryDateOperatorFromToday(t *testing.T) {
 		{Path: "customer.activeData.orders", Operator: groups.IsGreaterThan, Value: groups.ValueInts(3)},
 		{Path: "customer.activeData.orders", Operator: groups.IsInRange, Value: groups.ValueIntRange(1, 3)},
 		{Path: "customer.profile.email", Operator: groups.Exists},
+		{Path: "customer.profile.birthday", Operator: groups.IsOn, Value: groups.ValueDays(3)},
+		{Path: "customer.profile.birthday", Operator: groups.IsInTheLast, Value: groups.ValueDays(3)},
 	} {
 		if span, ok := c.Days(today, false); ok {
-			t.Errorf("%v: Days = %+v, true; want false for an operator not of dates", c, span)
+			t.Errorf("%v: Days = %+v, true; want false for an operator not of dates or a value it does not take", c, span)
 		}
 	}
 }
