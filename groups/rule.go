@@ -71,28 +71,27 @@ func cloneGroups(gs []ConditionGroup) []ConditionGroup {
 	return out
 }
 
-// String renders the rule on one line: each condition group as
-// ConditionGroup.String renders it, after "include" or "exclude", joined by
-// " | ". For example
+// String renders the rule on one line: its Lines joined by " | ", for
+// example
 // `include all: customer.registered is-true | exclude any: customer.profile.email contains "@test."`.
 // A nil rule renders as "".
-func (r *Rule) String() string {
+func (r *Rule) String() string { return strings.Join(r.Lines(), " | ") }
+
+// Lines renders the rule one condition group a line, the included groups
+// first: "include" or "exclude" and the group as ConditionGroup.String
+// renders it. A nil rule has no lines.
+func (r *Rule) Lines() []string {
 	if r == nil {
-		return ""
+		return nil
 	}
-	var b strings.Builder
-	for _, part := range []struct {
-		what string
-		cgs  []ConditionGroup
-	}{{"include", r.Included}, {"exclude", r.Excluded}} {
-		for _, cg := range part.cgs {
-			if b.Len() > 0 {
-				b.WriteString(" | ")
-			}
-			b.WriteString(part.what + " " + cg.String())
-		}
+	var out []string
+	for _, cg := range r.Included {
+		out = append(out, "include "+cg.String())
 	}
-	return b.String()
+	for _, cg := range r.Excluded {
+		out = append(out, "exclude "+cg.String())
+	}
+	return out
 }
 
 // String renders the group as its match mode and its conditions, joined

@@ -18,23 +18,7 @@ type groupRow struct {
 }
 
 func rowOf(g *groups.Group) groupRow {
-	return groupRow{ID: g.ID, Name: g.Name, Description: g.Description, Kind: g.Kind, Rule: ruleLines(g.Rule)}
-}
-
-// ruleLines renders a rule one condition group a line: "include all:
-// cond; cond".
-func ruleLines(r *groups.Rule) []string {
-	if r == nil {
-		return nil
-	}
-	var out []string
-	for _, cg := range r.Included {
-		out = append(out, "include "+cg.String())
-	}
-	for _, cg := range r.Excluded {
-		out = append(out, "exclude "+cg.String())
-	}
-	return out
+	return groupRow{ID: g.ID, Name: g.Name, Description: g.Description, Kind: g.Kind, Rule: g.Rule.Lines()}
 }
 
 func (a *app) groupsPage(w http.ResponseWriter, r *http.Request, ri reqInfo) {
