@@ -238,5 +238,8 @@ func docFail(code validate.Code, w validate.Where, name string) *impex.FileError
 		p = validate.Params{Expected: name} // the cause, which the message ends with
 	}
 	is := validate.New(code, w).WithParams(p)
+	if name == "" {
+		return pipeline.FileError(nil, is) // the code's sentinel alone
+	}
 	return pipeline.FileError(fmt.Errorf("%w: %s", pipeline.Sentinel(code), name), is)
 }

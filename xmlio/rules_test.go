@@ -422,6 +422,9 @@ func TestDocumentErrors(t *testing.T) {
 			if msg := res.Report.Issues()[0].Message(validate.English); strings.HasSuffix(msg, " ") || strings.Contains(msg, "root element the") {
 				t.Errorf("message %q", msg)
 			}
+			if strings.HasSuffix(err.Error(), " ") {
+				t.Errorf("error %q ends in a space", err)
+			}
 		})
 	}
 }
