@@ -279,10 +279,6 @@ func (b *rowBuf) reset(num int) {
 	b.dup = -1
 }
 
-// set stores a cell whose text is at texts.Arena[start:], or in c when
-// start is negative. A cell that already has a value is noted in dup: two
-// records for one cell make a damaged file, as two <c> elements do in an
-// .xlsx.
 // setString makes column col a string cell when text was appended to the
 // arena since start; an empty string leaves the cell empty.
 func (b *rowBuf) setString(col, start int) {
@@ -291,6 +287,10 @@ func (b *rowBuf) setString(col, start int) {
 	}
 }
 
+// set stores a cell whose text is at texts.Arena[start:], or in c when
+// start is negative. A cell that already has a value is noted in dup: two
+// records for one cell make a damaged file, as two <c> elements do in an
+// .xlsx.
 func (b *rowBuf) set(col int, c core.Cell, start int) {
 	for len(b.cells) <= col {
 		b.cells = append(b.cells, core.Cell{})
