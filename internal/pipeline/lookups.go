@@ -66,32 +66,43 @@ func (l *Lookups) Batched() bool { return l.finder != nil }
 // caller's own to change: a prefetched answer, which other lookups may
 // share, is copied.
 func (l *Lookups) Find(ctx context.Context, k customer.Lookup) (*customer.Customer, error) {
-	a, ok := l.set.answer(k)
-	if !ok {
-		return customer.FindHolder(ctx, l.repo, k)
+	c, shared, err := l.find(ctx, k)
+	if shared {
+		c = c.Clone()
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	switch {
-	case errors.Is(a.Err, customer.ErrNotFound):
-		return nil, nil
-	case a.Err != nil:
-		return nil, a.Err
-	case a.Customer == nil:
-		return nil, errors.New("pipeline: the repository's Find gave neither a customer nor an error")
-	}
-	return a.Customer.Clone(), nil
+	return c, err
 }
 
 // HolderID returns the ID of the customer holding the key k names, ""
-// when none does, or Find's error.
+// when none does, or Find's error. It copies nothing to read the ID.
 func (l *Lookups) HolderID(ctx context.Context, k customer.Lookup) (string, error) {
-	c, err := l.Find(ctx, k)
+	c, _, err := l.find(ctx, k)
 	if c == nil || err != nil {
 		return "", err
 	}
 	return c.ID, nil
+}
+
+// find is Find without the copy: shared says c is a prefetched answer,
+// which other lookups may share and nobody may change.
+func (l *Lookups) find(ctx context.Context, k customer.Lookup) (c *customer.Customer, shared bool, err error) {
+	a, ok := l.set.answer(k)
+	if !ok {
+		c, err := customer.FindHolder(ctx, l.repo, k)
+		return c, false, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, false, err
+	}
+	switch {
+	case errors.Is(a.Err, customer.ErrNotFound):
+		return nil, false, nil
+	case a.Err != nil:
+		return nil, false, a.Err
+	case a.Customer == nil:
+		return nil, false, errors.New("pipeline: the repository's Find gave neither a customer nor an error")
+	}
+	return a.Customer, true, nil
 }
 
 // prefetch asks the Finder every lookup the items declare, replacing the
