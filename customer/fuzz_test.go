@@ -17,7 +17,7 @@ func FuzzParsePasswordHash(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		logN, r, p, salt, key, err := parseScrypt(s)
+		logN, r, p, salt, key, err := parseScrypt(s, nil)
 		if err != nil {
 			return
 		}

@@ -202,6 +202,39 @@ func TestPasswords(t *testing.T) {
 			}
 		}
 	})
+	t.Run("CheckPasswordHash knows each scheme's form and allocates nothing for a good hash", func(t *testing.T) {
+		good := []customer.PasswordHash{
+			{Scheme: customer.SchemeScrypt, Hash: "$s0$e0801$epIxT/h6HbbwHaehFnh/bw==$7H0vsXlY8UxxyW/BWx/9GuY7jEvGjT71GFd6O4SZND0="},
+			{Scheme: customer.SchemeMD5, Hash: "XrY7u+Ae7tCTyyK7j1rNww=="},
+			{Scheme: customer.SchemeMD5, Hash: "5eb63bbbe01eeed093cb22bb8f5acdc3"},
+			{Scheme: customer.SchemeMD5, Hash: "5EB63BBBE01EEED093CB22BB8F5ACDC3"},
+			{Scheme: customer.SchemeS0001, Hash: "opaque-token"},
+		}
+		for _, h := range good {
+			if err := customer.CheckPasswordHash(h); err != nil {
+				t.Errorf("%s %q: %v", h.Scheme, h.Hash, err)
+			}
+			if n := testing.AllocsPerRun(20, func() { customer.CheckPasswordHash(h) }); n != 0 {
+				t.Errorf("%s %q: %v allocations a check, want none", h.Scheme, h.Hash, n)
+			}
+		}
+		bad := []customer.PasswordHash{
+			{Scheme: customer.SchemeScrypt, Hash: "$s0$e0801$epIxT/h6HbbwHaehFnh/bw==$7H0vsXlY8UxxyW/BWx/9GuY7jEvGjT71GFd6O4SZND0"},
+			{Scheme: customer.SchemeScrypt, Hash: "$s0$e0801$epIxT/h6HbbwHaehFnh/bw==$7H0vsXlY8UxxyW/BWx/9GuY7jEvGjT71GFd6O4SZND0=$"},
+			{Scheme: customer.SchemeScrypt, Hash: "$s0$e0801$ZXBJeFQvaDZIYmJ3SGFlaEZuaC9idz09ZXBJeFQvaDZIYmJ3SGFlaEZuaC9idz09ZXBJeFQvaDZIYmJ3SGFlaEZuaC9idz09$!"},
+			{Scheme: customer.SchemeMD5, Hash: "XrY7u+Ae7tCTyyK7j1rN"},
+			{Scheme: customer.SchemeMD5, Hash: "5eb63bbbe01eeed093cb22bb8f5acdcg"},
+			{Scheme: customer.SchemeMD5, Hash: "5eb63bbbe01eeed093cb22bb8f5acdc"},
+			{Scheme: customer.SchemeS0001, Hash: "two tokens"},
+			{Scheme: customer.SchemeS0001, Hash: ""},
+			{Scheme: "sha1", Hash: "abc"},
+		}
+		for _, h := range bad {
+			if err := customer.CheckPasswordHash(h); !errors.Is(err, customer.ErrPasswordHashFormat) {
+				t.Errorf("%s %q: got %v, want ErrPasswordHashFormat", h.Scheme, h.Hash, err)
+			}
+		}
+	})
 	t.Run("String never shows the hash", func(t *testing.T) {
 		h, _ := cheap.Hash("pw")
 		if strings.Contains(h.String(), h.Hash) || strings.Contains(h.String(), "$s0$") {

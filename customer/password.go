@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -122,7 +121,7 @@ func VerifyPassword(h PasswordHash, plain string) error {
 	if h.Scheme != SchemeScrypt {
 		return fmt.Errorf("%w: %q", ErrUnverifiableScheme, h.Scheme)
 	}
-	logN, r, p, salt, want, err := parseScrypt(h.Hash)
+	logN, r, p, salt, want, err := parseScrypt(h.Hash, nil)
 	if err != nil {
 		return err
 	}
@@ -158,13 +157,17 @@ const (
 func CheckPasswordHash(h PasswordHash) error {
 	switch h.Scheme {
 	case SchemeScrypt:
-		_, _, _, _, _, err := parseScrypt(h.Hash)
+		// An import checks every hash it reads: decode into buf, not into
+		// memory of its own.
+		var buf [96]byte
+		_, _, _, _, _, err := parseScrypt(h.Hash, buf[:0])
 		return err
 	case SchemeMD5:
-		if b, err := base64.StdEncoding.DecodeString(h.Hash); err == nil && len(b) == 16 {
+		var buf [24]byte
+		if b, err := base64.StdEncoding.AppendDecode(buf[:0], []byte(h.Hash)); err == nil && len(b) == 16 {
 			return nil
 		}
-		if _, err := hex.DecodeString(h.Hash); err == nil && len(h.Hash) == 32 {
+		if len(h.Hash) == 32 && strings.Trim(h.Hash, "0123456789abcdefABCDEF") == "" {
 			return nil
 		}
 		return fmt.Errorf("%w: an md5 hash is 32 hexadecimal digits or 16 bytes in base64", ErrPasswordHashFormat)
@@ -182,21 +185,28 @@ func CheckPasswordHash(h PasswordHash) error {
 	return fmt.Errorf("%w: unknown scheme %q", ErrPasswordHashFormat, h.Scheme)
 }
 
-func parseScrypt(s string) (logN uint, r, p int, salt, key []byte, err error) {
-	parts := strings.Split(s, "$")
-	if len(parts) != 5 || parts[0] != "" || parts[1] != "s0" {
+// parseScrypt takes an "$s0$params$salt$key" hash apart and checks it. It
+// decodes the salt and key into buf's memory while they fit in its
+// capacity.
+func parseScrypt(s string, buf []byte) (logN uint, r, p int, salt, key []byte, err error) {
+	rest, ok := strings.CutPrefix(s, "$s0$")
+	params, rest, ok2 := strings.Cut(rest, "$")
+	salt64, key64, ok3 := strings.Cut(rest, "$")
+	if !ok || !ok2 || !ok3 || strings.Contains(key64, "$") {
 		return 0, 0, 0, nil, nil, fmt.Errorf("%w: want $s0$params$salt$key", ErrPasswordHashFormat)
 	}
-	params, perr := strconv.ParseUint(parts[2], 16, 32)
-	salt, serr := base64.StdEncoding.DecodeString(parts[3])
-	key, kerr := base64.StdEncoding.DecodeString(parts[4])
+	packed, perr := strconv.ParseUint(params, 16, 32)
+	buf, serr := base64.StdEncoding.AppendDecode(buf[:0], []byte(salt64))
+	n := len(buf)
+	buf, kerr := base64.StdEncoding.AppendDecode(buf, []byte(key64))
 	if perr != nil || serr != nil || kerr != nil {
 		return 0, 0, 0, nil, nil, fmt.Errorf("%w: the parameters, salt or key are not hexadecimal and base64", ErrPasswordHashFormat)
 	}
+	salt, key = buf[:n:n], buf[n:]
 	if len(salt) < scryptSaltMin || len(key) != scryptKeyLen {
 		return 0, 0, 0, nil, nil, fmt.Errorf("%w: want a salt of at least %d bytes and a key of %d (is the hash cut?)", ErrPasswordHashFormat, scryptSaltMin, scryptKeyLen)
 	}
-	logN, r, p = uint(params>>16), int(params>>8&0xff), int(params&0xff)
+	logN, r, p = uint(packed>>16), int(packed>>8&0xff), int(packed&0xff)
 	if logN < 1 || logN > maxScryptLogN || r < 1 || p < 1 || p > maxScryptP ||
 		128*uint64(r)<<logN*uint64(p) > maxScryptWork {
 		return 0, 0, 0, nil, nil, fmt.Errorf("%w: scrypt parameters beyond what verification allows", ErrPasswordHashFormat)
