@@ -251,16 +251,54 @@ func (d *Decoder) elem() string {
 	if len(d.sc.Prefix()) > 0 {
 		return ""
 	}
-	if s, ok := elementNames[string(d.sc.Local())]; ok {
+	if s, ok := elementNames.find(d.sc.Local()); ok {
 		return s
 	}
 	return string(d.sc.Local())
 }
 
-// elementNames holds the names of every element this package reads, so
-// that looking one up costs no allocation.
-var elementNames = func() map[string]string {
-	m := make(map[string]string)
+// nameTable finds a name among a fixed set of strings and returns the
+// set's own string, so that naming an element read costs no allocation.
+// It is a map that hashes only four bytes of a name, since every
+// element of a document is looked up: the name's length and first, middle
+// and last bytes pick a slot, and a name that finds its slot taken goes
+// to the next free one.
+type nameTable [512]string
+
+// nameSlot is where name starts looking in a nameTable; name has at least
+// two bytes.
+func nameSlot(name []byte) uint {
+	n := len(name)
+	return (uint(n)*0x3b ^ uint(name[0])*0x11 ^ uint(name[n-1])*0x65 ^ uint(name[n/2])*0xd3 ^ uint(name[n-2])*0x07) % uint(len(nameTable{}))
+}
+
+// add puts name in t. The set is fixed and far smaller than t, so a free
+// slot is always found.
+func (t *nameTable) add(name string) {
+	h := nameSlot([]byte(name))
+	for t[h] != "" && t[h] != name {
+		h = (h + 1) % uint(len(t))
+	}
+	t[h] = name
+}
+
+// find returns t's string equal to name, if t holds one.
+func (t *nameTable) find(name []byte) (string, bool) {
+	if len(name) < 2 {
+		return "", false
+	}
+	for h := nameSlot(name); t[h] != ""; h = (h + 1) % uint(len(t)) {
+		if string(name) == t[h] {
+			return t[h], true
+		}
+	}
+	return "", false
+}
+
+// elementNames holds the names of every element this package reads. None
+// is shorter than two bytes, which nameSlot needs.
+var elementNames = func() *nameTable {
+	t := new(nameTable)
 	for _, n := range strings.Fields(`customer credentials profile external-profiles external-profile
 		addresses address customer-groups customer-group note global-party-id login password enabled-flag
 		password-question password-answer provider-id external-id salutation title first-name second-name
@@ -277,12 +315,12 @@ var elementNames = func() map[string]string {
 		from-year expiration-month expiration-year issue-number account-number account-holder
 		routing-number drivers-license drivers-license-state-code giftcertificate-id method-name
 		customer-active-data category product`) {
-		m[n] = n
+		t.add(n)
 	}
 	for _, f := range activeDataFields {
-		m[f.elem] = f.elem
+		t.add(f.elem)
 	}
-	return m
+	return t
 }()
 
 // record decodes the record element just opened, named name; it reports
