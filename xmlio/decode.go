@@ -65,6 +65,10 @@ type Decoder struct {
 	seen   struct{ header, customer, assignment bool }
 	buf    []byte // collects text split across tokens
 	texts  texts  // the strings of leaf values
+	// addrs and said collect a customer's addresses, and whether each
+	// said if it is preferred, before they are copied out at their count.
+	addrs []customer.Address
+	said  []bool
 }
 
 // Record counters, indexes into Decoder.count.

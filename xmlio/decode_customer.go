@@ -2,6 +2,7 @@ package xmlio
 
 import (
 	"bytes"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -15,7 +16,7 @@ func (d *Decoder) customer() *CustomerRecord {
 	r := d.newRec(countCustomer, &out.Issues)
 	p := &out.Patch
 	if no, ok := attr(d.sc, "customer-no"); ok {
-		p.Set.Number = string(no)
+		p.Set.Number = d.texts.string(no)
 		p.Give(customer.FieldNumber)
 		r.checkLen("", "customer-no", p.Set.Number, validate.MaxXSDCustomerNo)
 	}
@@ -128,7 +129,7 @@ func (d *Decoder) password(r rec, out *CustomerRecord) {
 	enc, hasEnc := attr(d.sc, "encrypted")
 	scheme, hasScheme := attr(d.sc, "encryptionScheme")
 	encrypted, okEnc := parseBool(string(enc))
-	schemeName := string(scheme)
+	schemeName := schemeOf(scheme)
 	value := r.secret(path, "")
 	switch {
 	case !hasEnc:
@@ -348,8 +349,7 @@ func (d *Decoder) paymentProfiles(r rec) []customer.PaymentProfile {
 // the default, so a customer whose addresses all say so has none.
 func (d *Decoder) addresses(r rec) []customer.Address {
 	const base = "addresses/address"
-	var out []customer.Address
-	var explicit []bool
+	out, explicit := d.addrs[:0], d.said[:0]
 	r.children("addresses", func(name string) {
 		if name != "address" {
 			r.unknown("addresses")
@@ -357,7 +357,7 @@ func (d *Decoder) addresses(r rec) []customer.Address {
 		}
 		var a customer.Address
 		id, ok := attr(d.sc, "address-id")
-		a.ID = string(id)
+		a.ID = d.texts.string(id)
 		if !ok || len(id) == 0 {
 			r.add(validate.CodeXMLMissing, base, "address-id", "", validate.Params{Name: "address-id"})
 		} else {
@@ -393,7 +393,13 @@ func (d *Decoder) addresses(r rec) []customer.Address {
 	for i := range out {
 		out[i].Preferred = i == def
 	}
-	return out
+	d.addrs, d.said = out, explicit
+	if len(out) == 0 {
+		return nil
+	}
+	kept := slices.Clone(out)
+	clear(out) // the scratch keeps no values of this customer alive
+	return kept
 }
 
 func (d *Decoder) address(r rec, a *customer.Address) {
@@ -550,4 +556,15 @@ func (d *Decoder) listSettings(r rec, path string, s *customer.ListSettings) {
 			r.unknown(path)
 		}
 	})
+}
+
+// schemeOf returns an encryptionScheme attribute's value, without an
+// allocation for a scheme the package knows.
+func schemeOf(v []byte) string {
+	for _, s := range [...]customer.PasswordScheme{customer.SchemeScrypt, customer.SchemeMD5, customer.SchemeS0001} {
+		if string(v) == string(s) {
+			return string(s)
+		}
+	}
+	return string(v)
 }

@@ -528,10 +528,15 @@ func (im *importer) read(ch chan<- recordBatch, done <-chan struct{}) {
 func (im *importer) item(rec *CustomerRecord) pipeline.Item {
 	it := pipeline.Item{Where: rec.Where, Issues: rec.Issues}
 	p := &rec.Patch
-	if p.Given(customer.FieldNumber) && p.Set.Number != "" {
+	number := p.Given(customer.FieldNumber) && p.Set.Number != ""
+	login := p.Given(customer.FieldLogin) && p.Set.Credentials.Login != ""
+	if number || login {
+		it.Keys = make([]pipeline.Key, 0, 2)
+	}
+	if number {
 		it.Keys = append(it.Keys, numberKey(p.Set.Number))
 	}
-	if p.Given(customer.FieldLogin) && p.Set.Credentials.Login != "" {
+	if login {
 		it.Keys = append(it.Keys, pipeline.Key{Kind: "login", Value: p.Set.Credentials.Login})
 	}
 	if im.look.Batched() {
