@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -69,6 +70,9 @@ type Decoder struct {
 	// said if it is preferred, before they are copied out at their count.
 	addrs []customer.Address
 	said  []bool
+	// spare holds the customer records an import has done with, to decode
+	// into again; nil for a decoder of its own.
+	spare *sync.Pool
 }
 
 // Record counters, indexes into Decoder.count.

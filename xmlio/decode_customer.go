@@ -12,7 +12,7 @@ import (
 
 // customer decodes the <customer> element just opened.
 func (d *Decoder) customer() *CustomerRecord {
-	out := &CustomerRecord{}
+	out := d.customerRecord()
 	r := d.newRec(countCustomer, &out.Issues)
 	p := &out.Patch
 	if no, ok := attr(d.sc, "customer-no"); ok {
@@ -60,6 +60,17 @@ func (d *Decoder) customer() *CustomerRecord {
 		}
 	})
 	return out
+}
+
+// customerRecord returns an empty record to decode into: a spare one, when
+// the import has one.
+func (d *Decoder) customerRecord() *CustomerRecord {
+	if d.spare != nil {
+		if r, ok := d.spare.Get().(*CustomerRecord); ok {
+			return r
+		}
+	}
+	return new(CustomerRecord)
 }
 
 // skipEmpty reads past an element that should have no content, reporting

@@ -145,6 +145,7 @@ func Import(ctx context.Context, repo customer.Repository, r io.Reader, opts Imp
 		return fail(err)
 	}
 	im := &importer{repo: repo, look: pipeline.NewLookups(repo), opts: opts, dec: d, res: res, list: opts.List, kinds: make(map[string]groups.Kind), given: given}
+	d.spare = &im.spare
 	if im.opts.Kind == 0 {
 		im.opts.Kind = customer.KindPerson
 	}
@@ -430,6 +431,7 @@ type importer struct {
 	kinds   map[string]groups.Kind // group kinds seen, 0 for unknown groups
 	pending *GroupAssignment       // the first group-assignment, which ends the customers
 	given   *pipeline.Repeats      // the numbers the document gives, if checked whole
+	spare   sync.Pool              // customer records planned, for the decoder to use again
 }
 
 // items yields the document's customers as pipeline items. It stops at the
@@ -544,8 +546,21 @@ func (im *importer) item(rec *CustomerRecord) pipeline.Item {
 			it.Lookups = []customer.Lookup{k}
 		}
 	}
-	it.Plan = func(ctx context.Context) (pipeline.Plan, []validate.Issue, error) { return im.plan(ctx, rec) }
+	it.Plan = func(ctx context.Context) (pipeline.Plan, []validate.Issue, error) {
+		plan, issues, err := im.plan(ctx, rec)
+		im.release(rec)
+		return plan, issues, err
+	}
 	return it
+}
+
+// release gives the decoder back a record that has been planned. Nothing
+// planned refers to the record itself, only to values it held: a
+// customer created is a copy of the record's, and an update a copy of the
+// stored customer. Cleared, it drops the plain secrets it was read with.
+func (im *importer) release(rec *CustomerRecord) {
+	*rec = CustomerRecord{}
+	im.spare.Put(rec)
 }
 
 func (im *importer) reject(rec *CustomerRecord, code validate.Code, path string, p validate.Params) (pipeline.Plan, []validate.Issue, error) {
