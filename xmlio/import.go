@@ -145,7 +145,8 @@ func Import(ctx context.Context, repo customer.Repository, r io.Reader, opts Imp
 		return fail(err)
 	}
 	im := &importer{repo: repo, look: pipeline.NewLookups(repo), opts: opts, dec: d, res: res, list: opts.List, kinds: make(map[string]groups.Kind), given: given}
-	d.spare = &im.spare
+	im.spare = new(sync.Pool)
+	d.spare = im.spare
 	if im.opts.Kind == 0 {
 		im.opts.Kind = customer.KindPerson
 	}
@@ -431,7 +432,11 @@ type importer struct {
 	kinds   map[string]groups.Kind // group kinds seen, 0 for unknown groups
 	pending *GroupAssignment       // the first group-assignment, which ends the customers
 	given   *pipeline.Repeats      // the numbers the document gives, if checked whole
-	spare   sync.Pool              // customer records planned, for the decoder to use again
+	// spare holds the customer records planned, for the decoder to use
+	// again. It is a pool of its own, not a field: the runtime keeps a
+	// pool reachable until the collector has run twice, and with it
+	// anything a pointer to it would keep alive (the store).
+	spare *sync.Pool
 }
 
 // items yields the document's customers as pipeline items. It stops at the
@@ -530,20 +535,19 @@ func (im *importer) read(ch chan<- recordBatch, done <-chan struct{}) {
 func (im *importer) item(rec *CustomerRecord) pipeline.Item {
 	it := pipeline.Item{Where: rec.Where, Issues: rec.Issues}
 	p := &rec.Patch
-	number := p.Given(customer.FieldNumber) && p.Set.Number != ""
-	login := p.Given(customer.FieldLogin) && p.Set.Credentials.Login != ""
-	if number || login {
-		it.Keys = make([]pipeline.Key, 0, 2)
-	}
-	if number {
+	// The keys and lookup live in the record, which the pipeline reads
+	// only until it plans the item.
+	it.Keys = rec.item.keys[:0]
+	if p.Given(customer.FieldNumber) && p.Set.Number != "" {
 		it.Keys = append(it.Keys, numberKey(p.Set.Number))
 	}
-	if login {
+	if p.Given(customer.FieldLogin) && p.Set.Credentials.Login != "" {
 		it.Keys = append(it.Keys, pipeline.Key{Kind: "login", Value: p.Set.Credentials.Login})
 	}
 	if im.look.Batched() {
 		if k, ok := im.lookup(p); ok {
-			it.Lookups = []customer.Lookup{k}
+			rec.item.lookup[0] = k
+			it.Lookups = rec.item.lookup[:]
 		}
 	}
 	it.Plan = func(ctx context.Context) (pipeline.Plan, []validate.Issue, error) {
@@ -557,7 +561,9 @@ func (im *importer) item(rec *CustomerRecord) pipeline.Item {
 // release gives the decoder back a record that has been planned. Nothing
 // planned refers to the record itself, only to values it held: a
 // customer created is a copy of the record's, and an update a copy of the
-// stored customer. Cleared, it drops the plain secrets it was read with.
+// stored customer; the pipeline is done with the item's keys and lookup,
+// which the record holds, once it plans. Cleared, the record drops the
+// plain secrets it was read with.
 func (im *importer) release(rec *CustomerRecord) {
 	*rec = CustomerRecord{}
 	im.spare.Put(rec)

@@ -2,6 +2,7 @@ package xmlio
 
 import (
 	"github.com/impexkit/impex/customer"
+	"github.com/impexkit/impex/internal/pipeline"
 	"github.com/impexkit/impex/validate"
 )
 
@@ -51,6 +52,12 @@ type CustomerRecord struct {
 	// the customer has (a new salt makes every hash differ). They are
 	// never exported, shown or stored.
 	plain struct{ password, answer string }
+	// item holds the keys and lookup of the record's pipeline item in an
+	// import, which the record outlives (see importer.item).
+	item struct {
+		keys   [2]pipeline.Key
+		lookup [1]customer.Lookup
+	}
 }
 
 // GroupAssignment is one <group-assignment> of a customers document: it

@@ -45,7 +45,9 @@ type Item struct {
 	// Plan finds the stored customer the row addresses and returns the
 	// operation to apply: a put, a delete, or none for an unchanged row,
 	// with any issues (an error among them rejects the row). An error
-	// return is fatal: the repository could not be asked.
+	// return is fatal: the repository could not be asked. It is called at
+	// most once, after the last use of Keys and Lookups, so they may live
+	// in memory that the codec reuses once Plan has returned.
 	Plan func(ctx context.Context) (Plan, []validate.Issue, error)
 }
 
