@@ -241,8 +241,11 @@ type importer struct {
 	fullAddresses []int
 	scratch       rowPatch // the patch of the row being planned
 	// spare holds rows already planned, whose buffers the next rows
-	// reuse: rows are read on one goroutine and planned on another.
-	spare sync.Pool
+	// reuse: rows are read on one goroutine and planned on another. It
+	// is a pool of its own, not a field: the runtime keeps a pool
+	// reachable until the collector has run twice, and with it anything a
+	// pointer to it would keep alive (the store).
+	spare *sync.Pool
 	// freeCells holds the cell slices of rows decided and not rejected,
 	// for the rows read next; a rejected row's cells go to the rejected
 	// workbook.
@@ -320,7 +323,7 @@ func newImporter(ctx context.Context, r io.ReaderAt, size int64, repo customer.R
 		opts.MaxRows = DefaultMaxRows
 	}
 	opts.PhoneRegion = cmp.Or(opts.PhoneRegion, "FI")
-	im := &importer{repo: repo, look: pipeline.NewLookups(repo), freeCells: make(chan []sheet.Cell, 1024), opts: opts, idCol: -1, numberCol: -1, emailCol: -1,
+	im := &importer{repo: repo, look: pipeline.NewLookups(repo), spare: new(sync.Pool), freeCells: make(chan []sheet.Cell, 1024), opts: opts, idCol: -1, numberCol: -1, emailCol: -1,
 		now: opts.Now, newCards: map[string]bool{}, created: map[string]bool{}, pending: map[int][]sheet.Cell{}}
 	if im.now == nil {
 		im.now = time.Now
