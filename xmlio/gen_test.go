@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -151,7 +152,14 @@ func fillStore(tb testing.TB, st *memstore.Store, n int, full bool) {
 func genDocument(tb testing.TB, doc DocumentKind, n int, full bool) []byte {
 	tb.Helper()
 	var buf bytes.Buffer
-	enc, err := NewEncoder(&buf, doc, EncodeOptions{List: customer.ListSettings{ID: "Generated"}})
+	writeDocument(tb, &buf, doc, n, full)
+	return buf.Bytes()
+}
+
+// writeDocument writes genDocument's document to w.
+func writeDocument(tb testing.TB, w io.Writer, doc DocumentKind, n int, full bool) {
+	tb.Helper()
+	enc, err := NewEncoder(w, doc, EncodeOptions{List: customer.ListSettings{ID: "Generated"}})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -163,7 +171,6 @@ func genDocument(tb testing.TB, doc DocumentKind, n int, full bool) []byte {
 	if err := enc.Close(); err != nil {
 		tb.Fatal(err)
 	}
-	return buf.Bytes()
 }
 
 // cheapHasher hashes plain passwords quickly, for tests.
