@@ -5,11 +5,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/impexkit/impex"
+	"github.com/impexkit/impex/validate"
 )
 
 // verdicts are what checkBoth returns: the verdicts of one reading and of
@@ -152,5 +155,59 @@ func TestALargeDamagedDocumentAppliesNothing(t *testing.T) {
 	}
 	if want == nil || fmt.Sprint(err) != fmt.Sprint(want) {
 		t.Fatalf("the import says %v, one reading %v", err, want)
+	}
+}
+
+// A customer number or login a document gives twice is reported on the
+// later record, naming the first, however the document is read: checked
+// in two halves, checked in one reading, or streamed once. The duplicate
+// check of a checked document keeps only the numbers its check saw twice.
+func TestDuplicatesAreFoundHoweverTheDocumentIsRead(t *testing.T) {
+	withDuplicates := func(n int) []byte {
+		doc := genDocument(t, DocCustomers, n, false)
+		// The last customer takes the first one's number, the one before
+		// it the second one's login.
+		doc = bytes.Replace(doc, fmt.Appendf(nil, `customer-no="C%08d"`, n-1), []byte(`customer-no="C00000000"`), 1)
+		return bytes.Replace(doc, fmt.Appendf(nil, `<login>user%d@example.com</login>`, n-2), []byte(`<login>user1@example.com</login>`), 1)
+	}
+	per := len(genDocument(t, DocCustomers, 100, false)) / 100
+	large := splitSize / per * 5 / 4
+	tests := []struct {
+		name   string
+		n      int
+		stream bool
+	}{
+		{"checked in two halves", large, false},
+		{"checked in one reading", 10, false},
+		{"streamed once", large, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			doc := withDuplicates(tc.n)
+			var r io.Reader = bytes.NewReader(doc)
+			if tc.stream {
+				r = struct{ io.Reader }{r}
+			}
+			res, err := Import(context.Background(), newGenStore(t), r, ImportOptions{Hasher: cheapHasher})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for is := range res.Report.All() {
+				if is.Code == validate.CodeDuplicateInFile {
+					got = append(got, fmt.Sprintf("record %d: %s of record %d", is.Where.Record, is.Field, is.Params.OtherRecord))
+				}
+			}
+			want := []string{
+				fmt.Sprintf("record %d: login of record 2", tc.n-1),
+				fmt.Sprintf("record %d: customer-no of record 1", tc.n),
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("duplicates (-want +got):\n%s", diff)
+			}
+			if res.Rejected != 2 || res.Created != tc.n-2 {
+				t.Errorf("created %d and rejected %d, want %d and 2", res.Created, res.Rejected, tc.n-2)
+			}
+		})
 	}
 }

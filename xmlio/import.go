@@ -538,7 +538,7 @@ func (im *importer) item(rec *CustomerRecord) pipeline.Item {
 	// The keys and lookup live in the record, which the pipeline reads
 	// only until it plans the item.
 	it.Keys = rec.item.keys[:0]
-	if p.Given(customer.FieldNumber) && p.Set.Number != "" {
+	if p.Given(customer.FieldNumber) && p.Set.Number != "" && im.mayRepeat(numberKey(p.Set.Number)) {
 		it.Keys = append(it.Keys, numberKey(p.Set.Number))
 	}
 	if p.Given(customer.FieldLogin) && p.Set.Credentials.Login != "" {
@@ -556,6 +556,15 @@ func (im *importer) item(rec *CustomerRecord) pipeline.Item {
 		return plan, issues, err
 	}
 	return it
+}
+
+// mayRepeat reports whether the in-document key k may be held by another
+// record too: only such a key need go to the pipeline's duplicate check.
+// It is certain only for the customer numbers of a document checked whole
+// (Repeats is told nothing else), and then only when every number fitted
+// in its one round.
+func (im *importer) mayRepeat(k pipeline.Key) bool {
+	return im.given == nil || !im.given.Done() || im.given.MayRepeat(k)
 }
 
 // release gives the decoder back a record that has been planned. Nothing
