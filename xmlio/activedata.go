@@ -404,7 +404,7 @@ func ImportActiveData(ctx context.Context, repo customer.Repository, r io.Reader
 		return fail(err)
 	}
 	dopts := DecodeOptions{Document: opts.Document, Limits: opts.Limits}
-	if err := checkWhole(r, dopts, func(d *Decoder) error { return beginDocument(d, DocActiveData) }, nil); err != nil {
+	if _, err := checkWhole(r, dopts, func(d *Decoder) error { return beginDocument(d, DocActiveData) }, nil); err != nil {
 		return fail(err)
 	}
 	d := NewActiveDataDecoder(r, dopts)

@@ -37,7 +37,7 @@ func checkBoth(doc []byte) (v verdicts) {
 	v.one = checkPart(bytes.NewReader(doc), 0, DecodeOptions{}, beginAnyDocument, saw(&v.oneSaw))
 	decoders := map[*Decoder]bool{}
 	halves := saw(&v.halvesSaw)
-	v.halves = checkHalves(bytes.NewReader(doc), 0, int64(len(doc)), DecodeOptions{}, beginAnyDocument, func(d *Decoder) {
+	_, v.halves = checkHalves(bytes.NewReader(doc), 0, int64(len(doc)), DecodeOptions{}, beginAnyDocument, func(d *Decoder) {
 		decoders[d] = true // called under the halves' lock
 		halves(d)
 	})

@@ -73,6 +73,9 @@ type Decoder struct {
 	// spare holds the customer records an import has done with, to decode
 	// into again; nil for a decoder of its own.
 	spare *sync.Pool
+	// at is the offset in the document of the first byte of d's input:
+	// not 0 for a decoder reading a part of it.
+	at int64
 }
 
 // Record counters, indexes into Decoder.count.

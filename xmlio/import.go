@@ -124,15 +124,18 @@ func Import(ctx context.Context, repo customer.Repository, r io.Reader, opts Imp
 	}
 	dopts := DecodeOptions{Document: opts.Document, Hasher: opts.Hasher, Limits: opts.Limits}
 	var given *pipeline.Repeats // the customer numbers the document gives, when it is checked whole
-	numbers := func(d *Decoder) {
+	var parts chunker
+	each := func(d *Decoder) {
 		if no, ok := attr(d.sc, "customer-no"); ok && len(no) > 0 && string(d.sc.Local()) == "customer" {
 			if given == nil {
 				given = pipeline.NewRepeats(0)
 			}
 			given.Add(numberKey(string(no)))
 		}
+		parts.see(d)
 	}
-	if err := checkWhole(r, dopts, beginAnyDocument, numbers); err != nil {
+	how, err := checkWhole(r, dopts, beginAnyDocument, each)
+	if err != nil {
 		return fail(err)
 	}
 	d := NewDecoder(r, dopts)
@@ -144,7 +147,8 @@ func Import(ctx context.Context, repo customer.Repository, r io.Reader, opts Imp
 	if err != nil {
 		return fail(err)
 	}
-	im := &importer{repo: repo, look: pipeline.NewLookups(repo), opts: opts, dec: d, res: res, list: opts.List, kinds: make(map[string]groups.Kind), given: given}
+	im := &importer{repo: repo, look: pipeline.NewLookups(repo), opts: opts, dec: d, res: res, list: opts.List, kinds: make(map[string]groups.Kind), given: given,
+		how: how, parts: parts.parts(how)}
 	im.spare = new(sync.Pool)
 	d.spare = im.spare
 	if im.opts.Kind == 0 {
@@ -173,11 +177,18 @@ func Import(ctx context.Context, repo customer.Repository, r io.Reader, opts Imp
 	if err == nil && im.pending != nil {
 		err = im.assignments(ctx)
 	}
-	res.Report.Add(d.Issues()...)
+	res.Report.Add(im.docIssues()...)
 	if err != nil {
 		return fail(err)
 	}
 	return res, nil
+}
+
+// docIssues returns the issues found outside records: the decoder's, then
+// those of the parts read apart, no more than the limit of one decoder.
+func (im *importer) docIssues() []validate.Issue {
+	all := append(slices.Clip(im.dec.Issues()), im.partIssues...)
+	return all[:min(len(all), im.dec.opts.Limits.MaxIssues)]
 }
 
 // stopError returns the error that ends an import early: a
@@ -222,29 +233,41 @@ func numberKey(n string) pipeline.Key { return pipeline.Key{Kind: "customer-no",
 //
 // A large document that can also be read at any offset (an *os.File, a
 // *bytes.Reader) is checked in two halves at once (see checkHalves).
-func checkWhole(r io.Reader, opts DecodeOptions, begin func(*Decoder) error, each func(*Decoder)) error {
+func checkWhole(r io.Reader, opts DecodeOptions, begin func(*Decoder) error, each func(*Decoder)) (reading, error) {
 	rs, ok := r.(io.ReadSeeker)
 	if !ok {
-		return nil
+		return reading{}, nil
 	}
 	start, err := rs.Seek(0, io.SeekCurrent)
 	if err != nil {
-		return nil // an *os.File on a pipe
+		return reading{}, nil // an *os.File on a pipe
 	}
 	ra, ok := r.(io.ReaderAt)
 	var end int64
 	if ok {
 		end, err = rs.Seek(0, io.SeekEnd)
 	}
+	how := reading{exact: true}
+	if ok && err == nil {
+		how.ra, how.start, how.end = ra, start, end
+	}
 	if ok && err == nil && end-start >= splitSize {
-		err = checkHalves(ra, start, end, opts, begin, each)
+		how.exact, err = checkHalves(ra, start, end, opts, begin, each)
 	} else {
 		err = checkPart(rs, start, opts, begin, each)
 	}
 	if _, serr := rs.Seek(start, io.SeekStart); serr != nil && err == nil {
 		err = docError(opts.Document, serr)
 	}
-	return err
+	return how, err
+}
+
+// reading is how checkWhole read a document, for an import that reads it
+// again in parts (see chunker).
+type reading struct {
+	ra         io.ReaderAt // the document, when it can be read at any offset
+	start, end int64       // where the document is in ra
+	exact      bool        // each was told every child of the root, once
 }
 
 // checkPart checks the document r holds from start, alone.
@@ -321,10 +344,10 @@ const splitSize = 4 << 20
 // whole document reports it, with its line. each is called under a lock,
 // and may see children of the second half that a failed guess read out of
 // a comment: an import's numbers only err towards "maybe given" that way.
-func checkHalves(ra io.ReaderAt, start, end int64, opts DecodeOptions, begin func(*Decoder) error, each func(*Decoder)) error {
+func checkHalves(ra io.ReaderAt, start, end int64, opts DecodeOptions, begin func(*Decoder) error, each func(*Decoder)) (exact bool, err error) {
 	d := NewDecoder(io.NewSectionReader(ra, start, end-start), opts)
 	if err := begin(d); err != nil {
-		return err
+		return false, err
 	}
 	// The name to look for is the root's repeated child's: the first named
 	// as the child before it (a customer list's header comes first).
@@ -332,7 +355,7 @@ func checkHalves(ra io.ReaderAt, start, end int64, opts DecodeOptions, begin fun
 	var prev []byte
 	for {
 		if !nextChild(d) {
-			return d.checked() // the root's end, or an error
+			return true, d.checked() // the root's end, or an error
 		}
 		if bytes.Equal(prev, d.sc.Name()) || d.sc.Offset() >= mid {
 			break
@@ -348,7 +371,7 @@ func checkHalves(ra io.ReaderAt, start, end int64, opts DecodeOptions, begin fun
 		split = findStartTag(ra, start+mid, end, d.sc.Name())
 	}
 	if split < 0 {
-		return checkChildren(d, true, -1, each)
+		return true, checkChildren(d, true, -1, each)
 	}
 	root := slices.Clone(d.sc.Root())
 	doc, rootName := d.doc, d.root
@@ -366,7 +389,7 @@ func checkHalves(ra io.ReaderAt, start, end int64, opts DecodeOptions, begin fun
 	go func() {
 		p := NewDecoder(io.NewSectionReader(ra, split, end-split), opts)
 		p.sc.Enter(root)
-		p.begun, p.doc, p.root = true, doc, rootName
+		p.at, p.begun, p.doc, p.root = split-start, true, doc, rootName
 		second <- checkChildren(p, false, -1, func(p *Decoder) {
 			if stopped.Load() {
 				p.err = errPastStop // the guess failed: stop reading
@@ -377,21 +400,21 @@ func checkHalves(ra io.ReaderAt, start, end int64, opts DecodeOptions, begin fun
 			}
 		})
 	}()
-	err := checkChildren(d, true, split-start, locked)
+	err = checkChildren(d, true, split-start, locked)
 	if err == errAtStop {
 		if err = <-second; err == nil {
-			return nil
+			return true, nil
 		}
 		// Report the second half's error as the whole document's reading
 		// does.
-		return checkChildren(d, true, -1, each)
+		return false, checkChildren(d, true, -1, each)
 	}
 	stopped.Store(true)
 	<-second
 	if err == errPastStop {
-		return checkChildren(d, true, -1, each)
+		return false, checkChildren(d, true, -1, each)
 	}
-	return err
+	return false, err
 }
 
 // findStartTag returns the offset of the first start tag of an element
@@ -437,6 +460,11 @@ type importer struct {
 	// pool reachable until the collector has run twice, and with it
 	// anything a pointer to it would keep alive (the store).
 	spare *sync.Pool
+	// how is how the document was checked, and parts where it is read
+	// in parts, nil when it is read in one (see chunker).
+	how        reading
+	parts      []int64
+	partIssues []validate.Issue // found outside records by the parts' decoders
 }
 
 // items yields the document's customers as pipeline items. It stops at the
@@ -454,6 +482,10 @@ func (im *importer) items() iter.Seq2[pipeline.Item, error] {
 		go func() {
 			defer wg.Done()
 			defer close(ch)
+			if im.parts != nil {
+				im.readParts(ch, done, im.parts)
+				return
+			}
 			im.read(ch, done)
 		}()
 		defer func() {

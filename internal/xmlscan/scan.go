@@ -183,7 +183,7 @@ func New(r io.Reader, lim Limits) *Scanner {
 
 // Reset makes s read r from the start, keeping its buffers.
 func (s *Scanner) Reset(r io.Reader) {
-	*s = Scanner{r: r, lim: s.lim, buf: s.buf[:0], scratch: s.scratch[:0],
+	*s = Scanner{r: r, lim: s.lim, buf: s.buf[:cap(s.buf)], scratch: s.scratch[:0],
 		attrs: s.attrs[:0], names: s.names[:0], offs: s.offs[:0], line: 1}
 }
 

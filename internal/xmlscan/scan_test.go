@@ -511,3 +511,42 @@ func TestEnterReadsAPartAsTheWholeReadsIt(t *testing.T) {
 		}
 	}
 }
+
+// A scanner Reset reads its new input from the start, as a new scanner
+// would, with the buffer it had: reading document after document costs no
+// allocation once the buffers have grown.
+func TestResetReadsANewInputWithTheSameBuffers(t *testing.T) {
+	read := func(s *Scanner) (out []string) {
+		for {
+			k, err := s.Next()
+			if err != nil {
+				return append(out, fmt.Sprintf("%v at line %d, depth %d", err, s.Line(), s.Depth()))
+			}
+			out = append(out, fmt.Sprintf("%v %s %q %q", k, s.Name(), s.Text(), s.Attrs()))
+		}
+	}
+	docs := []string{"<a x=\"1\">\n<b>text</b></a>", "<c>&amp;<d/></c>", "<e><f></e>"}
+	reused := New(strings.NewReader(""), Limits{})
+	for range 2 {
+		for _, doc := range docs {
+			reused.Reset(strings.NewReader(doc))
+			got, want := read(reused), read(New(strings.NewReader(doc), Limits{}))
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("%s after Reset:\n%q\nnew scanner:\n%q", doc, got, want)
+			}
+		}
+	}
+	r := strings.NewReader(docs[0])
+	allocs := testing.AllocsPerRun(10, func() {
+		r.Reset(docs[0])
+		reused.Reset(r)
+		for {
+			if _, err := reused.Next(); err != nil {
+				break
+			}
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("reading a document after Reset allocated %v times, want none", allocs)
+	}
+}

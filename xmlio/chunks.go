@@ -1,0 +1,198 @@
+package xmlio
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"sync"
+
+	"github.com/impexkit/impex/validate"
+)
+
+// chunkSize is the stretch of a document a decoder reads at a time when an
+// import reads a checked document in parts.
+const chunkSize = 1 << 20
+
+// chunker notes, while a document is checked, where it can be read in
+// parts: the offsets of the customers that start a new stretch of
+// chunkSize bytes. Two decoders then take turns reading the parts (see
+// importer.readParts), each on a core of its own when there are two, where
+// one decoder reading the whole document is the longest path of an import.
+//
+// It is told every child of the root at its start tag, in any order (see
+// checkWhole's each). The document must hold customers and nothing else
+// but a customer list's header in its first stretch, which the import's
+// own decoder reads: a group assignment, say, is read after the customers
+// by that decoder, and an unknown element is best reported by it.
+type chunker struct {
+	last   map[*Decoder]int64 // the last child each decoder saw
+	starts []int64
+	mixed  bool // a child other than a customer after the first stretch
+}
+
+func (c *chunker) see(d *Decoder) {
+	off := d.at + d.sc.Offset()
+	name := string(d.sc.Local())
+	switch {
+	case len(d.sc.Prefix()) > 0 || name != "customer" && (name != "header" || off >= chunkSize):
+		c.mixed = true // read in one, as the import's decoder must read it all
+		return
+	case off < chunkSize || name != "customer":
+		return
+	}
+	if c.last == nil {
+		c.last = make(map[*Decoder]int64)
+	}
+	prev, ok := c.last[d]
+	c.last[d] = off
+	if !ok || off/chunkSize != prev/chunkSize {
+		c.starts = append(c.starts, off)
+	}
+}
+
+// parts returns where the parts after the first start, sorted, or nil when
+// the document is not to be read in parts: it was not read exactly once
+// whole at any offset, holds other children than customers after the
+// first stretch, or is too short to be worth it.
+func (c *chunker) parts(how reading) []int64 {
+	if how.ra == nil || !how.exact || c.mixed || len(c.starts) < 2 {
+		return nil
+	}
+	slices.Sort(c.starts)
+	return c.starts
+}
+
+// part is what one decoder read of a part of a document: its records and
+// the issues outside them, located within the part (lines and record
+// numbers from 1 at its start), and how many lines it spans.
+type part struct {
+	recs   []Record
+	issues []validate.Issue
+	lines  int
+	err    error
+}
+
+// readPart reads the records of d's document up to the child of the root
+// that starts at offset stop of d's input, or to the end for a negative
+// stop.
+func readPart(d *Decoder, stop int64) part {
+	var p part
+	reached := stop < 0 // to the end: nothing to reach
+	for nextChild(d) {
+		if stop >= 0 && d.sc.Offset() >= stop {
+			reached = d.sc.Offset() == stop
+			break
+		}
+		rec, ok := d.record(d.elem())
+		if !ok {
+			d.unknownChild()
+			continue
+		}
+		if d.err != nil && d.err != io.EOF {
+			break
+		}
+		p.recs = append(p.recs, rec)
+	}
+	switch {
+	case d.err != nil && d.err != io.EOF:
+		p.err = d.err
+	case !reached:
+		p.err = docError(d.opts.Document, fmt.Errorf("the document changed while it was read: no element starts at offset %d", d.at+stop))
+	case stop >= 0:
+		p.lines = d.sc.Line() - 1
+	}
+	p.issues = d.issues
+	return p
+}
+
+// readParts is read for a document checked whole that can be read in
+// parts (see chunker): the import's decoder reads the first, two more
+// decoders take turns reading the rest, a part ahead at most, and the
+// records go out in the document's order, located in the whole document.
+func (im *importer) readParts(ch chan<- recordBatch, done <-chan struct{}, starts []int64) {
+	d, how := im.dec, im.how
+	opts, root, doc, rootName, listID := d.opts, slices.Clone(d.sc.Root()), d.doc, d.root, d.listID
+	outs := [2]chan part{make(chan part, 1), make(chan part, 1)}
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	for w := range outs {
+		wg.Go(func() {
+			defer close(outs[w])
+			p := NewDecoder(nil, opts)
+			p.spare = d.spare
+			for i := w; i < len(starts); i += 2 {
+				stop := int64(-1)
+				if i+1 < len(starts) {
+					stop = starts[i+1] - starts[i]
+				}
+				p.sc.Reset(io.NewSectionReader(how.ra, how.start+starts[i], how.end-how.start-starts[i]))
+				p.sc.SkipLayout(true)
+				p.sc.Enter(root)
+				p.at, p.begun, p.doc, p.root, p.listID = starts[i], true, doc, rootName, listID
+				p.err, p.closed, p.issues, p.count = nil, false, nil, [countKinds]int{}
+				res := readPart(p, stop)
+				select {
+				case outs[w] <- res:
+				case <-done:
+					return
+				}
+				if res.err != nil {
+					return
+				}
+			}
+		})
+	}
+	send := func(b recordBatch) bool {
+		select {
+		case ch <- b:
+			return true
+		case <-done:
+			return false
+		}
+	}
+	first := readPart(d, starts[0])
+	if !send(recordBatch{recs: first.recs, err: first.err}) || first.err != nil {
+		return
+	}
+	lines, records := first.lines, d.count[countCustomer]
+	for i := range starts {
+		p, ok := <-outs[i%2]
+		if !ok {
+			return
+		}
+		for _, rec := range p.recs {
+			locate(rec, lines, records)
+		}
+		for j := range p.issues {
+			p.issues[j].Where.Line += lines
+		}
+		im.partIssues = append(im.partIssues, p.issues...)
+		if !send(recordBatch{recs: p.recs, err: p.err}) || p.err != nil {
+			return
+		}
+		lines += p.lines
+		records += len(p.recs)
+	}
+}
+
+// locate moves the location of a record read from a part of a document,
+// and of its issues, to the whole document: lines and records are those
+// before the part.
+func locate(rec Record, lines, records int) {
+	c, ok := rec.(*CustomerRecord)
+	if !ok {
+		return
+	}
+	move := func(w *validate.Where) {
+		if w.Line > 0 {
+			w.Line += lines
+		}
+		if w.Record > 0 {
+			w.Record += records
+		}
+	}
+	move(&c.Where)
+	for i := range c.Issues {
+		move(&c.Issues[i].Where)
+	}
+}
