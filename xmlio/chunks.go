@@ -74,9 +74,9 @@ type part struct {
 
 // readPart reads the records of d's document up to the child of the root
 // that starts at offset stop of d's input, or to the end for a negative
-// stop.
-func readPart(d *Decoder, stop int64) part {
-	var p part
+// stop; size is how many records it may expect.
+func readPart(d *Decoder, stop int64, size int) part {
+	p := part{recs: make([]Record, 0, size)}
 	reached := stop < 0 // to the end: nothing to reach
 	for nextChild(d) {
 		if stop >= 0 && d.sc.Offset() >= stop {
@@ -120,6 +120,7 @@ func (im *importer) readParts(ch chan<- recordBatch, done <-chan struct{}, start
 			defer close(outs[w])
 			p := NewDecoder(nil, opts)
 			p.spare = d.spare
+			size := 0
 			for i := w; i < len(starts); i += 2 {
 				stop := int64(-1)
 				if i+1 < len(starts) {
@@ -130,7 +131,8 @@ func (im *importer) readParts(ch chan<- recordBatch, done <-chan struct{}, start
 				p.sc.Enter(root)
 				p.at, p.begun, p.doc, p.root, p.listID = starts[i], true, doc, rootName, listID
 				p.err, p.closed, p.issues, p.count = nil, false, nil, [countKinds]int{}
-				res := readPart(p, stop)
+				res := readPart(p, stop, size)
+				size = len(res.recs) + len(res.recs)/8 // parts are much alike
 				select {
 				case outs[w] <- res:
 				case <-done:
@@ -150,7 +152,7 @@ func (im *importer) readParts(ch chan<- recordBatch, done <-chan struct{}, start
 			return false
 		}
 	}
-	first := readPart(d, starts[0])
+	first := readPart(d, starts[0], 0)
 	if !send(recordBatch{recs: first.recs, err: first.err}) || first.err != nil {
 		return
 	}
