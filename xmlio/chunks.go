@@ -27,17 +27,19 @@ const chunkSize = 1 << 20
 type chunker struct {
 	last   map[*Decoder]int64 // the last child each decoder saw
 	starts []int64
-	mixed  bool // a child other than a customer after the first stretch
+	mixed  bool // a child other than customers and a header in the first stretch
 }
 
 func (c *chunker) see(d *Decoder) {
 	off := d.at + d.sc.Offset()
-	name := string(d.sc.Local())
-	switch {
-	case len(d.sc.Prefix()) > 0 || name != "customer" && (name != "header" || off >= chunkSize):
-		c.mixed = true // read in one, as the import's decoder must read it all
+	unprefixed := len(d.sc.Prefix()) == 0
+	customer := unprefixed && string(d.sc.Local()) == "customer"
+	header := unprefixed && string(d.sc.Local()) == "header" && off < chunkSize
+	if !customer && !header {
+		c.mixed = true // to be read in one, by the import's decoder
 		return
-	case off < chunkSize || name != "customer":
+	}
+	if !customer || off < chunkSize {
 		return
 	}
 	if c.last == nil {
@@ -105,10 +107,11 @@ func readPart(d *Decoder, stop int64, size int) part {
 	return p
 }
 
-// readParts is read for a document checked whole that can be read in
-// parts (see chunker): the import's decoder reads the first, two more
-// decoders take turns reading the rest, a part ahead at most, and the
-// records go out in the document's order, located in the whole document.
+// readParts does what read does, for a document checked whole that can be
+// read in parts (see chunker): the import's decoder reads the first part,
+// two more decoders take turns reading the rest, a part ahead at most, and
+// the records go out in the document's order, located in the whole
+// document.
 func (im *importer) readParts(ch chan<- recordBatch, done <-chan struct{}, starts []int64) {
 	d, how := im.dec, im.how
 	opts, root, doc, rootName, listID := d.opts, slices.Clone(d.sc.Root()), d.doc, d.root, d.listID
