@@ -105,6 +105,11 @@ type AssignmentCounts struct {
 //   - group-assignment elements are applied after the customers through
 //     the group store.
 //
+// A large document that is also an io.ReaderAt (an *os.File, a
+// *bytes.Reader) is checked, and then read, by more than one goroutine at
+// once, each on a core of its own when there are several; its ReadAt must
+// allow parallel calls, as io.ReaderAt's contract asks.
+//
 // Row-level problems are issues in the result, located by record and
 // element path. The result is never nil. Import returns a
 // *impex.FileError for a document it cannot read (its issues are in the
