@@ -147,14 +147,7 @@ func (im *importer) readParts(ch chan<- recordBatch, done <-chan struct{}, start
 			}
 		})
 	}
-	send := func(b recordBatch) bool {
-		select {
-		case ch <- b:
-			return true
-		case <-done:
-			return false
-		}
-	}
+	send := func(b recordBatch) bool { return sendBatch(ch, done, b) }
 	first := readPart(d, starts[0], 0)
 	if !send(recordBatch{recs: first.recs, err: first.err}) || first.err != nil {
 		return

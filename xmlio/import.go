@@ -533,17 +533,21 @@ type recordBatch struct {
 
 const readAhead = 64
 
+// sendBatch sends b on ch, unless done closes first; it reports whether b
+// was sent.
+func sendBatch(ch chan<- recordBatch, done <-chan struct{}, b recordBatch) bool {
+	select {
+	case ch <- b:
+		return true
+	case <-done:
+		return false
+	}
+}
+
 // read sends the document's records in batches until the end, an error,
 // the first group-assignment (included), or done.
 func (im *importer) read(ch chan<- recordBatch, done <-chan struct{}) {
-	send := func(b recordBatch) bool {
-		select {
-		case ch <- b:
-			return true
-		case <-done:
-			return false
-		}
-	}
+	send := func(b recordBatch) bool { return sendBatch(ch, done, b) }
 	recs := make([]Record, 0, readAhead)
 	for {
 		rec, err := im.dec.Next()
