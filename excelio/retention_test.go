@@ -10,6 +10,7 @@ import (
 	"github.com/impexkit/impex/customer/memstore"
 	"github.com/impexkit/impex/excelio"
 	"github.com/impexkit/impex/internal/benchdata"
+	"github.com/impexkit/impex/internal/memtest"
 )
 
 // An import keeps nothing alive once it has returned: the first collection
@@ -26,20 +27,16 @@ func TestAnImportKeepsNothingAliveAfterItReturns(t *testing.T) {
 	// A collection during an import can hide what the import leaves
 	// behind; one of several imports in a row has none.
 	for range 3 {
-		freed := make(chan struct{})
-		func() {
+		freed := memtest.FreedByOneCollection(5*time.Second, func(track func(*memstore.Store)) {
 			st := memstore.New(memstore.Options{})
-			runtime.AddCleanup(st, func(ch chan struct{}) { close(ch) }, freed)
+			track(st)
 			runtime.GC()
 			res, err := excelio.ImportFile(context.Background(), st, path, excelio.ImportOptions{SSN: hasher, SSNCountry: "FI"})
 			if err != nil || res.Created != rows {
 				t.Fatalf("created %d: %v", res.Created, err)
 			}
-		}()
-		runtime.GC()
-		select {
-		case <-freed:
-		case <-time.After(5 * time.Second):
+		})
+		if !freed {
 			t.Fatal("the store was still reachable after the import returned and the collector ran")
 		}
 	}

@@ -1,6 +1,8 @@
-// Package memtest helps tests say which memory strings share: that a value
-// a store keeps from a row keeps no secret of the row, nor a whole table,
-// alive with it. It reads memory through unsafe and is for tests only.
+// Package memtest helps tests say what keeps memory alive: which memory
+// strings share (that a value a store keeps from a row keeps no secret of
+// the row, nor a whole table, alive with it), and whether an object is
+// freed once its user is done with it. It reads memory through unsafe and
+// is for tests only.
 package memtest
 
 import "unsafe"

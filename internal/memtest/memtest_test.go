@@ -1,8 +1,10 @@
 package memtest
 
 import (
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestSpanAndWithin(t *testing.T) {
@@ -20,4 +22,16 @@ func TestSpanAndWithin(t *testing.T) {
 	if Within("", row) || Span("", last) != "" {
 		t.Error("an empty string lies nowhere")
 	}
+}
+
+func TestFreedByOneCollection(t *testing.T) {
+	type object struct{ b [64]byte }
+	if !FreedByOneCollection(5*time.Second, func(track func(*object)) { track(new(object)) }) {
+		t.Error("an object nothing holds is not freed")
+	}
+	var kept *object
+	if FreedByOneCollection(100*time.Millisecond, func(track func(*object)) { kept = new(object); track(kept) }) {
+		t.Error("an object a variable holds is freed")
+	}
+	runtime.KeepAlive(kept)
 }
