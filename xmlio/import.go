@@ -237,7 +237,8 @@ func numberKey(n string) pipeline.Key { return pipeline.Key{Kind: "customer-no",
 // and a document error may come after records were applied.
 //
 // A large document that can also be read at any offset (an *os.File, a
-// *bytes.Reader) is checked in two halves at once (see checkHalves).
+// *bytes.Reader) is checked in two halves at once (see checkHalves). It
+// returns how it read the document.
 func checkWhole(r io.Reader, opts DecodeOptions, begin func(*Decoder) error, each func(*Decoder)) (reading, error) {
 	rs, ok := r.(io.ReadSeeker)
 	if !ok {
@@ -349,6 +350,8 @@ const splitSize = 4 << 20
 // whole document reports it, with its line. each is called under a lock,
 // and may see children of the second half that a failed guess read out of
 // a comment: an import's numbers only err towards "maybe given" that way.
+// It reports whether each was told every child once and nothing else:
+// whether the guess held, or there was none to make.
 func checkHalves(ra io.ReaderAt, start, end int64, opts DecodeOptions, begin func(*Decoder) error, each func(*Decoder)) (exact bool, err error) {
 	d := NewDecoder(io.NewSectionReader(ra, start, end-start), opts)
 	if err := begin(d); err != nil {
