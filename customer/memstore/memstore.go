@@ -8,6 +8,12 @@
 // serialisable. Listings page through the customers in ID order without
 // holding the lock while the caller works, so a caller may write to the store
 // while it iterates.
+//
+// The customers live in the Go heap, and every garbage collection marks
+// them all: with a million of them the collector is some 40% of an import's
+// CPU time at the default GOGC. A program that holds that many may trade
+// memory for time with GOGC or debug.SetGCPercent (at 400, the same import
+// took 40% less time); a library cannot choose that for it.
 package memstore
 
 import (
