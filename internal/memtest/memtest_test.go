@@ -25,7 +25,7 @@ func TestSpanAndWithin(t *testing.T) {
 }
 
 func TestFreedByOneCollection(t *testing.T) {
-	type object struct{ b [64]byte }
+	type object struct{ _ [64]byte }
 	if !FreedByOneCollection(5*time.Second, func(track func(*object)) { track(new(object)) }) {
 		t.Error("an object nothing holds is not freed")
 	}
