@@ -31,7 +31,10 @@ const maxNSN = 17
 //
 //   - a number that starts with + or with defaultRegion's international
 //     prefix (00 in most of Europe) is international, and its country
-//     calling code must be assigned (CodePhoneCountryCode);
+//     calling code must be assigned (CodePhoneCountryCode); as in
+//     libphonenumber, digits after a + that begin with no calling code are
+//     read once more as dialled in defaultRegion, so "+00 358 40 123 4567"
+//     is a Finnish number where 00 is the international prefix;
 //   - any other number is national and is read in defaultRegion (an
 //     ISO 3166-1 code, in either case); with an empty or unknown region it
 //     is CodePhoneRegion;
@@ -66,12 +69,22 @@ func phone(s, defaultRegion string) (string, Code, string) {
 	if !ok {
 		return "", CodeInvalidPhone, ""
 	}
-	if plus {
-		return international(s, d, separated)
-	}
 	region := defaultRegion
 	if !isUpper(region) {
 		region = strings.ToUpper(region)
+	}
+	if plus {
+		e, code, country := international(s, d, separated)
+		if code == CodePhoneCountryCode && region != "" {
+			// libphonenumber reads the digits after a + that begin with no
+			// calling code again as dialled in the region: its
+			// international prefix may follow the + ("+00 358 ...").
+			// When that fails too, the calling code is what is wrong.
+			if e, code, country := parsePhone("+"+d, region); code == "" {
+				return e, code, country
+			}
+		}
+		return e, code, country
 	}
 	home := plans().region(region)
 	if home == nil {
