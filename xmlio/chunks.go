@@ -114,7 +114,7 @@ func readPart(d *Decoder, stop int64, size int) part {
 // document.
 func (im *importer) readParts(ch chan<- recordBatch, done <-chan struct{}, starts []int64) {
 	d, how := im.dec, im.how
-	opts, root, doc, rootName, listID := d.opts, slices.Clone(d.sc.Root()), d.doc, d.root, d.listID
+	opts, head := d.opts, d.head()
 	outs := [2]chan part{make(chan part, 1), make(chan part, 1)}
 	var wg sync.WaitGroup
 	defer wg.Wait()
@@ -129,11 +129,7 @@ func (im *importer) readParts(ch chan<- recordBatch, done <-chan struct{}, start
 				if i+1 < len(starts) {
 					stop = starts[i+1] - starts[i]
 				}
-				p.sc.Reset(io.NewSectionReader(how.ra, how.start+starts[i], how.end-how.start-starts[i]))
-				p.sc.SkipLayout(true)
-				p.sc.Enter(root)
-				p.at, p.begun, p.doc, p.root, p.listID = starts[i], true, doc, rootName, listID
-				p.err, p.closed, p.issues, p.count = nil, false, nil, [countKinds]int{}
+				p.resume(io.NewSectionReader(how.ra, how.start+starts[i], how.end-how.start-starts[i]), starts[i], head)
 				res := readPart(p, stop, size)
 				size = len(res.recs) + len(res.recs)/8 // parts are much alike
 				select {

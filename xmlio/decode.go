@@ -6,6 +6,7 @@ import (
 	"io"
 	"iter"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -76,6 +77,30 @@ type Decoder struct {
 	// at is the offset in the document of the first byte of d's input:
 	// not 0 for a decoder reading a part of it.
 	at int64
+}
+
+// docHead is what a decoder learned from the start of a document that a
+// decoder reading a later part of it needs.
+type docHead struct {
+	root         []byte // the root's name, as the scanner holds it
+	doc          DocumentKind
+	name, listID string
+}
+
+// head returns d's docHead; d has begun its document.
+func (d *Decoder) head() docHead {
+	return docHead{root: slices.Clone(d.sc.Root()), doc: d.doc, name: d.root, listID: d.listID}
+}
+
+// resume makes d read r, the part of h's document from offset at on, as
+// the content of its root, from the start of a child: records and lines
+// count from 1 again.
+func (d *Decoder) resume(r io.Reader, at int64, h docHead) {
+	d.sc.Reset(r)
+	d.sc.SkipLayout(true)
+	d.sc.Enter(h.root)
+	d.at, d.begun, d.doc, d.root, d.listID = at, true, h.doc, h.name, h.listID
+	d.err, d.closed, d.issues, d.count = nil, false, nil, [countKinds]int{}
 }
 
 // Record counters, indexes into Decoder.count.

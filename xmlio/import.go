@@ -381,8 +381,7 @@ func checkHalves(ra io.ReaderAt, start, end int64, opts DecodeOptions, begin fun
 	if split < 0 {
 		return true, checkChildren(d, true, -1, each)
 	}
-	root := slices.Clone(d.sc.Root())
-	doc, rootName := d.doc, d.root
+	head := d.head()
 	var mu sync.Mutex
 	locked := each
 	if each != nil {
@@ -395,9 +394,8 @@ func checkHalves(ra io.ReaderAt, start, end int64, opts DecodeOptions, begin fun
 	var stopped atomic.Bool
 	second := make(chan error, 1)
 	go func() {
-		p := NewDecoder(io.NewSectionReader(ra, split, end-split), opts)
-		p.sc.Enter(root)
-		p.at, p.begun, p.doc, p.root = split-start, true, doc, rootName
+		p := NewDecoder(nil, opts)
+		p.resume(io.NewSectionReader(ra, split, end-split), split-start, head)
 		second <- checkChildren(p, false, -1, func(p *Decoder) {
 			if stopped.Load() {
 				p.err = errPastStop // the guess failed: stop reading
