@@ -155,10 +155,15 @@ func (im *importer) readParts(ch chan<- recordBatch, done <-chan struct{}, start
 			return
 		}
 		for _, rec := range p.recs {
-			locate(rec, lines, records)
+			if c, ok := rec.(*CustomerRecord); ok {
+				relocate(&c.Where, lines, records)
+				for j := range c.Issues {
+					relocate(&c.Issues[j].Where, lines, records)
+				}
+			}
 		}
 		for j := range p.issues {
-			p.issues[j].Where.Line += lines
+			relocate(&p.issues[j].Where, lines, records)
 		}
 		im.partIssues = append(im.partIssues, p.issues...)
 		if !send(recordBatch{recs: p.recs, err: p.err}) || p.err != nil {
@@ -169,24 +174,15 @@ func (im *importer) readParts(ch chan<- recordBatch, done <-chan struct{}, start
 	}
 }
 
-// locate moves the location of a record read from a part of a document,
-// and of its issues, to the whole document: lines and records are those
-// before the part.
-func locate(rec Record, lines, records int) {
-	c, ok := rec.(*CustomerRecord)
-	if !ok {
-		return
+// relocate moves a location in a part of a document, where lines and
+// records count from 1 at the part's start, to the whole document, where
+// lines and records come before the part. A location without a line or a
+// record keeps it so.
+func relocate(w *validate.Where, lines, records int) {
+	if w.Line > 0 {
+		w.Line += lines
 	}
-	move := func(w *validate.Where) {
-		if w.Line > 0 {
-			w.Line += lines
-		}
-		if w.Record > 0 {
-			w.Record += records
-		}
-	}
-	move(&c.Where)
-	for i := range c.Issues {
-		move(&c.Issues[i].Where)
+	if w.Record > 0 {
+		w.Record += records
 	}
 }
