@@ -112,8 +112,8 @@ func readPart(d *Decoder, stop int64, size int) part {
 // two more decoders take turns reading the rest, a part ahead at most, and
 // the records go out in the document's order, located in the whole
 // document.
-func (im *importer) readParts(ch chan<- recordBatch, done <-chan struct{}, starts []int64) {
-	d, how := im.dec, im.how
+func (im *importer) readParts(ch chan<- recordBatch, done <-chan struct{}) {
+	d, how, starts := im.dec, im.how, im.parts
 	opts, head := d.opts, d.head()
 	outs := [2]chan part{make(chan part, 1), make(chan part, 1)}
 	var wg sync.WaitGroup

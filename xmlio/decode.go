@@ -71,7 +71,7 @@ type Decoder struct {
 	// said if it is preferred, before they are copied out at their count.
 	addrs []customer.Address
 	said  []bool
-	// spare holds the customer records an import has done with, to decode
+	// spare holds the customer records an import has planned, to decode
 	// into again; nil for a decoder of its own.
 	spare *sync.Pool
 	// at is the offset in the document of the first byte of d's input:

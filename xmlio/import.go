@@ -154,8 +154,10 @@ func Import(ctx context.Context, repo customer.Repository, r io.Reader, opts Imp
 	}
 	im := &importer{repo: repo, look: pipeline.NewLookups(repo), opts: opts, dec: d, res: res, list: opts.List, kinds: make(map[string]groups.Kind), given: given,
 		how: how, parts: parts.parts(how)}
-	im.spare = new(sync.Pool)
-	d.spare = im.spare
+	// A pool of its own, not a field: the runtime keeps a pool reachable
+	// until the collector has run twice, and with it anything a pointer to
+	// it would keep alive (the importer, and through it the store).
+	d.spare = new(sync.Pool)
 	if im.opts.Kind == 0 {
 		im.opts.Kind = customer.KindPerson
 	}
@@ -461,11 +463,6 @@ type importer struct {
 	kinds   map[string]groups.Kind // group kinds seen, 0 for unknown groups
 	pending *GroupAssignment       // the first group-assignment, which ends the customers
 	given   *pipeline.Repeats      // the numbers the document gives, if checked whole
-	// spare holds the customer records planned, for the decoder to use
-	// again. It is a pool of its own, not a field: the runtime keeps a
-	// pool reachable until the collector has run twice, and with it
-	// anything a pointer to it would keep alive (the store).
-	spare *sync.Pool
 	// how is how the document was checked, and parts where it is read
 	// in parts, nil when it is read in one (see chunker).
 	how        reading
@@ -489,7 +486,7 @@ func (im *importer) items() iter.Seq2[pipeline.Item, error] {
 			defer wg.Done()
 			defer close(ch)
 			if im.parts != nil {
-				im.readParts(ch, done, im.parts)
+				im.readParts(ch, done)
 				return
 			}
 			im.read(ch, done)
@@ -580,8 +577,8 @@ func (im *importer) item(rec *CustomerRecord) pipeline.Item {
 	// The keys and lookup live in the record, which the pipeline reads
 	// only until it plans the item.
 	it.Keys = rec.item.keys[:0]
-	if p.Given(customer.FieldNumber) && p.Set.Number != "" && im.mayRepeat(numberKey(p.Set.Number)) {
-		it.Keys = append(it.Keys, numberKey(p.Set.Number))
+	if k := numberKey(p.Set.Number); p.Given(customer.FieldNumber) && p.Set.Number != "" && im.mayRepeat(k) {
+		it.Keys = append(it.Keys, k)
 	}
 	if p.Given(customer.FieldLogin) && p.Set.Credentials.Login != "" {
 		it.Keys = append(it.Keys, pipeline.Key{Kind: "login", Value: p.Set.Credentials.Login})
@@ -617,7 +614,7 @@ func (im *importer) mayRepeat(k pipeline.Key) bool {
 // plain secrets it was read with.
 func (im *importer) release(rec *CustomerRecord) {
 	*rec = CustomerRecord{}
-	im.spare.Put(rec)
+	im.dec.spare.Put(rec)
 }
 
 func (im *importer) reject(rec *CustomerRecord, code validate.Code, path string, p validate.Params) (pipeline.Plan, []validate.Issue, error) {
