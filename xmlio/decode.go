@@ -299,13 +299,16 @@ func (d *Decoder) elem() string {
 // element of a document is looked up: the name's length and first, middle
 // and last bytes pick a slot, and a name that finds its slot taken goes
 // to the next free one.
-type nameTable [512]string
+type nameTable [nameSlots]string
+
+// nameSlots is the size of a nameTable, a power of two.
+const nameSlots = 512
 
 // nameSlot is where name starts looking in a nameTable; name has at least
 // two bytes.
 func nameSlot(name []byte) uint {
 	n := len(name)
-	return (uint(n)*0x3b ^ uint(name[0])*0x11 ^ uint(name[n-1])*0x65 ^ uint(name[n/2])*0xd3 ^ uint(name[n-2])*0x07) % uint(len(nameTable{}))
+	return (uint(n)*0x3b ^ uint(name[0])*0x11 ^ uint(name[n-1])*0x65 ^ uint(name[n/2])*0xd3 ^ uint(name[n-2])*0x07) % nameSlots
 }
 
 // add puts name in t. The set is fixed and far smaller than t, so a free
@@ -313,7 +316,7 @@ func nameSlot(name []byte) uint {
 func (t *nameTable) add(name string) {
 	h := nameSlot([]byte(name))
 	for t[h] != "" && t[h] != name {
-		h = (h + 1) % uint(len(t))
+		h = (h + 1) % nameSlots
 	}
 	t[h] = name
 }
@@ -323,7 +326,7 @@ func (t *nameTable) find(name []byte) (string, bool) {
 	if len(name) < 2 {
 		return "", false
 	}
-	for h := nameSlot(name); t[h] != ""; h = (h + 1) % uint(len(t)) {
+	for h := nameSlot(name); t[h] != ""; h = (h + 1) % nameSlots {
 		if string(name) == t[h] {
 			return t[h], true
 		}
