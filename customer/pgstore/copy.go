@@ -1,6 +1,7 @@
 package pgstore
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"slices"
@@ -27,6 +28,7 @@ type changes struct {
 type keyRow struct {
 	id string
 	k  customer.IndexKey
+	h  [16]byte // keyHash(k)
 }
 
 // changes returns what the batch's operations leave to write.
@@ -49,12 +51,12 @@ func (b *batch) changes() *changes {
 		}
 		for _, k := range st.storedKeys {
 			if !slices.Contains(keys, k) {
-				ch.removed = append(ch.removed, keyRow{id, k})
+				ch.removed = append(ch.removed, keyRow{id, k, keyHash(k)})
 			}
 		}
 		for _, k := range keys {
 			if !slices.Contains(st.storedKeys, k) {
-				ch.added = append(ch.added, keyRow{id, k})
+				ch.added = append(ch.added, keyRow{id, k, keyHash(k)})
 			}
 		}
 		switch {
@@ -67,6 +69,9 @@ func (b *batch) changes() *changes {
 			ch.inserts = append(ch.inserts, st.rec)
 		}
 	}
+	// In the index's order, so that inserting them walks the index from
+	// left to right once instead of jumping about it.
+	slices.SortFunc(ch.added, func(a, b keyRow) int { return bytes.Compare(a.h[:], b.h[:]) })
 	return ch
 }
 
@@ -91,13 +96,11 @@ func (ch *changes) write(ctx context.Context, tx pgx.Tx) error {
 
 // copyKeys copies rows into customer_keys.
 func copyKeys(ctx context.Context, tx pgx.Tx, rows []keyRow) error {
-	return copyEach(ctx, tx, `COPY customer_keys (key, list, value, customer_id, uniq) FROM STDIN (FORMAT binary)`, len(rows),
+	return copyEach(ctx, tx, `COPY customer_keys (h, customer_id, uniq) FROM STDIN (FORMAT binary)`, len(rows),
 		func(w *copyRows, i int) error {
 			r := &rows[i]
-			w.row(5)
-			w.text(string(r.k.Key))
-			w.text(r.k.List)
-			w.text(r.k.Value)
+			w.row(3)
+			w.uuid(r.h)
 			w.text(r.id)
 			w.bool(r.k.Unique)
 			return nil
@@ -131,21 +134,18 @@ func (ch *changes) delete(ctx context.Context, tx pgx.Tx) error {
 		q.Queue(`DELETE FROM customer_facts WHERE id = ANY($1::text[])`, ch.deleted)
 	}
 	if len(ch.removed) > 0 {
-		keys := make([]customer.IndexKey, len(ch.removed))
-		ids := make([]string, len(ch.removed))
+		hs := make([][16]byte, len(ch.removed))
+		ids, slots := make([]string, len(ch.removed)), make([]string, len(ch.removed))
 		for i, r := range ch.removed {
-			keys[i], ids[i] = r.k, r.id
+			hs[i], ids[i], slots[i] = r.h, r.id, slotOf(r.k, r.id)
 		}
-		key, list, value := keyColumns(keys)
 		q.Queue(`
 DELETE FROM customer_keys WHERE ctid = ANY(ARRAY(
-	SELECT h.ctid
-	FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS d(key, list, value, customer_id)
+	SELECT r.ctid
+	FROM unnest($1::uuid[], $2::text[], $3::text[]) AS d(h, slot, customer_id)
 	CROSS JOIN LATERAL (
-		SELECT k.ctid FROM customer_keys k
-		WHERE k.key = d.key AND k.list = d.list AND k.value = d.value AND k.customer_id = d.customer_id
-		LIMIT 1
-	) AS h))`, key, list, value, ids)
+		SELECT k.ctid FROM customer_keys k WHERE k.h = d.h AND `+keySlot+` = d.slot AND k.customer_id = d.customer_id
+	) AS r))`, hs, slots, ids)
 	}
 	if q.Len() == 0 {
 		return nil
@@ -363,13 +363,4 @@ func dedupe(keys []customer.IndexKey) []customer.IndexKey {
 		return keys
 	}
 	return out
-}
-
-// keyColumns returns keys as column arrays, for unnest.
-func keyColumns(keys []customer.IndexKey) (key, list, value []string) {
-	key, list, value = make([]string, len(keys)), make([]string, len(keys)), make([]string, len(keys))
-	for i, k := range keys {
-		key[i], list[i], value[i] = string(k.Key), k.List, k.Value
-	}
-	return key, list, value
 }

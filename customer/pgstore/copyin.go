@@ -138,6 +138,12 @@ func (w *copyRows) bool(v bool) {
 	}
 }
 
+// uuid writes a uuid field: its 16 bytes.
+func (w *copyRows) uuid(v [16]byte) {
+	w.length(len(v))
+	w.buf = append(w.buf, v[:]...)
+}
+
 // microsY2K is the Unix time of 2000-01-01T00:00:00Z in microseconds, the
 // epoch of PostgreSQL's timestamps.
 const microsY2K = 946684800 * 1000000

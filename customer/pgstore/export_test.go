@@ -5,8 +5,12 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/groups"
 )
+
+// KeyHash is keyHash: what customer_keys holds of k.
+func KeyHash(k customer.IndexKey) [16]byte { return keyHash(k) }
 
 // MigrateTo brings the schema to an older version than Migrate does, so that
 // a test can fill it as that version did and then migrate it.

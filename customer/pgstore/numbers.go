@@ -2,6 +2,8 @@ package pgstore
 
 import (
 	"context"
+
+	"github.com/impexkit/impex/customer"
 )
 
 // NextNumber reserves the next number of list's sequence that no customer of
@@ -24,8 +26,8 @@ RETURNING last`, list).Scan(&n)
 		}
 		number := s.formatNumber(list, uint64(n))
 		var taken bool
-		err = s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM customer_keys WHERE key = $1 AND list = $2 AND value = $3 AND uniq)`,
-			"number", list, number).Scan(&taken)
+		err = s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM customer_keys k WHERE k.h = $1 AND `+keySlot+` = '')`,
+			keyHash(customer.IndexKey{Key: customer.KeyNumber, List: list, Value: number, Unique: true})).Scan(&taken)
 		if err != nil {
 			return "", s.readError(ctx, err)
 		}

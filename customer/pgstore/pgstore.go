@@ -9,8 +9,9 @@
 //     JSON (times kept to the nanosecond as RFC 3339 text), its keys, and the
 //     columns listings filter on;
 //   - every key a customer holds (number, login, e-mail, identifiers) is
-//     also a row of customer_keys, whose unique index keeps the unique ones
-//     unique even against writers in other processes;
+//     also a row of customer_keys, as a 128-bit hash of its texts, whose
+//     unique index keeps the unique ones unique even against writers in
+//     other processes;
 //   - a batch is one transaction of a few statements, whatever its size: the
 //     rows it touches are locked with SELECT ... FOR UPDATE, the operations
 //     are checked in Go exactly as memstore checks them, the new rows are
@@ -44,7 +45,9 @@
 // altered; memstore stores such records. The uniqueness of e-mail addresses
 // and custom identifier types follows the Options of the store that wrote
 // each customer, so every process sharing a database should use the same
-// Constraints.
+// Constraints. Keys are compared by a 128-bit hash of their texts: two
+// different keys that hash alike, about one chance in 2^128 for a pair,
+// would be taken for one.
 package pgstore
 
 import (

@@ -236,9 +236,10 @@ func TestMigrationTwoDropsTheKeysOfEmptyCardSlots(t *testing.T) {
 }
 
 // TestMigrationThreeKeepsEveryKey fills a version 2 schema as version 2
-// did and migrates it: every customer's row lists its keys, every lookup
-// finds what it found, writes free and take keys as before, and the
-// indexes are the ones version 3 keeps.
+// did and migrates it to the latest version: every customer's row lists its
+// keys, every lookup finds what it found, writes free and take keys as
+// before, and the indexes are the ones versions 3 and 5 keep. Version 5
+// hashes the stored keys in SQL, and the lookups hash them in Go.
 func TestMigrationThreeKeepsEveryKey(t *testing.T) {
 	s := newStoreAt(t, 2)
 	ctx := context.Background()
@@ -276,7 +277,7 @@ func TestMigrationThreeKeepsEveryKey(t *testing.T) {
 	rows, _ = s.Pool().Query(ctx, `SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN ('customers', 'customer_keys') ORDER BY indexname`)
 	if indexes, err := pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
 		t.Fatal(err)
-	} else if diff := cmp.Diff([]string{"customer_keys_value_idx", "customers_groups_idx", "customers_list_idx", "customers_pkey", "customers_updated_idx"}, indexes); diff != "" {
+	} else if diff := cmp.Diff([]string{"customer_keys_hash_idx", "customers_groups_idx", "customers_list_idx", "customers_pkey", "customers_updated_idx"}, indexes); diff != "" {
 		t.Errorf("indexes after the migration (-want +got):\n%s", diff)
 	}
 
@@ -331,6 +332,33 @@ func TestMigrationThreeKeepsEveryKey(t *testing.T) {
 // The time columns, which pgstore sends in COPY's binary form, hold the
 // clock's time to the nanosecond on either side of the epochs the binary
 // form counts from (1970 in Go, 2000 in PostgreSQL), and filter by it.
+// TestKeyHashAgreesWithSQL compares the hash Go writes and looks up with
+// the one the migration to version 5 computed in SQL for the keys stored
+// before it.
+func TestKeyHashAgreesWithSQL(t *testing.T) {
+	s := newStore(t, pgstore.Options{})
+	ctx := context.Background()
+	for _, k := range []customer.IndexKey{
+		{Key: customer.KeyNumber, List: "", Value: "1"},
+		{Key: customer.KeyEmail, List: "nordic", Value: "åsa.öberg@example.com"},
+		{Key: customer.Key(customer.IdentCard), Value: "K-1 \t 'quoted' \u00e9"},
+		{Key: "loyalty", List: "", Value: ""},
+		{Key: customer.KeyLogin, List: "a\x01b", Value: "日本語のログイン"},
+	} {
+		var sql [16]byte
+		if err := s.Pool().QueryRow(ctx, `SELECT customer_key_hash($1, $2, $3)`, string(k.Key), k.List, k.Value).Scan(&sql); err != nil {
+			t.Fatal(err)
+		}
+		if got := pgstore.KeyHash(k); got != sql {
+			t.Errorf("KeyHash(%+v) = %x; SQL's customer_key_hash = %x", k, got, sql)
+		}
+	}
+	// The separators keep the parts apart.
+	if pgstore.KeyHash(customer.IndexKey{Key: "ab", Value: "c"}) == pgstore.KeyHash(customer.IndexKey{Key: "a", List: "b", Value: "c"}) {
+		t.Error("keys that differ only in where their texts are split hash alike")
+	}
+}
+
 func TestTimeColumnsHoldTheClocksTimeAcrossEpochs(t *testing.T) {
 	for _, at := range []time.Time{
 		time.Date(1969, 12, 31, 23, 59, 59, 999999999, time.UTC),

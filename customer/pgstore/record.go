@@ -1,6 +1,7 @@
 package pgstore
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -139,6 +140,55 @@ func keyElems(k customer.IndexKey) [4]string {
 		unique = "t"
 	}
 	return [4]string{string(k.Key), k.List, k.Value, unique}
+}
+
+// keyHash returns what customer_keys holds of k (schema version 5): the
+// first 16 bytes of the SHA-256 of its name, list and value, each followed
+// by a NUL byte, which no storable text holds, as a uuid. The SQL function
+// customer_key_hash computes the same from the texts. A fixed-size key
+// keeps the key table's index smaller than it was on the texts and its
+// comparisons cheap: an import writes and looks up several keys a
+// customer. Two different keys share a hash with a probability of about
+// 2^-128 a pair, and finding a pair that does costs about 2^64 SHA-256
+// computations.
+func keyHash(k customer.IndexKey) [16]byte {
+	var buf [128]byte
+	b := append(buf[:0], k.Key...)
+	b = append(b, 0)
+	b = append(b, k.List...)
+	b = append(b, 0)
+	b = append(b, k.Value...)
+	b = append(b, 0)
+	sum := sha256.Sum256(b)
+	return [16]byte(sum[:16])
+}
+
+// keySlot is the second column of customer_keys_hash_idx, written as the
+// index defines it (schema version 5) for a key row aliased k: the empty
+// string for a unique key, so that no two customers hold it, and the
+// holder's ID for a shared one, so that each holder holds it once. Queries
+// order and match by it, so that PostgreSQL probes the index in its own
+// order whatever it knows of the table: ordered by customer_id instead, a
+// probe was planned as a bitmap scan and a sort while the table's
+// statistics were behind it, as they are during an import, and an import's
+// lookups took several times as long.
+const keySlot = `(CASE WHEN k.uniq THEN '' ELSE k.customer_id END)`
+
+// slotOf returns the value keySlot has for k held by id.
+func slotOf(k customer.IndexKey, id string) string {
+	if k.Unique {
+		return ""
+	}
+	return id
+}
+
+// keyHashes returns the hashes of keys.
+func keyHashes(keys []customer.IndexKey) [][16]byte {
+	hs := make([][16]byte, len(keys))
+	for i, k := range keys {
+		hs[i] = keyHash(k)
+	}
+	return hs
 }
 
 // parseKeys reverses keysColumn.

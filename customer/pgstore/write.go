@@ -280,31 +280,30 @@ func (r *request) reserveIDs(ctx context.Context, tx pgx.Tx, n int) error {
 // load locks the stored rows of ids and reads their versions, creation
 // times and keys, and, for a careful check, the holders of the unique keys
 // the batch claims, in one round trip. Each claimed key is looked up in
-// the index on its own (LIMIT 1 keeps the lookup from being planned as a
-// join that reads the whole key table, which a planner without fresh
-// statistics picks), so the query costs what the batch claims, not what the
-// store holds.
+// the index on its own, by both of the index's columns (LATERAL keeps the
+// lookup from being planned as a join that reads the whole key table,
+// which a planner without fresh statistics picks), so the query costs what
+// the batch claims, not what the store holds.
 func (b *batch) load(ctx context.Context, tx pgx.Tx, ids []string) error {
 	if len(ids) == 0 && !b.req.careful {
 		return nil // a batch of new customers with generated IDs, written fast
 	}
 	q := &pgx.Batch{}
+	var claims []customer.IndexKey
 	q.Queue(`SELECT id, version, created_at, created_nsec, keys FROM customers WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`, ids)
 	if b.req.careful {
-		claimKey, claimList, claimValue := keyColumns(b.req.claims())
+		claims = b.req.claims()
 		q.Queue(`
-SELECT u.key, u.list, u.value, h.customer_id
-FROM unnest($1::text[], $2::text[], $3::text[]) AS u(key, list, value)
+SELECT u.i, h.customer_id
+FROM unnest($1::uuid[]) WITH ORDINALITY AS u(h, i)
 CROSS JOIN LATERAL (
-	SELECT k.customer_id FROM customer_keys k
-	WHERE k.key = u.key AND k.list = u.list AND k.value = u.value AND k.uniq
-	LIMIT 1
-) AS h`, claimKey, claimList, claimValue)
+	SELECT k.customer_id FROM customer_keys k WHERE k.h = u.h AND `+keySlot+` = ''
+) AS h`, keyHashes(claims))
 	}
 	br := tx.SendBatch(ctx, q)
 	defer br.Close()
 
-	var id, key string
+	var id string
 	var version int64
 	var created time.Time
 	var nsec int32
@@ -335,11 +334,13 @@ CROSS JOIN LATERAL (
 		return br.Close()
 	}
 
-	k := customer.IndexKey{Unique: true}
+	var i int64 // from 1
 	rows, _ = br.Query()
-	_, err = pgx.ForEachRow(rows, []any{&key, &k.List, &k.Value, &id}, func() error {
-		k.Key = customer.Key(key)
-		b.holders[k] = id
+	_, err = pgx.ForEachRow(rows, []any{&i, &id}, func() error {
+		if i < 1 || i > int64(len(claims)) {
+			return fmt.Errorf("pgstore: the database answered claim %d of %d", i, len(claims))
+		}
+		b.holders[claims[i-1]] = id
 		return nil
 	})
 	if err != nil {
