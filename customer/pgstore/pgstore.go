@@ -92,6 +92,7 @@ type Store struct {
 	formatNumber func(list string, n uint64) string
 	cons         customer.Constraints
 	maxAttempts  int
+	spare        spareIDs
 }
 
 var (

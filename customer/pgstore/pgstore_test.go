@@ -192,6 +192,46 @@ func TestTwoStoresShareOneSchema(t *testing.T) {
 	}
 }
 
+// TestStoresSharingOneSchemaNeverGiveOneIDTwice creates customers by turns
+// through two stores of one schema, each of which keeps spare numbers of
+// the ID sequence between batches, and one whose explicit ID is the next a
+// store would give: every generated ID is new, and a store gives its own
+// in ascending order.
+func TestStoresSharingOneSchemaNeverGiveOneIDTwice(t *testing.T) {
+	first := newStore(t, pgstore.Options{})
+	second := pgstore.New(first.Pool(), pgstore.Options{})
+	ctx := context.Background()
+	// The ID the first store gives next once it has given c0000000001.
+	if _, err := second.Write(ctx, []customer.Op{customer.Put(&customer.Customer{ID: "c0000000002", Kind: customer.KindPerson})}); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{"c0000000002": true}
+	last := map[*pgstore.Store]string{}
+	for i := range 12 {
+		s, n := first, 1+i%3
+		if i%2 == 1 {
+			s = second
+		}
+		ops := make([]customer.Op, n)
+		for j := range ops {
+			ops[j] = customer.Put(&customer.Customer{Kind: customer.KindPerson})
+		}
+		ws, err := s.Write(ctx, ops)
+		if err != nil {
+			t.Fatalf("batch %d: %v", i, err)
+		}
+		for _, w := range ws {
+			if seen[w.ID] {
+				t.Fatalf("batch %d gave %s, given before", i, w.ID)
+			}
+			if w.ID <= last[s] {
+				t.Errorf("batch %d gave %s after %s from the same store", i, w.ID, last[s])
+			}
+			seen[w.ID], last[s] = true, w.ID
+		}
+	}
+}
+
 // insertAsVersion2 stores c as schema versions 1 and 2 did: its row,
 // without the keys column of version 3, and a row of customer_keys for each
 // of keys.

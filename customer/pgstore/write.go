@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -220,7 +221,7 @@ func (s *Store) writeAttempt(ctx context.Context, tx pgx.Tx, req *request, newID
 	if req.careful {
 		b.holders = make(map[customer.IndexKey]string, req.nkeys)
 	}
-	if err := req.reserveIDs(ctx, tx, newIDs); err != nil {
+	if err := s.reserveIDs(ctx, tx, req, newIDs); err != nil {
 		return nil, err
 	}
 	b.fresh = req.reserved[:newIDs]
@@ -258,23 +259,55 @@ func (s *Store) writeAttempt(ctx context.Context, tx pgx.Tx, req *request, newID
 }
 
 // reserveIDs makes sure the request holds n IDs for the customers it
-// creates without one, taking more numbers of the ID sequence when it holds
-// fewer. Every attempt uses the same IDs, so the IDs a failed batch reports
-// are those of the first attempt.
-func (r *request) reserveIDs(ctx context.Context, tx pgx.Tx, n int) error {
+// creates without one, taking more from the store's spare IDs (see
+// spareIDs) when it holds fewer. Every attempt uses the same IDs, so the
+// IDs a failed batch reports are those of the first attempt.
+func (s *Store) reserveIDs(ctx context.Context, tx pgx.Tx, r *request, n int) error {
 	if n <= len(r.reserved) {
 		return nil
 	}
-	rows, _ := tx.Query(ctx, `SELECT nextval('customer_ids') FROM generate_series(1, $1)`, n-len(r.reserved))
-	seq, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	seq, err := s.spare.take(ctx, tx, n-len(r.reserved))
 	if err != nil {
-		return fmt.Errorf("pgstore: reserving IDs: %w", err)
+		return err
 	}
-	slices.Sort(seq)
 	for _, n := range seq {
 		r.reserved = append(r.reserved, fmt.Sprintf("c%010d", n))
 	}
 	return nil
+}
+
+// idBlock is how many numbers of the ID sequence a store takes at least
+// when it needs one: a batch would otherwise cost a round trip more, which
+// a busy server answers in milliseconds, not microseconds. The numbers a
+// process does not hand out are gaps in the IDs, as a failed batch's are.
+const idBlock = 1000
+
+// spareIDs are numbers of the ID sequence a store has taken and not yet
+// handed out, in ascending order.
+type spareIDs struct {
+	mu   sync.Mutex
+	free []int64
+}
+
+// take returns n numbers of the ID sequence, in ascending order, taking
+// more from the sequence (at least idBlock) in tx when there are too few.
+// The sequence is not transactional: what tx takes stays taken if tx rolls
+// back.
+func (sp *spareIDs) take(ctx context.Context, tx pgx.Tx, n int) ([]int64, error) {
+	sp.mu.Lock()
+	defer sp.mu.Unlock()
+	if short := n - len(sp.free); short > 0 {
+		rows, _ := tx.Query(ctx, `SELECT nextval('customer_ids') FROM generate_series(1, $1)`, max(short, idBlock))
+		seq, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil {
+			return nil, fmt.Errorf("pgstore: reserving IDs: %w", err)
+		}
+		slices.Sort(seq)
+		sp.free = append(sp.free, seq...)
+	}
+	out := sp.free[:n:n]
+	sp.free = sp.free[n:]
+	return out, nil
 }
 
 // load locks the stored rows of ids and reads their versions, creation
