@@ -1,8 +1,9 @@
 package pgstore
 
 import (
-	"bytes"
+	"cmp"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"strings"
@@ -24,11 +25,23 @@ type changes struct {
 	stored []int64
 }
 
-// keyRow is a row of customer_keys.
+// keyRow is a row of customer_keys: the hash of a key (keyHash), whether
+// it is unique, and its holder.
 type keyRow struct {
-	id string
-	k  customer.IndexKey
-	h  [16]byte // keyHash(k)
+	h      [16]byte
+	id     string
+	unique bool
+}
+
+// keyRowOf returns the row of customer_keys of k held by id.
+func keyRowOf(k customer.IndexKey, id string) keyRow { return keyRow{keyHash(k), id, k.Unique} }
+
+// slot returns the value keySlot has for the row.
+func (r *keyRow) slot() string {
+	if r.unique {
+		return ""
+	}
+	return r.id
 }
 
 // changes returns what the batch's operations leave to write.
@@ -51,12 +64,12 @@ func (b *batch) changes() *changes {
 		}
 		for _, k := range st.storedKeys {
 			if !slices.Contains(keys, k) {
-				ch.removed = append(ch.removed, keyRow{id, k, keyHash(k)})
+				ch.removed = append(ch.removed, keyRowOf(k, id))
 			}
 		}
 		for _, k := range keys {
 			if !slices.Contains(st.storedKeys, k) {
-				ch.added = append(ch.added, keyRow{id, k, keyHash(k)})
+				ch.added = append(ch.added, keyRowOf(k, id))
 			}
 		}
 		switch {
@@ -71,7 +84,12 @@ func (b *batch) changes() *changes {
 	}
 	// In the index's order, so that inserting them walks the index from
 	// left to right once instead of jumping about it.
-	slices.SortFunc(ch.added, func(a, b keyRow) int { return bytes.Compare(a.h[:], b.h[:]) })
+	slices.SortFunc(ch.added, func(a, b keyRow) int {
+		if c := cmp.Compare(binary.BigEndian.Uint64(a.h[:8]), binary.BigEndian.Uint64(b.h[:8])); c != 0 {
+			return c
+		}
+		return cmp.Compare(binary.BigEndian.Uint64(a.h[8:]), binary.BigEndian.Uint64(b.h[8:]))
+	})
 	return ch
 }
 
@@ -102,7 +120,7 @@ func copyKeys(ctx context.Context, tx pgx.Tx, rows []keyRow) error {
 			w.row(3)
 			w.uuid(r.h)
 			w.text(r.id)
-			w.bool(r.k.Unique)
+			w.bool(r.unique)
 			return nil
 		})
 }
@@ -137,7 +155,7 @@ func (ch *changes) delete(ctx context.Context, tx pgx.Tx) error {
 		hs := make([][16]byte, len(ch.removed))
 		ids, slots := make([]string, len(ch.removed)), make([]string, len(ch.removed))
 		for i, r := range ch.removed {
-			hs[i], ids[i], slots[i] = r.h, r.id, slotOf(r.k, r.id)
+			hs[i], ids[i], slots[i] = r.h, r.id, r.slot()
 		}
 		q.Queue(`
 DELETE FROM customer_keys WHERE ctid = ANY(ARRAY(

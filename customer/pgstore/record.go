@@ -174,14 +174,6 @@ func keyHash(k customer.IndexKey) [16]byte {
 // lookups took several times as long.
 const keySlot = `(CASE WHEN k.uniq THEN '' ELSE k.customer_id END)`
 
-// slotOf returns the value keySlot has for k held by id.
-func slotOf(k customer.IndexKey, id string) string {
-	if k.Unique {
-		return ""
-	}
-	return id
-}
-
 // keyHashes returns the hashes of keys.
 func keyHashes(keys []customer.IndexKey) [][16]byte {
 	hs := make([][16]byte, len(keys))
