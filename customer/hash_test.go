@@ -149,6 +149,25 @@ func TestSSNHasher(t *testing.T) {
 	})
 }
 
+func TestSchemeNamedKnowsSFCCsSchemesExactly(t *testing.T) {
+	for _, s := range []customer.PasswordScheme{customer.SchemeScrypt, customer.SchemeMD5, customer.SchemeS0001} {
+		if got, ok := customer.SchemeNamed(string(s)); !ok || got != s {
+			t.Errorf("SchemeNamed(%q) = %q, %v; want the scheme", s, got, ok)
+		}
+		if !s.Known() {
+			t.Errorf("%q.Known() = false", s)
+		}
+	}
+	for _, name := range []string{"", "SCRYPT", "scrypt ", "md4", "s0002", "sha256"} {
+		if got, ok := customer.SchemeNamed(name); ok || got != "" {
+			t.Errorf("SchemeNamed(%q) = %q, %v; want no scheme", name, got, ok)
+		}
+		if customer.PasswordScheme(name).Known() {
+			t.Errorf("%q.Known() = true", name)
+		}
+	}
+}
+
 func TestPasswords(t *testing.T) {
 	cheap := customer.PasswordHasher{LogN: 10, R: 8, P: 1}
 	t.Run("a hashed password verifies and another does not", func(t *testing.T) {

@@ -38,9 +38,27 @@ const (
 	SchemeS0001 PasswordScheme = "s0001"
 )
 
-// Known reports whether s is one of the schemes SFCC accepts.
+// SchemeNamed returns the scheme SFCC calls name and true, or false when
+// SFCC accepts no scheme of that name. The scheme returned is the package's
+// constant, so a decoder that passes string(b) of a buffer it reuses keeps
+// no copy of the buffer, and the conversion costs no allocation.
+func SchemeNamed(name string) (PasswordScheme, bool) {
+	switch name {
+	case string(SchemeScrypt):
+		return SchemeScrypt, true
+	case string(SchemeMD5):
+		return SchemeMD5, true
+	case string(SchemeS0001):
+		return SchemeS0001, true
+	}
+	return "", false
+}
+
+// Known reports whether s is one of the schemes SFCC accepts (see
+// SchemeNamed).
 func (s PasswordScheme) Known() bool {
-	return s == SchemeScrypt || s == SchemeMD5 || s == SchemeS0001
+	_, ok := SchemeNamed(string(s))
+	return ok
 }
 
 // PasswordHash is a stored password: the hash and the scheme that made it.

@@ -570,12 +570,10 @@ func (d *Decoder) listSettings(r rec, path string, s *customer.ListSettings) {
 }
 
 // schemeOf returns an encryptionScheme attribute's value, without an
-// allocation for a scheme the package knows.
+// allocation for a scheme customer knows.
 func schemeOf(v []byte) string {
-	for _, s := range [...]customer.PasswordScheme{customer.SchemeScrypt, customer.SchemeMD5, customer.SchemeS0001} {
-		if string(v) == string(s) {
-			return string(s)
-		}
+	if s, ok := customer.SchemeNamed(string(v)); ok {
+		return string(s)
 	}
 	return string(v)
 }

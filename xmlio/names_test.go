@@ -27,3 +27,24 @@ func TestElementNamesFindsEveryNameAndNothingElse(t *testing.T) {
 		}
 	}
 }
+
+// TestSchemeOfKeepsNoPartOfTheBuffer reads encryptionScheme values from a
+// buffer that is then overwritten, as the scanner's is: a known scheme is
+// the package's constant, read without an allocation, and any other value
+// is a copy.
+func TestSchemeOfKeepsNoPartOfTheBuffer(t *testing.T) {
+	buf := []byte("scrypt")
+	if n := testing.AllocsPerRun(100, func() { _ = schemeOf(buf) }); n != 0 {
+		t.Errorf("schemeOf(%q) allocates %v times; want none", buf, n)
+	}
+	for _, v := range []string{"scrypt", "md5", "s0001", "sha1", ""} {
+		buf := []byte(v)
+		got := schemeOf(buf)
+		for i := range buf {
+			buf[i] = 'x'
+		}
+		if got != v {
+			t.Errorf("schemeOf(%q) = %q once the buffer changed", v, got)
+		}
+	}
+}
