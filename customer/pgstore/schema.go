@@ -124,8 +124,8 @@ CREATE TABLE customer_facts (
 	// 5: a key row holds its key as a hash (keyHash), not as three texts,
 	// which customers.keys keeps. The index of 16-byte hashes is two
 	// thirds of the size, and in an import of 50,000 workbook rows
-	// PostgreSQL spent 40% less time writing the key rows and half the time
-	// answering the lookups (BENCHMARKS.md): the key table set the pace.
+	// PostgreSQL spent 27-39% less time writing the key rows and 31-46%
+	// less answering the lookups (BENCHMARKS.md), which set the pace.
 	`
 CREATE FUNCTION customer_key_hash(key text, list text, value text) RETURNS uuid
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
