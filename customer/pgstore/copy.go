@@ -99,7 +99,7 @@ func (b *batch) changes() *changes {
 // and the new customers and their facts are copied in, with a COPY each,
 // the cheapest way into PostgreSQL. Each customer's record is encoded as
 // its row is sent, so that the encoding overlaps the server's inserts.
-func (ch *changes) write(ctx context.Context, tx pgx.Tx) error {
+func (ch *changes) write(ctx context.Context, tx *batchTx) error {
 	if err := ch.delete(ctx, tx); err != nil {
 		return err
 	}
@@ -113,7 +113,7 @@ func (ch *changes) write(ctx context.Context, tx pgx.Tx) error {
 }
 
 // copyKeys copies rows into customer_keys.
-func copyKeys(ctx context.Context, tx pgx.Tx, rows []keyRow) error {
+func copyKeys(ctx context.Context, tx *batchTx, rows []keyRow) error {
 	return copyEach(ctx, tx, `COPY customer_keys (h, customer_id, uniq) FROM STDIN (FORMAT binary)`, len(rows),
 		func(w *copyRows, i int) error {
 			r := &rows[i]
@@ -128,7 +128,7 @@ func copyKeys(ctx context.Context, tx pgx.Tx, rows []keyRow) error {
 // insertCustomers copies new customers into customers, then their facts
 // into customer_facts. A record that cannot be encoded ends the COPY with
 // its error, wrapping customer.ErrInvalid.
-func insertCustomers(ctx context.Context, tx pgx.Tx, recs []record) error {
+func insertCustomers(ctx context.Context, tx *batchTx, recs []record) error {
 	err := copyEach(ctx, tx, `COPY customers (`+customerColumns+`) FROM STDIN (FORMAT binary)`, len(recs),
 		func(w *copyRows, i int) error { return w.customer(&recs[i], 0) })
 	if err != nil {
@@ -145,7 +145,7 @@ func insertCustomers(ctx context.Context, tx pgx.Tx, recs []record) error {
 // delete removes the deleted customers and the removed key rows in one
 // round trip. Each key row is found in the index on its own (see
 // batch.load) and deleted by its address.
-func (ch *changes) delete(ctx context.Context, tx pgx.Tx) error {
+func (ch *changes) delete(ctx context.Context, tx *batchTx) error {
 	q := &pgx.Batch{}
 	if len(ch.deleted) > 0 {
 		q.Queue(`DELETE FROM customers WHERE id = ANY($1::text[])`, ch.deleted)
@@ -194,7 +194,7 @@ func (r *record) values(data []byte) []any {
 // copyEach copies n rows into PostgreSQL with sql, row writing the i-th as
 // it is sent; nothing when n is 0. An error of row's ends the COPY and is
 // returned.
-func copyEach(ctx context.Context, tx pgx.Tx, sql string, n int, row func(w *copyRows, i int) error) error {
+func copyEach(ctx context.Context, tx *batchTx, sql string, n int, row func(w *copyRows, i int) error) error {
 	if n == 0 {
 		return nil
 	}
@@ -274,7 +274,7 @@ const copiedUpdates = 100
 // copied into a temporary table, dropped at commit, and applied with one
 // UPDATE. The rows are locked, so an update that changes no row means it
 // was changed outside the store, which is reported as a conflict.
-func updateCustomers(ctx context.Context, tx pgx.Tx, recs []record, stored []int64) error {
+func updateCustomers(ctx context.Context, tx *batchTx, recs []record, stored []int64) error {
 	switch {
 	case len(recs) == 0:
 		return nil
@@ -314,7 +314,7 @@ WHERE c.id = u.id AND c.version = u.stored_version`)
 // updateEach overwrites stored customers as updateCustomers does, with one
 // UPDATE each, sent in one round trip. A record that cannot be encoded is
 // refused with an error wrapping customer.ErrInvalid.
-func updateEach(ctx context.Context, tx pgx.Tx, recs []record, stored []int64) error {
+func updateEach(ctx context.Context, tx *batchTx, recs []record, stored []int64) error {
 	var js jsonBuffer
 	q := &pgx.Batch{}
 	for i := range recs {

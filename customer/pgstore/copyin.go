@@ -6,8 +6,6 @@ import (
 	"io"
 	"math"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // copyRows is the body of a COPY ... FROM STDIN (FORMAT binary), written
@@ -45,11 +43,11 @@ func newCopyRows(next func(w *copyRows) (more bool, err error)) *copyRows {
 // send copies the rows into PostgreSQL with sql, a COPY ... FROM STDIN
 // (FORMAT binary) naming the columns the rows hold in order. An error of
 // next's ends the COPY and is returned as it is.
-func (w *copyRows) send(ctx context.Context, tx pgx.Tx, sql string) error {
+func (w *copyRows) send(ctx context.Context, tx *batchTx, sql string) error {
 	if w.fill(); w.err != nil {
 		return w.err
 	}
-	_, err := tx.Conn().PgConn().CopyFrom(ctx, w, sql)
+	_, err := tx.copyIn(ctx, w, sql)
 	if w.err != nil {
 		return w.err
 	}

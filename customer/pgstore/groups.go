@@ -105,7 +105,7 @@ func (s *Store) WriteGroups(ctx context.Context, ops []groups.Op) error {
 	if len(ops) == 0 {
 		return nil
 	}
-	err := s.inTx(ctx, func(tx pgx.Tx) error { return s.writeGroupsTx(ctx, tx, ops) })
+	err := s.inTx(ctx, func(tx *batchTx) error { return s.writeGroupsTx(ctx, tx, ops) })
 	var race *raceError
 	if errors.As(err, &race) {
 		return &groups.BatchError{Index: 0, Op: ops[0], Err: fmt.Errorf("%w: %v", groups.ErrExists, race)}
@@ -128,7 +128,7 @@ type memberState struct {
 	changed   bool
 }
 
-func (s *Store) writeGroupsTx(ctx context.Context, tx pgx.Tx, ops []groups.Op) error {
+func (s *Store) writeGroupsTx(ctx context.Context, tx *batchTx, ops []groups.Op) error {
 	var gids, cids []string
 	for _, op := range ops {
 		switch op.Kind {
@@ -269,7 +269,7 @@ func applyGroup(op groups.Op, now time.Time, gs map[string]*groupState, cs map[s
 
 // storeGroups writes a group batch's changes: the groups in one round trip,
 // then the customers whose memberships changed.
-func (s *Store) storeGroups(ctx context.Context, tx pgx.Tx, gs map[string]*groupState, cs map[string]*memberState) error {
+func (s *Store) storeGroups(ctx context.Context, tx *batchTx, gs map[string]*groupState, cs map[string]*memberState) error {
 	q := &pgx.Batch{}
 	for _, id := range sortedKeys(gs) {
 		st := gs[id]

@@ -58,7 +58,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -173,7 +172,7 @@ func asRace(err error) error {
 // transaction when fn or the commit lost a race with another writer. When the
 // attempts run out it returns the last *raceError. A context error is
 // returned as ctx.Err().
-func (s *Store) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
+func (s *Store) inTx(ctx context.Context, fn func(tx *batchTx) error) error {
 	var err error
 	for attempt := 0; attempt < s.maxAttempts; attempt++ {
 		err = s.tryTx(ctx, fn)
@@ -190,26 +189,22 @@ func (s *Store) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	return err
 }
 
-func (s *Store) tryTx(ctx context.Context, fn func(tx pgx.Tx) error) (err error) {
-	// A batch's queries look rows up by the arrays they are given. Planned
-	// for the arrays at hand and the tables as they are, they use the
-	// indexes; a generic plan, which the server may keep for a prepared
-	// statement, is made without either, and one made while the tables were
-	// small reads them whole once they are not. The setting is sent with
-	// BEGIN, sparing a round trip.
-	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{BeginQuery: `BEGIN; SET LOCAL plan_cache_mode = force_custom_plan`})
+func (s *Store) tryTx(ctx context.Context, fn func(tx *batchTx) error) (err error) {
+	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return fmt.Errorf("pgstore: begin: %w", err)
 	}
+	defer conn.Release()
+	tx := &batchTx{conn: conn.Conn()}
 	defer func() {
 		if err != nil {
-			_ = tx.Rollback(context.WithoutCancel(ctx))
+			tx.rollback(context.WithoutCancel(ctx))
 		}
 	}()
 	if err := fn(tx); err != nil {
 		return asRace(err)
 	}
-	if err := tx.Commit(ctx); err != nil {
+	if err := tx.commit(ctx); err != nil {
 		return asRace(fmt.Errorf("pgstore: commit: %w", err))
 	}
 	return nil

@@ -53,7 +53,7 @@ func (s *Store) Write(ctx context.Context, ops []customer.Op) ([]customer.Writte
 // write makes the attempts at writing req.
 func (s *Store) write(ctx context.Context, req *request) ([]customer.Written, error) {
 	var out []customer.Written
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
+	err := s.inTx(ctx, func(tx *batchTx) error {
 		var err error
 		out, err = s.writeTx(ctx, tx, req)
 		return err
@@ -193,7 +193,7 @@ var (
 // writeTx writes req in tx, with more generated IDs until it has enough.
 // A batch written fast that fails in a way a careful check would name
 // returns errRecheck.
-func (s *Store) writeTx(ctx context.Context, tx pgx.Tx, req *request) ([]customer.Written, error) {
+func (s *Store) writeTx(ctx context.Context, tx *batchTx, req *request) ([]customer.Written, error) {
 	extra := 0
 	for {
 		out, err := s.writeAttempt(ctx, tx, req, req.newIDs+extra)
@@ -216,7 +216,7 @@ func failsCheck(err error) bool {
 	return errors.As(err, &be) || errors.Is(err, customer.ErrInvalid) || isUniqueViolation(err)
 }
 
-func (s *Store) writeAttempt(ctx context.Context, tx pgx.Tx, req *request, newIDs int) ([]customer.Written, error) {
+func (s *Store) writeAttempt(ctx context.Context, tx *batchTx, req *request, newIDs int) ([]customer.Written, error) {
 	b := &batch{req: req, now: s.now(), states: make(map[string]*state, len(req.ids)+newIDs)}
 	if req.careful {
 		b.holders = make(map[customer.IndexKey]string, req.nkeys)
@@ -262,11 +262,11 @@ func (s *Store) writeAttempt(ctx context.Context, tx pgx.Tx, req *request, newID
 // creates without one, taking more from the store's spare IDs (see
 // spareIDs) when it holds fewer. Every attempt uses the same IDs, so the
 // IDs a failed batch reports are those of the first attempt.
-func (s *Store) reserveIDs(ctx context.Context, tx pgx.Tx, r *request, n int) error {
+func (s *Store) reserveIDs(ctx context.Context, tx *batchTx, r *request, n int) error {
 	if n <= len(r.reserved) {
 		return nil
 	}
-	seq, err := s.spare.take(ctx, tx, n-len(r.reserved))
+	seq, err := s.spare.take(ctx, tx.conn, n-len(r.reserved))
 	if err != nil {
 		return err
 	}
@@ -290,14 +290,15 @@ type spareIDs struct {
 }
 
 // take returns n numbers of the ID sequence, in ascending order, taking
-// more from the sequence (at least idBlock) in tx when there are too few.
-// The sequence is not transactional: what tx takes stays taken if tx rolls
-// back.
-func (sp *spareIDs) take(ctx context.Context, tx pgx.Tx, n int) ([]int64, error) {
+// more from the sequence (at least idBlock) on conn when there are too few.
+// The sequence is not transactional, so the query need not wait for a
+// batch's transaction to begin (see batchTx), and what it takes stays
+// taken when the batch rolls back.
+func (sp *spareIDs) take(ctx context.Context, conn *pgx.Conn, n int) ([]int64, error) {
 	sp.mu.Lock()
 	defer sp.mu.Unlock()
 	if short := n - len(sp.free); short > 0 {
-		rows, _ := tx.Query(ctx, `SELECT nextval('customer_ids') FROM generate_series(1, $1)`, max(short, idBlock))
+		rows, _ := conn.Query(ctx, `SELECT nextval('customer_ids') FROM generate_series(1, $1)`, max(short, idBlock))
 		seq, err := pgx.CollectRows(rows, pgx.RowTo[int64])
 		if err != nil {
 			return nil, fmt.Errorf("pgstore: reserving IDs: %w", err)
@@ -317,7 +318,7 @@ func (sp *spareIDs) take(ctx context.Context, tx pgx.Tx, n int) ([]int64, error)
 // lookup from being planned as a join that reads the whole key table,
 // which a planner without fresh statistics picks), so the query costs what
 // the batch claims, not what the store holds.
-func (b *batch) load(ctx context.Context, tx pgx.Tx, ids []string) error {
+func (b *batch) load(ctx context.Context, tx *batchTx, ids []string) error {
 	if len(ids) == 0 && !b.req.careful {
 		return nil // a batch of new customers with generated IDs, written fast
 	}
