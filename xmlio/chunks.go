@@ -25,9 +25,11 @@ const chunkSize = 1 << 20
 // own decoder reads: a group assignment, say, is read after the customers
 // by that decoder, and an unknown element is best reported by it.
 type chunker struct {
-	last   map[*Decoder]int64 // the last child each decoder saw
-	starts []int64
-	mixed  bool // a child other than customers and a header in the first stretch
+	// first holds, for each stretch of chunkSize bytes, the offset of the
+	// first customer that starts in it, -1 for none; the first stretch,
+	// which the import's decoder reads, has none.
+	first []int64
+	mixed bool // a child other than customers and a header in the first stretch
 }
 
 func (c *chunker) see(d *Decoder) {
@@ -39,29 +41,31 @@ func (c *chunker) see(d *Decoder) {
 		c.mixed = true // to be read in one, by the import's decoder
 		return
 	}
-	if !customer || off < chunkSize {
+	stretch := off / chunkSize
+	if !customer || stretch == 0 {
 		return
 	}
-	if c.last == nil {
-		c.last = make(map[*Decoder]int64)
+	for int64(len(c.first)) <= stretch {
+		c.first = append(c.first, -1)
 	}
-	prev, ok := c.last[d]
-	c.last[d] = off
-	if !ok || off/chunkSize != prev/chunkSize {
-		c.starts = append(c.starts, off)
+	if f := c.first[stretch]; f < 0 || off < f {
+		c.first[stretch] = off
 	}
 }
 
-// parts returns where the parts after the first start, sorted, or nil when
-// the document is not to be read in parts: it was not read exactly once
-// whole at any offset, holds other children than customers after the
+// parts returns where the parts after the first start, in order, or nil
+// when the document is not to be read in parts: it was not read exactly
+// once whole at any offset, holds other children than customers after the
 // first stretch, or is too short to be worth it.
 func (c *chunker) parts(how reading) []int64 {
-	if how.ra == nil || !how.exact || c.mixed || len(c.starts) < 2 {
+	if how.ra == nil || !how.exact || c.mixed {
 		return nil
 	}
-	slices.Sort(c.starts)
-	return c.starts
+	starts := slices.DeleteFunc(c.first, func(off int64) bool { return off < 0 })
+	if len(starts) < 2 {
+		return nil
+	}
+	return starts
 }
 
 // part is what one decoder read of a part of a document: its records and
