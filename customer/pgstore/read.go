@@ -272,6 +272,7 @@ func (s *Store) Find(ctx context.Context, lookups []customer.Lookup) ([]customer
 		ks[i] = k
 		switch {
 		case !storable(k.List) || !storable(k.Value):
+			// No stored customer holds it: not found, unasked.
 		case k.Key == customer.KeyID:
 			idAt, ids = append(idAt, int32(i)), append(ids, k.Value)
 		default:
