@@ -93,28 +93,28 @@ func (b *batch) changes() *changes {
 	return ch
 }
 
-// write stores the changes. The deletes come first, of customers and of key
+// write stores the changes, but for the COPYs it queues, which go with the
+// commit (see batchTx). The deletes come first, of customers and of key
 // rows, so that a key moving between customers of the batch never meets
-// itself in the unique index. Then the new key rows, the updated customers
-// and the new customers and their facts are copied in, with a COPY each,
-// the cheapest way into PostgreSQL. Each customer's record is encoded as
-// its row is sent, so that the encoding overlaps the server's inserts.
+// itself in the unique index. Then the updates, and the new key rows and
+// the new customers and their facts are copied in, with a COPY each, the
+// cheapest way into PostgreSQL. Each customer's record is encoded as its
+// row is sent, so that the encoding overlaps the server's inserts.
 func (ch *changes) write(ctx context.Context, tx *batchTx) error {
 	if err := ch.delete(ctx, tx); err != nil {
-		return err
-	}
-	if err := copyKeys(ctx, tx, ch.added); err != nil {
 		return err
 	}
 	if err := updateCustomers(ctx, tx, ch.updates, ch.stored); err != nil {
 		return err
 	}
-	return insertCustomers(ctx, tx, ch.inserts)
+	copyKeys(tx, ch.added)
+	insertCustomers(tx, ch.inserts)
+	return nil
 }
 
-// copyKeys copies rows into customer_keys.
-func copyKeys(ctx context.Context, tx *batchTx, rows []keyRow) error {
-	return copyEach(ctx, tx, `COPY customer_keys (h, customer_id, uniq) FROM STDIN (FORMAT binary)`, len(rows),
+// copyKeys queues the COPY of rows into customer_keys.
+func copyKeys(tx *batchTx, rows []keyRow) {
+	copyEach(tx, `COPY customer_keys (h, customer_id, uniq) FROM STDIN (FORMAT binary)`, len(rows),
 		func(w *copyRows, i int) error {
 			r := &rows[i]
 			w.row(3)
@@ -125,16 +125,13 @@ func copyKeys(ctx context.Context, tx *batchTx, rows []keyRow) error {
 		})
 }
 
-// insertCustomers copies new customers into customers, then their facts
-// into customer_facts. A record that cannot be encoded ends the COPY with
-// its error, wrapping customer.ErrInvalid.
-func insertCustomers(ctx context.Context, tx *batchTx, recs []record) error {
-	err := copyEach(ctx, tx, `COPY customers (`+customerColumns+`) FROM STDIN (FORMAT binary)`, len(recs),
+// insertCustomers queues the COPYs of new customers into customers, then of
+// their facts into customer_facts. A record that cannot be encoded ends the
+// COPY with its error, wrapping customer.ErrInvalid.
+func insertCustomers(tx *batchTx, recs []record) {
+	copyEach(tx, `COPY customers (`+customerColumns+`) FROM STDIN (FORMAT binary)`, len(recs),
 		func(w *copyRows, i int) error { return w.customer(&recs[i], 0) })
-	if err != nil {
-		return err
-	}
-	return copyEach(ctx, tx, `COPY customer_facts (id, facts) FROM STDIN (FORMAT binary)`, len(recs),
+	copyEach(tx, `COPY customer_facts (id, facts) FROM STDIN (FORMAT binary)`, len(recs),
 		func(w *copyRows, i int) error {
 			w.row(2)
 			w.text(recs[i].c.ID)
@@ -191,22 +188,23 @@ func (r *record) values(data []byte) []any {
 		cat, cns, at, ns, groups, r.search(), keysColumn(r.keys), data}
 }
 
-// copyEach copies n rows into PostgreSQL with sql, row writing the i-th as
-// it is sent; nothing when n is 0. An error of row's ends the COPY and is
-// returned.
-func copyEach(ctx context.Context, tx *batchTx, sql string, n int, row func(w *copyRows, i int) error) error {
+// copyEach queues a COPY of n rows into PostgreSQL with sql, row writing
+// the i-th as it is sent; nothing when n is 0. An error of row's ends the
+// COPY, and is what the statement the COPY goes with returns (see
+// batchTx.copy).
+func copyEach(tx *batchTx, sql string, n int, row func(w *copyRows, i int) error) {
 	if n == 0 {
-		return nil
+		return
 	}
 	i := 0
-	return newCopyRows(func(w *copyRows) (bool, error) {
+	tx.copy(sql, newCopyRows(func(w *copyRows) (bool, error) {
 		if i == n {
 			return false, nil
 		}
 		err := row(w, i)
 		i++
 		return true, err
-	}).send(ctx, tx, sql)
+	}))
 }
 
 // customer writes r as a row of customers, its record encoded as JSON in
@@ -284,7 +282,7 @@ func updateCustomers(ctx context.Context, tx *batchTx, recs []record, stored []i
 	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE pgstore_updates (LIKE customers, stored_version bigint, facts jsonb) ON COMMIT DROP`); err != nil {
 		return err
 	}
-	err := copyEach(ctx, tx, `COPY pg_temp.pgstore_updates (`+customerColumns+`, stored_version, facts) FROM STDIN (FORMAT binary)`, len(recs),
+	copyEach(tx, `COPY pg_temp.pgstore_updates (`+customerColumns+`, stored_version, facts) FROM STDIN (FORMAT binary)`, len(recs),
 		func(w *copyRows, i int) error {
 			if err := w.customer(&recs[i], 2); err != nil {
 				return err
@@ -292,9 +290,6 @@ func updateCustomers(ctx context.Context, tx *batchTx, recs []record, stored []i
 			w.int8(stored[i])
 			return w.facts(recs[i].c)
 		})
-	if err != nil {
-		return err
-	}
 	tag, err := tx.Exec(ctx, `
 UPDATE customers AS c SET version = u.version, list = u.list, kind = u.kind, credit_allowed = u.credit_allowed,
 	created_at = u.created_at, created_nsec = u.created_nsec, updated_at = u.updated_at, updated_nsec = u.updated_nsec,

@@ -1,74 +1,68 @@
 package pgstore
 
 import (
-	"context"
 	"encoding/binary"
-	"io"
 	"math"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgproto3"
 )
 
 // copyRows is the body of a COPY ... FROM STDIN (FORMAT binary), written
-// here for the few column types pgstore's tables have and read by the
-// connection as it sends it: rows are written a chunk at a time, as the
-// server takes them in, so the client encodes the next rows while the
-// server inserts the last ones. pgx's CopyFrom takes each row as []any,
+// here for the few column types pgstore's tables have and sent as it is
+// written (see sendTo): rows are written a chunk at a time, as the server
+// takes them in, so the client encodes the next rows while the server
+// inserts the last ones. pgx's CopyFrom takes each row as []any,
 // plans each value's encoding through its type map and describes the
 // table first, a round trip; for a batch of customers that was most of the
 // client's work. The format is PostgreSQL's "Binary Format" of COPY: a
 // signature and two 32-bit words, then per row a 16-bit field count and
 // per field a 32-bit length and the type's binary send form, then -1.
 type copyRows struct {
-	buf  []byte
-	off  int // first byte of buf not yet read
+	buf  []byte // a chunk, after frameHead bytes of room
 	next func(w *copyRows) (more bool, err error)
 	done bool  // the trailer is in buf
 	err  error // what next returned
 }
 
-// copyChunk is how many bytes of rows are written before they are sent,
-// the size of the buffer the connection reads into.
+// copyChunk is about how many bytes of rows are written before they are
+// sent.
 const copyChunk = 64 << 10
 
 // newCopyRows starts a COPY body whose rows next writes, one or more a
 // call, until it reports no more.
 func newCopyRows(next func(w *copyRows) (more bool, err error)) *copyRows {
-	w := &copyRows{buf: make([]byte, 0, copyChunk+4<<10), next: next}
+	w := &copyRows{buf: make([]byte, frameHead, frameHead+copyChunk+4<<10), next: next}
 	w.buf = append(w.buf, "PGCOPY\n\xff\r\n\x00"...)
 	w.buf = binary.BigEndian.AppendUint32(w.buf, 0) // flags: no OIDs
 	w.buf = binary.BigEndian.AppendUint32(w.buf, 0) // no header extension
 	return w
 }
 
-// send copies the rows into PostgreSQL with sql, a COPY ... FROM STDIN
-// (FORMAT binary) naming the columns the rows hold in order. An error of
-// next's ends the COPY and is returned as it is.
-func (w *copyRows) send(ctx context.Context, tx *batchTx, sql string) error {
-	if w.fill(); w.err != nil {
-		return w.err
-	}
-	_, err := tx.copyIn(ctx, w, sql)
-	if w.err != nil {
-		return w.err
-	}
-	return err
-}
+// frameHead is the room a chunk of rows leaves at its head for the header
+// of the CopyData message that sends it: a type byte and a length.
+const frameHead = 5
 
-// Read hands the connection the rows written so far, writing more when
-// they are all read.
-func (w *copyRows) Read(p []byte) (int, error) {
-	for w.off == len(w.buf) {
-		if w.done {
-			return 0, io.EOF
-		}
-		w.buf, w.off = w.buf[:0], 0
+// sendTo sends the rows to fe as CopyData messages of a chunk each, writing
+// each chunk as the last is sent. It stops early, with w.err set, when next
+// fails; its error is a failure to send.
+func (w *copyRows) sendTo(fe *pgproto3.Frontend) error {
+	for {
 		if w.fill(); w.err != nil {
-			return 0, w.err
+			return nil
 		}
+		if len(w.buf) > frameHead {
+			w.buf[0] = 'd'
+			binary.BigEndian.PutUint32(w.buf[1:frameHead], uint32(len(w.buf)-1))
+			if err := fe.SendUnbufferedEncodedCopyData(w.buf); err != nil {
+				return err
+			}
+		}
+		if w.done {
+			return nil
+		}
+		w.buf = w.buf[:frameHead]
 	}
-	n := copy(p, w.buf[w.off:])
-	w.off += n
-	return n, nil
 }
 
 // fill has next write rows until a chunk is ready or there are no more.

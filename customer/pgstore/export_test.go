@@ -75,3 +75,24 @@ func SetFewMembers(n int) (restore func()) {
 
 // Facts returns c's row of customer_facts, as a write stores it.
 var Facts = factsOf
+
+// FailingCopyThenBatch queues, in a transaction, a COPY into customers
+// whose first row fails to encode with rowsErr, sends a batch after it and
+// returns what the batch reports. It then rolls back and returns what a
+// query on the same connection reports.
+func (s *Store) FailingCopyThenBatch(ctx context.Context, rowsErr error) (batchErr, after error) {
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Release()
+	tx := &batchTx{conn: conn.Conn()}
+	copyEach(tx, `COPY customers (`+customerColumns+`) FROM STDIN (FORMAT binary)`, 1,
+		func(w *copyRows, i int) error { return rowsErr })
+	q := &pgx.Batch{}
+	q.Queue(`SELECT 1`)
+	batchErr = tx.SendBatch(ctx, q).Close()
+	tx.rollback(ctx)
+	_, after = conn.Exec(ctx, `SELECT 1`)
+	return batchErr, after
+}

@@ -176,7 +176,7 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *batchTx) error) error {
 	var err error
 	for attempt := 0; attempt < s.maxAttempts; attempt++ {
 		err = s.tryTx(ctx, fn)
-		if ctx.Err() != nil {
+		if err != nil && ctx.Err() != nil {
 			return ctx.Err()
 		}
 		var race *raceError

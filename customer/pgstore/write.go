@@ -255,6 +255,11 @@ func (s *Store) writeAttempt(ctx context.Context, tx *batchTx, req *request, new
 	if err := b.changes().write(ctx, tx); err != nil {
 		return nil, err
 	}
+	// Committed here, the COPYs' failures are the attempt's, which
+	// writeTx tells apart.
+	if err := tx.commit(ctx); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
