@@ -171,7 +171,8 @@ func asRace(err error) error {
 // inTx runs fn in a transaction and commits it, retrying the whole
 // transaction when fn or the commit lost a race with another writer. When the
 // attempts run out it returns the last *raceError. A context error is
-// returned as ctx.Err().
+// returned as ctx.Err(); an attempt that committed succeeded, even when
+// ctx ended meanwhile.
 func (s *Store) inTx(ctx context.Context, fn func(tx *batchTx) error) error {
 	var err error
 	for attempt := 0; attempt < s.maxAttempts; attempt++ {

@@ -32,10 +32,10 @@ const (
 //   - BEGIN goes with the batch's first statement, in the same pipeline as
 //     a pgx.Batch (see SendBatch), which the server runs no further than the
 //     first statement that fails, or in the same message as the COPYs;
-//   - COPYs wait (see copy) and go with the next statement, all in one
-//     message with their rows behind it, so that the server goes from one
-//     to the next without waiting for the client;
-//   - COMMIT goes with the COPYs before it.
+//   - COPYs wait (see copy) for the next statement and go together, in
+//     one message with their rows behind it, so that the server goes from
+//     one to the next without waiting for the client;
+//   - COMMIT goes in the same message as the COPYs before it.
 //
 // A batch of new customers is then one round trip: BEGIN, its three COPYs
 // and COMMIT. With the server on the same machine, an update of one
@@ -152,8 +152,8 @@ func (t *batchTx) rollback(ctx context.Context) {
 // while the server inserts. When a row cannot be encoded its COPY is
 // failed (CopyFail) and the rows' error is returned.
 //
-// What it returns is what the server did. When ctx ends while the rows are
-// sent, the connection is closed with the query unfinished, which the
+// What it returns is what the server did. When ctx has ended, it sends
+// nothing. When ctx ends while the rows are sent, the connection is closed with the query unfinished, which the
 // server rolls back. When ctx ends once the query is sent, the server is
 // asked to cancel it, and the answer is read to its end: the COMMIT may
 // have run first. A connection that fails to send or receive, or that a
@@ -164,6 +164,9 @@ func (t *batchTx) sendCopies(ctx context.Context, commit bool) error {
 	}
 	copies := t.copies
 	t.copies = nil
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	var sql strings.Builder
 	if !t.begun {
 		sql.WriteString(beginSQL + "; ")
