@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/impexkit/impex/customer"
 )
@@ -190,21 +191,21 @@ func (r *record) values(data []byte) []any {
 
 // copyEach queues a COPY of n rows into PostgreSQL with sql, row writing
 // the i-th as it is sent; nothing when n is 0. An error of row's ends the
-// COPY, and is what the statement the COPY goes with returns (see
-// batchTx.copy).
+// COPY, and is what the statement that sends the COPY returns (see
+// batchTx.hold).
 func copyEach(tx *batchTx, sql string, n int, row func(w *copyRows, i int) error) {
 	if n == 0 {
 		return
 	}
 	i := 0
-	tx.copy(sql, newCopyRows(func(w *copyRows) (bool, error) {
+	tx.hold(sql, newCopyRows(func(w *copyRows) (bool, error) {
 		if i == n {
 			return false, nil
 		}
 		err := row(w, i)
 		i++
 		return true, err
-	}))
+	}), nil)
 }
 
 // customer writes r as a row of customers, its record encoded as JSON in
@@ -270,7 +271,7 @@ const copiedUpdates = 100
 // row is still at the version stored holds at the same index. Few are
 // updated each with a statement of its own, all sent at once; more are
 // copied into a temporary table, dropped at commit, and applied with one
-// UPDATE. The rows are locked, so an update that changes no row means it
+// UPDATE, the statements sent at once. The rows are locked, so an update that changes no row means it
 // was changed outside the store, which is reported as a conflict.
 func updateCustomers(ctx context.Context, tx *batchTx, recs []record, stored []int64) error {
 	switch {
@@ -279,9 +280,8 @@ func updateCustomers(ctx context.Context, tx *batchTx, recs []record, stored []i
 	case len(recs) < copiedUpdates:
 		return updateEach(ctx, tx, recs, stored)
 	}
-	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE pgstore_updates (LIKE customers, stored_version bigint, facts jsonb) ON COMMIT DROP`); err != nil {
-		return err
-	}
+	var updated pgconn.CommandTag
+	tx.hold(`CREATE TEMP TABLE pgstore_updates (LIKE customers, stored_version bigint, facts jsonb) ON COMMIT DROP`, nil, nil)
 	copyEach(tx, `COPY pg_temp.pgstore_updates (`+customerColumns+`, stored_version, facts) FROM STDIN (FORMAT binary)`, len(recs),
 		func(w *copyRows, i int) error {
 			if err := w.customer(&recs[i], 2); err != nil {
@@ -290,20 +290,17 @@ func updateCustomers(ctx context.Context, tx *batchTx, recs []record, stored []i
 			w.int8(stored[i])
 			return w.facts(recs[i].c)
 		})
-	tag, err := tx.Exec(ctx, `
+	tx.hold(`
 UPDATE customers AS c SET version = u.version, list = u.list, kind = u.kind, credit_allowed = u.credit_allowed,
 	created_at = u.created_at, created_nsec = u.created_nsec, updated_at = u.updated_at, updated_nsec = u.updated_nsec,
 	groups = u.groups, search = u.search, keys = u.keys, data = u.data
 FROM pg_temp.pgstore_updates AS u
-WHERE c.id = u.id AND c.version = u.stored_version`)
-	if err != nil {
+WHERE c.id = u.id AND c.version = u.stored_version`, nil, &updated)
+	tx.hold(`UPDATE customer_facts AS f SET facts = u.facts FROM pg_temp.pgstore_updates AS u WHERE f.id = u.id`, nil, nil)
+	if err := tx.send(ctx); err != nil {
 		return err
 	}
-	if err := checkUpdated(tag.RowsAffected(), len(recs)); err != nil {
-		return err
-	}
-	_, err = tx.Exec(ctx, `UPDATE customer_facts AS f SET facts = u.facts FROM pg_temp.pgstore_updates AS u WHERE f.id = u.id`)
-	return err
+	return checkUpdated(updated.RowsAffected(), len(recs))
 }
 
 // updateEach overwrites stored customers as updateCustomers does, with one

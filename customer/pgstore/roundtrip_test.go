@@ -111,12 +111,13 @@ func recordingPool(t *testing.T, w *wire) *pgxpool.Pool {
 	return pool
 }
 
-// TestABatchOfNewCustomersIsOneRoundTrip writes batches through a
-// connection whose messages are recorded. A batch of new customers is one
-// simple query: BEGIN, its three COPY statements and COMMIT, the rows
-// following; a batch that updates a stored customer begins in its first
-// pipeline, and its COMMIT is the only statement sent alone.
-func TestABatchOfNewCustomersIsOneRoundTrip(t *testing.T) {
+// TestBatchesSpendFewRoundTrips writes batches through a connection whose
+// messages are recorded. A batch of new customers is one simple query:
+// BEGIN, its three COPY statements and COMMIT, the rows following. A batch
+// that updates a stored customer begins in its first pipeline, and its
+// COMMIT is the only statement sent alone; one that updates many sends the
+// statements that copy and apply them as one query.
+func TestBatchesSpendFewRoundTrips(t *testing.T) {
 	w := &wire{}
 	pool := recordingPool(t, w)
 	ctx := context.Background()
@@ -173,6 +174,40 @@ func TestABatchOfNewCustomersIsOneRoundTrip(t *testing.T) {
 	}
 	if syncs == 0 {
 		t.Error("an update sent no pipeline; want the one that locks the customer, with BEGIN")
+	}
+
+	// Updates enough to go through a temporary table are one query, the
+	// rows behind it, and COMMIT.
+	ops := make([]customer.Op, 120)
+	for i := range ops {
+		ops[i] = customer.Put(person(strconv.Itoa(100 + i)))
+	}
+	ws, err = s.Write(ctx, ops)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, w := range ws {
+		c := person(strconv.Itoa(100 + i))
+		c.ID, c.Version, c.Note = w.ID, w.Version, "updated"
+		ops[i] = customer.Put(c)
+	}
+	w.reset()
+	if _, err := s.Write(ctx, ops); err != nil {
+		t.Fatal(err)
+	}
+	queries, _ = w.reset()
+	wantUpdates := regexp.MustCompile(`^CREATE TEMP TABLE [^;]*; COPY pg_temp\.pgstore_updates [^;]*; \s*UPDATE customers [^;]*; UPDATE customer_facts [^;]*; $`)
+	if len(queries) != 2 || !wantUpdates.MatchString(queries[0]) || queries[1] != "COMMIT" {
+		t.Errorf("an update of %d customers sent the queries %.120q; want one matching %s, then COMMIT", len(ops), queries, wantUpdates)
+	}
+	for _, w := range ws {
+		c, err := s.Get(ctx, w.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Note != "updated" || c.Version != w.Version+1 {
+			t.Fatalf("customer %s after the update: note %q, version %d; want %q, %d", w.ID, c.Note, c.Version, "updated", w.Version+1)
+		}
 	}
 }
 

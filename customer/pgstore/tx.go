@@ -3,7 +3,6 @@ package pgstore
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -31,58 +30,40 @@ const (
 //
 //   - BEGIN goes with the batch's first statement, in the same pipeline as
 //     a pgx.Batch (see SendBatch), which the server runs no further than the
-//     first statement that fails, or in the same message as the COPYs;
-//   - COPYs wait (see copy) for the next statement and go together, in
-//     one message with their rows behind it, so that the server goes from
-//     one to the next without waiting for the client;
-//   - COMMIT goes in the same message as the COPYs before it.
+//     first statement that fails, or in the same message as the statements
+//     that wait;
+//   - statements without parameters, COPYs above all, wait (see queue) and
+//     go together, in one message with the COPYs' rows behind it, so that
+//     the server goes from one to the next without waiting for the client;
+//   - COMMIT goes in the same message as the statements before it.
 //
 // A batch of new customers is then one round trip: BEGIN, its three COPYs
-// and COMMIT. With the server on the same machine, an update of one
-// customer (BenchmarkUpdateOne) took 358-364 µs against 425-430 µs with
-// BEGIN sent alone, and BENCHMARKS.md has what the COPYs gained.
+// and COMMIT. With the server on the same machine, a write of one new
+// customer (BenchmarkWriteOne) took 441-442 µs against 702-751 µs with each
+// statement sent on its own, and an update of one (BenchmarkUpdateOne)
+// 358-364 µs against 425-430 µs with BEGIN sent alone.
 type batchTx struct {
-	conn   *pgx.Conn
-	begun  bool
-	copies []queuedCopy // sent with the next statement
+	conn  *pgx.Conn
+	begun bool
+	queue []statement // sent together, before anything else
 }
 
-// queuedCopy is a COPY ... FROM STDIN (FORMAT binary) and its rows.
-type queuedCopy struct {
+// statement is one a batchTx holds back: its SQL, which has no parameters,
+// the rows of a COPY ... FROM STDIN (FORMAT binary), and where to keep its
+// command tag once it has run.
+type statement struct {
 	sql  string
-	rows *copyRows
+	rows *copyRows          // nil but for a COPY
+	tag  *pgconn.CommandTag // or nil
 }
 
-// begin sends BEGIN, unless it was sent.
-func (t *batchTx) begin(ctx context.Context) error {
-	if t.begun {
-		return nil
-	}
-	if _, err := t.conn.Exec(ctx, beginSQL); err != nil {
-		return fmt.Errorf("pgstore: begin: %w", err)
-	}
-	t.begun = true
-	return nil
-}
-
-// Exec runs sql in the transaction, after the COPYs waiting.
-func (t *batchTx) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
-	if err := t.sendCopies(ctx, false); err != nil {
-		return pgconn.CommandTag{}, err
-	}
-	if err := t.begin(ctx); err != nil {
-		return pgconn.CommandTag{}, err
-	}
-	return t.conn.Exec(ctx, sql, args...)
-}
-
-// SendBatch sends q in the transaction, after the COPYs waiting, beginning
-// it in the same pipeline when it has not begun. The results are q's: those
-// of BEGIN are read here, and should it fail, the server has run none of q,
-// and q's results report the failure. A COPY's failure is reported by the
-// results as theirs.
+// SendBatch sends q in the transaction, after the statements waiting,
+// beginning it in the same pipeline when it has not begun. The results are
+// q's: those of BEGIN are read here, and should it fail, the server has run
+// none of q, and q's results report the failure. The failure of a statement
+// that waited is reported by the results as theirs.
 func (t *batchTx) SendBatch(ctx context.Context, q *pgx.Batch) pgx.BatchResults {
-	if err := t.sendCopies(ctx, false); err != nil {
+	if err := t.send(ctx); err != nil {
 		return failedBatch{err}
 	}
 	if t.begun {
@@ -112,77 +93,83 @@ type failedRow struct{ err error }
 
 func (f failedRow) Scan(...any) error { return f.err }
 
-// copy queues a COPY ... FROM STDIN (FORMAT binary), sql, of the rows, to be
-// sent with the next statement or the commit. Its failure, and the rows'
-// own error, is that statement's.
-func (t *batchTx) copy(sql string, rows *copyRows) {
-	t.copies = append(t.copies, queuedCopy{sql, rows})
+// hold queues a statement, sql, with the rows of a COPY (or nil) and where
+// to keep its command tag (or nil), to be sent with the statements after it
+// (see send). Its failure, and the rows' own error, is what the statement
+// that sends it returns.
+func (t *batchTx) hold(sql string, rows *copyRows, tag *pgconn.CommandTag) {
+	t.queue = append(t.queue, statement{sql, rows, tag})
 }
 
-// commit sends the COPYs waiting and commits the transaction, which may not
-// have begun when the batch sent nothing. It fails with
+// send sends the statements waiting and reports how they went.
+func (t *batchTx) send(ctx context.Context) error { return t.sendQueue(ctx, false) }
+
+// commit sends the statements waiting and commits the transaction, which
+// may not have begun when the batch sent nothing. It fails with
 // pgx.ErrTxCommitRollback when the server rolled the transaction back
 // instead, as it does one that failed.
 func (t *batchTx) commit(ctx context.Context) error {
-	if !t.begun && len(t.copies) == 0 {
+	if !t.begun && len(t.queue) == 0 {
 		return nil
 	}
-	return t.sendCopies(ctx, true)
+	return t.sendQueue(ctx, true)
 }
 
-// rollback drops the COPYs waiting and rolls the transaction back, if it
-// began. Its error is not reported: the connection goes back to the pool
+// rollback drops the statements waiting and rolls the transaction back, if
+// it began. Its error is not reported: the connection goes back to the pool
 // either way, which closes one left in a transaction.
 func (t *batchTx) rollback(ctx context.Context) {
-	t.copies = nil
+	t.queue = nil
 	if t.begun && !t.conn.IsClosed() {
 		_, _ = t.conn.Exec(ctx, "ROLLBACK")
 	}
 	t.begun = false
 }
 
-// sendCopies sends the COPYs waiting, BEGIN first when the transaction has
-// not begun and COMMIT last when commit says so, in one simple query: the
-// statements, then each COPY's rows, as the server will read them. The
-// server runs the statements in turn, each COPY reading its rows from what
-// the connection already holds, and stops at the first that fails; it
-// ignores the rows of the COPYs it no longer runs.
+// sendQueue sends the statements waiting, BEGIN first when the transaction
+// has not begun and COMMIT last when commit says so, in one simple query,
+// then each COPY's rows, as the server will read them. The server runs the
+// statements in turn, each COPY reading its rows from what the connection
+// already holds, and stops at the first that fails; it ignores the rows of
+// the COPYs it no longer runs.
 //
 // A COPY's rows are encoded as they are sent, so that the client encodes
-// while the server inserts. When a row cannot be encoded its COPY is
-// failed (CopyFail) and the rows' error is returned.
+// while the server inserts. When a row cannot be encoded its COPY is failed
+// (CopyFail) and the rows' error is returned.
 //
 // What it returns is what the server did. When ctx has ended, it sends
-// nothing. When ctx ends while the rows are sent, the connection is closed with the query unfinished, which the
-// server rolls back. When ctx ends once the query is sent, the server is
-// asked to cancel it, and the answer is read to its end: the COMMIT may
-// have run first. A connection that fails to send or receive, or that a
-// cancel was sent for, is closed.
-func (t *batchTx) sendCopies(ctx context.Context, commit bool) error {
-	if len(t.copies) == 0 && !commit {
+// nothing. When ctx ends while the rows are sent, the connection is closed
+// with the query unfinished, which the server rolls back. When ctx ends
+// once the query is sent, the server is asked to cancel it, and the answer
+// is read to its end: the COMMIT may have run first. A connection that
+// fails to send or receive, or that a cancel was sent for, is closed.
+func (t *batchTx) sendQueue(ctx context.Context, commit bool) error {
+	if len(t.queue) == 0 && !commit {
 		return nil
 	}
-	copies := t.copies
-	t.copies = nil
+	queue := t.queue
+	t.queue = nil
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	var sql strings.Builder
+	first := 0 // of the tags, the first of the queue's
 	if !t.begun {
 		sql.WriteString(beginSQL + "; ")
+		first = strings.Count(beginSQL, ";") + 1
 	}
-	for _, c := range copies {
-		sql.WriteString(c.sql + "; ")
+	for _, st := range queue {
+		sql.WriteString(st.sql + "; ")
 	}
 	if commit {
 		sql.WriteString("COMMIT")
 	}
 	pc := t.conn.PgConn()
-	rowsErr, err := sendQuery(ctx, pc, sql.String(), copies)
-	var tag string
+	rowsErr, err := sendQuery(ctx, pc, sql.String(), queue)
+	var tags []string
 	cancelled := false
 	if err == nil {
-		tag, cancelled, err = readResults(ctx, pc)
+		tags, cancelled, err = readResults(ctx, pc)
 	}
 	var pgErr *pgconn.PgError
 	if cancelled || err != nil && !errors.As(err, &pgErr) {
@@ -198,18 +185,23 @@ func (t *batchTx) sendCopies(ctx context.Context, commit bool) error {
 		return rowsErr
 	case err != nil:
 		return err
-	case commit && tag != "COMMIT":
+	case commit && tags[len(tags)-1] != "COMMIT":
 		return pgx.ErrTxCommitRollback
+	}
+	for i, st := range queue {
+		if st.tag != nil {
+			*st.tag = pgconn.NewCommandTag(tags[first+i])
+		}
 	}
 	return nil
 }
 
-// sendQuery sends sql, a simple query, and the rows of its COPYs, in
-// order, each COPY's rows as CopyData messages of a chunk each and then
+// sendQuery sends sql, a simple query of the statements of queue, and the
+// rows of its COPYs, in order, each COPY's rows as CopyData messages of a chunk each and then
 // CopyDone. When a COPY's rows cannot be encoded, it sends CopyFail
 // instead, sends nothing more and returns the rows' error as rowsErr. err
 // is a failure to send, or ctx's error when ctx ended it.
-func sendQuery(ctx context.Context, pc *pgconn.PgConn, sql string, copies []queuedCopy) (rowsErr, err error) {
+func sendQuery(ctx context.Context, pc *pgconn.PgConn, sql string, queue []statement) (rowsErr, err error) {
 	// A write blocks only while the server reads slower than the client
 	// encodes; when ctx ends, the write fails.
 	conn := pc.Conn()
@@ -235,13 +227,16 @@ func sendQuery(ctx context.Context, pc *pgconn.PgConn, sql string, copies []queu
 	}()
 	fe := pc.Frontend()
 	fe.SendQuery(&pgproto3.Query{String: sql})
-	for _, c := range copies {
-		if err := c.rows.sendTo(fe); err != nil {
+	for _, st := range queue {
+		if st.rows == nil {
+			continue
+		}
+		if err := st.rows.sendTo(fe); err != nil {
 			return nil, err
 		}
-		if c.rows.err != nil {
-			fe.Send(&pgproto3.CopyFail{Message: c.rows.err.Error()})
-			return c.rows.err, fe.Flush()
+		if st.rows.err != nil {
+			fe.Send(&pgproto3.CopyFail{Message: st.rows.err.Error()})
+			return st.rows.err, fe.Flush()
 		}
 		fe.Send(&pgproto3.CopyDone{})
 	}
@@ -253,11 +248,11 @@ func sendQuery(ctx context.Context, pc *pgconn.PgConn, sql string, copies []queu
 const cancelWait = 10 * time.Second
 
 // readResults reads the server's answers to a simple query up to the end,
-// and returns the tag of the last statement that completed, or the
-// failure of the one that failed. When ctx ends first, it asks the server
-// to cancel the query, says so (cancelled), and reads on, for at most
-// cancelWait.
-func readResults(ctx context.Context, pc *pgconn.PgConn) (tag string, cancelled bool, err error) {
+// and returns the command tags of the statements that completed, in order,
+// or the failure of the one that failed. When ctx ends first, it asks the
+// server to cancel the query, says so (cancelled), and reads on, for at
+// most cancelWait.
+func readResults(ctx context.Context, pc *pgconn.PgConn) (tags []string, cancelled bool, err error) {
 	asked := make(chan struct{})
 	stop := context.AfterFunc(ctx, func() {
 		defer close(asked)
@@ -277,15 +272,15 @@ func readResults(ctx context.Context, pc *pgconn.PgConn) (tag string, cancelled 
 	for {
 		msg, err := pc.ReceiveMessage(rctx)
 		if err != nil {
-			return "", false, err
+			return nil, false, err
 		}
 		switch m := msg.(type) {
 		case *pgproto3.CommandComplete:
-			tag = string(m.CommandTag)
+			tags = append(tags, string(m.CommandTag))
 		case *pgproto3.ErrorResponse:
 			pgErr = pgconn.ErrorResponseToPgError(m)
 		case *pgproto3.ReadyForQuery:
-			return tag, false, pgErr
+			return tags, false, pgErr
 		}
 	}
 }
