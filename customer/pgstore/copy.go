@@ -271,8 +271,9 @@ const copiedUpdates = 100
 // row is still at the version stored holds at the same index. Few are
 // updated each with a statement of its own, all sent at once; more are
 // copied into a temporary table, dropped at commit, and applied with one
-// UPDATE, the statements sent at once. The rows are locked, so an update that changes no row means it
-// was changed outside the store, which is reported as a conflict.
+// UPDATE, these statements too sent at once. The rows are locked, so an
+// update that changes no row means it was changed outside the store, which
+// is reported as a conflict.
 func updateCustomers(ctx context.Context, tx *batchTx, recs []record, stored []int64) error {
 	switch {
 	case len(recs) == 0:

@@ -3,6 +3,7 @@ package pgstore
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -180,12 +181,18 @@ func (t *batchTx) sendQueue(ctx context.Context, commit bool) error {
 		_ = pc.Close(closeCtx)
 	}
 	t.begun = !pc.IsClosed() && pc.TxStatus() != 'I'
+	want := first + len(queue)
+	if commit {
+		want++
+	}
 	switch {
 	case rowsErr != nil:
 		return rowsErr
 	case err != nil:
 		return err
-	case commit && tags[len(tags)-1] != "COMMIT":
+	case len(tags) != want:
+		return fmt.Errorf("pgstore: the server completed %d statements of %d and reported no error", len(tags), want)
+	case commit && tags[want-1] != "COMMIT":
 		return pgx.ErrTxCommitRollback
 	}
 	for i, st := range queue {
@@ -197,10 +204,10 @@ func (t *batchTx) sendQueue(ctx context.Context, commit bool) error {
 }
 
 // sendQuery sends sql, a simple query of the statements of queue, and the
-// rows of its COPYs, in order, each COPY's rows as CopyData messages of a chunk each and then
-// CopyDone. When a COPY's rows cannot be encoded, it sends CopyFail
-// instead, sends nothing more and returns the rows' error as rowsErr. err
-// is a failure to send, or ctx's error when ctx ended it.
+// rows of its COPYs, in order, each COPY's rows as CopyData messages of a
+// chunk each and then CopyDone. When a COPY's rows cannot be encoded, it
+// sends CopyFail instead, sends nothing more and returns the rows' error as
+// rowsErr. err is a failure to send, or ctx's error when ctx ended it.
 func sendQuery(ctx context.Context, pc *pgconn.PgConn, sql string, queue []statement) (rowsErr, err error) {
 	// A write blocks only while the server reads slower than the client
 	// encodes; when ctx ends, the write fails.
