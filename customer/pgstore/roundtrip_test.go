@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"net"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/impexkit/impex/customer"
@@ -290,5 +292,64 @@ func TestAStatementAfterAFailedCopyReportsTheCopysError(t *testing.T) {
 	}
 	if after != nil {
 		t.Errorf("a query on the connection after the rollback: %v", after)
+	}
+}
+
+// TestABatchWhoseServerProcessDiesFailsWhole terminates the server process
+// of a connection while it sends a batch of new customers: the write fails
+// with an error, nothing is stored, and the store writes on with a new
+// connection.
+func TestABatchWhoseServerProcessDiesFailsWhole(t *testing.T) {
+	const n = 2000
+	w := &wire{}
+	pool := recordingPool(t, w)
+	s := pgstore.New(pool, pgstore.Options{})
+	ctx := context.Background()
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	admin, err := pgx.Connect(ctx, os.Getenv(urlVar))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(ctx)
+	var pid uint32
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid = conn.Conn().PgConn().PID()
+	conn.Release()
+	killed := false
+	w.sent = func(typ byte) {
+		if typ == 'd' && !killed {
+			killed = true
+			if _, err := admin.Exec(ctx, `SELECT pg_terminate_backend($1)`, pid); err != nil {
+				t.Errorf("terminating the server process: %v", err)
+			}
+		}
+	}
+	ops := make([]customer.Op, n)
+	for i := range ops {
+		ops[i] = customer.Put(&customer.Customer{Kind: customer.KindPerson, Number: strconv.Itoa(i + 1), Note: strings.Repeat("n", 2000)})
+	}
+	_, err = s.Write(ctx, ops)
+	w.sent = nil
+	if !killed {
+		t.Fatal("the batch sent no rows")
+	}
+	if err == nil {
+		t.Fatal("Write succeeded with its server process terminated; want an error")
+	}
+	t.Logf("Write: %v", err)
+	var stored, keys int
+	if err := pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM customers), (SELECT count(*) FROM customer_keys)`).Scan(&stored, &keys); err != nil {
+		t.Fatal(err)
+	}
+	if stored != 0 || keys != 0 {
+		t.Errorf("Write failed with %v, and %d customers and %d key rows are stored; want none", err, stored, keys)
+	}
+	if _, err := s.Write(ctx, ops[:1]); err != nil {
+		t.Errorf("a write after the failed one: %v", err)
 	}
 }

@@ -173,7 +173,11 @@ func (t *batchTx) sendQueue(ctx context.Context, commit bool) error {
 		tags, cancelled, err = readResults(ctx, pc)
 	}
 	var pgErr *pgconn.PgError
-	if cancelled || err != nil && !errors.As(err, &pgErr) {
+	broken := err != nil && !errors.As(err, &pgErr)
+	if broken {
+		err = fmt.Errorf("pgstore: the connection to the server failed: %w", err)
+	}
+	if broken || cancelled {
 		// Out of step with the server, or a cancel on its way that could
 		// end the next query.
 		closeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
