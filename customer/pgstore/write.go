@@ -18,7 +18,12 @@ import (
 // *customer.BatchError wrapping customer.ErrNotFound, ErrConflict,
 // ErrDuplicate (a *customer.DuplicateError naming the key and its holder) or
 // ErrInvalid, and nothing is written. A context error is returned unwrapped;
-// a database failure is returned as is, also with nothing written.
+// a database failure is returned as is, also with nothing written. A context
+// that ends once the batch's last statements are sent has the server asked
+// to cancel them, and Write reports what the server did: the batch may
+// have committed first, and then Write succeeds. A connection that fails
+// while a batch is sent fails the batch, whose transaction the server rolls
+// back.
 //
 // A batch costs a few statements whatever its size: one query locks and
 // reads the stored rows of the customers the batch names, the operations
