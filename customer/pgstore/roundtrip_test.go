@@ -313,12 +313,11 @@ func TestABatchWhoseServerProcessDiesFailsWhole(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer admin.Close(ctx)
-	var pid uint32
-	conn, err := pool.Acquire(ctx)
+	conn, err := pool.Acquire(ctx) // the pool's one connection
 	if err != nil {
 		t.Fatal(err)
 	}
-	pid = conn.Conn().PgConn().PID()
+	pid := conn.Conn().PgConn().PID()
 	conn.Release()
 	killed := false
 	w.sent = func(typ byte) {
