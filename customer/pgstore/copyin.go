@@ -19,7 +19,7 @@ import (
 // signature and two 32-bit words, then per row a 16-bit field count and
 // per field a 32-bit length and the type's binary send form, then -1.
 type copyRows struct {
-	buf  []byte // a chunk, after frameHead bytes of room
+	buf  []byte // a chunk, after frameHead bytes of room, while it is sent
 	next func(w *copyRows) (more bool, err error)
 	done bool  // the trailer is in buf
 	err  error // what next returned
@@ -32,21 +32,25 @@ const copyChunk = 64 << 10
 // newCopyRows starts a COPY body whose rows next writes, one or more a
 // call, until it reports no more.
 func newCopyRows(next func(w *copyRows) (more bool, err error)) *copyRows {
-	w := &copyRows{buf: make([]byte, frameHead, frameHead+copyChunk+4<<10), next: next}
-	w.buf = append(w.buf, "PGCOPY\n\xff\r\n\x00"...)
-	w.buf = binary.BigEndian.AppendUint32(w.buf, 0) // flags: no OIDs
-	w.buf = binary.BigEndian.AppendUint32(w.buf, 0) // no header extension
-	return w
+	return &copyRows{next: next}
 }
+
+// newCopyBuffer returns a buffer for sendTo.
+func newCopyBuffer() []byte { return make([]byte, 0, frameHead+copyChunk+4<<10) }
 
 // frameHead is the room a chunk of rows leaves at its head for the header
 // of the CopyData message that sends it: a type byte and a length.
 const frameHead = 5
 
 // sendTo sends the rows to fe as CopyData messages of a chunk each, writing
-// each chunk as the last is sent. It stops early, with w.err set, when next
-// fails; its error is a failure to send.
-func (w *copyRows) sendTo(fe *pgproto3.Frontend) error {
+// each chunk into buf (see newCopyBuffer) as the last is sent, so that the
+// COPYs of one message share a buffer. It stops early, with w.err set, when
+// next fails; its error is a failure to send.
+func (w *copyRows) sendTo(fe *pgproto3.Frontend, buf []byte) error {
+	w.buf = buf[:frameHead]
+	w.buf = append(w.buf, "PGCOPY\n\xff\r\n\x00"...)
+	w.buf = binary.BigEndian.AppendUint32(w.buf, 0) // flags: no OIDs
+	w.buf = binary.BigEndian.AppendUint32(w.buf, 0) // no header extension
 	for {
 		if w.fill(); w.err != nil {
 			return nil

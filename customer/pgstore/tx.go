@@ -238,11 +238,15 @@ func sendQuery(ctx context.Context, pc *pgconn.PgConn, sql string, queue []state
 	}()
 	fe := pc.Frontend()
 	fe.SendQuery(&pgproto3.Query{String: sql})
+	var buf []byte
 	for _, st := range queue {
 		if st.rows == nil {
 			continue
 		}
-		if err := st.rows.sendTo(fe); err != nil {
+		if buf == nil {
+			buf = newCopyBuffer()
+		}
+		if err := st.rows.sendTo(fe, buf); err != nil {
 			return nil, err
 		}
 		if st.rows.err != nil {
