@@ -45,8 +45,14 @@ const (
 // 358-364 µs against 425-430 µs with BEGIN sent alone.
 type batchTx struct {
 	conn  *pgx.Conn
-	begun bool
 	queue []statement // sent together, before anything else
+}
+
+// begun reports whether the transaction has begun, as the server last said
+// (every statement's answer ends with the connection's transaction status).
+func (t *batchTx) begun() bool {
+	pc := t.conn.PgConn()
+	return !pc.IsClosed() && pc.TxStatus() != 'I'
 }
 
 // statement is one a batchTx holds back: its SQL, which has no parameters,
@@ -67,10 +73,9 @@ func (t *batchTx) SendBatch(ctx context.Context, q *pgx.Batch) pgx.BatchResults 
 	if err := t.send(ctx); err != nil {
 		return failedBatch{err}
 	}
-	if t.begun {
+	if t.begun() {
 		return t.conn.SendBatch(ctx, q)
 	}
-	t.begun = true
 	b := &pgx.Batch{}
 	b.Queue(beginTx)
 	b.Queue(beginSettings)
@@ -110,7 +115,7 @@ func (t *batchTx) send(ctx context.Context) error { return t.sendQueue(ctx, fals
 // pgx.ErrTxCommitRollback when the server rolled the transaction back
 // instead, as it does one that failed.
 func (t *batchTx) commit(ctx context.Context) error {
-	if !t.begun && len(t.queue) == 0 {
+	if !t.begun() && len(t.queue) == 0 {
 		return nil
 	}
 	return t.sendQueue(ctx, true)
@@ -121,10 +126,9 @@ func (t *batchTx) commit(ctx context.Context) error {
 // either way, which closes one left in a transaction.
 func (t *batchTx) rollback(ctx context.Context) {
 	t.queue = nil
-	if t.begun && !t.conn.IsClosed() {
+	if t.begun() {
 		_, _ = t.conn.Exec(ctx, "ROLLBACK")
 	}
-	t.begun = false
 }
 
 // sendQueue sends the statements waiting, BEGIN first when the transaction
@@ -155,7 +159,7 @@ func (t *batchTx) sendQueue(ctx context.Context, commit bool) error {
 	}
 	var sql strings.Builder
 	first := 0 // of the tags, the first of the queue's
-	if !t.begun {
+	if !t.begun() {
 		sql.WriteString(beginSQL + "; ")
 		first = strings.Count(beginSQL, ";") + 1
 	}
@@ -184,7 +188,6 @@ func (t *batchTx) sendQueue(ctx context.Context, commit bool) error {
 		defer cancel()
 		_ = pc.Close(closeCtx)
 	}
-	t.begun = !pc.IsClosed() && pc.TxStatus() != 'I'
 	want := first + len(queue)
 	if commit {
 		want++
