@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -115,7 +114,7 @@ func (ch *changes) write(ctx context.Context, tx *batchTx) error {
 
 // copyKeys queues the COPY of rows into customer_keys.
 func copyKeys(tx *batchTx, rows []keyRow) {
-	copyEach(tx, `COPY customer_keys (h, customer_id, uniq) FROM STDIN (FORMAT binary)`, len(rows),
+	copyEach(tx, `customer_keys (h, customer_id, uniq)`, binaryFormat, len(rows),
 		func(w *copyRows, i int) error {
 			r := &rows[i]
 			w.row(3)
@@ -130,13 +129,22 @@ func copyKeys(tx *batchTx, rows []keyRow) {
 // their facts into customer_facts. A record that cannot be encoded ends the
 // COPY with its error, wrapping customer.ErrInvalid.
 func insertCustomers(tx *batchTx, recs []record) {
-	copyEach(tx, `COPY customers (`+customerColumns+`) FROM STDIN (FORMAT binary)`, len(recs),
-		func(w *copyRows, i int) error { return w.customer(&recs[i], 0) })
-	copyEach(tx, `COPY customer_facts (id, facts) FROM STDIN (FORMAT binary)`, len(recs),
+	copyEach(tx, `customers (`+customerColumns+`)`, textFormat, len(recs),
 		func(w *copyRows, i int) error {
-			w.row(2)
-			w.text(recs[i].c.ID)
-			return w.facts(recs[i].c)
+			if err := w.customer(&recs[i]); err != nil {
+				return err
+			}
+			w.endRow()
+			return nil
+		})
+	copyEach(tx, `customer_facts (id, facts)`, textFormat, len(recs),
+		func(w *copyRows, i int) error {
+			w.textField(recs[i].c.ID)
+			if err := w.facts(recs[i].c); err != nil {
+				return err
+			}
+			w.endRow()
+			return nil
 		})
 }
 
@@ -174,9 +182,6 @@ DELETE FROM customer_keys WHERE ctid = ANY(ARRAY(
 const customerColumns = "id, version, list, kind, credit_allowed, created_at, created_nsec, " +
 	"updated_at, updated_nsec, groups, search, keys, data"
 
-// customerFields is how many columns customerColumns names.
-var customerFields = strings.Count(customerColumns, ",") + 1
-
 // values returns the record, whose JSON is data, as a row of customers.
 func (r *record) values(data []byte) []any {
 	cat, cns := splitTime(r.c.CreatedAt)
@@ -189,16 +194,17 @@ func (r *record) values(data []byte) []any {
 		cat, cns, at, ns, groups, r.search(), keysColumn(r.keys), data}
 }
 
-// copyEach queues a COPY of n rows into PostgreSQL with sql, row writing
-// the i-th as it is sent; nothing when n is 0. An error of row's ends the
-// COPY, and is what the statement that sends the COPY returns (see
-// batchTx.hold).
-func copyEach(tx *batchTx, sql string, n int, row func(w *copyRows, i int) error) {
+// copyEach queues a COPY of n rows in format into target, a table and its
+// columns, row writing the i-th as it is sent; nothing when n is 0. An
+// error of row's ends the COPY, and is what the statement that sends the
+// COPY returns (see batchTx.hold).
+func copyEach(tx *batchTx, target string, format copyFormat, n int, row func(w *copyRows, i int) error) {
 	if n == 0 {
 		return
 	}
 	i := 0
-	tx.hold(sql, newCopyRows(func(w *copyRows) (bool, error) {
+	sql := "COPY " + target + " FROM STDIN (FORMAT " + string(format) + ")"
+	tx.hold(sql, newCopyRows(format, func(w *copyRows) (bool, error) {
 		if i == n {
 			return false, nil
 		}
@@ -208,55 +214,53 @@ func copyEach(tx *batchTx, sql string, n int, row func(w *copyRows, i int) error
 	}), nil)
 }
 
-// customer writes r as a row of customers, its record encoded as JSON in
-// place, and extra more fields, which the caller writes next.
-func (w *copyRows) customer(r *record, extra int) error {
+// customer writes r's fields of a row of customers, in the text format,
+// its record encoded as JSON in place. The caller ends the row.
+func (w *copyRows) customer(r *record) error {
 	c := r.c
 	cat, cns := splitTime(c.CreatedAt)
 	at, ns := splitTime(c.UpdatedAt)
-	w.row(customerFields + extra)
-	w.text(c.ID)
-	w.int8(c.Version)
-	w.text(c.List)
-	w.int2(int16(c.Kind))
-	w.bool(c.Flags.CreditAllowed)
-	w.timestamptz(cat)
-	w.int4(cns)
-	w.timestamptz(at)
-	w.int4(ns)
-	start := w.textArray(len(c.Groups))
+	w.textField(c.ID)
+	w.intField(c.Version)
+	w.textField(c.List)
+	w.intField(int64(c.Kind))
+	w.boolField(c.Flags.CreditAllowed)
+	w.timeField(cat)
+	w.intField(int64(cns))
+	w.timeField(at)
+	w.intField(int64(ns))
+	w.arrayOpen()
 	for _, g := range c.Groups {
-		w.text(g)
+		w.arrayElem(g)
 	}
-	w.end(start)
-	start = w.begin()
+	w.arrayClose()
+	start := len(w.buf)
 	w.buf = r.appendSearch(w.buf)
-	w.end(start)
-	start = w.textArray(4 * len(r.keys))
+	w.escapedFrom(start)
+	w.arrayOpen()
 	for _, k := range r.keys {
 		for _, e := range keyElems(k) {
-			w.text(e)
+			w.arrayElem(e)
 		}
 	}
-	w.end(start)
-	start = w.begin()
+	w.arrayClose()
+	start = len(w.buf)
 	var err error
 	if w.buf, err = appendRecord(w.buf, c); err != nil {
 		return err
 	}
-	w.end(start)
+	w.escapedFrom(start)
 	return nil
 }
 
-// facts writes the facts of c as a jsonb field.
+// facts writes the facts of c as a jsonb field, in the text format.
 func (w *copyRows) facts(c *customer.Customer) error {
-	start := w.begin()
-	w.buf = append(w.buf, jsonbVersion)
+	start := len(w.buf)
 	var err error
 	if w.buf, err = appendFacts(w.buf, c); err != nil {
 		return err
 	}
-	w.end(start)
+	w.escapedFrom(start)
 	return nil
 }
 
@@ -283,13 +287,17 @@ func updateCustomers(ctx context.Context, tx *batchTx, recs []record, stored []i
 	}
 	var updated pgconn.CommandTag
 	tx.hold(`CREATE TEMP TABLE pgstore_updates (LIKE customers, stored_version bigint, facts jsonb) ON COMMIT DROP`, nil, nil)
-	copyEach(tx, `COPY pg_temp.pgstore_updates (`+customerColumns+`, stored_version, facts) FROM STDIN (FORMAT binary)`, len(recs),
+	copyEach(tx, `pg_temp.pgstore_updates (`+customerColumns+`, stored_version, facts)`, textFormat, len(recs),
 		func(w *copyRows, i int) error {
-			if err := w.customer(&recs[i], 2); err != nil {
+			if err := w.customer(&recs[i]); err != nil {
 				return err
 			}
-			w.int8(stored[i])
-			return w.facts(recs[i].c)
+			w.intField(stored[i])
+			if err := w.facts(recs[i].c); err != nil {
+				return err
+			}
+			w.endRow()
+			return nil
 		})
 	tx.hold(`
 UPDATE customers AS c SET version = u.version, list = u.list, kind = u.kind, credit_allowed = u.credit_allowed,

@@ -87,7 +87,7 @@ func (s *Store) FailingCopyThenBatch(ctx context.Context, rowsErr error) (batchE
 	}
 	defer conn.Release()
 	tx := &batchTx{conn: conn.Conn()}
-	copyEach(tx, `COPY customers (`+customerColumns+`) FROM STDIN (FORMAT binary)`, 1,
+	copyEach(tx, `customers (`+customerColumns+`)`, textFormat, 1,
 		func(w *copyRows, i int) error { return rowsErr })
 	q := &pgx.Batch{}
 	q.Queue(`SELECT 1`)

@@ -406,6 +406,11 @@ func TestTimeColumnsHoldTheClocksTimeAcrossEpochs(t *testing.T) {
 		time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC),
 		time.Date(1900, 2, 28, 12, 0, 0, 500, time.FixedZone("", -5*3600)),
 		time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC),
+		// The first year, and the year before it, the last a record's JSON
+		// holds: PostgreSQL has no year 0 and counts it 1 BC, as Go does.
+		time.Date(1, 1, 1, 0, 0, 0, 1000, time.UTC),
+		time.Date(0, 12, 31, 23, 59, 59, 999999999, time.UTC),
+		time.Date(0, 1, 1, 0, 0, 0, 0, time.FixedZone("", 3600)),
 	} {
 		s := newStore(t, pgstore.Options{Now: func() time.Time { return at }})
 		ctx := context.Background()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -324,5 +325,77 @@ func TestLargeBatchesFailAndWriteAsMemstoreDoes(t *testing.T) {
 	}
 	if diff := cmp.Diff(outs[0], outs[1]); diff != "" {
 		t.Fatalf("pgstore (+) differs from memstore (-):\n%s", diff)
+	}
+}
+
+// TestTextsCopysFormatEscapesRoundTrip writes customers whose texts hold
+// what COPY's text format and PostgreSQL's array literals treat
+// specially, through both COPY paths (new customers, and a batch of
+// updates large enough for the temporary table), and reads them back as
+// written, keys included.
+func TestTextsCopysFormatEscapesRoundTrip(t *testing.T) {
+	specials := []string{"tab\there", "line\nfeed", "carriage\rreturn", `back\slash`, `\.`, `"quoted"`,
+		`{braces},commas`, "NULL", "", " spaced ", `\N`, "\\\t\"\n", "日本\u2028"}
+	s := newStore(t, pgstore.Options{})
+	ctx := context.Background()
+	edit := func(c *customer.Customer, i int, round string) {
+		sp := specials[i%len(specials)]
+		c.Profile.FirstName = sp + round
+		c.Profile.LastName = specials[(i+1)%len(specials)]
+		c.Note = strings.Join(specials, "|") + round
+		c.Groups = []string{sp + "g", `g"` + round}
+		slices.Sort(c.Groups)
+		c.Identifiers.Cards = []string{fmt.Sprintf("%d%s%s", i, sp, round)}
+		c.Credentials.Login = fmt.Sprintf("%s@%d%s", sp, i, round)
+		c.Identifiers.Custom = map[string]string{sp + "k": sp}
+	}
+	const n = 120 // at least copiedUpdates
+	ops := make([]customer.Op, n)
+	for i := range ops {
+		c := person("", 0, fmt.Sprintf("N%d", i))
+		edit(c, i, "")
+		ops[i] = customer.Put(c)
+	}
+	check := func(round string, written []customer.Written) []*customer.Customer {
+		t.Helper()
+		out := make([]*customer.Customer, n)
+		for i, w := range written {
+			got, err := s.Get(ctx, w.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := ops[i].Customer.Clone()
+			want.ID, want.Version, want.CreatedAt, want.UpdatedAt = got.ID, w.Version, got.CreatedAt, got.UpdatedAt
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Fatalf("%s: customer %d read back otherwise (-written +read):\n%s", round, i, diff)
+			}
+			card := want.Identifiers.Cards[0]
+			if holder, err := s.ByIdentifier(ctx, customer.Identifier{Type: customer.IdentCard, Value: card}); err != nil || holder.ID != got.ID {
+				t.Fatalf("%s: card %q finds %v, %v; want %s", round, card, holder, err, got.ID)
+			}
+			out[i] = got
+		}
+		return out
+	}
+	written, err := s.Write(ctx, ops)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := check("created", written)
+	for i, c := range stored {
+		c = c.Clone()
+		edit(c, i+1, "again")
+		ops[i] = customer.Put(c)
+	}
+	if written, err = s.Write(ctx, ops); err != nil {
+		t.Fatal(err)
+	}
+	check("updated", written)
+	// The first round's cards were given up: their key rows are gone.
+	for i := range n {
+		card := fmt.Sprintf("%d%s", i, specials[i%len(specials)])
+		if _, err := s.ByIdentifier(ctx, customer.Identifier{Type: customer.IdentCard, Value: card}); !errors.Is(err, customer.ErrNotFound) {
+			t.Fatalf("card %q given up still finds: %v", card, err)
+		}
 	}
 }

@@ -1,0 +1,188 @@
+package pgstore
+
+import (
+	"strconv"
+	"time"
+)
+
+// The text format of COPY ... FROM STDIN (FORMAT text) is a line per row,
+// its fields separated by tabs. A field's backslashes, tabs, newlines and
+// carriage returns are escaped with a backslash, so no field holds a
+// separator and none is the end marker \. of the data.
+//
+// pgstore writes customers and their facts in it, though the server parses
+// more text than binary fields. PostgreSQL (15 at least) inserts a COPY's
+// rows in runs, each ended by 1,000 rows or by 64 KB of their input, and it
+// counts no input for a binary row. A batch's 1,000 customer rows in binary
+// were one run: a new slot and a new heap tuple each, formed in fresh
+// memory, every statement. In text a run is some 45 customers, whose
+// memory the next run reuses. Copying the same 50 batches of 1,000
+// customers took the server a quarter less time for the customers and
+// almost half less for their facts in text. Key rows, small and of fixed
+// size, stay binary, where a uuid costs less to read than its text
+// (BENCHMARKS.md, "COPY in text").
+//
+// Each method here writes one field and the tab after it; endRow turns the
+// row's last tab into its newline.
+
+// textField writes a text field.
+func (w *copyRows) textField(s string) {
+	w.buf = appendCopyEscaped(w.buf, s)
+	w.buf = append(w.buf, '\t')
+}
+
+// intField writes an integer field of any width.
+func (w *copyRows) intField(v int64) {
+	w.buf = strconv.AppendInt(w.buf, v, 10)
+	w.buf = append(w.buf, '\t')
+}
+
+// boolField writes a boolean field.
+func (w *copyRows) boolField(v bool) {
+	if v {
+		w.buf = append(w.buf, 't', '\t')
+	} else {
+		w.buf = append(w.buf, 'f', '\t')
+	}
+}
+
+// timeField writes a timestamptz field: t to the microsecond, which is all
+// the column keeps (see splitTime), in UTC.
+func (w *copyRows) timeField(t time.Time) {
+	w.buf = appendTimestamp(w.buf, t)
+	w.buf = append(w.buf, '\t')
+}
+
+// arrayOpen starts a field of a one-dimensional text[], whose elements
+// arrayElem writes and arrayClose ends.
+func (w *copyRows) arrayOpen() { w.buf = append(w.buf, '{') }
+
+// arrayElem writes an element of the array arrayOpen started, quoted, so
+// that no text (empty, NULL, spaces, commas, braces) is read otherwise.
+func (w *copyRows) arrayElem(s string) {
+	if w.buf[len(w.buf)-1] != '{' {
+		w.buf = append(w.buf, ',')
+	}
+	w.buf = append(w.buf, '"')
+	for i := 0; i < len(s); i++ {
+		// Inside quotes an array escapes a quote and a backslash with a
+		// backslash, which COPY escapes in turn.
+		switch c := s[i]; c {
+		case '"':
+			w.buf = append(w.buf, '\\', '\\', '"')
+		case '\\':
+			w.buf = append(w.buf, '\\', '\\', '\\', '\\')
+		default:
+			w.buf = appendCopyByte(w.buf, c)
+		}
+	}
+	w.buf = append(w.buf, '"')
+}
+
+// arrayClose ends the array arrayOpen started.
+func (w *copyRows) arrayClose() { w.buf = append(w.buf, '}', '\t') }
+
+// escapedFrom makes the text written to w.buf from start on, unescaped, a
+// field. It is for texts written in place, such as a record's JSON.
+func (w *copyRows) escapedFrom(start int) {
+	n := 0
+	for _, c := range w.buf[start:] {
+		if copyEscape[c] != 0 {
+			n++
+		}
+	}
+	if n > 0 {
+		// Each escaped byte takes one more; move the text up from its end.
+		end := len(w.buf)
+		w.buf = append(w.buf, make([]byte, n)...)
+		to := len(w.buf)
+		for i := end - 1; i >= start && to > i+1; i-- {
+			c := w.buf[i]
+			if e := copyEscape[c]; e != 0 {
+				to -= 2
+				w.buf[to], w.buf[to+1] = '\\', e
+			} else {
+				to--
+				w.buf[to] = c
+			}
+		}
+	}
+	w.buf = append(w.buf, '\t')
+}
+
+// endRow ends the row whose fields were written.
+func (w *copyRows) endRow() { w.buf[len(w.buf)-1] = '\n' }
+
+// copyEscape holds, for each byte COPY's text format escapes, the letter
+// that follows the backslash; 0 for every other byte.
+var copyEscape = [256]byte{'\\': '\\', '\t': 't', '\n': 'n', '\r': 'r'}
+
+// appendCopyByte appends c to b as a field's text holds it.
+func appendCopyByte(b []byte, c byte) []byte {
+	if e := copyEscape[c]; e != 0 {
+		return append(b, '\\', e)
+	}
+	return append(b, c)
+}
+
+// appendCopyEscaped appends s to b as a field's text holds it.
+func appendCopyEscaped(b []byte, s string) []byte {
+	for {
+		i := 0
+		for i < len(s) && copyEscape[s[i]] == 0 {
+			i++
+		}
+		b = append(b, s[:i]...)
+		if i == len(s) {
+			return b
+		}
+		b = append(b, '\\', copyEscape[s[i]])
+		s = s[i+1:]
+	}
+}
+
+// appendTimestamp appends t, in UTC and to the microsecond, as PostgreSQL
+// reads a timestamptz whatever its DateStyle: the ISO 8601 date and time
+// and the zone +00, and for a year before 1 its era, since PostgreSQL
+// counts no year 0 (Go's year 0 is 1 BC).
+func appendTimestamp(b []byte, t time.Time) []byte {
+	t = t.UTC()
+	year, month, day := t.Date()
+	bc := year <= 0
+	if bc {
+		year = 1 - year
+	}
+	b = appendDigits(b, year, 4)
+	b = append(b, '-')
+	b = appendDigits(b, int(month), 2)
+	b = append(b, '-')
+	b = appendDigits(b, day, 2)
+	b = append(b, ' ')
+	b = appendDigits(b, t.Hour(), 2)
+	b = append(b, ':')
+	b = appendDigits(b, t.Minute(), 2)
+	b = append(b, ':')
+	b = appendDigits(b, t.Second(), 2)
+	b = append(b, '.')
+	b = appendDigits(b, t.Nanosecond()/1000, 6)
+	b = append(b, "+00"...)
+	if bc {
+		b = append(b, " BC"...)
+	}
+	return b
+}
+
+// appendDigits appends v, not negative, in decimal, with leading zeros to
+// at least width digits.
+func appendDigits(b []byte, v, width int) []byte {
+	var d [20]byte
+	i := len(d)
+	for v >= 10 || len(d)-i < width-1 {
+		i--
+		d[i] = byte('0' + v%10)
+		v /= 10
+	}
+	i--
+	d[i] = byte('0' + v)
+	return append(b, d[i:]...)
+}

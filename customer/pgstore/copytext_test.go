@@ -1,0 +1,101 @@
+package pgstore
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+)
+
+// unescapeCopy reverses the escapes of a field in COPY's text format, as
+// PostgreSQL reads them, and reports whether the field held a raw
+// separator, which would have split it.
+func unescapeCopy(field []byte) (string, bool) {
+	var b strings.Builder
+	for i := 0; i < len(field); i++ {
+		c := field[i]
+		switch {
+		case c == '\t' || c == '\n' || c == '\r':
+			return "", false
+		case c != '\\':
+			b.WriteByte(c)
+		case i+1 == len(field):
+			return "", false
+		default:
+			i++
+			switch field[i] {
+			case 't':
+				b.WriteByte('\t')
+			case 'n':
+				b.WriteByte('\n')
+			case 'r':
+				b.WriteByte('\r')
+			default:
+				b.WriteByte(field[i])
+			}
+		}
+	}
+	return b.String(), true
+}
+
+// FuzzCopyTextEscapes checks that a text written as a field, whether
+// appended (textField) or escaped in place (escapedFrom), reads back as
+// itself and holds no separator, and that both ways write the same bytes.
+func FuzzCopyTextEscapes(f *testing.F) {
+	for _, s := range []string{"", "plain", "tab\there", "a\nb\r\nc", `back\slash`, `\.`, `\N`, "\\\\\t\t\n", `{"json":"\"q\""}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var appended copyRows
+		appended.buf = []byte("x\t")
+		appended.textField(s)
+		field, ok := bytes.CutSuffix(appended.buf[2:], []byte{'\t'})
+		if !ok {
+			t.Fatalf("textField(%q) wrote %q, without its tab", s, appended.buf)
+		}
+		if got, ok := unescapeCopy(field); !ok || got != s {
+			t.Fatalf("textField(%q) wrote %q, which reads back as %q (whole: %v)", s, field, got, ok)
+		}
+		var inPlace copyRows
+		inPlace.buf = append([]byte("x\t"), s...)
+		inPlace.escapedFrom(2)
+		if !bytes.Equal(inPlace.buf, appended.buf) {
+			t.Fatalf("escapedFrom wrote %q; textField wrote %q", inPlace.buf, appended.buf)
+		}
+	})
+}
+
+// TestArrayElementsReadBackAsArrayLiterals checks the escapes of a text[]
+// element: its quote and backslash escaped for the array literal, then the
+// literal escaped for COPY.
+func TestArrayElementsReadBackAsArrayLiterals(t *testing.T) {
+	var w copyRows
+	w.arrayOpen()
+	for _, e := range []string{`a"b`, `c\d`, "e\tf", "", "NULL"} {
+		w.arrayElem(e)
+	}
+	w.arrayClose()
+	w.endRow()
+	got, ok := unescapeCopy(bytes.TrimSuffix(w.buf, []byte{'\n'}))
+	if want := `{"a\"b","c\\d","e` + "\t" + `f","","NULL"}`; !ok || got != want {
+		t.Errorf("the array reads as the literal %q (whole: %v), want %q", got, ok, want)
+	}
+}
+
+func TestAppendTimestampWritesISODatesAndEras(t *testing.T) {
+	for _, c := range []struct {
+		t    time.Time
+		want string
+	}{
+		{time.Date(2026, 12, 5, 13, 4, 5, 123456789, time.UTC), "2026-12-05 13:04:05.123456+00"},
+		{time.Date(2026, 1, 1, 0, 30, 0, 0, time.FixedZone("", 3600)), "2025-12-31 23:30:00.000000+00"},
+		{time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), "0001-01-01 00:00:00.000000+00"},
+		{time.Date(0, 12, 31, 23, 59, 59, 999999999, time.UTC), "0001-12-31 23:59:59.999999+00 BC"},
+		{time.Date(-43, 3, 15, 12, 0, 0, 0, time.UTC), "0044-03-15 12:00:00.000000+00 BC"},
+		{time.Date(9999, 12, 31, 23, 59, 59, 1000, time.UTC), "9999-12-31 23:59:59.000001+00"},
+	} {
+		if got := string(appendTimestamp(nil, c.t)); got != c.want {
+			t.Errorf("appendTimestamp(%v) = %q, want %q", c.t, got, c.want)
+		}
+	}
+}
