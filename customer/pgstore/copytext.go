@@ -148,6 +148,7 @@ func appendCopyEscaped(b []byte, s string) []byte {
 func appendTimestamp(b []byte, t time.Time) []byte {
 	t = t.UTC()
 	year, month, day := t.Date()
+	hour, minute, second := t.Clock()
 	bc := year <= 0
 	if bc {
 		year = 1 - year
@@ -158,11 +159,11 @@ func appendTimestamp(b []byte, t time.Time) []byte {
 	b = append(b, '-')
 	b = appendDigits(b, day, 2)
 	b = append(b, ' ')
-	b = appendDigits(b, t.Hour(), 2)
+	b = appendDigits(b, hour, 2)
 	b = append(b, ':')
-	b = appendDigits(b, t.Minute(), 2)
+	b = appendDigits(b, minute, 2)
 	b = append(b, ':')
-	b = appendDigits(b, t.Second(), 2)
+	b = appendDigits(b, second, 2)
 	b = append(b, '.')
 	b = appendDigits(b, t.Nanosecond()/1000, 6)
 	b = append(b, "+00"...)
