@@ -211,6 +211,26 @@ func TestBatchesSpendFewRoundTrips(t *testing.T) {
 			t.Fatalf("customer %s after the update: note %q, version %d; want %q, %d", w.ID, c.Note, c.Version, "updated", w.Version+1)
 		}
 	}
+
+	// A bulk write takes IDs in blocks that grow: a few times, not a time
+	// a batch.
+	takes := 0
+	for range 16 {
+		ops := make([]customer.Op, 1000)
+		for i := range ops {
+			ops[i] = customer.Put(&customer.Customer{Kind: customer.KindPerson})
+		}
+		w.reset()
+		if _, err := s.Write(ctx, ops); err != nil {
+			t.Fatal(err)
+		}
+		if _, syncs := w.reset(); syncs > 0 {
+			takes++
+		}
+	}
+	if takes > 5 {
+		t.Errorf("16 batches of 1,000 new customers took IDs %d times; want 5 at most", takes)
+	}
 }
 
 // TestACancelledBatchIsAllOrNothing cancels the context of a batch of new

@@ -286,35 +286,41 @@ func (s *Store) reserveIDs(ctx context.Context, tx *batchTx, r *request, n int) 
 	return nil
 }
 
-// idBlock is how many numbers of the ID sequence a store takes at least
-// when it needs one: a batch would otherwise cost a round trip more, which
-// a busy server answers in milliseconds, not microseconds. The numbers a
-// process does not hand out are gaps in the IDs, as a failed batch's are.
-const idBlock = 1000
+// idBlock and maxIDBlock bound how many numbers of the ID sequence a store
+// takes when it needs one: a batch would otherwise cost a round trip more,
+// which a busy server answers in milliseconds, not microseconds. A store
+// takes idBlock at first and twice as many each time after, up to
+// maxIDBlock, so that a bulk write of many batches asks a few times, not a
+// time a batch. The numbers a process does not hand out are gaps in the
+// IDs, as a failed batch's are; the IDs' ten digits leave room for them.
+const idBlock, maxIDBlock = 1000, 16000
 
 // spareIDs are numbers of the ID sequence a store has taken and not yet
 // handed out, in ascending order.
 type spareIDs struct {
-	mu   sync.Mutex
-	free []int64
+	mu    sync.Mutex
+	free  []int64
+	block int // how many the next take from the sequence takes at least; 0 for idBlock
 }
 
 // take returns n numbers of the ID sequence, in ascending order, taking
-// more from the sequence (at least idBlock) on conn when there are too few.
-// The sequence is not transactional, so the query need not wait for a
+// more from the sequence (a block at least) on conn when there are too
+// few. The sequence is not transactional, so the query need not wait for a
 // batch's transaction to begin (see batchTx), and what it takes stays
 // taken when the batch rolls back.
 func (sp *spareIDs) take(ctx context.Context, conn *pgx.Conn, n int) ([]int64, error) {
 	sp.mu.Lock()
 	defer sp.mu.Unlock()
 	if short := n - len(sp.free); short > 0 {
-		rows, _ := conn.Query(ctx, `SELECT nextval('customer_ids') FROM generate_series(1, $1)`, max(short, idBlock))
+		block := max(sp.block, idBlock)
+		rows, _ := conn.Query(ctx, `SELECT nextval('customer_ids') FROM generate_series(1, $1)`, max(short, block))
 		seq, err := pgx.CollectRows(rows, pgx.RowTo[int64])
 		if err != nil {
 			return nil, fmt.Errorf("pgstore: reserving IDs: %w", err)
 		}
 		slices.Sort(seq)
 		sp.free = append(sp.free, seq...)
+		sp.block = min(2*block, maxIDBlock)
 	}
 	out := sp.free[:n:n]
 	sp.free = sp.free[n:]
