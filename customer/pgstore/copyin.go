@@ -24,7 +24,7 @@ type copyRows struct {
 	buf    []byte // a chunk, after frameHead bytes of room, while it is sent
 	next   func(w *copyRows) (more bool, err error)
 	format copyFormat
-	done   bool  // the trailer is in buf
+	done   bool  // every row is in buf, and the binary format's trailer
 	err    error // what next returned
 }
 
