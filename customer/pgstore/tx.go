@@ -56,7 +56,7 @@ func (t *batchTx) begun() bool {
 }
 
 // statement is one a batchTx holds back: its SQL, which has no parameters,
-// the rows of a COPY ... FROM STDIN (FORMAT binary), and where to keep its
+// the rows of a COPY ... FROM STDIN (in either format), and where to keep its
 // command tag once it has run.
 type statement struct {
 	sql  string
