@@ -28,8 +28,9 @@ import (
 
 // textField writes a text field.
 func (w *copyRows) textField(s string) {
-	w.buf = appendCopyEscaped(w.buf, s)
-	w.buf = append(w.buf, '\t')
+	start := len(w.buf)
+	w.buf = append(w.buf, s...)
+	w.escapedFrom(start)
 }
 
 // intField writes an integer field of any width.
@@ -84,7 +85,8 @@ func (w *copyRows) arrayElem(s string) {
 func (w *copyRows) arrayClose() { w.buf = append(w.buf, '}', '\t') }
 
 // escapedFrom makes the text written to w.buf from start on, unescaped, a
-// field. It is for texts written in place, such as a record's JSON.
+// field: every field's text is escaped here, once in place, whether it was
+// appended as a string or written in place, as a record's JSON is.
 func (w *copyRows) escapedFrom(start int) {
 	n := 0
 	for _, c := range w.buf[start:] {
@@ -124,22 +126,6 @@ func appendCopyByte(b []byte, c byte) []byte {
 		return append(b, '\\', e)
 	}
 	return append(b, c)
-}
-
-// appendCopyEscaped appends s to b as a field's text holds it.
-func appendCopyEscaped(b []byte, s string) []byte {
-	for {
-		i := 0
-		for i < len(s) && copyEscape[s[i]] == 0 {
-			i++
-		}
-		b = append(b, s[:i]...)
-		if i == len(s) {
-			return b
-		}
-		b = append(b, '\\', copyEscape[s[i]])
-		s = s[i+1:]
-	}
 }
 
 // appendTimestamp appends t, in UTC and to the microsecond, as PostgreSQL
