@@ -3,7 +3,6 @@ package pgstore_test
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -163,10 +162,11 @@ func copyBaseline(b *testing.B, batch int) {
 		}
 		facts = append(facts, []any{c.ID, f})
 		keysOf = append(keysOf, len(keys))
-		var keysColumn []string
+		var keysColumn []byte // the hash of each key, then 1 for a unique one or 0
 		for _, k := range (customer.Constraints{}).Keys(c) {
-			keys = append(keys, []any{pgstore.KeyHash(k), c.ID, k.Unique})
-			keysColumn = append(keysColumn, string(k.Key), k.List, k.Value, strconv.FormatBool(k.Unique)[:1])
+			h := pgstore.KeyHash(k)
+			keys = append(keys, []any{h, c.ID, k.Unique})
+			keysColumn = append(append(keysColumn, h[:]...), map[bool]byte{true: 1, false: 0}[k.Unique])
 		}
 		at := now.Truncate(time.Microsecond)
 		nsec := int32(now.Nanosecond() % 1000)

@@ -26,16 +26,11 @@ type changes struct {
 	stored []int64
 }
 
-// keyRow is a row of customer_keys: the hash of a key (keyHash), whether
-// it is unique, and its holder.
+// keyRow is a row of customer_keys: a key and its holder.
 type keyRow struct {
-	h      [16]byte
-	id     string
-	unique bool
+	keyRef
+	id string
 }
-
-// keyRowOf returns the row of customer_keys of k held by id.
-func keyRowOf(k customer.IndexKey, id string) keyRow { return keyRow{keyHash(k), id, k.Unique} }
 
 // slot returns the value keySlot has for the row.
 func (r *keyRow) slot() string {
@@ -59,18 +54,18 @@ func (b *batch) changes() *changes {
 	ch := &changes{inserts: make([]record, 0, len(ids)), added: make([]keyRow, 0, rows)}
 	for _, id := range ids {
 		st := b.states[id]
-		var keys []customer.IndexKey // the rows the customer leaves
+		var keys []keyRef // the rows the customer leaves
 		if st.present {
 			keys = st.rec.keys
 		}
 		for _, k := range st.storedKeys {
 			if !slices.Contains(keys, k) {
-				ch.removed = append(ch.removed, keyRowOf(k, id))
+				ch.removed = append(ch.removed, keyRow{k, id})
 			}
 		}
 		for _, k := range keys {
 			if !slices.Contains(st.storedKeys, k) {
-				ch.added = append(ch.added, keyRowOf(k, id))
+				ch.added = append(ch.added, keyRow{k, id})
 			}
 		}
 		switch {
@@ -229,7 +224,9 @@ func (r *record) values(data []byte) []any {
 		groups = []string{} // the column is NOT NULL
 	}
 	return []any{r.c.ID, r.c.Version, r.c.List, int16(r.c.Kind), r.c.Flags.CreditAllowed,
-		cat, cns, at, ns, groups, r.search(), keysColumn(r.keys), data}
+		cat, cns, at, ns, groups, r.search(),
+		appendKeyRefs(make([]byte, 0, keyRefSize*len(r.keys)), r.keys), // not nil, which would be NULL
+		data}
 }
 
 // copyEach queues a COPY of n rows in format into target, a table and its
@@ -275,13 +272,7 @@ func (w *copyRows) customer(r *record) error {
 	start := len(w.buf)
 	w.buf = r.appendSearch(w.buf)
 	w.escapedFrom(start)
-	w.arrayOpen()
-	for _, k := range r.keys {
-		for _, e := range keyElems(k) {
-			w.arrayElem(e)
-		}
-	}
-	w.arrayClose()
+	w.keysField(r.keys)
 	start = len(w.buf)
 	var err error
 	if w.buf, err = appendRecord(w.buf, c); err != nil {

@@ -1,6 +1,7 @@
 package pgstore
 
 import (
+	"encoding/hex"
 	"strconv"
 	"time"
 )
@@ -83,6 +84,18 @@ func (w *copyRows) arrayElem(s string) {
 
 // arrayClose ends the array arrayOpen started.
 func (w *copyRows) arrayClose() { w.buf = append(w.buf, '}', '\t') }
+
+// keysField writes the bytea field of customers.keys that holds refs, in
+// bytea's hex form: \x and two hex digits a byte, the backslash doubled
+// for COPY.
+func (w *copyRows) keysField(refs []keyRef) {
+	w.buf = append(w.buf, '\\', '\\', 'x')
+	var b [keyRefSize]byte
+	for _, r := range refs {
+		w.buf = hex.AppendEncode(w.buf, r.append(b[:0]))
+	}
+	w.buf = append(w.buf, '\t')
+}
 
 // escapedFrom makes the text written to w.buf from start on, unescaped, a
 // field: every field's text is escaped here, once in place, whether it was

@@ -2,9 +2,13 @@ package pgstore
 
 import (
 	"bytes"
+	"encoding/hex"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/impexkit/impex/customer"
 )
 
 // unescapeCopy reverses the escapes of a field in COPY's text format, as
@@ -100,5 +104,40 @@ func TestAppendTimestampWritesISODatesAndEras(t *testing.T) {
 		if got := string(appendTimestamp(nil, c.t)); got != c.want {
 			t.Errorf("appendTimestamp(%v) = %q, want %q", c.t, got, c.want)
 		}
+	}
+}
+
+// A customer's keys go into customers.keys as bytea's hex text, and come
+// back from it as the same references; a column of a length no keys make is
+// an error, not keys.
+func TestKeysFieldReadsBackAsTheSameRefs(t *testing.T) {
+	refs := []keyRef{
+		{keyHash(customer.IndexKey{Key: customer.KeyNumber, Value: "1"}), true},
+		{keyHash(customer.IndexKey{Key: customer.KeyEmail, Value: "a@example.com"}), false},
+	}
+	w := &copyRows{}
+	w.keysField(refs)
+	field, ok := unescapeCopy(bytes.TrimSuffix(w.buf, []byte("\t")))
+	if !ok || !strings.HasPrefix(field, `\x`) {
+		t.Fatalf("keysField wrote %q; want bytea's hex form", w.buf)
+	}
+	col, err := hex.DecodeString(field[2:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(col, appendKeyRefs(nil, refs)) {
+		t.Errorf("keysField's bytes = %x; appendKeyRefs = %x", col, appendKeyRefs(nil, refs))
+	}
+	got, err := parseKeyRefs(col)
+	if err != nil || !slices.Equal(got, refs) {
+		t.Errorf("parseKeyRefs = %v, %v; want %v", got, err, refs)
+	}
+	if _, err := parseKeyRefs(col[:keyRefSize+1]); err == nil {
+		t.Error("parseKeyRefs of 18 bytes: no error")
+	}
+	w = &copyRows{}
+	w.keysField(nil)
+	if string(w.buf) != `\\x`+"\t" {
+		t.Errorf("keysField(nil) = %q; want an empty bytea", w.buf)
 	}
 }

@@ -124,7 +124,7 @@ type groupState struct {
 type memberState struct {
 	c         *customer.Customer // nil when no such customer is stored
 	storedVer int64
-	keys      []customer.IndexKey // its rows of customer_keys, which memberships leave alone
+	keys      []keyRef // its rows of customer_keys, which memberships leave alone
 	changed   bool
 }
 
@@ -188,8 +188,7 @@ func (s *Store) writeGroupsTx(ctx context.Context, tx *batchTx, ops []groups.Op)
 		for rows.Next() {
 			var id string
 			var version int64
-			var keys []string
-			var data []byte
+			var keys, data []byte
 			if err = rows.Scan(&id, &version, &keys, &data); err != nil {
 				break
 			}
@@ -197,7 +196,7 @@ func (s *Store) writeGroupsTx(ctx context.Context, tx *batchTx, ops []groups.Op)
 			if st.c, err = decode(id, version, data); err != nil {
 				break
 			}
-			if st.keys, err = parseKeys(keys); err != nil {
+			if st.keys, err = parseKeyRefs(keys); err != nil {
 				break
 			}
 			st.storedVer = version

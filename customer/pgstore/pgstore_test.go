@@ -278,8 +278,8 @@ func TestMigrationTwoDropsTheKeysOfEmptyCardSlots(t *testing.T) {
 // TestMigrationThreeKeepsEveryKey fills a version 2 schema as version 2
 // did and migrates it to the latest version: every customer's row lists its
 // keys, every lookup finds what it found, writes free and take keys as
-// before, and the indexes are the ones versions 3 and 5 keep. Version 5
-// hashes the stored keys in SQL, and the lookups hash them in Go.
+// before, and the indexes are the ones versions 3 and 5 keep. Versions 5
+// and 6 hash the stored keys in SQL, and the lookups hash them in Go.
 func TestMigrationThreeKeepsEveryKey(t *testing.T) {
 	s := newStoreAt(t, 2)
 	ctx := context.Background()
@@ -303,14 +303,25 @@ func TestMigrationThreeKeepsEveryKey(t *testing.T) {
 		"c2": {"email", "", "shared@example.com", "f", "loyalty", "", "L-2", "f", "number", "", "2", "t"},
 		"c3": {},
 	}
-	gotKeys := map[string][]string{}
+	// Version 6 keeps each key as its hash and a byte that is 1 for a
+	// unique key, in the order version 3 listed them.
+	wantRefs := map[string][]byte{}
+	for id, texts := range wantKeys {
+		refs := []byte{}
+		for i := 0; i < len(texts); i += 4 {
+			h := pgstore.KeyHash(customer.IndexKey{Key: customer.Key(texts[i]), List: texts[i+1], Value: texts[i+2]})
+			refs = append(append(refs, h[:]...), map[string]byte{"t": 1, "f": 0}[texts[i+3]])
+		}
+		wantRefs[id] = refs
+	}
+	gotRefs := map[string][]byte{}
 	rows, _ := s.Pool().Query(ctx, `SELECT id, keys FROM customers`)
 	var id string
-	var keys []string
-	if _, err := pgx.ForEachRow(rows, []any{&id, &keys}, func() error { gotKeys[id] = keys; return nil }); err != nil {
+	var keys []byte
+	if _, err := pgx.ForEachRow(rows, []any{&id, &keys}, func() error { gotRefs[id] = keys; return nil }); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(wantKeys, gotKeys); diff != "" {
+	if diff := cmp.Diff(wantRefs, gotRefs); diff != "" {
 		t.Errorf("customers.keys after the migration (-want +got):\n%s", diff)
 	}
 

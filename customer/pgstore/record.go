@@ -16,10 +16,11 @@ import (
 // keys returns the index entries of c, as the domain derives them.
 func (s *Store) keys(c *customer.Customer) []customer.IndexKey { return s.cons.Keys(c) }
 
-// record is a customer to store and its rows of customer_keys.
+// record is a customer to store and its keys, one row of customer_keys
+// each.
 type record struct {
 	c    *customer.Customer
-	keys []customer.IndexKey
+	keys []keyRef
 }
 
 // searchSep separates the texts of the search column. A query without it
@@ -121,25 +122,54 @@ func checkJSONText(b []byte, invalid error) error {
 	return nil
 }
 
-// keysColumn returns keys as the column customers.keys holds them: the
-// elements of each key (keyElems) one after the other.
-func keysColumn(keys []customer.IndexKey) []string {
-	col := make([]string, 0, 4*len(keys))
-	for _, k := range keys {
-		e := keyElems(k)
-		col = append(col, e[:]...)
-	}
-	return col
+// keyRef is a key as the store holds it (schema version 6): its hash
+// (keyHash) and whether it is unique, which are its row of customer_keys
+// but for the holder, and its entry in the holder's customers.keys.
+type keyRef struct {
+	h      [16]byte
+	unique bool
 }
 
-// keyElems returns k as the four elements the keys column holds for it:
-// its name, list and value, and "t" for a unique key or "f".
-func keyElems(k customer.IndexKey) [4]string {
-	unique := "f"
-	if k.Unique {
-		unique = "t"
+// keyRefSize is the size of a keyRef in customers.keys: the hash, then 1
+// for a unique key or 0.
+const keyRefSize = 17
+
+// refsOf returns the references of keys.
+func refsOf(keys []customer.IndexKey) []keyRef {
+	refs := make([]keyRef, len(keys))
+	for i, k := range keys {
+		refs[i] = keyRef{keyHash(k), k.Unique}
 	}
-	return [4]string{string(k.Key), k.List, k.Value, unique}
+	return refs
+}
+
+// append appends r to b as customers.keys holds it.
+func (r keyRef) append(b []byte) []byte {
+	b = append(b, r.h[:]...)
+	if r.unique {
+		return append(b, 1)
+	}
+	return append(b, 0)
+}
+
+// appendKeyRefs appends refs to b as customers.keys holds them.
+func appendKeyRefs(b []byte, refs []keyRef) []byte {
+	for _, r := range refs {
+		b = r.append(b)
+	}
+	return b
+}
+
+// parseKeyRefs reverses appendKeyRefs.
+func parseKeyRefs(col []byte) ([]keyRef, error) {
+	if len(col)%keyRefSize != 0 {
+		return nil, fmt.Errorf("pgstore: a keys column of %d bytes, not a multiple of %d", len(col), keyRefSize)
+	}
+	refs := make([]keyRef, 0, len(col)/keyRefSize)
+	for b := col; len(b) > 0; b = b[keyRefSize:] {
+		refs = append(refs, keyRef{[16]byte(b[:16]), b[16] == 1})
+	}
+	return refs, nil
 }
 
 // keyHash returns what customer_keys holds of k (schema version 5): the
@@ -181,18 +211,6 @@ func keyHashes(keys []customer.IndexKey) [][16]byte {
 		hs[i] = keyHash(k)
 	}
 	return hs
-}
-
-// parseKeys reverses keysColumn.
-func parseKeys(col []string) ([]customer.IndexKey, error) {
-	if len(col)%4 != 0 {
-		return nil, fmt.Errorf("pgstore: a keys column of %d elements, not a multiple of four", len(col))
-	}
-	keys := make([]customer.IndexKey, 0, len(col)/4)
-	for i := 0; i < len(col); i += 4 {
-		keys = append(keys, customer.IndexKey{Key: customer.Key(col[i]), List: col[i+1], Value: col[i+2], Unique: col[i+3] == "t"})
-	}
-	return keys, nil
 }
 
 // storable reports whether PostgreSQL can hold s in a text column: valid

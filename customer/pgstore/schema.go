@@ -146,6 +146,27 @@ DROP TABLE customer_keys;
 ALTER TABLE customer_key_hashes RENAME TO customer_keys;
 CREATE UNIQUE INDEX customer_keys_hash_idx ON customer_keys (h, (CASE WHEN uniq THEN '' ELSE customer_id END));
 `,
+	// 6: cheaper customer rows to write. customers.keys holds what the
+	// customer's rows of customer_keys hold, 17 bytes a key (keyRef): the
+	// hash, then 1 for a unique key or 0. A text[] of four texts a key was
+	// twice the size, and reading its array literal was a few percent of
+	// the server's work in an import. The record's JSON is text: the json
+	// type checks every record it is given, which pgstore writes with
+	// encoding/json and checks itself, and the check was a tenth of the
+	// server's work in a COPY of customers (BENCHMARKS.md, "Keys as
+	// hashes").
+	`
+ALTER TABLE customers ADD COLUMN key_refs bytea;
+UPDATE customers AS c SET key_refs = coalesce((
+	SELECT string_agg(uuid_send(customer_key_hash(c.keys[i], c.keys[i+1], c.keys[i+2])) ||
+		CASE WHEN c.keys[i+3] = 't' THEN '\x01'::bytea ELSE '\x00'::bytea END, ''::bytea ORDER BY i)
+	FROM generate_series(1, cardinality(c.keys), 4) AS i
+), ''::bytea);
+ALTER TABLE customers DROP COLUMN keys;
+ALTER TABLE customers RENAME COLUMN key_refs TO keys;
+ALTER TABLE customers ALTER COLUMN keys SET NOT NULL;
+ALTER TABLE customers ALTER COLUMN data TYPE text;
+`,
 }
 
 // afterMigration are steps in Go that complete a migration, by the version

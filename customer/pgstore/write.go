@@ -83,8 +83,9 @@ type request struct {
 	// keys[i] are the keys of the customer ops[i] puts, as the domain
 	// derives them (Constraints.Keys); they do not depend on the ID,
 	// version and times the store gives the customer. rows[i] are its rows
-	// of customer_keys.
-	keys, rows [][]customer.IndexKey
+	// of customer_keys, each key once.
+	keys [][]customer.IndexKey
+	rows [][]keyRef
 	// ids are the IDs the operations name, sorted.
 	ids []string
 	// nkeys counts the keys of all puts.
@@ -104,7 +105,7 @@ type request struct {
 }
 
 func (s *Store) newRequest(ops []customer.Op) *request {
-	r := &request{ops: ops, keys: make([][]customer.IndexKey, len(ops)), rows: make([][]customer.IndexKey, len(ops))}
+	r := &request{ops: ops, keys: make([][]customer.IndexKey, len(ops)), rows: make([][]keyRef, len(ops))}
 	for i, op := range ops {
 		switch {
 		case op.Kind == customer.OpDelete:
@@ -117,9 +118,10 @@ func (s *Store) newRequest(ops []customer.Op) *request {
 				r.newIDs++
 			}
 			keys := s.keys(c)
-			r.keys[i], r.rows[i] = keys, dedupe(keys)
+			rows := dedupe(keys)
+			r.keys[i], r.rows[i] = keys, refsOf(rows)
 			r.nkeys += len(keys)
-			r.careful = r.careful || needsCare(keys, r.rows[i])
+			r.careful = r.careful || needsCare(keys, rows)
 		}
 	}
 	slices.Sort(r.ids)
@@ -161,13 +163,13 @@ func (r *request) claims() []customer.IndexKey {
 type state struct {
 	stored     bool // a row existed when the batch began
 	storedVer  int64
-	storedKeys []customer.IndexKey // its rows of customer_keys
+	storedKeys []keyRef // its rows of customer_keys
 
 	present   bool
 	version   int64
 	createdAt time.Time
-	keys      []customer.IndexKey // the keys it holds
-	rec       record              // the record to store, when present and changed
+	keys      []keyRef // the keys it holds
+	rec       record   // the record to store, when present and changed
 	changed   bool
 }
 
@@ -176,12 +178,13 @@ type batch struct {
 	req    *request
 	now    time.Time
 	states map[string]*state
-	// holders holds the holder of each unique key the batch meets. It is
+	// holders holds the holder of each unique key the batch meets, by the
+	// key's hash. It is
 	// nil while the batch is written fast and none of its customers is
 	// stored: the unique index then checks every key the batch claims, as
 	// it checks them against every other stored customer, and a batch it
 	// refuses is written again carefully.
-	holders map[customer.IndexKey]string
+	holders map[[16]byte]string
 	fresh   []string   // generated IDs not yet handed out
 	js      jsonBuffer // for a careful check's encoding
 }
@@ -224,7 +227,7 @@ func failsCheck(err error) bool {
 func (s *Store) writeAttempt(ctx context.Context, tx *batchTx, req *request, newIDs int) ([]customer.Written, error) {
 	b := &batch{req: req, now: s.now(), states: make(map[string]*state, len(req.ids)+newIDs)}
 	if req.careful {
-		b.holders = make(map[customer.IndexKey]string, req.nkeys)
+		b.holders = make(map[[16]byte]string, req.nkeys)
 	}
 	if err := s.reserveIDs(ctx, tx, req, newIDs); err != nil {
 		return nil, err
@@ -339,16 +342,16 @@ func (b *batch) load(ctx context.Context, tx *batchTx, ids []string) error {
 		return nil // a batch of new customers with generated IDs, written fast
 	}
 	q := &pgx.Batch{}
-	var claims []customer.IndexKey
+	var claims [][16]byte
 	q.Queue(`SELECT id, version, created_at, created_nsec, keys FROM customers WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`, ids)
 	if b.req.careful {
-		claims = b.req.claims()
+		claims = keyHashes(b.req.claims())
 		q.Queue(`
 SELECT u.i, h.customer_id
 FROM unnest($1::uuid[]) WITH ORDINALITY AS u(h, i)
 CROSS JOIN LATERAL (
 	SELECT k.customer_id FROM customer_keys k WHERE k.h = u.h AND `+keySlot+` = ''
-) AS h`, keyHashes(claims))
+) AS h`, claims)
 	}
 	br := tx.SendBatch(ctx, q)
 	defer br.Close()
@@ -357,22 +360,22 @@ CROSS JOIN LATERAL (
 	var version int64
 	var created time.Time
 	var nsec int32
-	var keys []string
+	var keys []byte
 	rows, _ := br.Query()
 	_, err := pgx.ForEachRow(rows, []any{&id, &version, &created, &nsec, &keys}, func() error {
 		st := b.states[id]
-		stored, err := parseKeys(keys)
+		stored, err := parseKeyRefs(keys)
 		if err != nil {
 			return err
 		}
 		st.stored, st.storedVer, st.storedKeys = true, version, stored
 		st.present, st.version, st.createdAt, st.keys = true, version, joinTime(created, nsec), stored
 		if b.holders == nil {
-			b.holders = make(map[customer.IndexKey]string, b.req.nkeys)
+			b.holders = make(map[[16]byte]string, b.req.nkeys)
 		}
 		for _, k := range stored {
-			if k.Unique {
-				b.holders[k] = id
+			if k.unique {
+				b.holders[k.h] = id
 			}
 		}
 		return nil
@@ -422,7 +425,7 @@ func (b *batch) apply(i int) (customer.Written, error) {
 }
 
 // put applies the put of c, whose keys and key rows are keys and rows.
-func (b *batch) put(c *customer.Customer, keys, rows []customer.IndexKey) (customer.Written, error) {
+func (b *batch) put(c *customer.Customer, keys []customer.IndexKey, rows []keyRef) (customer.Written, error) {
 	// A shallow copy: the batch only reads what c refers to, and only while
 	// Write runs.
 	nc := new(customer.Customer)
@@ -465,7 +468,7 @@ func (b *batch) put(c *customer.Customer, keys, rows []customer.IndexKey) (custo
 			return customer.Written{}, err
 		}
 	}
-	b.setKeys(nc.ID, st, keys)
+	b.setKeys(nc.ID, st, rows)
 	st.present, st.changed = true, true
 	st.version, st.createdAt, st.rec = nc.Version, nc.CreatedAt, record{c: nc, keys: rows}
 	return customer.Written{ID: nc.ID, Version: nc.Version}, nil
@@ -475,26 +478,29 @@ func (b *batch) put(c *customer.Customer, keys, rows []customer.IndexKey) (custo
 // share a unique key with another customer or name one key twice.
 func (b *batch) checkUnique(id string, keys []customer.IndexKey) error {
 	return customer.FirstDuplicate(id, keys, func(k customer.IndexKey) (string, bool) {
-		h, ok := b.holders[k]
+		if b.holders == nil {
+			return "", false
+		}
+		h, ok := b.holders[keyHash(k)]
 		return h, ok
 	})
 }
 
 // setKeys moves the customer id's unique keys in the batch's view from the
 // ones it holds now to keys.
-func (b *batch) setKeys(id string, st *state, keys []customer.IndexKey) {
+func (b *batch) setKeys(id string, st *state, keys []keyRef) {
 	if b.holders == nil {
 		st.keys = keys
 		return
 	}
 	for _, k := range st.keys {
-		if k.Unique && b.holders[k] == id {
-			delete(b.holders, k)
+		if k.unique && b.holders[k.h] == id {
+			delete(b.holders, k.h)
 		}
 	}
 	for _, k := range keys {
-		if k.Unique {
-			b.holders[k] = id
+		if k.unique {
+			b.holders[k.h] = id
 		}
 	}
 	st.keys = keys
