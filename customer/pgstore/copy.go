@@ -394,10 +394,10 @@ func checkUpdated(updated int64, want int) error {
 // dedupe drops repeated keys (only a non-unique key can repeat in a stored
 // customer: a custom type and a built-in key that coincide), keeping the
 // first.
-func dedupe(keys []customer.IndexKey) []customer.IndexKey {
-	var out []customer.IndexKey // nil while keys repeat none
+func dedupe(keys []keyRef) []keyRef {
+	var out []keyRef // nil while keys repeat none
 	for i, k := range keys {
-		if slices.ContainsFunc(keys[:i], func(o customer.IndexKey) bool { return o.Key == k.Key && o.List == k.List && o.Value == k.Value }) {
+		if slices.ContainsFunc(keys[:i], func(o keyRef) bool { return o.h == k.h }) {
 			if out == nil {
 				out = slices.Clip(keys[:i])
 			}

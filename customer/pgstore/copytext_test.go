@@ -135,6 +135,11 @@ func TestKeysFieldReadsBackAsTheSameRefs(t *testing.T) {
 	if _, err := parseKeyRefs(col[:keyRefSize+1]); err == nil {
 		t.Error("parseKeyRefs of 18 bytes: no error")
 	}
+	bad := slices.Clone(col)
+	bad[keyRefSize-1] = 't'
+	if _, err := parseKeyRefs(bad); err == nil {
+		t.Error("parseKeyRefs of a key marked 't': no error")
+	}
 	w = &copyRows{}
 	w.keysField(nil)
 	if string(w.buf) != `\\x`+"\t" {

@@ -167,6 +167,9 @@ func parseKeyRefs(col []byte) ([]keyRef, error) {
 	}
 	refs := make([]keyRef, 0, len(col)/keyRefSize)
 	for b := col; len(b) > 0; b = b[keyRefSize:] {
+		if b[16] > 1 {
+			return nil, fmt.Errorf("pgstore: a keys column whose key %d is marked %d, neither unique (1) nor shared (0)", len(refs), b[16])
+		}
 		refs = append(refs, keyRef{[16]byte(b[:16]), b[16] == 1})
 	}
 	return refs, nil

@@ -149,12 +149,12 @@ CREATE UNIQUE INDEX customer_keys_hash_idx ON customer_keys (h, (CASE WHEN uniq 
 	// 6: cheaper customer rows to write. customers.keys holds what the
 	// customer's rows of customer_keys hold, 17 bytes a key (keyRef): the
 	// hash, then 1 for a unique key or 0. A text[] of four texts a key was
-	// more than twice the size, and reading its array literal was a few percent of
-	// the server's work in an import. The record's JSON is text: the json
-	// type checks every record it is given, which pgstore writes with
-	// encoding/json and checks itself, and the check was a tenth of the
-	// server's work in a COPY of customers (BENCHMARKS.md, "Keys as
-	// hashes in the customer's row").
+	// more than twice the size, and reading its array literal was a few
+	// percent of the server's work in an import. The record's JSON is
+	// text: the json type checks every record it is given, which pgstore
+	// writes with encoding/json and checks itself, and the check was a
+	// tenth of the server's work in a COPY of customers (BENCHMARKS.md,
+	// "Keys as hashes in the customer's row").
 	`
 ALTER TABLE customers ADD COLUMN key_refs bytea;
 UPDATE customers AS c SET key_refs = coalesce((

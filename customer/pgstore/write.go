@@ -82,10 +82,11 @@ type request struct {
 	ops []customer.Op
 	// keys[i] are the keys of the customer ops[i] puts, as the domain
 	// derives them (Constraints.Keys); they do not depend on the ID,
-	// version and times the store gives the customer. rows[i] are its rows
-	// of customer_keys, each key once.
-	keys [][]customer.IndexKey
-	rows [][]keyRef
+	// version and times the store gives the customer. refs[i] are the
+	// same keys as the store holds them, and rows[i] its rows of
+	// customer_keys, each key once.
+	keys       [][]customer.IndexKey
+	refs, rows [][]keyRef
 	// ids are the IDs the operations name, sorted.
 	ids []string
 	// nkeys counts the keys of all puts.
@@ -105,7 +106,7 @@ type request struct {
 }
 
 func (s *Store) newRequest(ops []customer.Op) *request {
-	r := &request{ops: ops, keys: make([][]customer.IndexKey, len(ops)), rows: make([][]keyRef, len(ops))}
+	r := &request{ops: ops, keys: make([][]customer.IndexKey, len(ops)), refs: make([][]keyRef, len(ops)), rows: make([][]keyRef, len(ops))}
 	for i, op := range ops {
 		switch {
 		case op.Kind == customer.OpDelete:
@@ -118,10 +119,10 @@ func (s *Store) newRequest(ops []customer.Op) *request {
 				r.newIDs++
 			}
 			keys := s.keys(c)
-			rows := dedupe(keys)
-			r.keys[i], r.rows[i] = keys, refsOf(rows)
+			refs := refsOf(keys)
+			r.keys[i], r.refs[i], r.rows[i] = keys, refs, dedupe(refs)
 			r.nkeys += len(keys)
-			r.careful = r.careful || needsCare(keys, rows)
+			r.careful = r.careful || needsCare(keys, refs, r.rows[i])
 		}
 	}
 	slices.Sort(r.ids)
@@ -131,14 +132,14 @@ func (s *Store) newRequest(ops []customer.Op) *request {
 	return r
 }
 
-// needsCare reports whether a put of a customer with these keys and key
-// rows must be checked carefully: when a key holds text PostgreSQL cannot
-// hold, which its key rows would reach before the record's encoding
-// refuses it, or when a unique key has no row of its own, which the unique
-// index cannot check.
-func needsCare(keys, rows []customer.IndexKey) bool {
-	for _, k := range keys {
-		if !allStorable(string(k.Key), k.List, k.Value) || k.Unique && len(rows) < len(keys) && !slices.Contains(rows, k) {
+// needsCare reports whether a put of a customer with these keys (refs as
+// the store holds them) and key rows must be checked carefully: when a key
+// holds text PostgreSQL cannot hold, which its key rows would reach before
+// the record's encoding refuses it, or when a unique key has no row of its
+// own, which the unique index cannot check.
+func needsCare(keys []customer.IndexKey, refs, rows []keyRef) bool {
+	for i, k := range keys {
+		if !allStorable(string(k.Key), k.List, k.Value) || k.Unique && len(rows) < len(refs) && !slices.Contains(rows, refs[i]) {
 			return true
 		}
 	}
@@ -410,7 +411,7 @@ func (b *batch) apply(i int) (customer.Written, error) {
 		return customer.Written{}, err
 	}
 	if op.Kind == customer.OpPut {
-		return b.put(op.Customer, b.req.keys[i], b.req.rows[i])
+		return b.put(op.Customer, b.req.keys[i], b.req.refs[i], b.req.rows[i])
 	}
 	st := b.states[op.ID] // a delete
 	if st == nil || !st.present {
@@ -424,8 +425,9 @@ func (b *batch) apply(i int) (customer.Written, error) {
 	return customer.Written{ID: op.ID}, nil
 }
 
-// put applies the put of c, whose keys and key rows are keys and rows.
-func (b *batch) put(c *customer.Customer, keys []customer.IndexKey, rows []keyRef) (customer.Written, error) {
+// put applies the put of c, whose keys are keys and, as the store holds
+// them, refs, and whose key rows are rows.
+func (b *batch) put(c *customer.Customer, keys []customer.IndexKey, refs, rows []keyRef) (customer.Written, error) {
 	// A shallow copy: the batch only reads what c refers to, and only while
 	// Write runs.
 	nc := new(customer.Customer)
@@ -468,7 +470,7 @@ func (b *batch) put(c *customer.Customer, keys []customer.IndexKey, rows []keyRe
 			return customer.Written{}, err
 		}
 	}
-	b.setKeys(nc.ID, st, rows)
+	b.setKeys(nc.ID, st, refs)
 	st.present, st.changed = true, true
 	st.version, st.createdAt, st.rec = nc.Version, nc.CreatedAt, record{c: nc, keys: rows}
 	return customer.Written{ID: nc.ID, Version: nc.Version}, nil
