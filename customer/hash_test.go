@@ -30,6 +30,9 @@ func TestSSNHasher(t *testing.T) {
 		}
 	})
 	t.Run("a hash costs one allocation, the hash itself, and leaves no copy of the number", func(t *testing.T) {
+		if raceEnabled {
+			t.Skip("the pool of MAC states drops them at random under the race detector; .ci/run checks this without it")
+		}
 		h1.Hash(ssn) // the MAC the runs below reuse
 		if n := testing.AllocsPerRun(100, func() { h1.Hash(ssn) }); n > 1 {
 			t.Fatalf("Hash allocates %v times a call, want 1", n)
