@@ -150,46 +150,52 @@ func (d *Decoder) ListID() string { return d.listID }
 func (d *Decoder) Issues() []validate.Issue { return d.issues }
 
 func (d *Decoder) begin() {
+	if d.err = d.readRoot(); d.err != nil {
+		return
+	}
+	switch d.doc {
+	case DocCustomers, DocCustomerList, DocCustomerLists, DocPaymentInstruments:
+	default:
+		d.err = d.fatal(validate.CodeXMLRoot, d.root)
+		return
+	}
+	if d.doc == DocCustomerList {
+		id, ok := attr(d.sc, "list-id")
+		if !ok || len(id) == 0 {
+			d.err = d.fatal(validate.CodeXMLMissing, "list-id")
+			return
+		}
+		d.listID = string(id)
+	}
+}
+
+// readRoot reads up to the root element and names the document (d.root,
+// d.doc), for every decoder of this package. It returns a
+// *impex.FileError for input that is not XML, for text before the root,
+// for no root at all, and for a root with a namespace prefix: the names
+// inside are looked up unprefixed, and a prefixed document is valid XML
+// but not what SFCC writes. The caller checks the kind.
+func (d *Decoder) readRoot() error {
 	for {
 		k, err := d.sc.Next()
 		if err != nil {
 			if errors.Is(err, io.EOF) {
-				d.err = d.fatal(validate.CodeXMLNoRoot, "")
-				return
+				return d.fatal(validate.CodeXMLNoRoot, "")
 			}
-			d.err = docError(d.opts.Document, err)
-			return
+			return docError(d.opts.Document, err)
 		}
 		switch k {
 		case xmlscan.CharData:
 			if !blank(d.sc.Text()) {
-				d.err = d.fatal(validate.CodeNotXML, "text before the root element")
-				return
+				return d.fatal(validate.CodeNotXML, "text before the root element")
 			}
 		case xmlscan.StartElement:
 			d.root = string(d.sc.Name())
 			d.doc = DetectDocument(string(d.sc.Local()), defaultNamespace(d.sc))
-			switch d.doc {
-			case DocCustomers, DocCustomerList, DocCustomerLists, DocPaymentInstruments:
-			default:
-				d.err = d.fatal(validate.CodeXMLRoot, d.root)
-				return
-			}
 			if len(d.sc.Prefix()) > 0 {
-				// The names inside are looked up unprefixed; a prefixed
-				// document is valid XML but not what SFCC writes.
-				d.err = d.fatal(validate.CodeXMLRoot, d.root)
-				return
+				return d.fatal(validate.CodeXMLRoot, d.root)
 			}
-			if d.doc == DocCustomerList {
-				id, ok := attr(d.sc, "list-id")
-				if !ok || len(id) == 0 {
-					d.err = d.fatal(validate.CodeXMLMissing, "list-id")
-					return
-				}
-				d.listID = string(id)
-			}
-			return
+			return nil
 		}
 	}
 }

@@ -5,7 +5,6 @@ package xmlio
 // encoder is in groupdoc_encode.go and the import in groupdoc_import.go.
 
 import (
-	"errors"
 	"io"
 	"iter"
 	"slices"
@@ -116,31 +115,10 @@ func beginDocument(d *Decoder, want DocumentKind) error {
 		return d.err
 	}
 	d.begun = true
-	for {
-		k, err := d.sc.Next()
-		if err != nil {
-			if errors.Is(err, io.EOF) {
-				d.err = d.fatal(validate.CodeXMLNoRoot, "")
-			} else {
-				d.err = docError(d.opts.Document, err)
-			}
-			return d.err
-		}
-		switch k {
-		case xmlscan.CharData:
-			if !blank(d.sc.Text()) {
-				d.err = d.fatal(validate.CodeNotXML, "text before the root element")
-				return d.err
-			}
-		case xmlscan.StartElement:
-			d.root = string(d.sc.Name())
-			d.doc = DetectDocument(string(d.sc.Local()), defaultNamespace(d.sc))
-			if d.doc != want || len(d.sc.Prefix()) > 0 {
-				d.err = d.fatal(validate.CodeXMLRoot, d.root)
-			}
-			return d.err
-		}
+	if d.err = d.readRoot(); d.err == nil && d.doc != want {
+		d.err = d.fatal(validate.CodeXMLRoot, d.root)
 	}
+	return d.err
 }
 
 // nextChild reads to the next element directly inside the root, handling
