@@ -180,11 +180,10 @@ type batch struct {
 	now    time.Time
 	states map[string]*state
 	// holders holds the holder of each unique key the batch meets, by the
-	// key's hash. It is
-	// nil while the batch is written fast and none of its customers is
-	// stored: the unique index then checks every key the batch claims, as
-	// it checks them against every other stored customer, and a batch it
-	// refuses is written again carefully.
+	// key's hash. It is nil while the batch is written fast and none of its
+	// customers is stored: the unique index then checks every key the
+	// batch claims, as it checks them against every other stored customer,
+	// and a batch it refuses is written again carefully.
 	holders map[[16]byte]string
 	fresh   []string   // generated IDs not yet handed out
 	js      jsonBuffer // for a careful check's encoding
@@ -481,7 +480,7 @@ func (b *batch) put(c *customer.Customer, keys []customer.IndexKey, refs, rows [
 func (b *batch) checkUnique(id string, keys []customer.IndexKey) error {
 	return customer.FirstDuplicate(id, keys, func(k customer.IndexKey) (string, bool) {
 		if b.holders == nil {
-			return "", false
+			return "", false // and no hash to compute
 		}
 		h, ok := b.holders[keyHash(k)]
 		return h, ok
