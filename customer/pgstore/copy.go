@@ -264,11 +264,7 @@ func (w *copyRows) customer(r *record) error {
 	w.intField(int64(cns))
 	w.timeField(at)
 	w.intField(int64(ns))
-	w.arrayOpen()
-	for _, g := range c.Groups {
-		w.arrayElem(g)
-	}
-	w.arrayClose()
+	w.arrayField(c.Groups)
 	start := len(w.buf)
 	w.buf = r.appendSearch(w.buf)
 	w.escapedFrom(start)

@@ -56,34 +56,30 @@ func (w *copyRows) timeField(t time.Time) {
 	w.buf = append(w.buf, '\t')
 }
 
-// arrayOpen starts a field of a one-dimensional text[], whose elements
-// arrayElem writes and arrayClose ends.
-func (w *copyRows) arrayOpen() { w.buf = append(w.buf, '{') }
-
-// arrayElem writes an element of the array arrayOpen started, quoted, so
-// that no text (empty, NULL, spaces, commas, braces) is read otherwise.
-func (w *copyRows) arrayElem(s string) {
-	if w.buf[len(w.buf)-1] != '{' {
-		w.buf = append(w.buf, ',')
-	}
-	w.buf = append(w.buf, '"')
-	for i := 0; i < len(s); i++ {
-		// Inside quotes an array escapes a quote and a backslash with a
-		// backslash, which COPY escapes in turn.
-		switch c := s[i]; c {
-		case '"':
-			w.buf = append(w.buf, '\\', '\\', '"')
-		case '\\':
-			w.buf = append(w.buf, '\\', '\\', '\\', '\\')
-		default:
-			w.buf = appendCopyByte(w.buf, c)
+// arrayField writes a field of a one-dimensional text[]: the array
+// literal, each element quoted so that no text (empty, NULL, spaces,
+// commas, braces) is read otherwise, its quotes and backslashes escaped
+// for the literal, and the literal escaped for COPY as any field is.
+func (w *copyRows) arrayField(elems []string) {
+	start := len(w.buf)
+	w.buf = append(w.buf, '{')
+	for i, e := range elems {
+		if i > 0 {
+			w.buf = append(w.buf, ',')
 		}
+		w.buf = append(w.buf, '"')
+		for j := 0; j < len(e); j++ {
+			if c := e[j]; c == '"' || c == '\\' {
+				w.buf = append(w.buf, '\\', c)
+			} else {
+				w.buf = append(w.buf, c)
+			}
+		}
+		w.buf = append(w.buf, '"')
 	}
-	w.buf = append(w.buf, '"')
+	w.buf = append(w.buf, '}')
+	w.escapedFrom(start)
 }
-
-// arrayClose ends the array arrayOpen started.
-func (w *copyRows) arrayClose() { w.buf = append(w.buf, '}', '\t') }
 
 // keysField writes the bytea field of customers.keys that holds refs, in
 // bytea's hex form: \x and two hex digits a byte, the backslash doubled
@@ -132,14 +128,6 @@ func (w *copyRows) endRow() { w.buf[len(w.buf)-1] = '\n' }
 // copyEscape holds, for each byte COPY's text format escapes, the letter
 // that follows the backslash; 0 for every other byte.
 var copyEscape = [256]byte{'\\': '\\', '\t': 't', '\n': 'n', '\r': 'r'}
-
-// appendCopyByte appends c to b as a field's text holds it.
-func appendCopyByte(b []byte, c byte) []byte {
-	if e := copyEscape[c]; e != 0 {
-		return append(b, '\\', e)
-	}
-	return append(b, c)
-}
 
 // appendTimestamp appends t, in UTC and to the microsecond, as PostgreSQL
 // reads a timestamptz whatever its DateStyle: the ISO 8601 date and time
