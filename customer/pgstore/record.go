@@ -207,15 +207,6 @@ func keyHash(k customer.IndexKey) [16]byte {
 // lookups took several times as long.
 const keySlot = `(CASE WHEN k.uniq THEN '' ELSE k.customer_id END)`
 
-// keyHashes returns the hashes of keys.
-func keyHashes(keys []customer.IndexKey) [][16]byte {
-	hs := make([][16]byte, len(keys))
-	for i, k := range keys {
-		hs[i] = keyHash(k)
-	}
-	return hs
-}
-
 // storable reports whether PostgreSQL can hold s in a text column: valid
 // UTF-8 without NUL characters. Keys and IDs that are not storable are held
 // by no stored customer, so lookups of them find nothing and writes of them

@@ -146,13 +146,13 @@ func needsCare(keys []customer.IndexKey, refs, rows []keyRef) bool {
 	return false
 }
 
-// claims returns the storable unique keys the puts hold.
-func (r *request) claims() []customer.IndexKey {
-	var claims []customer.IndexKey
-	for _, keys := range r.keys {
-		for _, k := range keys {
+// claims returns the hashes of the storable unique keys the puts hold.
+func (r *request) claims() [][16]byte {
+	var claims [][16]byte
+	for i, keys := range r.keys {
+		for j, k := range keys {
 			if k.Unique && storable(k.Value) && storable(k.List) {
-				claims = append(claims, k)
+				claims = append(claims, r.refs[i][j].h)
 			}
 		}
 	}
@@ -345,7 +345,7 @@ func (b *batch) load(ctx context.Context, tx *batchTx, ids []string) error {
 	var claims [][16]byte
 	q.Queue(`SELECT id, version, created_at, created_nsec, keys FROM customers WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`, ids)
 	if b.req.careful {
-		claims = keyHashes(b.req.claims())
+		claims = b.req.claims()
 		q.Queue(`
 SELECT u.i, h.customer_id
 FROM unnest($1::uuid[]) WITH ORDINALITY AS u(h, i)
@@ -459,7 +459,7 @@ func (b *batch) put(c *customer.Customer, keys []customer.IndexKey, refs, rows [
 		nc.Version, nc.CreatedAt = st.version+1, st.createdAt
 	}
 	nc.UpdatedAt = b.now
-	if err := b.checkUnique(nc.ID, keys); err != nil {
+	if err := b.checkUnique(nc.ID, keys, refs); err != nil {
 		return customer.Written{}, err
 	}
 	if b.req.careful {
@@ -476,13 +476,16 @@ func (b *batch) put(c *customer.Customer, keys []customer.IndexKey, refs, rows [
 }
 
 // checkUnique returns a *customer.DuplicateError when keys, held by id, would
-// share a unique key with another customer or name one key twice.
-func (b *batch) checkUnique(id string, keys []customer.IndexKey) error {
+// share a unique key with another customer or name one key twice. refs
+// are the keys as the store holds them, hashed once, when the request was
+// made.
+func (b *batch) checkUnique(id string, keys []customer.IndexKey, refs []keyRef) error {
 	return customer.FirstDuplicate(id, keys, func(k customer.IndexKey) (string, bool) {
 		if b.holders == nil {
-			return "", false // and no hash to compute
+			return "", false
 		}
-		h, ok := b.holders[keyHash(k)]
+		// k is one of keys; a key named twice has one hash.
+		h, ok := b.holders[refs[slices.Index(keys, k)].h]
 		return h, ok
 	})
 }
