@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/impexkit/impex/customer"
+	"github.com/impexkit/impex/internal/race"
 )
 
 func key(id string, fill byte) customer.SSNKey {
@@ -30,7 +31,7 @@ func TestSSNHasher(t *testing.T) {
 		}
 	})
 	t.Run("a hash costs one allocation, the hash itself, and leaves no copy of the number", func(t *testing.T) {
-		if raceEnabled {
+		if race.Enabled {
 			t.Skip("the pool of MAC states drops them at random under the race detector; .ci/run checks this without it")
 		}
 		h1.Hash(ssn) // the MAC the runs below reuse

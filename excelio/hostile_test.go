@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/impexkit/impex/excelio"
+	"github.com/impexkit/impex/internal/race"
 	"github.com/impexkit/impex/validate"
 )
 
@@ -291,7 +292,7 @@ func TestStylesReadInLinearTime(t *testing.T) {
 		}
 		fastest = min(fastest, time.Since(start))
 	}
-	if fastest > time.Second && !raceEnabled {
+	if fastest > time.Second && !race.Enabled {
 		t.Errorf("the styles of 1,048,576 cell formats took %v, want under 1 s", fastest)
 	}
 }

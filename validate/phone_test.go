@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/nyaruka/phonenumbers"
+
+	"github.com/impexkit/impex/internal/race"
 )
 
 // reference is what libphonenumber makes of s read in region, with the
@@ -170,7 +172,7 @@ func FuzzPhoneAgreesWithLibphonenumber(f *testing.F) {
 // forms files hold: a change that sent them through phonenumbers.Parse
 // would pass every test above while making imports several times slower.
 func TestPhoneIsFastOnTheCommonForms(t *testing.T) {
-	if raceEnabled {
+	if race.Enabled {
 		t.Skip("allocation bounds do not hold under the race detector; CI runs this test without it")
 	}
 	for _, tc := range []struct{ s, region string }{

@@ -1,5 +1,0 @@
-//go:build !race
-
-package customer_test
-
-const raceEnabled = false

@@ -1,5 +1,0 @@
-//go:build !race
-
-package excelio_test
-
-const raceEnabled = false
