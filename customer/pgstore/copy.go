@@ -386,25 +386,3 @@ func checkUpdated(updated int64, want int) error {
 	}
 	return nil
 }
-
-// dedupe drops repeated keys (only a non-unique key can repeat in a stored
-// customer: a custom type and a built-in key that coincide), keeping the
-// first.
-func dedupe(keys []keyRef) []keyRef {
-	var out []keyRef // nil while keys repeat none
-	for i, k := range keys {
-		if slices.ContainsFunc(keys[:i], func(o keyRef) bool { return o.h == k.h }) {
-			if out == nil {
-				out = slices.Clip(keys[:i])
-			}
-			continue
-		}
-		if out != nil {
-			out = append(out, k)
-		}
-	}
-	if out == nil {
-		return keys
-	}
-	return out
-}

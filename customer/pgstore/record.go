@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -141,6 +142,28 @@ func refsOf(keys []customer.IndexKey) []keyRef {
 		refs[i] = keyRef{keyHash(k), k.Unique}
 	}
 	return refs
+}
+
+// dedupe drops repeated keys (only a non-unique key can repeat in a stored
+// customer: a custom type and a built-in key that coincide), keeping the
+// first.
+func dedupe(keys []keyRef) []keyRef {
+	var out []keyRef // nil while keys repeat none
+	for i, k := range keys {
+		if slices.ContainsFunc(keys[:i], func(o keyRef) bool { return o.h == k.h }) {
+			if out == nil {
+				out = slices.Clip(keys[:i])
+			}
+			continue
+		}
+		if out != nil {
+			out = append(out, k)
+		}
+	}
+	if out == nil {
+		return keys
+	}
+	return out
 }
 
 // append appends r to b as customers.keys holds it.
