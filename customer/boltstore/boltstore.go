@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"slices"
 	"strconv"
 	"time"
@@ -48,7 +50,13 @@ type Options struct {
 // Store is a customer.Repository, customer.BuyerNumbers and groups.Store
 // in one bbolt file. It is safe for concurrent use; Close it when done.
 type Store struct {
-	db           *bolt.DB
+	db *bolt.DB
+	// file is the file db holds, as Open opened it; created says that
+	// this Open made the store in it, and openedTx is the ID of the last
+	// transaction committed when Open returned (see CloseUnused).
+	file         *os.File
+	created      bool
+	openedTx     int
 	now          func() time.Time
 	formatNumber func(list string, n uint64) string
 	cons         customer.Constraints
@@ -86,24 +94,51 @@ var (
 // wrapping ErrInUse when another process holds the file past
 // opts.LockTimeout, and an error naming the file when it is not a store
 // or cannot be read.
+//
+// A file removed or replaced while Open waited for it (see CloseUnused) is
+// not the store at path any more: Open lets it go and opens what path
+// names then, within the same wait.
 func Open(path string, opts Options) (*Store, error) {
 	timeout := opts.LockTimeout
 	if timeout <= 0 {
 		timeout = 5 * time.Second
 	}
-	// The free list is rebuilt on open rather than written with every
-	// transaction (less to write and sync per batch), and the file is
-	// mapped 256 MiB at a time of address space, so that growth rarely
-	// remaps it.
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, NoFreelistSync: true, FreelistType: bolt.FreelistMapType, InitialMmapSize: 256 << 20})
-	switch {
-	case errors.Is(err, bolterrors.ErrTimeout):
-		return nil, fmt.Errorf("%s: %w (waited %v)", path, ErrInUse, timeout)
-	case err != nil:
-		return nil, fmt.Errorf("boltstore: opening %s: %w", path, err)
+	deadline := time.Now().Add(timeout)
+	var db *bolt.DB
+	var file *os.File
+	for {
+		// bolt.Options.Timeout 0 would wait for ever.
+		wait := max(time.Until(deadline), time.Millisecond)
+		// The free list is rebuilt on open rather than written with every
+		// transaction (less to write and sync per batch), and the file is
+		// mapped 256 MiB at a time of address space, so that growth rarely
+		// remaps it.
+		var err error
+		db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: wait, NoFreelistSync: true, FreelistType: bolt.FreelistMapType, InitialMmapSize: 256 << 20,
+			OpenFile: func(name string, flag int, perm os.FileMode) (*os.File, error) {
+				f, err := os.OpenFile(name, flag, perm)
+				file = f
+				return f, err
+			}})
+		switch {
+		case errors.Is(err, bolterrors.ErrTimeout):
+			return nil, fmt.Errorf("%s: %w (waited %v)", path, ErrInUse, timeout)
+		case err != nil:
+			return nil, fmt.Errorf("boltstore: opening %s: %w", path, err)
+		}
+		same, err := names(path, file)
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("boltstore: opening %s: %w", path, err)
+		}
+		if same {
+			break
+		}
+		db.Close()
 	}
 	s := &Store{
 		db:           db,
+		file:         file,
 		now:          opts.Now,
 		formatNumber: opts.FormatNumber,
 		cons:         customer.Constraints{UniqueEmail: opts.Constraints.UniqueEmail, UniqueIdentifiers: slices.Clone(opts.Constraints.UniqueIdentifiers)},
@@ -120,19 +155,41 @@ func Open(path string, opts Options) (*Store, error) {
 	}
 	// An existing store is only read here, so that opening it for a dry
 	// run or an export leaves the file as it was.
-	fresh := false
-	err = db.View(func(tx *bolt.Tx) error {
-		fresh = tx.Bucket(bucketMeta) == nil
+	err := db.View(func(tx *bolt.Tx) error {
+		s.created = tx.Bucket(bucketMeta) == nil
 		return checkFormat(tx)
 	})
-	if err == nil && fresh {
+	if err == nil && s.created {
 		err = db.Update(s.initialize)
+	}
+	if err == nil {
+		err = db.View(func(tx *bolt.Tx) error {
+			s.openedTx = tx.ID()
+			return nil
+		})
 	}
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("boltstore: %s: %w", path, err)
 	}
 	return s, nil
+}
+
+// names reports whether path names f: false when path was removed or
+// names another file now.
+func names(path string, f *os.File) (bool, error) {
+	at, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	held, err := f.Stat()
+	if err != nil {
+		return false, err
+	}
+	return os.SameFile(at, held), nil
 }
 
 // checkFormat refuses a file that is not an impex store: one whose meta
@@ -177,6 +234,33 @@ func (s *Store) initialize(tx *bolt.Tx) error {
 
 // Close releases the file. It does not wait for listings still running.
 func (s *Store) Close() error { return s.db.Close() }
+
+// CloseUnused is Close for a program that may have had no use for the
+// store after all, such as an import whose file was refused before its
+// first row: when Open created the file and nothing has been written to it
+// since, the file is removed, so that no empty store is left behind. The
+// file is removed while the store still holds it, and an Open waiting for
+// it opens a new one (see Open). A store that held anything when it was
+// opened is never removed, nor a file its path no longer names. The error
+// is that of removing the file, or of Close.
+func (s *Store) CloseUnused() error {
+	unused := false
+	if s.created {
+		s.db.View(func(tx *bolt.Tx) error {
+			unused = tx.ID() == s.openedTx
+			return nil
+		})
+	}
+	var err error
+	if unused {
+		path := s.db.Path()
+		var same bool
+		if same, err = names(path, s.file); same {
+			err = os.Remove(path)
+		}
+	}
+	return errors.Join(err, s.db.Close())
+}
 
 // Len returns the number of customers stored.
 func (s *Store) Len() int {

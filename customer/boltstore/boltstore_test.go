@@ -3,6 +3,7 @@ package boltstore_test
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -65,6 +66,120 @@ func TestWritesOutliveTheStore(t *testing.T) {
 	}
 	if _, err := s.Group(ctx, "Everyone"); err != nil {
 		t.Fatalf("the system groups: %v", err)
+	}
+}
+
+// CloseUnused removes a store file that its Open created and nothing was
+// written to, and keeps every other.
+func TestCloseUnusedRemovesOnlyAStoreItCreatedAndNeverWrote(t *testing.T) {
+	ctx := context.Background()
+	open := func(t *testing.T, path string) *boltstore.Store {
+		t.Helper()
+		s, err := boltstore.Open(path, boltstore.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	exists := func(path string) bool {
+		_, err := os.Stat(path)
+		return err == nil
+	}
+	t.Run("created and never written: removed", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "impex.db")
+		if err := open(t, path).CloseUnused(); err != nil {
+			t.Fatal(err)
+		}
+		if exists(path) {
+			t.Error("the unused store file is still there")
+		}
+	})
+	t.Run("created and written: kept", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "impex.db")
+		s := open(t, path)
+		if _, err := s.Write(ctx, []customer.Op{customer.Put(&customer.Customer{Kind: customer.KindPerson, Number: "7"})}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.CloseUnused(); err != nil {
+			t.Fatal(err)
+		}
+		s = open(t, path)
+		defer s.Close()
+		if _, err := s.ByNumber(ctx, "", "7"); err != nil {
+			t.Errorf("the written customer: %v", err)
+		}
+	})
+	t.Run("created by an earlier Open: kept", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "impex.db")
+		if err := open(t, path).Close(); err != nil {
+			t.Fatal(err)
+		}
+		if err := open(t, path).CloseUnused(); err != nil {
+			t.Fatal(err)
+		}
+		if !exists(path) {
+			t.Error("a store that was there before Open was removed")
+		}
+	})
+	t.Run("path renamed meanwhile: the file there now is kept", func(t *testing.T) {
+		dir := t.TempDir()
+		path := filepath.Join(dir, "impex.db")
+		s := open(t, path)
+		if err := os.Rename(path, filepath.Join(dir, "moved.db")); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte("another file"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.CloseUnused(); err != nil {
+			t.Fatal(err)
+		}
+		if b, err := os.ReadFile(path); err != nil || string(b) != "another file" {
+			t.Errorf("the file now at the path: %q, %v", b, err)
+		}
+	})
+}
+
+// An Open that waits for a file which its holder removes (CloseUnused)
+// opens the path anew: what it writes is in the store at the path, not in
+// the removed file.
+func TestOpenWaitingForARemovedStoreOpensThePathAnew(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "impex.db")
+	first, err := boltstore.Open(path, boltstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type opened struct {
+		s   *boltstore.Store
+		err error
+	}
+	done := make(chan opened, 1)
+	go func() {
+		s, err := boltstore.Open(path, boltstore.Options{LockTimeout: 10 * time.Second})
+		done <- opened{s, err}
+	}()
+	time.Sleep(200 * time.Millisecond) // for the second Open to be waiting
+	if err := first.CloseUnused(); err != nil {
+		t.Fatal(err)
+	}
+	second := <-done
+	if second.err != nil {
+		t.Fatalf("the waiting Open: %v", second.err)
+	}
+	ctx := context.Background()
+	if _, err := second.s.Write(ctx, []customer.Op{customer.Put(&customer.Customer{Kind: customer.KindPerson, Number: "7"})}); err != nil {
+		t.Fatal(err)
+	}
+	if err := second.s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	third, err := boltstore.Open(path, boltstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer third.Close()
+	if _, err := third.ByNumber(ctx, "", "7"); err != nil {
+		t.Errorf("what the waiting Open wrote is not in the store at %s: %v", path, err)
 	}
 }
 

@@ -6,7 +6,10 @@
 // of it is on disk when it returns, and a crash at any moment leaves the
 // file as it was after the last transaction that returned. A file is held
 // by one process at a time; Open waits Options.LockTimeout for another
-// process to let go and then fails with ErrInUse.
+// process to let go and then fails with ErrInUse. A program that created a
+// store and then had no use for it closes it with CloseUnused, which
+// removes the empty file; an Open that was waiting for it opens the path
+// anew.
 //
 // Customers are kept by ID, in the order a listing yields them, and every
 // key the domain derives (customer.Constraints.Keys) is an entry of one

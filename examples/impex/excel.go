@@ -16,6 +16,7 @@ import (
 	"github.com/impexkit/impex"
 	"github.com/impexkit/impex/customer"
 	"github.com/impexkit/impex/excelio"
+	"github.com/impexkit/impex/validate"
 )
 
 func init() {
@@ -336,10 +337,10 @@ func finishImport(ctx context.Context, input string, store cliStore, res *import
 		}
 		if !g.json {
 			for _, is := range fe.Issues[1:] {
-				fmt.Fprintf(e.stderr, "%s: %s\n", input, is.Text(g.language()))
+				fmt.Fprintln(e.stderr, fileIssueLine(input, is, g.language()))
 			}
 		}
-		return &codedError{codeFile, fmt.Errorf("%s: %s", input, fe.Issues[0].Text(g.language()))}
+		return &codedError{codeFile, errors.New(fileIssueLine(input, fe.Issues[0], g.language()))}
 	case errors.As(importErr, &pe):
 		return pe // it names the file
 	case importErr != nil:
@@ -362,6 +363,16 @@ func finishImport(ctx context.Context, input string, store cliStore, res *import
 		return &rejectedError{res.Rejected}
 	}
 	return nil
+}
+
+// fileIssueLine is a file-level issue of input as one line that names
+// input once: the issue of an XML document, or of a CSV file read as a
+// sheet, names the file itself.
+func fileIssueLine(input string, is validate.Issue, lang validate.Language) string {
+	if is.Where.Document == input || is.Where.Sheet == input {
+		return is.Text(lang)
+	}
+	return input + ": " + is.Text(lang)
 }
 
 func printResult(e *env, g *globalFlags, input string, res *imported, rejectedPath string) {

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/impexkit/impex"
 	"github.com/impexkit/impex/groups"
 	"github.com/impexkit/impex/xmlio"
 )
@@ -171,7 +173,10 @@ func importGroupsFile(ctx context.Context, path string, store cliStore, dry bool
 		printAssignments(w, &res.Assignments)
 		g.printIssues(w, &res.Report)
 	})
+	var fe *impex.FileError
 	switch {
+	case errors.As(err, &fe) && len(fe.Issues) > 0:
+		return &codedError{codeFile, errors.New(fileIssueLine(path, fe.Issues[0], g.language()))}
 	case err != nil:
 		return fmt.Errorf("%s: %w", path, err)
 	case res.Report.HasErrors():

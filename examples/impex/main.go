@@ -112,7 +112,8 @@ func (g *globalFlags) openStore(e *env, use storeUse) (cliStore, func(), error) 
 
 // openImportStore opens the store an import of input writes, or in a dry
 // run checks against without creating it, once input is known to open: a
-// mistyped file name creates no store.
+// mistyped file name creates no store, and neither does an input the
+// import refuses before writing anything (see openStore).
 func (g *globalFlags) openImportStore(e *env, input string, dryRun bool) (cliStore, func(), error) {
 	f, err := os.Open(input)
 	if err != nil {

@@ -283,6 +283,67 @@ func TestFileLevelErrorsAndBadStoresExitTwo(t *testing.T) {
 	}
 }
 
+// An import that refuses its input before writing anything leaves no
+// store behind when there was none, and the store as it was when there was
+// one; an input it accepts creates the store.
+func TestARefusedImportCreatesNoStore(t *testing.T) {
+	t.Chdir(t.TempDir())
+	files := map[string]string{
+		"data.csv":   "id,email\n1,a@b.fi\n",
+		"feeds.json": `[{"ID": "crm", "Attributes": [{"ID": "points", "Type": "int"}]}]`,
+		"crm.csv":    "no such column\n1\n",
+		"cat.xml":    `<catalog xmlns="http://www.demandware.com/xml/impex/catalog/2006-10-31"/>`,
+		"text.xml":   "not XML at all",
+	}
+	for name, body := range files {
+		if err := os.WriteFile(name, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	x := excelize.NewFile()
+	x.SetSheetRow("Sheet1", "A1", &[]any{"id", "email", "firstName", "lastName", "noSuchColumn"})
+	if err := x.SaveAs("headers.xlsx"); err != nil {
+		t.Fatal(err)
+	}
+	x.Close()
+	refused := [][]string{
+		{"excel", "import", "data.csv"},
+		{"excel", "import", "headers.xlsx"},
+		{"xml", "import", "cat.xml"},
+		{"xml", "import", "text.xml"},
+		{"groups", "import", "cat.xml"},
+		{"activedata", "import", "--feed", "crm", "crm.csv"},
+	}
+	for _, args := range refused {
+		code, stdout, stderr := runCLI(t, context.Background(), nil, args...)
+		if code != exitFailed {
+			t.Errorf("impex %s: exit %d, want %d\nstdout: %s\nstderr: %s", strings.Join(args, " "), code, exitFailed, stdout, stderr)
+		}
+		if _, err := os.Stat("impex.db"); !errors.Is(err, fs.ErrNotExist) {
+			t.Fatalf("impex %s left a store behind (%v)", strings.Join(args, " "), err)
+		}
+		input := args[len(args)-1]
+		for line := range strings.Lines(stderr) {
+			if strings.Count(line, input) != 1 {
+				t.Errorf("impex %s: stderr line %q, want the file named once", strings.Join(args, " "), line)
+			}
+		}
+	}
+	personWorkbook(t, "people.xlsx", 3)
+	if code, _, stderr := runCLI(t, context.Background(), nil, "excel", "import", "people.xlsx"); code != exitOK {
+		t.Fatalf("an accepted workbook: exit %d\n%s", code, stderr)
+	}
+	if n := storeCount(t); n != 3 {
+		t.Fatalf("the accepted workbook stored %d customers, want 3", n)
+	}
+	for _, args := range refused {
+		runCLI(t, context.Background(), nil, args...)
+		if n := storeCount(t); n != 3 {
+			t.Fatalf("after impex %s the store holds %d customers, want 3", strings.Join(args, " "), n)
+		}
+	}
+}
+
 // TestAMissingFileExitsTwoWithOneLine runs every command that reads a file
 // on one that does not exist: each exits 2 with a one-line message naming
 // the file.

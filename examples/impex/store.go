@@ -63,6 +63,11 @@ func openStore(path string, e *env, use storeUse, wait time.Duration) (cliStore,
 	case err != nil:
 		return nil, nil, fmt.Errorf("the store %s is damaged or not an impex store (%v); restore it from a dump (impex store load) or move it away to start empty", path, err)
 	}
+	if use == writesStore {
+		// A command that created the store and then wrote nothing, such
+		// as an import of a file it refused, leaves no store behind.
+		return s, func() { s.CloseUnused() }, nil
+	}
 	return s, func() { s.Close() }, nil
 }
 
