@@ -54,7 +54,9 @@ func onlyList(ctx context.Context, store customer.Lists) (customer.ListSettings,
 	for i, l := range lists {
 		names[i] = listName(l.ID)
 	}
-	return customer.ListSettings{}, usagef("the store has %d customer lists (%s): name one with --list", len(lists), strings.Join(names, ", "))
+	// The store, not the command line, is at odds with the command: one
+	// line says what to add, without the command's help.
+	return customer.ListSettings{}, &codedError{codeUsage, fmt.Errorf("the store has %d customer lists (%s): name one with --list", len(lists), strings.Join(names, ", "))}
 }
 
 // flagGiven reports whether the flag name was set on the command line.
@@ -151,9 +153,9 @@ func importListSettings(ctx context.Context, path string, store cliStore, dry bo
 		case rep.HasErrors():
 			verb = "refused (nothing written)"
 		}
-		fmt.Fprintf(w, "%s %s: the settings of %d customer lists\n", verb, path, len(lists))
+		fmt.Fprintf(w, "%s %s: the settings of %s\n", verb, path, count(len(lists), "customer list", "customer lists"))
 		if deleted > 0 {
-			fmt.Fprintf(w, "  %d list deletions ignored: the store keeps its lists\n", deleted)
+			fmt.Fprintf(w, "  %s ignored: the store keeps its lists\n", count(deleted, "list deletion", "list deletions"))
 		}
 		g.printIssues(w, &rep)
 	})

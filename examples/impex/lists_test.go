@@ -55,7 +55,7 @@ func TestTheStoreKeepsItsLists(t *testing.T) {
 		t.Errorf("the Training list's header after import and export (-imported +exported):\n%s", diff)
 	}
 
-	if out := cli(exitOK, "xml", "import", settings); !strings.Contains(out, "the settings of 1 customer lists") {
+	if out := cli(exitOK, "xml", "import", settings); !strings.Contains(out, "the settings of 1 customer list\n") {
 		t.Errorf("customer-lists import: %s", out)
 	}
 	cli(exitOK, "xml", "import", "--list", "RefArch", customers)
@@ -76,8 +76,9 @@ func TestTheStoreKeepsItsLists(t *testing.T) {
 		t.Errorf("an unknown list: %s", out)
 	}
 
-	if out := cli(exitFailed, "xml", "import", customers); !strings.Contains(out, `the store has 2 customer lists ("RefArch", "Training"): name one with --list`) {
-		t.Errorf("a customers document into a store of two lists: %s", out)
+	if out := cli(exitFailed, "xml", "import", customers); !strings.Contains(out, `the store has 2 customer lists ("RefArch", "Training"): name one with --list`) ||
+		strings.Count(out, "\n") != 1 {
+		t.Errorf("a customers document into a store of two lists: %q, want the one line saying so", out)
 	}
 	out := cli(exitOK, "xml", "import", "--list", "Training", customers)
 	if !strings.Contains(out, `note: 13 customers created in "Training" have a number or login that "RefArch" already has`) {

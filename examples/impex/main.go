@@ -150,6 +150,15 @@ func (e *usageError) Error() string { return e.msg }
 
 func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
 
+// count is n and the noun in the number n takes: "1 customer list",
+// "2 customer lists".
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
 // rejectedError says the input was processed but rows were rejected.
 type rejectedError struct{ n int }
 
