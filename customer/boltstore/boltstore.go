@@ -135,6 +135,9 @@ func Open(path string, opts Options) (*Store, error) {
 			break
 		}
 		db.Close()
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("%s: %w: the file was removed or replaced each time Open got it (waited %v)", path, ErrInUse, timeout)
+		}
 	}
 	s := &Store{
 		db:           db,
