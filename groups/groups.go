@@ -194,8 +194,9 @@ var (
 	// ErrSystemGroup: system groups cannot be created, deleted or changed in
 	// kind; only their description and attributes can be replaced.
 	ErrSystemGroup = errors.New("system customer group cannot be changed that way")
-	// ErrInvalid: a group of no valid kind, a dynamic group without a rule, or
-	// a static or system group with one.
+	// ErrInvalid: a group of no valid kind, a dynamic group without a rule
+	// or with one that does not compile, or a static or system group with
+	// a rule.
 	ErrInvalid = errors.New("invalid customer group")
 )
 
@@ -322,9 +323,28 @@ func CheckOp(op Op, stored *Group) error {
 }
 
 // Validate checks that g could be stored: a non-empty ID, a valid kind, a
-// rule exactly when the group is dynamic, and a system kind exactly for the
-// system IDs. It returns an error wrapping ErrInvalid or ErrSystemGroup.
+// rule exactly when the group is dynamic, a rule that compiles, and a
+// system kind exactly for the system IDs. A store does not know the
+// application's Options (custom attribute types, strict paths), so the
+// rule is compiled with the zero Options, the most lenient: what it
+// refuses, no Options accepts. It returns an error wrapping ErrInvalid or
+// ErrSystemGroup; for a rule that does not compile, the error wraps
+// Compile's *RuleError too.
 func Validate(g *Group) error {
+	if err := validateShape(g); err != nil {
+		return err
+	}
+	if g.Kind == Dynamic {
+		if _, err := compile(g.ID, g.Rule, Options{}); err != nil {
+			return fmt.Errorf("%w: %w", ErrInvalid, err)
+		}
+	}
+	return nil
+}
+
+// validateShape is Validate without compiling the rule, for NewSet, which
+// compiles it with the set's Options.
+func validateShape(g *Group) error {
 	switch {
 	case g == nil:
 		return fmt.Errorf("%w: nil group", ErrInvalid)

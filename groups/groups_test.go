@@ -54,6 +54,9 @@ func TestValidate(t *testing.T) {
 		{"no kind is invalid", &groups.Group{ID: "x"}, groups.ErrInvalid},
 		{"a dynamic group without a rule is invalid", &groups.Group{ID: "x", Kind: groups.Dynamic}, groups.ErrInvalid},
 		{"a static group with a rule is invalid", &groups.Group{ID: "x", Kind: groups.Static, Rule: &groups.Rule{}}, groups.ErrInvalid},
+		{"a dynamic group whose rule includes nothing is invalid", &groups.Group{ID: "x", Kind: groups.Dynamic, Rule: &groups.Rule{}}, groups.ErrEmptyRule},
+		{"a dynamic group whose rule tests an unknown attribute is invalid", &groups.Group{ID: "x", Kind: groups.Dynamic, Rule: ruleOf(groups.Condition{Path: "customer.nonsense", Operator: groups.Exists})}, groups.ErrUnknownPath},
+		{"a rule on a custom attribute is valid, whatever its type", &groups.Group{ID: "x", Kind: groups.Dynamic, Rule: ruleOf(groups.Condition{Path: "customer.profile.custom.points", Operator: groups.IsGreaterThan, Value: groups.ValueNumbers(groups.NumberOf(5))})}, nil},
 		{"a system ID as a static group is refused", &groups.Group{ID: groups.Everyone, Kind: groups.Static}, groups.ErrSystemGroup},
 		{"a system group under another ID is refused", &groups.Group{ID: "mine", Kind: groups.System}, groups.ErrSystemGroup},
 	} {
@@ -61,6 +64,10 @@ func TestValidate(t *testing.T) {
 			err := groups.Validate(tc.g)
 			if tc.want == nil && err != nil || tc.want != nil && !errors.Is(err, tc.want) {
 				t.Fatalf("Validate = %v, want %v", err, tc.want)
+			}
+			var re *groups.RuleError
+			if errors.As(err, &re) && !errors.Is(err, groups.ErrInvalid) {
+				t.Fatalf("Validate = %v: a rule that does not compile must make the group ErrInvalid too", err)
 			}
 		})
 	}
@@ -75,6 +82,11 @@ func TestSystemGroupsAreFreshCopies(t *testing.T) {
 	if len(a) != 3 || !groups.IsSystemID(a[1].ID) || groups.IsSystemID("vip") {
 		t.Fatal("system group IDs are wrong")
 	}
+}
+
+// ruleOf is a rule of one included condition.
+func ruleOf(c groups.Condition) *groups.Rule {
+	return &groups.Rule{Included: []groups.ConditionGroup{{Mode: groups.MatchAll, Conditions: []groups.Condition{c}}}}
 }
 
 // registeredRule is a small valid rule: registered customers.

@@ -67,7 +67,7 @@ func NewSet(gs []*Group, opts Options) (*Set, error) {
 	var dynamic []string
 	seen := make(map[string]bool)
 	for _, g := range gs {
-		if err := Validate(g); err != nil {
+		if err := validateShape(g); err != nil {
 			errs = append(errs, err)
 			continue
 		}

@@ -32,7 +32,8 @@ func ruleStore(t *testing.T) *memstore.Store {
 	if err := st.WriteGroups(ctx, []groups.Op{
 		groups.Create(&groups.Group{ID: "static", Kind: groups.Static}),
 		groups.Create(&groups.Group{ID: "other", Kind: groups.Static}),
-		groups.Create(&groups.Group{ID: "dynamic", Kind: groups.Dynamic, Rule: &groups.Rule{}}),
+		groups.Create(&groups.Group{ID: "dynamic", Kind: groups.Dynamic, Rule: &groups.Rule{Included: []groups.ConditionGroup{{Mode: groups.MatchAll,
+			Conditions: []groups.Condition{{Path: "customer.registered", Operator: groups.IsTrue}}}}}}),
 	}); err != nil {
 		t.Fatal(err)
 	}

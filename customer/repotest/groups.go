@@ -235,6 +235,9 @@ func invalidGroups(t testing.TB, h *harness) {
 		g    *groups.Group
 	}{
 		{"a dynamic group without a rule", &groups.Group{ID: "d", Kind: groups.Dynamic}},
+		{"a dynamic group whose rule includes nothing", &groups.Group{ID: "e", Kind: groups.Dynamic, Rule: &groups.Rule{}}},
+		{"a dynamic group whose rule tests an unknown attribute", &groups.Group{ID: "u", Kind: groups.Dynamic, Rule: &groups.Rule{
+			Included: []groups.ConditionGroup{{Conditions: []groups.Condition{{Path: "customer.nonsense", Operator: groups.Exists}}}}}}},
 		{"a static group with a rule", &groups.Group{ID: "s", Kind: groups.Static, Rule: &groups.Rule{}}},
 		{"a group of no kind", &groups.Group{ID: "k"}},
 		{"a group without an ID", &groups.Group{Kind: groups.Static}},
