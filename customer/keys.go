@@ -137,3 +137,22 @@ func CheckOp(op Op) error {
 	}
 	return nil
 }
+
+// CheckStored returns an error wrapping ErrInvalid when c could not be a
+// stored customer as it is: when a put of it fails CheckOp, or it has no
+// ID, or a version below 1 (a stored customer was written at least once,
+// and a write of version 0 means a new customer, so one stored at 0 could
+// never be updated). Stores check what they restore from a backup or a
+// dump with it.
+func CheckStored(c *Customer) error {
+	if err := CheckOp(Put(c)); err != nil {
+		return err
+	}
+	switch {
+	case c.ID == "":
+		return fmt.Errorf("%w: a stored customer needs its ID", ErrInvalid)
+	case c.Version < 1:
+		return fmt.Errorf("%w: customer %q: a stored customer's version is at least 1, not %d", ErrInvalid, c.ID, c.Version)
+	}
+	return nil
+}

@@ -75,6 +75,27 @@ func TestCheckOpRefusesWhatNoStoreMayHold(t *testing.T) {
 	}
 }
 
+func TestCheckStoredRefusesWhatCouldNotHaveBeenStored(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		c    *customer.Customer
+		ok   bool
+	}{
+		{"a customer with an ID at version 1 passes", &customer.Customer{ID: "c1", Version: 1, Kind: customer.KindPerson}, true},
+		{"no customer is refused", nil, false},
+		{"a customer without an ID is refused", &customer.Customer{Version: 1, Kind: customer.KindPerson}, false},
+		{"version 0 is refused: an update of it would be a create", &customer.Customer{ID: "c1", Kind: customer.KindPerson}, false},
+		{"a customer of no kind is refused", &customer.Customer{ID: "c1", Version: 1}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := customer.CheckStored(tc.c)
+			if tc.ok != (err == nil) || (err != nil && !errors.Is(err, customer.ErrInvalid)) {
+				t.Fatalf("CheckStored = %v; want ok %v or an error matching ErrInvalid", err, tc.ok)
+			}
+		})
+	}
+}
+
 func TestFirstDuplicateReportsTheFirstDuplicateInKeyOrder(t *testing.T) {
 	c := &customer.Customer{Kind: customer.KindPerson, Number: "1", Credentials: customer.Credentials{Login: "anna"},
 		Identifiers: customer.Identifiers{Cards: []string{"A", "B", "A"}, ExternalID: "ext"}}

@@ -622,11 +622,9 @@ func (s *Store) Restore(ctx context.Context, cs []*customer.Customer) error {
 		t := begin(tx)
 		for i, c := range cs {
 			fail := func(err error) error { return &customer.BatchError{Index: i, Op: customer.Put(c), Err: err} }
-			switch err := customer.CheckOp(customer.Put(c)); {
+			switch err := customer.CheckStored(c); {
 			case err != nil:
 				return fail(err)
-			case c.ID == "":
-				return fail(fmt.Errorf("%w: a restored customer needs its ID", customer.ErrInvalid))
 			case t.has(c.ID):
 				return fail(fmt.Errorf("%w: the ID %q is taken", customer.ErrConflict, c.ID))
 			}

@@ -206,3 +206,27 @@ func TestOpenWaitsForTheHolderThenFails(t *testing.T) {
 	}
 	second.Close()
 }
+
+// Restore refuses a customer no store could have held, such as one at
+// version 0, which every later update would take for a new customer, and
+// writes nothing of its batch.
+func TestRestoreRefusesACustomerThatCouldNotHaveBeenStored(t *testing.T) {
+	s := newStore(t, repotest.Env{})
+	ctx := context.Background()
+	good := &customer.Customer{ID: "c1", Version: 3, Kind: customer.KindPerson, Number: "1"}
+	bad := &customer.Customer{ID: "c2", Version: 0, Kind: customer.KindPerson, Number: "2"}
+	err := s.Restore(ctx, []*customer.Customer{good, bad})
+	var be *customer.BatchError
+	if !errors.As(err, &be) || be.Index != 1 || !errors.Is(err, customer.ErrInvalid) {
+		t.Fatalf("Restore = %v; want a *customer.BatchError at 1 wrapping ErrInvalid", err)
+	}
+	if n := s.Len(); n != 0 {
+		t.Fatalf("the refused batch left %d customers", n)
+	}
+	if err := s.Restore(ctx, []*customer.Customer{good}); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := s.Get(ctx, "c1"); err != nil || c.Version != 3 {
+		t.Fatalf("the restored customer: %v, %v; want version 3 kept", c, err)
+	}
+}

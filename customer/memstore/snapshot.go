@@ -42,8 +42,8 @@ func (s *Store) Snapshot() *Snapshot {
 // Restore returns a store holding exactly the state of snap, with opts for
 // everything a snapshot does not hold (clock, constraints, buyer numbers).
 // It returns an error when the snapshot breaks a rule the store keeps: a
-// customer of no valid kind, two customers with one ID or one unique key,
-// or an invalid group.
+// customer that could not be stored (customer.CheckStored), two customers
+// with one ID or one unique key, or an invalid group.
 func Restore(opts Options, snap *Snapshot) (*Store, error) {
 	s := New(opts)
 	s.nextID = snap.NextID
@@ -51,11 +51,8 @@ func Restore(opts Options, snap *Snapshot) (*Store, error) {
 		s.seq[list] = n
 	}
 	for i, c := range snap.Customers {
-		if c == nil || c.ID == "" {
-			return nil, fmt.Errorf("memstore: snapshot customer %d has no ID", i)
-		}
-		if err := customer.CheckOp(customer.Put(c)); err != nil {
-			return nil, fmt.Errorf("memstore: snapshot customer %q: %w", c.ID, err)
+		if err := customer.CheckStored(c); err != nil {
+			return nil, fmt.Errorf("memstore: snapshot customer %d: %w", i, err)
 		}
 		if s.byID[c.ID] != nil {
 			return nil, fmt.Errorf("memstore: snapshot customer %q appears twice", c.ID)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -119,14 +120,25 @@ func TestSnapshotRestoresEverything(t *testing.T) {
 }
 
 func TestRestoreRefusesABrokenSnapshot(t *testing.T) {
-	a, b := repotest.BenchCustomer(1), repotest.BenchCustomer(2)
-	a.ID, b.ID = "x1", "x2"
-	b.Number = a.Number
-	if _, err := memstore.Restore(memstore.Options{}, &memstore.Snapshot{Customers: []*customer.Customer{a, b}}); err == nil {
-		t.Fatal("a snapshot with a duplicate number was restored")
+	stored := func(i int, change func(c *customer.Customer)) *customer.Customer {
+		c := repotest.BenchCustomer(i)
+		c.ID, c.Version = fmt.Sprint("x", i), 1
+		change(c)
+		return c
 	}
-	a.Kind = 0
-	if _, err := memstore.Restore(memstore.Options{}, &memstore.Snapshot{Customers: []*customer.Customer{a}}); err == nil {
-		t.Fatal("a snapshot with an invalid customer was restored")
+	same := func(*customer.Customer) {}
+	for _, tc := range []struct {
+		name string
+		cs   []*customer.Customer
+		want error
+	}{
+		{"a duplicate number", []*customer.Customer{stored(1, same), stored(2, func(c *customer.Customer) { c.Number = "100001" })}, customer.ErrDuplicate},
+		{"a customer of no kind", []*customer.Customer{stored(1, func(c *customer.Customer) { c.Kind = 0 })}, customer.ErrInvalid},
+		{"a customer without an ID", []*customer.Customer{stored(1, func(c *customer.Customer) { c.ID = "" })}, customer.ErrInvalid},
+		{"a customer at version 0, which no update could match", []*customer.Customer{stored(1, func(c *customer.Customer) { c.Version = 0 })}, customer.ErrInvalid},
+	} {
+		if _, err := memstore.Restore(memstore.Options{}, &memstore.Snapshot{Customers: tc.cs}); !errors.Is(err, tc.want) {
+			t.Errorf("a snapshot with %s: %v, want %v", tc.name, err, tc.want)
+		}
 	}
 }
