@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // IndexKey is one value a stored customer is found by: its number, login
@@ -140,10 +142,12 @@ func CheckOp(op Op) error {
 
 // CheckStored returns an error wrapping ErrInvalid when c could not be a
 // stored customer as it is: when a put of it fails CheckOp, or it has no
-// ID, or a version below 1 (a stored customer was written at least once,
-// and a write of version 0 means a new customer, so one stored at 0 could
-// never be updated). Stores check what they restore from a backup or a
-// dump with it.
+// ID, or one that is not UTF-8 or holds a control character (which no
+// workbook or XML document can carry, so an exported row could not name
+// it again), or a version below 1 (a stored customer was written at
+// least once, and a write of version 0 means a new customer, so one
+// stored at 0 could never be updated). Stores check what they restore
+// from a backup or a dump with it.
 func CheckStored(c *Customer) error {
 	if err := CheckOp(Put(c)); err != nil {
 		return err
@@ -151,6 +155,8 @@ func CheckStored(c *Customer) error {
 	switch {
 	case c.ID == "":
 		return fmt.Errorf("%w: a stored customer needs its ID", ErrInvalid)
+	case !utf8.ValidString(c.ID) || strings.ContainsFunc(c.ID, unicode.IsControl):
+		return fmt.Errorf("%w: customer ID %q is not UTF-8 text without control characters", ErrInvalid, c.ID)
 	case c.Version < 1:
 		return fmt.Errorf("%w: customer %q: a stored customer's version is at least 1, not %d", ErrInvalid, c.ID, c.Version)
 	}

@@ -84,6 +84,9 @@ func TestCheckStoredRefusesWhatCouldNotHaveBeenStored(t *testing.T) {
 		{"a customer with an ID at version 1 passes", &customer.Customer{ID: "c1", Version: 1, Kind: customer.KindPerson}, true},
 		{"no customer is refused", nil, false},
 		{"a customer without an ID is refused", &customer.Customer{Version: 1, Kind: customer.KindPerson}, false},
+		{"an ID with a control character is refused", &customer.Customer{ID: "c\x001", Version: 1, Kind: customer.KindPerson}, false},
+		{"an ID that is not UTF-8 is refused", &customer.Customer{ID: "c\xff", Version: 1, Kind: customer.KindPerson}, false},
+		{"an ID beyond ASCII passes", &customer.Customer{ID: "asiakas-ä", Version: 1, Kind: customer.KindPerson}, true},
 		{"version 0 is refused: an update of it would be a create", &customer.Customer{ID: "c1", Kind: customer.KindPerson}, false},
 		{"a customer of no kind is refused", &customer.Customer{ID: "c1", Version: 1}, false},
 	} {
