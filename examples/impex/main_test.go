@@ -344,6 +344,35 @@ func TestARefusedImportCreatesNoStore(t *testing.T) {
 	}
 }
 
+// A document refused on its first lines, before its kind is known, is
+// located in its file like any other: the issue names the document.
+func TestARefusedDocumentIsNamedInItsIssue(t *testing.T) {
+	t.Chdir(t.TempDir())
+	doc := "<?xml version=\"1.0\"?>\n<!DOCTYPE customers [<!ENTITY x \"x\">]>\n<customers/>\n"
+	if err := os.WriteFile("doctype.xml", []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"xml", "import", "--json", "doctype.xml"}, {"validate", "--json", "doctype.xml"}} {
+		code, stdout, _ := runCLI(t, context.Background(), nil, args...)
+		var out struct {
+			Result struct {
+				Report struct {
+					Issues []struct {
+						Code, Document string
+						Line           int
+					}
+				}
+			}
+		}
+		if err := json.Unmarshal([]byte(stdout), &out); err != nil || code != exitFailed {
+			t.Fatalf("impex %s: exit %d, %v\n%s", strings.Join(args, " "), code, err, stdout)
+		}
+		if is := out.Result.Report.Issues; len(is) != 1 || is[0].Code != "xml.entity" || is[0].Document != "doctype.xml" || is[0].Line != 2 {
+			t.Errorf("impex %s: issues %+v, want xml.entity in doctype.xml, line 2", strings.Join(args, " "), is)
+		}
+	}
+}
+
 // TestAMissingFileExitsTwoWithOneLine runs every command that reads a file
 // on one that does not exist: each exits 2 with a one-line message naming
 // the file.

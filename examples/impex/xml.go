@@ -238,7 +238,14 @@ func importXML(ctx context.Context, path string, store cliStore, opts impex.Opti
 	// the import check the whole document before it applies anything.
 	doc, r, err := xmlio.Sniff(f)
 	if err != nil {
-		none.Report.Add(fileIssues(err)...)
+		// Sniff reads no document name: its issues get the file's.
+		issues := fileIssues(err)
+		for i := range issues {
+			if issues[i].Where.Document == "" {
+				issues[i].Where.Document = path
+			}
+		}
+		none.Report.Add(issues...)
 		return none, err
 	}
 	switch doc {
