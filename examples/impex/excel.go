@@ -107,9 +107,6 @@ and import that file again. --dry-run plans every row and writes nothing.`,
 				res, err := excelio.ImportFile(ctx, store, args[0], excelio.ImportOptions{Options: opts, MatchByEmail: matchEmail, List: list,
 					SSN: hasher, SSNCountry: ssnCountry, StrictSSN: strict, MaxRows: maxRows, Now: e.now})
 				o.done()
-				if errors.Is(err, excelio.ErrNoSSNHasher) {
-					return fmt.Errorf("%s holds identity numbers in its ssn column: %w", args[0], errNoKey)
-				}
 				out := &imported{Result: &res.Result}
 				if err == nil {
 					err = out.noteOtherLists(ctx, store, list)
@@ -322,6 +319,8 @@ func finishImport(ctx context.Context, input string, store cliStore, res *import
 	var fe *impex.FileError
 	var pe *fs.PathError
 	switch {
+	case errors.Is(importErr, excelio.ErrNoSSNHasher):
+		return fmt.Errorf("%s holds identity numbers in its ssn column: %w", input, errNoKey)
 	case importErr != nil && ctx.Err() != nil:
 		// Whatever step the signal stopped (the import, or a lookup
 		// before or after it), the store holds whole batches.

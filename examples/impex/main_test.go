@@ -269,9 +269,11 @@ func TestFileLevelErrorsAndBadStoresExitTwo(t *testing.T) {
 	x.SetSheetRow("Sheet1", "A2", &[]any{"", "1", "a@b.fi", "A", "B", "131052-308T"})
 	x.Save()
 	x.Close()
-	code, _, stderr = runCLI(t, context.Background(), nil, "excel", "import", "ssn.xlsx")
-	if code != exitFailed || !strings.Contains(stderr, "IMPEX_SSN_KEY") {
-		t.Fatalf("an ssn column without a key: exit %d, stderr %q", code, stderr)
+	for _, args := range [][]string{{"excel", "import", "ssn.xlsx"}, {"validate", "ssn.xlsx"}} {
+		code, _, stderr = runCLI(t, context.Background(), nil, args...)
+		if code != exitFailed || !strings.Contains(stderr, "IMPEX_SSN_KEY") || strings.Contains(stderr, "ImportOptions") {
+			t.Fatalf("impex %s of an ssn column without a key: exit %d, stderr %q", strings.Join(args, " "), code, stderr)
+		}
 	}
 	os.WriteFile("impex.db", []byte(`{"Format": "impex-store/1", "Snapshot": {"Customers": [`), 0o644)
 	code, _, stderr = runCLI(t, context.Background(), nil, "groups", "list")
