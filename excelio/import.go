@@ -1042,12 +1042,12 @@ func (im *importer) plan(ctx context.Context, r *row) (pipeline.Plan, []validate
 	where := r.where
 	existing, issues, err := im.resolve(ctx, r)
 	if err != nil || len(issues) > 0 {
-		return pipeline.Plan{}, issues, err
+		return pipeline.Plan{}, im.cellIssues(r, issues), err
 	}
 	mode := im.opts.Mode
 	if existing == nil && (mode == impex.ModeUpdate || mode == impex.ModeDelete) {
 		b := &im.cols[max(im.idCol, 0)]
-		return pipeline.Plan{}, []validate.Issue{validate.New(validate.CodeUnknownCustomer, cellWhere(where, b))}, nil
+		return pipeline.Plan{}, im.cellIssues(r, []validate.Issue{validate.New(validate.CodeUnknownCustomer, cellWhere(where, b))}), nil
 	}
 	if existing != nil && existing.Kind != im.schema.kind {
 		code := validate.CodeCompanyInPersonFile
@@ -1059,7 +1059,7 @@ func (im *importer) plan(ctx context.Context, r *row) (pipeline.Plan, []validate
 			k = im.emailCol
 		}
 		b := &im.cols[k]
-		return pipeline.Plan{}, []validate.Issue{validate.New(code, cellWhere(where, b)).WithField(b.header).WithValue(r.vals[k].v)}, nil
+		return pipeline.Plan{}, im.cellIssues(r, []validate.Issue{validate.New(code, cellWhere(where, b)).WithField(b.header).WithValue(r.vals[k].v)}), nil
 	}
 	if mode == impex.ModeDelete {
 		return pipeline.Plan{Action: impex.ActionDelete, Op: customer.Delete(existing.ID, existing.Version), CustomerID: existing.ID}, nil, nil
@@ -1102,6 +1102,36 @@ func (im *importer) plan(ctx context.Context, r *row) (pipeline.Plan, []validate
 		return pipeline.Plan{Action: impex.ActionUnchanged, CustomerID: existing.ID}, issues, nil
 	}
 	return pipeline.Plan{Action: impex.ActionUpdate, Op: customer.PutOwned(next), CustomerID: existing.ID}, issues, nil
+}
+
+// cellIssues appends to issues, the reasons r names no customer it can
+// change, the issues of r's cells that hold whichever customer the row
+// names: values that could not be read or that their column's rule
+// refuses, and a plain identity number that is not valid. One reading of
+// the file then says everything wrong with the row. A delete reads no
+// more of its row than what names the customer, so it reports nothing
+// more.
+func (im *importer) cellIssues(r *row, issues []validate.Issue) []validate.Issue {
+	if im.opts.Mode == impex.ModeDelete {
+		return issues
+	}
+	reported := func(w validate.Where) bool {
+		return slices.ContainsFunc(issues, func(is validate.Issue) bool { return is.Where.Column == w.Column })
+	}
+	for i := range im.cols {
+		b, c := &im.cols[i], &r.vals[i]
+		cw := cellWhere(r.where, b)
+		switch {
+		case b.col.role == roleID || b.set == nil || reported(cw):
+		case c.issue != nil:
+			is := *c.issue
+			is.Where = cw
+			issues = append(issues, is)
+		case b.col.role == roleSSN && r.ssn != nil && r.ssn.code != "":
+			issues = append(issues, validate.New(r.ssn.code, cw).WithField("ssn").WithSecret())
+		}
+	}
+	return issues
 }
 
 // emptyAddresses returns the address numbers whose every column is in the

@@ -504,7 +504,8 @@ func TestCellTypes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"3A:customer.unknown"}
+	// The second row names nobody, and its "yes" is no boolean either.
+	want := []string{"3A:customer.unknown", "3C:boolean"}
 	if diff := cmp.Diff(want, issueCodes(res)); diff != "" {
 		t.Fatalf("issues (-want +got):\n%s", diff)
 	}
@@ -536,6 +537,34 @@ func TestMatchByEmail(t *testing.T) {
 	got, _ := store.Get(context.Background(), existing.ID)
 	if got.Profile.FirstName != "Aino-Maria" {
 		t.Fatalf("first name %q", got.Profile.FirstName)
+	}
+}
+
+// A row that names no customer it can change still reports what is wrong
+// with its cells, so that one reading of the file says everything wrong
+// with the row; a delete, which reads only what names the customer, does
+// not.
+func TestARowNamingNoCustomerStillReportsItsCells(t *testing.T) {
+	header := []string{"id", "email", "firstName", "lastName", "phone"}
+	row := []any{"nosuch", "bad@", "A", "B", "12"}
+	for _, tc := range []struct {
+		mode impex.Mode
+		want map[validate.Code]int
+	}{
+		{impex.ModeMerge, map[validate.Code]int{validate.CodeUnknownCustomer: 1, validate.CodeEmailDomain: 1, validate.CodePhoneLength: 1}},
+		{impex.ModeUpdate, map[validate.Code]int{validate.CodeUnknownCustomer: 1, validate.CodeEmailDomain: 1, validate.CodePhoneLength: 1}},
+		{impex.ModeDelete, map[validate.Code]int{validate.CodeUnknownCustomer: 1}},
+	} {
+		store := newStore()
+		res, err := importBytes(t, store, workbook(t, "Person Customers", header, row), excelio.ImportOptions{Options: impex.Options{Mode: tc.mode}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := res.Report.ByCode()
+		delete(got, validate.CodeNoValidRows)
+		if diff := cmp.Diff(tc.want, got); diff != "" || res.Rejected != 1 {
+			t.Errorf("mode %v: rejected %d, issues by code (-want +got):\n%s", tc.mode, res.Rejected, diff)
+		}
 	}
 }
 
