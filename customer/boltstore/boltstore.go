@@ -52,8 +52,8 @@ type Options struct {
 type Store struct {
 	db *bolt.DB
 	// file is the file db holds, as Open opened it; created says that
-	// this Open made the store in it, and openedTx is the ID of the last
-	// transaction committed when Open returned (see CloseUnused).
+	// this Open made the store in it, and openedTx is then the ID of the
+	// transaction that did (see CloseUnused).
 	file         *os.File
 	created      bool
 	openedTx     int
@@ -163,12 +163,10 @@ func Open(path string, opts Options) (*Store, error) {
 		return checkFormat(tx)
 	})
 	if err == nil && s.created {
-		err = db.Update(s.initialize)
-	}
-	if err == nil {
-		err = db.View(func(tx *bolt.Tx) error {
+		err = db.Update(func(tx *bolt.Tx) error {
+			// The ID a read sees until the next write commits.
 			s.openedTx = tx.ID()
-			return nil
+			return s.initialize(tx)
 		})
 	}
 	if err != nil {
